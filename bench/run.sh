@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# bench/run.sh - the vroeg benchmark (see bench/README.md): generates the national
+# month, then times vroeg import against the sqlite3 shell's .import and
+# vroeg dry-run of policy P2 against the hand-written C yardstick bench-ref-p2.
+#
+# usage: bench/run.sh BUILD_DIR        (make bench does this with BUILD_DIR=build)
+#
+# Environment:
+#   VROEG_BENCH_POLICY    P2 rule file for the dry-run (default rules/p2-crisis-queue.vroeg)
+#   VROEG_BENCH_RUNS      runs per timed step; the best is reported (default 3)
+#   VROEG_BENCH_MONTH     run month (default 2024-06)
+#   VROEG_BENCH_GEN_ARGS  size of the data set (default: the national month)
+#   VROEG_BENCH_KEEP      set to 1 to keep the scratch directory
+#   TMPDIR                where the scratch directory goes (about 400 MB)
+#
+# Exits non-zero only when a step fails to run; a missed target prints MISSED.
+set -euo pipefail
+
+die() { echo "bench: $*" >&2; exit 2; }
+
+[ $# -eq 1 ] || die "usage: bench/run.sh BUILD_DIR"
+[ -d "$1" ] || die "build directory $1 not found: run make first"
+BUILD=$(cd "$1" && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+POLICY=${VROEG_BENCH_POLICY:-$ROOT/rules/p2-crisis-queue.vroeg}
+RUNS=${VROEG_BENCH_RUNS:-3}
+MONTH=${VROEG_BENCH_MONTH:-2024-06}
+GEN_ARGS=${VROEG_BENCH_GEN_ARGS:---households 400000 --months 7 --run-month-signals 150000 --total-signals 900000}
+
+# Targets (bench/README.md says why these).
+TARGET_IMPORT_RATIO=3.0
+TARGET_DRYRUN_RATIO=1.3
+TARGET_DRYRUN_MB=100
+
+# --- what we need ----------------------------------------------------------
+TIME=/usr/bin/time
+if ! [ -x "$TIME" ] || ! "$TIME" -f '%e %M' -o /dev/null true 2>/dev/null; then
+	die "GNU time is needed at /usr/bin/time for peak memory (%M).
+Install it: apt-get install time   (Fedora: dnf install time; Alpine: apk add time)"
+fi
+command -v sqlite3 >/dev/null 2>&1 ||
+	die "the sqlite3 shell is needed for the baseline.
+Install it: apt-get install sqlite3   (Fedora: dnf install sqlite; Alpine: apk add sqlite)"
+[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "VROEG_BENCH_RUNS must be a whole number >= 1, got '$RUNS'"
+for exe in vroeg-gen bench-ref-p2 vroeg; do
+	[ -x "$BUILD/$exe" ] || die "$BUILD/$exe is missing: run make first (make bench builds it)"
+done
+[ -r "$POLICY" ] || die "policy $POLICY not found (set VROEG_BENCH_POLICY to the P2 rule file)"
+
+SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/vroeg-bench.XXXXXX")
+cleanup() {
+	if [ "${VROEG_BENCH_KEEP:-}" = 1 ]; then
+		echo "bench: kept $SCRATCH"
+	else
+		rm -rf "$SCRATCH"
+	fi
+}
+trap cleanup EXIT
+
+SIGNALS=$SCRATCH/signals.csv
+OUTCOMES=$SCRATCH/outcomes.csv
+RAWDB=$SCRATCH/raw.db
+DB=$SCRATCH/store.db
+
+# --- measuring -------------------------------------------------------------
+# measure NAME OUT PREP CMD...: runs PREP (untimed: e.g. remove the database a
+# run would otherwise find filled), then CMD with stdout to OUT, RUNS times.
+# Wall time is taken around GNU time with bash's EPOCHREALTIME (microseconds;
+# falls back to time's own %e, 10 ms steps), peak RSS from time's %M.
+# Sets BEST_S (best wall seconds) and PEAK_MB (highest peak over the runs).
+declare -A SECS MB
+STEPS=()
+now() { echo "${EPOCHREALTIME:-}"; }
+measure() {
+	local name=$1 out=$2 prep=$3
+	shift 3
+	local best="" peak=0 i t0 t1 rc secs kb
+	for ((i = 1; i <= RUNS; i++)); do
+		$prep
+		t0=$(now)
+		rc=0
+		"$TIME" -f '%e %M' -o "$SCRATCH/time.txt" "$@" >"$out" 2>"$SCRATCH/stderr.txt" || rc=$?
+		t1=$(now)
+		if [ "$rc" -ne 0 ]; then
+			echo "bench: step '$name' failed (exit $rc): $*" >&2
+			tail -n 20 "$SCRATCH/stderr.txt" >&2
+			exit 1
+		fi
+		read -r secs kb < <(tail -n 1 "$SCRATCH/time.txt")
+		if [ -n "$t0" ] && [ -n "$t1" ]; then
+			secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+		fi
+		if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+			best=$secs
+		fi
+		if ((kb > peak)); then peak=$kb; fi
+	done
+	BEST_S=$best
+	PEAK_MB=$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')
+	SECS[$name]=$BEST_S
+	MB[$name]=$PEAK_MB
+	STEPS+=("$name")
+	printf '  %-22s %8.3f s %9.1f MB\n' "$name" "$BEST_S" "$PEAK_MB" >&2
+}
+
+nothing() { :; }
+fresh_raw() { rm -f "$RAWDB" "$RAWDB-journal"; }
+fresh_store() { rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-journal"; }
+lines() { local n; n=$(wc -l <"$1"); echo $((n - 1)); }
+size_mb() { awk -v b="$(wc -c <"$1")" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+
+echo "vroeg benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), month $MONTH, best of $RUNS runs" >&2
+echo "  host: $(nproc) cpu, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown)," \
+	"sqlite3 shell $(sqlite3 --version | cut -d' ' -f1)" >&2
+
+# --- 1. the data -------------------------------------------------------------
+# shellcheck disable=SC2086 # GEN_ARGS is a list of options
+measure generate /dev/null nothing \
+	"$BUILD/vroeg-gen" --seed 1 --end-month "$MONTH" $GEN_ARGS \
+	--signals "$SIGNALS" --outcomes "$OUTCOMES"
+NSIG=$(lines "$SIGNALS")
+NRUN=$(awk -F, -v m="$MONTH" 'NR > 1 && substr($2, 1, 7) == m { n++ } END { print n + 0 }' "$SIGNALS")
+NOUT=$(lines "$OUTCOMES")
+echo "  data: $NSIG signals ($NRUN in $MONTH), $(size_mb "$SIGNALS") MB; $NOUT outcomes, $(size_mb "$OUTCOMES") MB" >&2
+
+# --- 2. import: the sqlite3 shell's plain .import, then vroeg import ---------
+measure sqlite-import /dev/null fresh_raw \
+	sqlite3 "$RAWDB" ".import --csv \"$SIGNALS\" signals_raw"
+got=$(sqlite3 "$RAWDB" 'SELECT count(*) FROM signals_raw')
+[ "$got" = "$NSIG" ] || { echo "bench: sqlite3 .import stored $got rows, expected $NSIG" >&2; exit 1; }
+
+measure vroeg-import "$SCRATCH/import.txt" fresh_store \
+	"$BUILD/vroeg" import --db "$DB" "$SIGNALS"
+# Outcomes once: importing them again is a no-op, and they are small.
+RUNS_SAVED=$RUNS
+RUNS=1
+measure vroeg-import-outcomes "$SCRATCH/import-outcomes.txt" nothing \
+	"$BUILD/vroeg" import --db "$DB" --outcomes "$OUTCOMES"
+RUNS=$RUNS_SAVED
+echo "  store: $(size_mb "$DB") MB" >&2
+
+# --- 3. the run month: bare read, the C yardstick, vroeg dry-run -------------
+READ_SQL=$("$BUILD/bench-ref-p2" --sql "$MONTH")
+measure sqlite-ordered-read /dev/null nothing \
+	sqlite3 "$DB" "$READ_SQL"
+measure ref-p2 "$SCRATCH/ref-p2.txt" nothing \
+	"$BUILD/bench-ref-p2" "$DB" "$MONTH"
+measure vroeg-dry-run /dev/null nothing \
+	"$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$POLICY"
+
+# Same answer? Bucket counts of one more (untimed) dry-run against ref-p2's.
+"$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$POLICY" >"$SCRATCH/dry-run.csv"
+awk -F, 'NR > 1 { b = $3; if (b == "excluded") b = b " (" $4 ")"; n[b]++ }
+	END { for (b in n) printf "%s\t%d\n", b, n[b] }' "$SCRATCH/dry-run.csv" |
+	LC_ALL=C sort >"$SCRATCH/dry-run.counts"
+grep -v '^#' "$SCRATCH/ref-p2.txt" | grep -v '^total' | LC_ALL=C sort >"$SCRATCH/ref-p2.counts"
+
+# --- the report --------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
+verdict() { # value op target
+	awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN {
+		ok = (op == "<=") ? (v <= t) : (v < t); print ok ? "ok" : "MISSED" }'
+}
+
+echo
+printf '%-22s %9s %9s\n' step seconds "peak MB"
+printf '%-22s %9s %9s\n' ---------------------- --------- ---------
+for s in "${STEPS[@]}"; do
+	printf '%-22s %9.3f %9.1f\n' "$s" "${SECS[$s]}" "${MB[$s]}"
+done
+echo
+echo "data: $NSIG signals, $NRUN in $MONTH, $NOUT outcomes; times are the best of $RUNS runs" \
+	"(outcome import: 1 run), peak MB the highest of the runs"
+echo
+r1=$(ratio "${SECS[vroeg-import]}" "${SECS[sqlite-import]}")
+r2=$(ratio "${SECS[vroeg-dry-run]}" "${SECS[ref-p2]}")
+m=${MB[vroeg-dry-run]}
+printf '%-34s %8s   target %-7s %s\n' "vroeg-import / sqlite-import" "$r1" "<= $TARGET_IMPORT_RATIO" "$(verdict "$r1" "<=" "$TARGET_IMPORT_RATIO")"
+printf '%-34s %8s   target %-7s %s\n' "vroeg-dry-run / ref-p2" "$r2" "<= $TARGET_DRYRUN_RATIO" "$(verdict "$r2" "<=" "$TARGET_DRYRUN_RATIO")"
+printf '%-34s %8s   target %-7s %s\n' "vroeg-dry-run peak MB" "$m" "< $TARGET_DRYRUN_MB" "$(verdict "$m" "<" "$TARGET_DRYRUN_MB")"
+printf '%-34s %8s   (context: the read alone)\n' "sqlite-ordered-read / ref-p2" \
+	"$(ratio "${SECS[sqlite-ordered-read]}" "${SECS[ref-p2]}")"
+echo
+if cmp -s "$SCRATCH/dry-run.counts" "$SCRATCH/ref-p2.counts"; then
+	echo "decisions: vroeg dry-run and ref-p2 agree on every bucket count:"
+	sed 's/^/  /' "$SCRATCH/ref-p2.counts"
+else
+	echo "decisions: MISMATCH between vroeg dry-run and ref-p2 (bucket, count; < ref-p2, > dry-run):"
+	diff "$SCRATCH/ref-p2.counts" "$SCRATCH/dry-run.counts" | grep '^[<>]' | sed 's/^/  /' || true
+	echo "  (the ratio compares different work until they agree)"
+fi

@@ -1,0 +1,54 @@
+/* check.h - the semantic pass: resolves every name, gives every expression a
+ * type (money, counts, days, ages, flags, text and enums do not mix), checks
+ * buckets (targets, capacities, overflow cycles) and the rules (no household
+ * falls through), and warns about what is legal but probably wrong. */
+#ifndef VROEG_CHECK_H
+#define VROEG_CHECK_H
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+
+typedef struct chk_def {
+	const char *name;
+	ast_stmt *stmt;
+	enum ast_type type;
+	bool builtin;
+	bool used;
+} chk_def;
+
+typedef struct chk_bucket {
+	const char *name;
+	ast_stmt *stmt;
+	int overflow, without_phone, without_email, backfill_from;  /* indexes or -1 */
+	int64_t capacity;                                           /* -1: none */
+	bool spread, no_follow_up;
+	ast_order_key *order, *backfill_order;
+	bool reached;        /* some rule, overflow or redirect sends households here */
+} chk_bucket;
+
+/* The checked policy: the statements sorted by role, in source order. */
+typedef struct chk_policy {
+	ast_file *file;
+	ast_stmt *header;
+	ast_stmt **before;   int nbefore;   /* exclude ... before counting */
+	ast_stmt **counts;   int ncounts;   /* count signal when */
+	ast_stmt **skips;    int nskips;    /* skip signal ... when */
+	chk_def *defs;       int ndefs;     /* built-ins first, then the file's */
+	ast_stmt **rules;    int nrules;    /* rules and exclusions, in order */
+	int *rule_bucket;                   /* per rule: bucket index, or -1 */
+	chk_bucket *buckets; int nbuckets;
+	ast_stmt **labels;   int nlabels;
+	int lookback;                       /* months back the farthest window reaches */
+	bool bands_end;                     /* the last rules are bands covering every value */
+} chk_policy;
+
+/* Checks FILE (parsed without errors). The built-in definitions (match, single,
+ * recidive) come from their own source, parsed here. Reports to D; the result
+ * is meaningful only when D counts no new errors. */
+chk_policy *check_policy(arena *a, diag *d, ast_file *file);
+
+/* The built-in definitions, as policy text (also quoted in docs). */
+extern const char check_prelude[];
+
+#endif

@@ -1,0 +1,153 @@
+/* cli.c - helpers shared by the commands: options, files, policies, store. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "compile.h"
+
+bool cli_parse(int argc, char **argv, const cli_option *options, cli_args *out, diag *d)
+{
+	memset(out, 0, sizeof *out);
+	bool only_positional = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (only_positional || a[0] != '-' || a[1] == '\0' || (a[1] != '-' && a[1] != 'o')) {
+			if (out->npositional == 64) {
+				diag_error(d, "too many arguments");
+				return false;
+			}
+			out->positional[out->npositional++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_positional = true;
+			continue;
+		}
+		/* "-o FILE" is the one short option (compile's output). */
+		const char *name = a[1] == 'o' && a[2] == '\0' ? "o" : a + 2;
+		const char *eq = strchr(name, '=');
+		const size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		const cli_option *opt = NULL;
+		for (const cli_option *o = options; o && o->name; o++)
+			if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+				opt = o;
+		if (!opt) {
+			diag_error(d, "unknown option `%s`", a);
+			return false;
+		}
+		if (!opt->takes_value) {
+			if (eq) {
+				diag_error(d, "option `--%s` takes no value", opt->name);
+				return false;
+			}
+			*opt->value = "";
+			continue;
+		}
+		if (eq) {
+			*opt->value = eq + 1;
+		} else if (i + 1 < argc) {
+			*opt->value = argv[++i];
+		} else {
+			diag_error(d, "option `%s` needs a value", a);
+			return false;
+		}
+	}
+	return true;
+}
+
+char *cli_read_file(const char *path, size_t *len, diag *d)
+{
+	const bool is_stdin = strcmp(path, "-") == 0;
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	if (!f) {
+		diag_error(d, "cannot open %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		cap *= 2;
+		char *grown = realloc(buf, cap + 1);
+		if (!grown) {
+			free(buf);
+			buf = NULL;
+		}
+		buf = grown;
+	}
+	const bool failed = ferror(f);
+	if (!is_stdin)
+		fclose(f);
+	if (!buf || failed) {
+		free(buf);
+		diag_error(d, "cannot read %s", path);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+int cli_load_policy(const char *path, bc_program *p, diag *d)
+{
+	size_t len;
+	char *text = cli_read_file(path, &len, d);
+	if (!text)
+		return EXIT_POLICY;
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	bool ok;
+	if (len >= 8 && memcmp(text, BC_MAGIC, 8) == 0)
+		ok = bc_read(p, (const uint8_t *)text, len, name, d);
+	else
+		ok = compile_policy(name, text, len, d, p);
+	free(text);
+	return ok ? EXIT_OK : EXIT_POLICY;
+}
+
+store *cli_open_store(const char *db, diag *d)
+{
+	if (!db || !*db)
+		db = getenv("VROEG_DB");
+	if (!db || !*db) {
+		diag_error(d, "no store: give --db FILE or set VROEG_DB");
+		return NULL;
+	}
+	return store_open(db, 10000, d);
+}
+
+bool cli_month(const char *s, vr_month *out, diag *d)
+{
+	if (!s) {
+		diag_error(d, "give the month with --month YYYY-MM (or --month previous)");
+		return false;
+	}
+	if (strcmp(s, "previous") == 0) {
+		const time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		*out = (tm.tm_year + 1900) * 12 + tm.tm_mon - 1;
+		return true;
+	}
+	if (!vr_month_parse(s, strlen(s), out)) {
+		diag_error(d, "`%s` is not a month: write YYYY-MM, e.g. 2024-03, or `previous`", s);
+		return false;
+	}
+	return true;
+}
+
+int cli_store_exit(enum store_status st)
+{
+	switch (st) {
+	case STORE_OK: return EXIT_OK;
+	case STORE_DATA_ERROR: return EXIT_DATA;
+	case STORE_BUSY: return EXIT_BUSY;
+	case STORE_IO_ERROR: return EXIT_STORE;
+	}
+	return EXIT_STORE;
+}

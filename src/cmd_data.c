@@ -1,0 +1,111 @@
+/* cmd_data.c - the commands about the store's data: import, runs, decisions. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report.h"
+
+int cmd_import(int argc, char **argv, diag *d)
+{
+	const char *db = NULL, *outcomes = NULL;
+	const cli_option opts[] = { { "db", true, &db }, { "outcomes", false, &outcomes }, { NULL, false, NULL } };
+	cli_args a;
+	if (!cli_parse(argc, argv, opts, &a, d))
+		return EXIT_USAGE;
+	if (a.npositional == 0) {
+		diag_error(d, "import needs a file (or - for standard input)\n%s", cli_usage("import"));
+		return EXIT_USAGE;
+	}
+	store *s = cli_open_store(db, d);
+	if (!s)
+		return EXIT_STORE;
+	int rc = EXIT_OK;
+	for (int i = 0; i < a.npositional && rc == EXIT_OK; i++) {
+		const char *path = a.positional[i];
+		const bool is_stdin = strcmp(path, "-") == 0;
+		FILE *in = is_stdin ? stdin : fopen(path, "rb");
+		if (!in) {
+			diag_error(d, "cannot open %s", path);
+			rc = EXIT_DATA;
+			break;
+		}
+		const char *name = is_stdin ? "<stdin>" : path;
+		store_import_counts counts = { 0, 0, 0 };
+		const enum store_status st = outcomes ? store_import_outcomes(s, in, name, d, &counts)
+						      : store_import_signals(s, in, name, d, &counts);
+		if (!is_stdin)
+			fclose(in);
+		fprintf(stderr, "%s: %ld added, %ld identical, %ld rejected%s\n", name, counts.added,
+			counts.identical, counts.rejected, st == STORE_OK ? "" : "; nothing stored");
+		rc = cli_store_exit(st);
+	}
+	store_close(s);
+	return rc;
+}
+
+static void print_run(const store_run *r, void *arg)
+{
+	FILE *out = arg;
+	char month[8];
+	vr_month_format(r->month, month);
+	fprintf(out, "%-5lld %-7s %-32s %-10s %-20s %-20s %8ld  %.12s%s\n", r->id, month, r->policy_name,
+		r->policy_version, r->started, r->finished, r->households, r->source_sha256,
+		r->superseded ? "  superseded" : "");
+}
+
+int cmd_runs(int argc, char **argv, diag *d)
+{
+	const char *db = NULL;
+	const cli_option opts[] = { { "db", true, &db }, { NULL, false, NULL } };
+	cli_args a;
+	if (!cli_parse(argc, argv, opts, &a, d))
+		return EXIT_USAGE;
+	store *s = cli_open_store(db, d);
+	if (!s)
+		return EXIT_STORE;
+	printf("%-5s %-7s %-32s %-10s %-20s %-20s %8s  %s\n", "run", "month", "policy", "version",
+	       "started", "finished", "triaged", "source");
+	const enum store_status st = store_list_runs(s, print_run, stdout, d);
+	store_close(s);
+	return cli_store_exit(st);
+}
+
+typedef struct print_ctx {
+	enum report_format fmt;
+	bool found;
+} print_ctx;
+
+static void print_decisions(const vr_decision_set *set, void *arg)
+{
+	print_ctx *c = arg;
+	c->found = true;
+	report_decisions(stdout, set, c->fmt);
+}
+
+int cmd_decisions(int argc, char **argv, diag *d)
+{
+	const char *db = NULL, *month_text = NULL, *format = "table";
+	const cli_option opts[] = { { "db", true, &db }, { "month", true, &month_text },
+				    { "format", true, &format }, { NULL, false, NULL } };
+	cli_args a;
+	if (!cli_parse(argc, argv, opts, &a, d))
+		return EXIT_USAGE;
+	print_ctx c = { REPORT_TABLE, false };
+	vr_month month;
+	if (!report_parse_format(format, &c.fmt)) {
+		diag_error(d, "--format is table, csv or json");
+		return EXIT_USAGE;
+	}
+	if (!cli_month(month_text, &month, d))
+		return EXIT_USAGE;
+	store *s = cli_open_store(db, d);
+	if (!s)
+		return EXIT_STORE;
+	const enum store_status st = store_read_decisions(s, month, print_decisions, &c, d);
+	store_close(s);
+	if (st == STORE_OK && !c.found) {
+		diag_error(d, "no run recorded for %s", month_text);
+		return EXIT_DATA;
+	}
+	return cli_store_exit(st);
+}

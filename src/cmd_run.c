@@ -1,0 +1,445 @@
+/* cmd_run.c - evaluating a policy over a month: dry-run (writes nothing),
+ * run (recorded, once per month and policy), explain (one household's path). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "fields.h"
+#include "report.h"
+#include "run.h"
+#include "sha256.h"
+#include "vm.h"
+
+/* The store a dry-run reads: --db, or a private in-memory one filled from
+ * --signals (and --outcomes) files. */
+static store *dry_run_store(const char *db, const char *signals, const char *outcomes, diag *d, int *rc)
+{
+	*rc = EXIT_OK;
+	if (!signals) {
+		store *s = cli_open_store(db, d);
+		if (!s)
+			*rc = EXIT_STORE;
+		return s;
+	}
+	if (db) {
+		diag_error(d, "give either --db or --signals, not both");
+		*rc = EXIT_USAGE;
+		return NULL;
+	}
+	store *s = store_open(":memory:", 0, d);
+	if (!s) {
+		*rc = EXIT_STORE;
+		return NULL;
+	}
+	const char *files[2] = { signals, outcomes };
+	for (int i = 0; i < 2 && files[i]; i++) {
+		const bool is_stdin = strcmp(files[i], "-") == 0;
+		FILE *in = is_stdin ? stdin : fopen(files[i], "rb");
+		if (!in) {
+			diag_error(d, "cannot open %s", files[i]);
+			*rc = EXIT_DATA;
+			store_close(s);
+			return NULL;
+		}
+		store_import_counts counts;
+		const enum store_status st = i == 0 ? store_import_signals(s, in, files[i], d, &counts)
+						    : store_import_outcomes(s, in, files[i], d, &counts);
+		if (!is_stdin)
+			fclose(in);
+		if (st != STORE_OK) {
+			*rc = cli_store_exit(st);
+			store_close(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+int cmd_dry_run(int argc, char **argv, diag *d)
+{
+	const char *db = NULL, *signals = NULL, *outcomes = NULL, *month_text = NULL;
+	const char *format = "table", *summary = NULL, *no_summary = NULL;
+	const cli_option opts[] = {
+		{ "db", true, &db }, { "signals", true, &signals }, { "outcomes", true, &outcomes },
+		{ "month", true, &month_text }, { "format", true, &format },
+		{ "summary", false, &summary }, { "no-summary", false, &no_summary }, { NULL, false, NULL }
+	};
+	cli_args a;
+	if (!cli_parse(argc, argv, opts, &a, d))
+		return EXIT_USAGE;
+	enum report_format fmt;
+	vr_month month;
+	if (a.npositional != 1) {
+		diag_error(d, "dry-run takes one policy (a rule file or a .vrb)\n%s", cli_usage("dry-run"));
+		return EXIT_USAGE;
+	}
+	if (!report_parse_format(format, &fmt)) {
+		diag_error(d, "--format is table, csv or json");
+		return EXIT_USAGE;
+	}
+	if (!cli_month(month_text, &month, d))
+		return EXIT_USAGE;
+	if (outcomes && !signals) {
+		diag_error(d, "--outcomes goes with --signals (with --db the store has the outcomes)");
+		return EXIT_USAGE;
+	}
+	bc_program p;
+	int rc = cli_load_policy(a.positional[0], &p, d);
+	if (rc != EXIT_OK)
+		return rc;
+	store *s = dry_run_store(db, signals, outcomes, d, &rc);
+	if (!s) {
+		bc_program_free(&p);
+		return rc;
+	}
+	run_result r;
+	if (run_evaluate(s, &p, month, d, &r)) {
+		if (!summary)
+			report_decisions(stdout, &r.set, fmt);
+		/* Tools read CSV and JSON from standard output: the summary goes
+		 * to standard error then, unless it is all that was asked for. */
+		if (!no_summary) {
+			FILE *out = fmt == REPORT_TABLE || summary ? stdout : stderr;
+			if (fmt == REPORT_TABLE && !summary)
+				fputc('\n', out);
+			report_summary(out, &r, &p);
+		}
+		run_result_free(&r);
+	} else {
+		rc = EXIT_STORE;
+	}
+	store_close(s);
+	bc_program_free(&p);
+	return rc;
+}
+
+static void now_iso(char buf[32])
+{
+	const time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int cmd_run(int argc, char **argv, diag *d)
+{
+	const char *db = NULL, *month_text = NULL, *replace = NULL, *format = NULL;
+	const cli_option opts[] = {
+		{ "db", true, &db }, { "month", true, &month_text }, { "replace", false, &replace },
+		{ "format", true, &format }, { NULL, false, NULL }
+	};
+	cli_args a;
+	if (!cli_parse(argc, argv, opts, &a, d))
+		return EXIT_USAGE;
+	enum report_format fmt = REPORT_TABLE;
+	vr_month month;
+	if (a.npositional != 1) {
+		diag_error(d, "run takes one policy (a rule file or a .vrb)\n%s", cli_usage("run"));
+		return EXIT_USAGE;
+	}
+	if (format && !report_parse_format(format, &fmt)) {
+		diag_error(d, "--format is table, csv or json");
+		return EXIT_USAGE;
+	}
+	if (!cli_month(month_text, &month, d))
+		return EXIT_USAGE;
+	bc_program p;
+	int rc = cli_load_policy(a.positional[0], &p, d);
+	if (rc != EXIT_OK)
+		return rc;
+	store *s = cli_open_store(db, d);
+	if (!s) {
+		bc_program_free(&p);
+		return EXIT_STORE;
+	}
+	char month_buf[8], sha[65], started[32], finished[32];
+	vr_month_format(month, month_buf);
+	sha256_hex(p.source_sha256, sha);
+	now_iso(started);
+	/* The write lock is taken before evaluation: a second run waits, then
+	 * fails as busy, and nothing is half-recorded. */
+	enum store_status st = store_begin(s, d);
+	if (st != STORE_OK) {
+		store_close(s);
+		bc_program_free(&p);
+		return cli_store_exit(st);
+	}
+	store_run existing;
+	const int found = store_current_run(s, month, &existing, d);
+	if (found < 0) {
+		rc = EXIT_STORE;
+		goto rollback;
+	}
+	if (found == 1 && strcmp(existing.source_sha256, sha) == 0 &&
+	    strcmp(existing.policy_name, p.policy_name) == 0) {
+		printf("%s was already run with this policy (run %lld, %s, %ld households); nothing changed\n",
+		       month_buf, existing.id, existing.finished, existing.households);
+		rc = EXIT_OK;
+		goto rollback;
+	}
+	if (found == 1 && !replace) {
+		diag_error(d, "%s was already run with another policy (run %lld: \"%s\" %s, source %.12s); "
+			   "use --replace to record this one and keep that run in the history as superseded",
+			   month_buf, existing.id, existing.policy_name, existing.policy_version, existing.source_sha256);
+		rc = EXIT_DATA;
+		goto rollback;
+	}
+	run_result r;
+	if (!run_evaluate(s, &p, month, d, &r)) {
+		rc = EXIT_STORE;
+		goto rollback;
+	}
+	if (found == 1 && (st = store_supersede(s, existing.id, d)) != STORE_OK) {
+		run_result_free(&r);
+		rc = cli_store_exit(st);
+		goto rollback;
+	}
+	now_iso(finished);
+	store_run run = { 0, month, p.policy_name, p.policy_version, sha, started, finished, (long)r.n, false };
+	st = store_insert_run(s, &run, &r.set, d);
+	if (st == STORE_OK)
+		st = store_commit(s, d);
+	if (st != STORE_OK) {
+		run_result_free(&r);
+		rc = cli_store_exit(st);
+		goto rollback;
+	}
+	if (format)
+		report_decisions(stdout, &r.set, fmt);
+	else {
+		printf("recorded run %lld for %s: %ld households, %ld excluded\n", run.id, month_buf, r.triaged, r.excluded);
+		report_summary(stdout, &r, &p);
+	}
+	run_result_free(&r);
+	store_close(s);
+	bc_program_free(&p);
+	return EXIT_OK;
+rollback:
+	store_rollback(s);
+	store_close(s);
+	bc_program_free(&p);
+	return rc;
+}
+
+/* ---- explain --------------------------------------------------------------- */
+
+typedef struct trace_ctx {
+	bool tried[4096];
+	bool applies[4096];
+} trace_ctx;
+
+static void on_rule(void *arg, uint32_t rule, bool applies)
+{
+	trace_ctx *t = arg;
+	if (rule < 4096) {
+		t->tried[rule] = true;
+		t->applies[rule] = applies;
+	}
+}
+
+/* Line LINE of TEXT, trimmed, into BUF. */
+static const char *source_line(const char *text, size_t len, uint32_t line, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (!text)
+		return buf;
+	const char *p = text, *end = text + len;
+	for (uint32_t l = 1; l < line && p < end; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+	}
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	const char *eol = memchr(p, '\n', (size_t)(end - p));
+	if (!eol)
+		eol = end;
+	size_t n = (size_t)(eol - p);
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void print_value(FILE *out, const bc_function *fn, vm_value x)
+{
+	char buf[24];
+	if (x.text) {
+		fprintf(out, "\"%s\"", x.text);
+	} else if (x.num == VR_MISSING) {
+		fputs("missing", out);
+	} else if (fn->type == TY_BOOL) {
+		fputs(x.num ? "yes" : "no", out);
+	} else if (fn->type == TY_MONEY) {
+		vr_cents_format(x.num, buf);
+		fprintf(out, "EUR %s", buf);
+	} else {
+		fprintf(out, "%lld", (long long)x.num);
+	}
+}
+
+static const char *status_text(enum vm_signal_status st)
+{
+	switch (st) {
+	case VM_SIGNAL_HISTORY_COUNTED: return "earlier month, above the floor";
+	case VM_SIGNAL_HISTORY_BELOW: return "earlier month, below the floor";
+	case VM_SIGNAL_COUNTED: return "counted";
+	case VM_SIGNAL_BELOW_FLOOR: return "not counted: fails a `count signal` floor";
+	case VM_SIGNAL_SKIPPED: return "not counted: skipped";
+	}
+	return "?";
+}
+
+static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_household *h,
+			      vr_month month, const char *text, size_t len, const run_result *r)
+{
+	trace_ctx *t = calloc(1, sizeof *t);
+	if (!t)
+		return;
+	vm_set_trace(v, on_rule, t);
+	vm_decision dec;
+	vm_decide(v, h, month, &dec);
+	vm_set_trace(v, NULL, NULL);
+	char month_buf[8], day[11], euros[24], line[512];
+	vr_month_format(month, month_buf);
+	fprintf(out, "Household %s, month %s, policy \"%s\" (%s)\n\n", h->key, month_buf, p->policy_name, p->source_name);
+	fprintf(out, "Signals (the run month and the %u before it):\n", p->lookback);
+	for (size_t i = 0; i < h->nsignals; i++) {
+		const vr_signal *s = &h->signals[i];
+		uint32_t skip;
+		const enum vm_signal_status st = vm_signal(v, i, &skip);
+		vr_date_format(s->received, day);
+		vr_cents_format(s->arrears, euros);
+		fprintf(out, "  %-12s %s  %-16s %-13s %10s  %s", s->signal_id, day, s->creditor,
+			vr_sector_names[s->sector], euros, status_text(st));
+		if (st == VM_SIGNAL_SKIPPED)
+			fprintf(out, " (\"%s\", %s:%u)", p->consts[p->rules[skip].reason].text, p->source_name, p->rules[skip].line);
+		fputc('\n', out);
+	}
+	if (h->noutcomes) {
+		fprintf(out, "Outcomes:\n");
+		for (size_t i = 0; i < h->noutcomes; i++) {
+			vr_date_format(h->outcomes[i].date, day);
+			fprintf(out, "  %s  %s\n", day, vr_outcome_names[h->outcomes[i].outcome]);
+		}
+	}
+	vr_cents_format(dec.arrears, euros);
+	fprintf(out, "\nHousehold: arrears EUR %s (counted current signals), phone %s, e-mail %s, district \"%s\"\n",
+		euros, dec.has_phone ? "yes" : "no", dec.has_email ? "yes" : "no", dec.district);
+	if (p->ndefs) {
+		fprintf(out, "\nDefinitions:\n");
+		for (uint32_t i = 0; i < p->ndefs; i++) {
+			const bc_function *fn = &p->fns[p->defs[i]];
+			fprintf(out, "  %-20s = ", p->consts[fn->name].text);
+			print_value(out, fn, vm_eval(v, p->defs[i]));
+			fputc('\n', out);
+		}
+	}
+	fprintf(out, "\nRules, in order (the first that applies decides):\n");
+	for (uint32_t i = 0; i < p->nrules; i++) {
+		const bc_rule *rule = &p->rules[i];
+		const char *verdict;
+		if (i == dec.rule)
+			verdict = "DECIDES";
+		else if (rule->kind == RULE_NOT_COUNTED || rule->kind == RULE_SKIPPED)
+			verdict = "no";
+		else if (!t->tried[i])
+			verdict = "not tried";
+		else
+			verdict = t->applies[i] ? "yes" : "no";
+		fprintf(out, "  %s:%-4u %-9s %s\n", p->source_name, rule->line, verdict,
+			rule->kind == RULE_NOT_COUNTED ? "(no current signal counted -> excluded \"not counted\")"
+			: source_line(text, len, rule->line, line, sizeof line));
+	}
+	free(t);
+	const bc_rule *rule = &p->rules[dec.rule];
+	if (dec.bucket < 0) {
+		fprintf(out, "\nDecision: excluded, reason \"%s\" (%s:%u)\n", p->consts[rule->reason].text,
+			p->source_name, rule->line);
+		return;
+	}
+	const alloc_entry *e = NULL;
+	for (size_t i = 0; r && i < r->n && !e; i++)
+		if (strcmp(r->entries[i].household, h->key) == 0)
+			e = &r->entries[i];
+	const char *bucket = p->consts[p->buckets[dec.bucket].name].text;
+	fprintf(out, "\nRule sends the household to: %s\n", bucket);
+	if (!e)
+		return;
+	const bc_bucket *final = &p->buckets[e->bucket];
+	if (e->overflowed_from >= 0)
+		fprintf(out, "Capacity: no place in %s (capacity %lld, taken by households ranked before it); overflowed\n",
+			p->consts[p->buckets[e->overflowed_from].name].text,
+			(long long)p->buckets[e->overflowed_from].capacity);
+	if (e->bucket != dec.bucket && e->overflowed_from < 0 && !e->backfilled)
+		fprintf(out, "Redirect: %s has a precondition this household does not meet (%s)\n", bucket,
+			!dec.has_phone ? "no phone" : "no e-mail");
+	if (e->backfilled)
+		fprintf(out, "Back-fill: given a spare place in %s\n", p->consts[final->name].text);
+	if (e->place > 0)
+		fprintf(out, "Capacity: place %lld of %lld in %s\n", (long long)e->place, (long long)final->capacity,
+			p->consts[final->name].text);
+	fprintf(out, "Decision: %s%s%s\n", p->consts[final->name].text,
+		e->overflowed_from >= 0 ? ", overflowed from " : "",
+		e->overflowed_from >= 0 ? p->consts[p->buckets[e->overflowed_from].name].text : "");
+	for (uint32_t l = 0; l < p->nlabels; l++)
+		fprintf(out, "Label %s: %s\n", p->consts[p->labels[l].name].text, dec.labels[l].text ? dec.labels[l].text : "");
+}
+
+int cmd_explain(int argc, char **argv, diag *d)
+{
+	const char *db = NULL, *signals = NULL, *outcomes = NULL, *month_text = NULL, *household = NULL;
+	const cli_option opts[] = {
+		{ "db", true, &db }, { "signals", true, &signals }, { "outcomes", true, &outcomes },
+		{ "month", true, &month_text }, { "household", true, &household }, { NULL, false, NULL }
+	};
+	cli_args a;
+	if (!cli_parse(argc, argv, opts, &a, d))
+		return EXIT_USAGE;
+	vr_month month;
+	if (a.npositional != 1 || !household) {
+		diag_error(d, "explain takes --household KEY and one policy\n%s", cli_usage("explain"));
+		return EXIT_USAGE;
+	}
+	if (!cli_month(month_text, &month, d))
+		return EXIT_USAGE;
+	bc_program p;
+	int rc = cli_load_policy(a.positional[0], &p, d);
+	if (rc != EXIT_OK)
+		return rc;
+	size_t len = 0;
+	char *text = cli_read_file(a.positional[0], &len, d);
+	if (text && len >= 8 && memcmp(text, BC_MAGIC, 8) == 0) {
+		free(text);
+		text = NULL;
+	}
+	store *s = dry_run_store(db, signals, outcomes, d, &rc);
+	vm *v = vm_new(&p);
+	if (s && v) {
+		run_result r;
+		const bool evaluated = run_evaluate(s, &p, month, d, &r);
+		store_cursor *holder = NULL;
+		vr_household h;
+		const int got = store_household(s, household, month, p.lookback, &holder, &h, d);
+		if (got == 1) {
+			explain_household(stdout, &p, v, &h, month, text, len, evaluated ? &r : NULL);
+		} else if (got == 0) {
+			diag_error(d, "household %s has no signal in %s, so it is not triaged that month", household, month_text);
+			rc = EXIT_DATA;
+		} else {
+			rc = EXIT_STORE;
+		}
+		if (holder)
+			store_cursor_close(holder);
+		if (evaluated)
+			run_result_free(&r);
+	}
+	vm_free(v);
+	if (s)
+		store_close(s);
+	free(text);
+	bc_program_free(&p);
+	return rc;
+}

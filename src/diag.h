@@ -1,0 +1,53 @@
+/* diag.h - the one sink for diagnostics. Rule-file diagnostics print as
+ * `file:line:col: error: message`, the source line and a caret; data-file
+ * diagnostics as `file:line: column: message`. Library code reports here and
+ * never prints on its own; main decides where the sink writes. */
+#ifndef VROEG_DIAG_H
+#define VROEG_DIAG_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+
+typedef struct diag {
+	FILE *out;          /* where messages go; NULL discards them (fuzzing) */
+	int errors;
+	int warnings;
+	int max_errors;     /* 0 = no limit; beyond it messages are counted, not printed */
+} diag;
+
+/* A position in a rule file. Lines and columns count from 1; columns in bytes. */
+typedef struct diag_loc {
+	int line, col;
+	int end_line, end_col;
+} diag_loc;
+
+/* A rule file's text, kept so a diagnostic can quote its line. */
+typedef struct diag_source {
+	const char *name;
+	const char *text;
+	size_t len;
+} diag_source;
+
+void diag_init(diag *d, FILE *out);
+
+/* file:line:col: severity: message, then the source line and a caret (with
+ * tildes to the end of the span when it stays on one line). */
+void diag_at(diag *d, const diag_source *src, diag_loc loc,
+	     enum diag_severity sev, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* file:line: column: message (a data file's row). */
+void diag_row(diag *d, const char *file, long line, const char *column,
+	      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* vroeg: message (no position), counted as an error. */
+void diag_error(diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void diag_warning(diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The closest of CANDIDATES to WORD by edit distance, if close enough to be a
+ * plausible misspelling, else NULL. */
+const char *diag_suggest(const char *word, const char *const *candidates, size_t n);
+
+#endif

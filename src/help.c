@@ -1,0 +1,109 @@
+/* help.c - usage text for each command; docs/operators-guide.md and
+ * docs/vroeg.1 carry the same text. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct usage {
+	const char *command;
+	const char *text;
+} usage;
+
+static const usage usages[] = {
+	{ NULL,
+	  "usage: vroeg COMMAND [OPTIONS] [ARGS]\n"
+	  "\n"
+	  "Policies:\n"
+	  "  lint [--strict] FILE...         check rule files; exit 0 clean, 1 warnings, 2 errors\n"
+	  "  compile FILE [-o OUT.vrb]       compile a rule file to bytecode\n"
+	  "  disasm FILE.vrb                 list a compiled policy with its source lines\n"
+	  "Data:\n"
+	  "  import --db DB [--outcomes] FILE...   import creditors' signals (or outcomes) CSV; - = stdin\n"
+	  "Months:\n"
+	  "  dry-run --db DB --month M POLICY      decisions for a month, writing nothing\n"
+	  "  dry-run --signals F [--outcomes F] --month M POLICY   the same without a store\n"
+	  "  run --db DB --month M|previous [--replace] POLICY     decide and record a month\n"
+	  "  runs --db DB                          the run history\n"
+	  "  decisions --db DB --month M           a recorded month's decisions\n"
+	  "  explain --db DB --month M --household H POLICY   one household's path\n"
+	  "  help [COMMAND]                        this text, or a command's\n"
+	  "\n"
+	  "POLICY is a rule file (.vroeg) or a compiled policy (.vrb). DB may also be\n"
+	  "given as $VROEG_DB. Exit codes: 0 ok, 1 lint warnings, 2 policy error,\n"
+	  "3 data error, 4 store busy, 5 store error, 64 usage error.\n" },
+	{ "lint",
+	  "usage: vroeg lint [--strict] FILE...\n"
+	  "Checks each rule file: syntax, names, types and units, buckets, rules.\n"
+	  "Messages read FILE:LINE:COL: error|warning: message, then the line and a caret.\n"
+	  "Exit 0 when clean, 1 with warnings only (2 with --strict), 2 with errors.\n" },
+	{ "compile",
+	  "usage: vroeg compile FILE [-o OUT.vrb]\n"
+	  "Compiles a rule file to a versioned bytecode file (default: FILE with .vrb).\n"
+	  "The file records the policy's name and version and the SHA-256 of its source.\n"
+	  "Exit 2 when the policy has errors.\n" },
+	{ "disasm",
+	  "usage: vroeg disasm FILE.vrb\n"
+	  "Prints a compiled policy: constants, buckets, rules and every function's\n"
+	  "instructions with their source lines. A damaged file is refused (exit 2).\n" },
+	{ "import",
+	  "usage: vroeg import --db DB [--outcomes] FILE...\n"
+	  "Imports a signals CSV (with --outcomes: an outcomes CSV) into the store; - reads\n"
+	  "standard input. Either dialect: `,` with `.` decimals, or `;` with `,` decimals.\n"
+	  "All or nothing per file: every bad row is reported as FILE:LINE: column: problem\n"
+	  "and then nothing of the file is stored (exit 3). Re-importing a file changes\n"
+	  "nothing; a signal_id stored with other content is a conflict (exit 3).\n" },
+	{ "dry-run",
+	  "usage: vroeg dry-run --db DB --month YYYY-MM [--format table|csv|json] POLICY\n"
+	  "       vroeg dry-run --signals FILE [--outcomes FILE] --month YYYY-MM POLICY\n"
+	  "Evaluates POLICY over the month and prints the decisions and a summary; writes\n"
+	  "nothing. With csv or json the decisions go to standard output and the summary to\n"
+	  "standard error. --summary prints only the summary, --no-summary only decisions.\n" },
+	{ "run",
+	  "usage: vroeg run --db DB --month YYYY-MM|previous [--replace] [--format F] POLICY\n"
+	  "Evaluates POLICY over the month and records the run and its decisions in one\n"
+	  "transaction. The same month with the same policy again reports the recorded run\n"
+	  "and changes nothing; with another policy it is refused (exit 3) unless --replace,\n"
+	  "which keeps the earlier run in the history, marked superseded. A second run on the\n"
+	  "same store waits up to 10 s, then exits 4.\n" },
+	{ "runs",
+	  "usage: vroeg runs --db DB\n"
+	  "Lists every recorded run, oldest first, superseded ones included.\n" },
+	{ "decisions",
+	  "usage: vroeg decisions --db DB --month YYYY-MM [--format table|csv|json]\n"
+	  "Prints the recorded decisions of the month's current run, as dry-run does.\n" },
+	{ "explain",
+	  "usage: vroeg explain --db DB --month YYYY-MM --household KEY POLICY\n"
+	  "       vroeg explain --signals FILE [--outcomes FILE] --month YYYY-MM --household KEY POLICY\n"
+	  "Shows one household's path: its signals and whether each counts (and why not),\n"
+	  "the household's facts and definitions, every rule tried in order, the bucket,\n"
+	  "and the capacity outcome (place, overflow, redirect, back-fill).\n" },
+	{ "help",
+	  "usage: vroeg help [COMMAND]\n" },
+};
+
+const char *cli_usage(const char *command)
+{
+	for (size_t i = 0; i < sizeof usages / sizeof usages[0]; i++) {
+		if (!command && !usages[i].command)
+			return usages[i].text;
+		if (command && usages[i].command && strcmp(command, usages[i].command) == 0)
+			return usages[i].text;
+	}
+	return NULL;
+}
+
+int cmd_help(int argc, char **argv, diag *d)
+{
+	if (argc < 2) {
+		fputs(cli_usage(NULL), stdout);
+		return EXIT_OK;
+	}
+	const char *text = cli_usage(argv[1]);
+	if (!text) {
+		diag_error(d, "no command `%s`; `vroeg help` lists them", argv[1]);
+		return EXIT_USAGE;
+	}
+	fputs(text, stdout);
+	return EXIT_OK;
+}

@@ -1,0 +1,620 @@
+/* import.c - signals and outcomes CSV into the store (data-contract.md
+ * sections 1 and 2; contract in store.h).
+ * One pass, one write transaction: every row is checked and every problem
+ * reported as FILE:LINE: column: what is wrong; good rows are inserted as they
+ * come (so duplicates and conflicts, in the file or with the store, are found
+ * by the same lookup); if any row was bad the transaction is rolled back and
+ * nothing of the file is stored. The hot path allocates nothing: fields are
+ * bound straight from the reader's record buffer.
+ *
+ * Values are stored normalised, so that rows meaning the same thing are
+ * identical: defaults filled in (kind early, legal_form natural, flags 0,
+ * district ""), `person` NULL when empty or equal to the household.
+ *
+ * Whitespace: nothing is trimmed from a value (` 212.85` is not an amount,
+ * `Menzis ` is another creditor than `Menzis`), except that an unquoted field
+ * of only spaces and tabs counts as empty, which is what a spreadsheet means
+ * by a blank cell. A quoted field is always taken as written (`" "` is a
+ * space). Header names are matched after trimming spaces around them. */
+#include "csv.h"
+#include "schema.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum value_type {
+	T_TEXT,      /* any UTF-8 text */
+	T_DATE,      /* YYYY-MM-DD, a real day */
+	T_MONEY,     /* euros, >= 0, at most two decimals -> cents */
+	T_COUNT,     /* whole number >= 0 */
+	T_FLAG,      /* 0 or 1, empty = 0 */
+	T_TRISTATE,  /* 0, 1 or empty (NULL) */
+	T_ENUM       /* one of names; empty = names[dflt] (dflt < 0: no default) */
+};
+
+typedef struct column {
+	const char *name;
+	enum value_type type;
+	bool required;
+	const char *const *names;
+	int nnames;
+	int dflt;
+} column;
+
+/* In schema_signal_col order: the bind order of SQL_SIGNAL_INSERT. */
+static const column signal_columns[SIG_NCOLS] = {
+	[SIG_SIGNAL_ID] = { "signal_id", T_TEXT, true, NULL, 0, 0 },
+	[SIG_RECEIVED] = { "received", T_DATE, true, NULL, 0, 0 },
+	[SIG_HOUSEHOLD] = { "household", T_TEXT, true, NULL, 0, 0 },
+	[SIG_PERSON] = { "person", T_TEXT, false, NULL, 0, 0 },
+	[SIG_CREDITOR] = { "creditor", T_TEXT, true, NULL, 0, 0 },
+	[SIG_SECTOR] = { "sector", T_ENUM, true, vr_sector_names, SECTOR_COUNT, -1 },
+	[SIG_KIND] = { "kind", T_ENUM, false, vr_kind_names, KIND_COUNT, KIND_EARLY },
+	[SIG_ARREARS] = { "arrears", T_MONEY, true, NULL, 0, 0 },
+	[SIG_INSTALLMENT] = { "installment", T_MONEY, false, NULL, 0, 0 },
+	[SIG_INSTALLMENTS_MISSED] = { "installments_missed", T_COUNT, false, NULL, 0, 0 },
+	[SIG_DAYS_OVERDUE] = { "days_overdue", T_COUNT, false, NULL, 0, 0 },
+	[SIG_LEGAL_FORM] = { "legal_form", T_ENUM, false, vr_legal_form_names,
+			     LEGAL_COUNT, LEGAL_NATURAL },
+	[SIG_BIRTH_DATE] = { "birth_date", T_DATE, false, NULL, 0, 0 },
+	[SIG_DISTRICT] = { "district", T_TEXT, false, NULL, 0, 0 },
+	[SIG_HAS_PHONE] = { "has_phone", T_FLAG, false, NULL, 0, 0 },
+	[SIG_HAS_EMAIL] = { "has_email", T_FLAG, false, NULL, 0, 0 },
+	[SIG_BRP_MATCH] = { "brp_match", T_TRISTATE, false, NULL, 0, 0 },
+	[SIG_KNOWN_DEBT_HELP] = { "known_debt_help", T_FLAG, false, NULL, 0, 0 },
+};
+
+/* In the bind order of SQL_OUTCOME_INSERT. */
+enum { OUT_HOUSEHOLD, OUT_DATE, OUT_OUTCOME, OUT_SIGNAL_ID, OUT_NCOLS };
+static const column outcome_columns[OUT_NCOLS] = {
+	[OUT_HOUSEHOLD] = { "household", T_TEXT, true, NULL, 0, 0 },
+	[OUT_DATE] = { "date", T_DATE, true, NULL, 0, 0 },
+	[OUT_OUTCOME] = { "outcome", T_ENUM, true, vr_outcome_names, OUTCOME_COUNT, -1 },
+	[OUT_SIGNAL_ID] = { "signal_id", T_TEXT, false, NULL, 0, 0 },
+};
+
+#define MAX_COLUMNS SIG_NCOLS
+
+/* One checked value: NULL, an integer, or text (LEN bytes at S, which stay
+ * valid until the next record). */
+typedef struct value {
+	bool null;
+	int64_t i;
+	const char *s;
+	size_t len;
+} value;
+
+typedef struct import {
+	store *s;
+	diag *d;
+	const char *name;
+	csv_reader *csv;
+	const column *cols;
+	int ncols;
+	int field_of[MAX_COLUMNS];  /* field index of each column, -1 when absent */
+	size_t nfields;             /* fields in the header */
+	bool comma_decimal;         /* `;` files may write 212,85 */
+	long line;                  /* the current record's */
+	bool row_bad;
+	long long import_id;
+	store_import_counts counts;
+} import;
+
+/* ---------------------------------------------------------- checking -- */
+
+static void problem(import *im, const char *col, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Reports a problem of the current row in column COL. */
+static void problem(import *im, const char *col, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	im->row_bad = true;
+	diag_row(im->d, im->name, im->line, col, "%s", msg);
+}
+
+static bool valid_utf8(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		const unsigned char c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n;
+		unsigned long cp, min;
+		if ((c & 0xE0) == 0xC0) {
+			n = 1, cp = c & 0x1F, min = 0x80;
+		} else if ((c & 0xF0) == 0xE0) {
+			n = 2, cp = c & 0x0F, min = 0x800;
+		} else if ((c & 0xF8) == 0xF0) {
+			n = 3, cp = c & 0x07, min = 0x10000;
+		} else {
+			return false;
+		}
+		if (len - i <= n)
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+static bool parse_count(const char *s, size_t len, int64_t *out)
+{
+	if (len == 0 || len > 18)
+		return false;
+	int64_t v = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static bool is_blank(const csv_field *f)
+{
+	if (f->quoted)
+		return false;
+	for (size_t i = 0; i < f->len; i++)
+		if (f->s[i] != ' ' && f->s[i] != '\t')
+			return false;
+	return true;
+}
+
+/* "one of a, b, c" for an enum's names, into BUF. */
+static const char *name_list(const column *c, char *buf, size_t size)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < c->nnames && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", c->names[i]);
+	return buf;
+}
+
+static void enum_problem(import *im, const column *c, const csv_field *f)
+{
+	char list[256], word[64], hint[96] = "";
+	const size_t wlen = f->len < sizeof word - 1 ? f->len : sizeof word - 1;
+	memcpy(word, f->s, wlen);
+	word[wlen] = '\0';
+	const char *guess = diag_suggest(word, c->names, (size_t)c->nnames);
+	if (guess)
+		snprintf(hint, sizeof hint, " (did you mean `%s`?)", guess);
+	problem(im, c->name, "unknown value `%.*s`%s; expected one of %s",
+		(int)f->len, f->s, hint, name_list(c, list, sizeof list));
+}
+
+/* Checks field F for column C into *V; false (reported) when it is bad. */
+static bool check(import *im, const column *c, const csv_field *f, value *v)
+{
+	*v = (value){ .null = true };
+	if (!f || f->len == 0 || is_blank(f)) {
+		if (c->required) {
+			problem(im, c->name, "required but empty");
+			return false;
+		}
+		if (c->type == T_FLAG) {
+			*v = (value){ .i = 0 };
+		} else if (c->type == T_ENUM) {
+			*v = (value){ .i = c->dflt, .s = c->names[c->dflt],
+				      .len = strlen(c->names[c->dflt]) };
+		}
+		return true;
+	}
+	switch (c->type) {
+	case T_TEXT:
+		if (!valid_utf8((const unsigned char *)f->s, f->len)) {
+			problem(im, c->name, "not valid UTF-8 text (save the file as UTF-8)");
+			return false;
+		}
+		*v = (value){ .s = f->s, .len = f->len };
+		return true;
+	case T_DATE: {
+		vr_date day;
+		if (!vr_date_parse(f->s, f->len, &day)) {
+			problem(im, c->name, "`%.*s` is not a date: expected YYYY-MM-DD, a real day",
+				(int)f->len, f->s);
+			return false;
+		}
+		*v = (value){ .s = f->s, .len = f->len, .i = day };
+		return true;
+	}
+	case T_MONEY: {
+		cents_t cents;
+		if (f->s[0] == '-') {
+			problem(im, c->name, "`%.*s` is negative: amounts are 0 or more",
+				(int)f->len, f->s);
+			return false;
+		}
+		if (!vr_cents_parse(f->s, f->len, im->comma_decimal, &cents) &&
+		    !(im->comma_decimal && vr_cents_parse(f->s, f->len, false, &cents))) {
+			problem(im, c->name, "`%.*s` is not an amount%s", (int)f->len, f->s,
+				im->comma_decimal
+				? ": expected euros with at most 2 decimals, like 212,85 or 212.85"
+				: ": expected euros with at most 2 decimals, like 212.85");
+			return false;
+		}
+		*v = (value){ .i = cents };
+		return true;
+	}
+	case T_COUNT:
+		if (!parse_count(f->s, f->len, &v->i)) {
+			problem(im, c->name, "`%.*s` is not a whole number (0 or more)",
+				(int)f->len, f->s);
+			return false;
+		}
+		v->null = false;
+		return true;
+	case T_FLAG:
+	case T_TRISTATE:
+		if (f->len != 1 || (f->s[0] != '0' && f->s[0] != '1')) {
+			problem(im, c->name, "`%.*s` is not 0 or 1%s", (int)f->len, f->s,
+				c->type == T_TRISTATE ? " (or empty: not checked)" : "");
+			return false;
+		}
+		*v = (value){ .i = f->s[0] - '0' };
+		return true;
+	case T_ENUM: {
+		const int k = vr_enum_lookup(c->names, c->nnames, f->s, f->len);
+		if (k < 0) {
+			enum_problem(im, c, f);
+			return false;
+		}
+		*v = (value){ .i = k, .s = c->names[k], .len = strlen(c->names[k]) };
+		return true;
+	}
+	}
+	return false;
+}
+
+/* Checks the current record into VALS (one per column); false when the row
+ * has any problem, all of them reported. */
+static bool check_row(import *im, value *vals)
+{
+	size_t n;
+	const csv_field *f = csv_fields(im->csv, &n);
+	im->line = csv_line(im->csv);
+	im->row_bad = false;
+	const char *why = csv_problem(im->csv);
+	if (why) {
+		im->row_bad = true;
+		diag_row(im->d, im->name, im->line, "row", "%s", why);
+	}
+	if (n != im->nfields) {
+		im->row_bad = true;
+		diag_row(im->d, im->name, im->line, "row", "%zu field%s, but the header has %zu",
+			 n, n == 1 ? "" : "s", im->nfields);
+		return false;
+	}
+	for (int c = 0; c < im->ncols; c++) {
+		const int at = im->field_of[c];
+		check(im, &im->cols[c], at < 0 ? NULL : &f[at], &vals[c]);
+	}
+	return !im->row_bad;
+}
+
+/* ------------------------------------------------------------ header -- */
+
+static const char *trim(const char *s, size_t len, size_t *out_len)
+{
+	while (len && *s == ' ')
+		s++, len--;
+	while (len && s[len - 1] == ' ')
+		len--;
+	*out_len = len;
+	return s;
+}
+
+/* Reads the header and maps the columns; false (reported) when the file
+ * cannot be imported: no header, a column named twice, a required one missing. */
+static bool read_header(import *im)
+{
+	const int rc = csv_next(im->csv);
+	if (rc <= 0) {
+		if (rc == 0)
+			diag_row(im->d, im->name, 1, "header",
+				 "the file is empty; expected a header row naming the columns");
+		else
+			diag_row(im->d, im->name, csv_line(im->csv), "header", "%s",
+				 csv_problem(im->csv));
+		return false;
+	}
+	const long line = csv_line(im->csv);
+	im->comma_decimal = csv_delimiter(im->csv) == ';';
+	size_t n;
+	const csv_field *f = csv_fields(im->csv, &n);
+	im->nfields = n;
+	for (int c = 0; c < im->ncols; c++)
+		im->field_of[c] = -1;
+	bool ok = true;
+	if (csv_problem(im->csv)) {
+		diag_row(im->d, im->name, line, "header", "%s", csv_problem(im->csv));
+		ok = false;
+	}
+	const char *names[MAX_COLUMNS];
+	for (int c = 0; c < im->ncols; c++)
+		names[c] = im->cols[c].name;
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *name = trim(f[i].s, f[i].len, &len);
+		if (len == 0) {
+			diag_warning(im->d, "%s:%ld: column %zu: has no name, ignored",
+				     im->name, line, i + 1);
+			continue;
+		}
+		int c = 0;
+		while (c < im->ncols && !(strlen(names[c]) == len && memcmp(names[c], name, len) == 0))
+			c++;
+		if (c == im->ncols) {
+			char word[64], hint[96] = "";
+			snprintf(word, sizeof word, "%.*s", (int)len, name);
+			const char *guess = diag_suggest(word, names, (size_t)im->ncols);
+			if (guess)
+				snprintf(hint, sizeof hint, " (did you mean `%s`?)", guess);
+			diag_warning(im->d, "%s:%ld: column `%.*s`: unknown column, ignored%s",
+				     im->name, line, (int)len, name, hint);
+		} else if (im->field_of[c] >= 0) {
+			diag_row(im->d, im->name, line, "header",
+				 "column `%s` appears twice (fields %d and %zu)",
+				 names[c], im->field_of[c] + 1, i + 1);
+			ok = false;
+		} else {
+			im->field_of[c] = (int)i;
+		}
+	}
+	char missing[512] = "";
+	size_t mlen = 0;
+	int nmissing = 0;
+	for (int c = 0; c < im->ncols; c++) {
+		if (im->cols[c].required && im->field_of[c] < 0 && mlen < sizeof missing) {
+			mlen += (size_t)snprintf(missing + mlen, sizeof missing - mlen, "%s`%s`",
+						 nmissing ? ", " : "", names[c]);
+			nmissing++;
+		}
+	}
+	if (nmissing) {
+		diag_row(im->d, im->name, line, "header", "missing required column%s %s",
+			 nmissing == 1 ? "" : "s", missing);
+		ok = false;
+	}
+	return ok;
+}
+
+/* ----------------------------------------------------------- storing -- */
+
+static void bind_value(sqlite3_stmt *st, int param, const value *v)
+{
+	if (v->null)
+		sqlite3_bind_null(st, param);
+	else if (v->s)
+		sqlite3_bind_text(st, param, v->s, (int)v->len, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, param, v->i);
+}
+
+/* The normalised signal: defaults in, person NULL when it is the household. */
+static void normalise_signal(value *v)
+{
+	if (v[SIG_DISTRICT].null)
+		v[SIG_DISTRICT] = (value){ .s = "", .len = 0 };
+	const value *h = &v[SIG_HOUSEHOLD], *p = &v[SIG_PERSON];
+	if (!p->null && p->len == h->len && memcmp(p->s, h->s, h->len) == 0)
+		v[SIG_PERSON] = (value){ .null = true };
+}
+
+/* Does the stored column COL of ST hold V? */
+static bool same_value(sqlite3_stmt *st, int col, const value *v)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return v->null;
+	if (v->null)
+		return false;
+	if (!v->s)
+		return sqlite3_column_int64(st, col) == v->i;
+	const void *t = sqlite3_column_blob(st, col);
+	return (size_t)sqlite3_column_bytes(st, col) == v->len &&
+		(v->len == 0 || memcmp(t, v->s, v->len) == 0);
+}
+
+/* The signal's id is stored already (in the store or earlier in this file):
+ * identical, or a conflict (reported). */
+static enum store_status compare_stored(import *im, const value *v)
+{
+	store *s = im->s;
+	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_BY_ID];
+	sqlite3_bind_text(st, 1, v[SIG_SIGNAL_ID].s, (int)v[SIG_SIGNAL_ID].len, SQLITE_STATIC);
+	const int rc = sqlite3_step(st);
+	enum store_status result = STORE_OK;
+	if (rc != SQLITE_ROW) {
+		result = rc == SQLITE_DONE ? STORE_IO_ERROR : schema_fail(s, "import", im->d);
+		if (rc == SQLITE_DONE)
+			diag_error(im->d, "the store %s refused signal `%.*s` for no reason it gives",
+				   s->path, (int)v[SIG_SIGNAL_ID].len, v[SIG_SIGNAL_ID].s);
+		sqlite3_reset(st);
+		return result;
+	}
+	char differs[400] = "";
+	size_t n = 0;
+	for (int c = 0; c < SIG_NCOLS; c++)
+		if (!same_value(st, c, &v[c]) && n < sizeof differs)
+			n += (size_t)snprintf(differs + n, sizeof differs - n, "%s%s",
+					      n ? ", " : "", signal_columns[c].name);
+	if (n == 0) {
+		im->counts.identical++;
+	} else {
+		const long line = (long)sqlite3_column_int64(st, SIG_NCOLS);
+		const long long from = sqlite3_column_int64(st, SIG_NCOLS + 1);
+		const char *file = (const char *)sqlite3_column_text(st, SIG_NCOLS + 2);
+		im->row_bad = true;
+		if (from == im->import_id)
+			diag_row(im->d, im->name, im->line, "signal_id",
+				 "`%.*s` is also on line %ld, with another %s",
+				 (int)v[SIG_SIGNAL_ID].len, v[SIG_SIGNAL_ID].s, line, differs);
+		else
+			diag_row(im->d, im->name, im->line, "signal_id",
+				 "`%.*s` is stored already (from %s, line %ld) with another %s",
+				 (int)v[SIG_SIGNAL_ID].len, v[SIG_SIGNAL_ID].s,
+				 file ? file : "an earlier import", line, differs);
+	}
+	sqlite3_reset(st);
+	return result;
+}
+
+static enum store_status store_signal(import *im, value *v)
+{
+	store *s = im->s;
+	normalise_signal(v);
+	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_INSERT];
+	for (int c = 0; c < SIG_NCOLS; c++)
+		bind_value(st, c + 1, &v[c]);
+	sqlite3_bind_int64(st, SIG_NCOLS + 1, im->import_id);
+	sqlite3_bind_int64(st, SIG_NCOLS + 2, im->line);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return schema_fail(s, "import", im->d);
+	if (sqlite3_changes(s->db) == 0)
+		return compare_stored(im, v);
+	im->counts.added++;
+	sqlite3_stmt *mh = s->stmt[SQL_MONTH_HOUSEHOLD_INSERT];
+	sqlite3_bind_text(mh, 1, v[SIG_RECEIVED].s, 7, SQLITE_STATIC);
+	bind_value(mh, 2, &v[SIG_HOUSEHOLD]);
+	rc = sqlite3_step(mh);
+	sqlite3_reset(mh);
+	return rc == SQLITE_DONE ? STORE_OK : schema_fail(s, "import", im->d);
+}
+
+static enum store_status store_outcome(import *im, value *v)
+{
+	store *s = im->s;
+	if (v[OUT_SIGNAL_ID].null)
+		v[OUT_SIGNAL_ID] = (value){ .s = "", .len = 0 };
+	sqlite3_stmt *st = s->stmt[SQL_OUTCOME_INSERT];
+	for (int c = 0; c < OUT_NCOLS; c++)
+		bind_value(st, c + 1, &v[c]);
+	sqlite3_bind_int64(st, OUT_NCOLS + 1, im->import_id);
+	sqlite3_bind_int64(st, OUT_NCOLS + 2, im->line);
+	const int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return schema_fail(s, "import", im->d);
+	if (sqlite3_changes(s->db) == 0)
+		im->counts.identical++;
+	else
+		im->counts.added++;
+	return STORE_OK;
+}
+
+/* Records this import (its id marks the rows it adds) at the start; at the
+ * end, its counts, or nothing at all when it added nothing. */
+static enum store_status begin_import(import *im, const char *kind)
+{
+	sqlite3_stmt *st = im->s->stmt[SQL_IMPORT_INSERT];
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, im->name, -1, SQLITE_STATIC);
+	const int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return schema_fail(im->s, "import", im->d);
+	im->import_id = sqlite3_last_insert_rowid(im->s->db);
+	return STORE_OK;
+}
+
+static enum store_status finish_import(import *im)
+{
+	sqlite3_stmt *st = im->s->stmt[im->counts.added ? SQL_IMPORT_FINISH : SQL_IMPORT_DELETE];
+	sqlite3_bind_int64(st, 1, im->import_id);
+	if (im->counts.added) {
+		sqlite3_bind_int64(st, 2, im->counts.added);
+		sqlite3_bind_int64(st, 3, im->counts.identical);
+	}
+	const int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : schema_fail(im->s, "import", im->d);
+}
+
+static enum store_status run_import(store *s, FILE *in, const char *name, diag *d,
+				    store_import_counts *counts, bool signals)
+{
+	import im = {
+		.s = s, .d = d, .name = name,
+		.cols = signals ? signal_columns : outcome_columns,
+		.ncols = signals ? SIG_NCOLS : OUT_NCOLS,
+	};
+	*counts = (store_import_counts){ 0 };
+	im.csv = csv_open(in);
+	if (!im.csv) {
+		diag_error(d, "out of memory importing %s", name);
+		return STORE_IO_ERROR;
+	}
+	if (!read_header(&im)) {
+		csv_close(im.csv);
+		return ferror(in) ? STORE_IO_ERROR : STORE_DATA_ERROR;
+	}
+	bool nested;
+	enum store_status result = schema_write_begin(s, &nested, d);
+	if (result != STORE_OK) {
+		csv_close(im.csv);
+		return result;
+	}
+	result = begin_import(&im, signals ? "signals" : "outcomes");
+	value vals[MAX_COLUMNS];
+	int rc = 0;
+	while (result == STORE_OK && (rc = csv_next(im.csv)) > 0) {
+		if (check_row(&im, vals))
+			result = signals ? store_signal(&im, vals) : store_outcome(&im, vals);
+		if (im.row_bad)
+			im.counts.rejected++;
+	}
+	if (result == STORE_OK && rc < 0) {
+		if (ferror(in)) {
+			diag_error(d, "cannot read %s", name);
+			result = STORE_IO_ERROR;
+		} else {
+			diag_row(d, name, csv_line(im.csv), "row", "%s", csv_problem(im.csv));
+			im.counts.rejected++;
+		}
+	}
+	csv_close(im.csv);
+	if (result == STORE_OK && im.counts.rejected)
+		result = STORE_DATA_ERROR;
+	if (result == STORE_OK)
+		result = finish_import(&im);
+	if (result == STORE_OK)
+		result = schema_write_commit(s, nested, d);
+	else
+		schema_write_rollback(s, nested);
+	if (result != STORE_OK)
+		im.counts.added = 0;  /* nothing of the file is stored */
+	*counts = im.counts;
+	return result;
+}
+
+enum store_status store_import_signals(store *s, FILE *in, const char *name,
+				       diag *d, store_import_counts *counts)
+{
+	return run_import(s, in, name, d, counts, true);
+}
+
+enum store_status store_import_outcomes(store *s, FILE *in, const char *name,
+					diag *d, store_import_counts *counts)
+{
+	return run_import(s, in, name, d, counts, false);
+}

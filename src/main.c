@@ -1,0 +1,53 @@
+/* main.c - the vroeg command line: dispatches to a command and turns its
+ * result into the exit code. Only main writes to the terminal on its own
+ * behalf; library code reports through the diag sink set up here. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct command {
+	const char *name;
+	int (*run)(int argc, char **argv, diag *d);
+} command;
+
+static const command commands[] = {
+	{ "lint", cmd_lint },           { "compile", cmd_compile },
+	{ "disasm", cmd_disasm },       { "import", cmd_import },
+	{ "dry-run", cmd_dry_run },     { "run", cmd_run },
+	{ "runs", cmd_runs },           { "decisions", cmd_decisions },
+	{ "explain", cmd_explain },     { "help", cmd_help },
+};
+
+int main(int argc, char **argv)
+{
+	diag d;
+	diag_init(&d, stderr);
+	if (argc < 2) {
+		fputs(cli_usage(NULL), stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cmd_help(1, argv, &d);
+	if (strcmp(argv[1], "--version") == 0) {
+		puts("vroeg 0.1");
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		for (int j = 2; j < argc; j++)
+			if (strcmp(argv[j], "--help") == 0) {
+				fputs(cli_usage(commands[i].name), stdout);
+				return EXIT_OK;
+			}
+		return commands[i].run(argc - 1, argv + 1, &d);
+	}
+	const char *names[sizeof commands / sizeof commands[0]];
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		names[i] = commands[i].name;
+	const char *s = diag_suggest(argv[1], names, sizeof names / sizeof names[0]);
+	diag_error(&d, "no command `%s`%s%s%s; `vroeg help` lists them", argv[1],
+		   s ? " (did you mean `" : "", s ? s : "", s ? "`?)" : "");
+	return EXIT_USAGE;
+}

@@ -1,0 +1,25 @@
+/* parse.h - the front end's entry point: rule-file text in, syntax tree out.
+ * The scanner is reentrant and the parser pure; all state is in parse_ctx. */
+#ifndef VROEG_PARSE_H
+#define VROEG_PARSE_H
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+
+/* Shared by the scanner (as its yyextra) and the parser's actions. */
+typedef struct parse_ctx {
+	arena *arena;
+	diag *diag;
+	ast_file *file;
+	int line, col;           /* where the scanner stands */
+	bool sent_final_newline; /* the scanner ends the last line for the parser */
+} parse_ctx;
+
+/* Parses TEXT (LEN bytes; need not be NUL-terminated) named NAME. Every syntax
+ * error in the file is reported to D, each with its position. The returned
+ * tree (allocated in A) holds every statement that parsed; it is usable for
+ * checking only when D counts no errors. NAME and TEXT must outlive the tree. */
+ast_file *parse_rules(arena *a, diag *d, const char *name, const char *text, size_t len);
+
+#endif

@@ -1,0 +1,27 @@
+/* report.h - printing decisions (data-contract.md section 4: a readable
+ * table, CSV with the contract's columns first, or JSON lines) and the
+ * summary of a month's evaluation. */
+#ifndef VROEG_REPORT_H
+#define VROEG_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bytecode.h"
+#include "decision.h"
+#include "run.h"
+
+enum report_format { REPORT_TABLE, REPORT_CSV, REPORT_JSON };
+
+bool report_parse_format(const char *s, enum report_format *out);
+void report_decisions(FILE *out, const vr_decision_set *set, enum report_format fmt);
+/* Per bucket: households, capacity, places taken, overflow in and out,
+ * total arrears; per rule: households decided; exclusions per reason. */
+void report_summary(FILE *out, const run_result *r, const bc_program *p);
+
+/* Writes S as one CSV field (quoted when it holds , " or a line break). */
+void report_csv_field(FILE *out, const char *s);
+/* Writes S as a JSON string, quotes included. */
+void report_json_string(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,184 @@
+/* run.c - the month's evaluation: one pass over the households with a signal
+ * in the month (streamed, one at a time), then capacity allocation over the
+ * compact per-household results, then the decision rows. Memory grows with
+ * the month's households, never with the store. */
+#include "run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm.h"
+
+static const char *keep(arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+static bool reserve(run_result *r, size_t nlabels, size_t nslots)
+{
+	if (r->n < r->cap)
+		return true;
+	const size_t cap = r->cap ? r->cap * 2 : 1024;
+	alloc_entry *e = realloc(r->entries, cap * sizeof *e);
+	if (e)
+		r->entries = e;
+	uint32_t *rules = realloc(r->rules, cap * sizeof *rules);
+	if (rules)
+		r->rules = rules;
+	const char **labels = realloc(r->row_labels, (cap * nlabels + 1) * sizeof *labels);
+	if (labels)
+		r->row_labels = labels;
+	int64_t *keys = realloc(r->keys, (cap * nslots + 1) * sizeof *keys);
+	if (keys)
+		r->keys = keys;
+	if (!e || !rules || !labels || !keys)
+		return false;
+	r->cap = cap;
+	return true;
+}
+
+const char *run_rule_cite(const run_result *r, uint32_t rule)
+{
+	return r->rule_cites[rule];
+}
+
+static void count_stats(run_result *r, const bc_program *p)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const alloc_entry *e = &r->entries[i];
+		r->per_rule[r->rules[i]]++;
+		if (e->bucket < 0) {
+			r->excluded++;
+			continue;
+		}
+		run_bucket_stats *b = &r->buckets[e->bucket];
+		b->households++;
+		b->arrears += e->arrears;
+		if (e->place > 0)
+			b->places_taken++;
+		if (e->backfilled)
+			b->backfilled_in++;
+		r->buckets[e->rule_bucket].by_rule++;
+		if (e->overflowed_from >= 0) {
+			r->buckets[e->overflowed_from].overflow_out++;
+			b->overflow_in++;
+		}
+		if (e->overflowed_from < 0 && !e->backfilled && e->bucket != e->rule_bucket)
+			b->redirected_in++;
+	}
+	(void)p;
+}
+
+bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
+{
+	memset(r, 0, sizeof *r);
+	arena_init(&r->strings);
+	vm *v = vm_new(p);
+	r->buckets = calloc(p->nbuckets + 1, sizeof *r->buckets);
+	r->per_rule = calloc(p->nrules + 1, sizeof *r->per_rule);
+	r->rule_cites = calloc(p->nrules + 1, sizeof *r->rule_cites);
+	if (!v || !r->buckets || !r->per_rule || !r->rule_cites) {
+		vm_free(v);
+		diag_error(d, "out of memory");
+		return false;
+	}
+	for (uint32_t i = 0; i < p->nrules; i++) {
+		char cite[64];
+		snprintf(cite, sizeof cite, ":%u", p->rules[i].line);
+		char *c = arena_alloc(&r->strings, strlen(p->source_name) + strlen(cite) + 1);
+		strcpy(c, p->source_name);
+		strcat(c, cite);
+		r->rule_cites[i] = c;
+	}
+	const size_t nlabels = p->nlabels, nslots = vm_order_slots(v);
+	store_cursor *cur = store_households(s, month, p->lookback, d);
+	if (!cur) {
+		vm_free(v);
+		return false;
+	}
+	vr_household h;
+	int got;
+	bool ok = true;
+	while ((got = store_cursor_next(cur, &h)) == 1) {
+		if (!reserve(r, nlabels, nslots)) {
+			diag_error(d, "out of memory");
+			ok = false;
+			break;
+		}
+		vm_decision dec;
+		vm_decide(v, &h, month, &dec);
+		alloc_entry *e = &r->entries[r->n];
+		memset(e, 0, sizeof *e);
+		e->household = keep(&r->strings, h.key);
+		e->rule_bucket = dec.bucket;
+		e->arrears = dec.arrears;
+		e->has_phone = dec.has_phone;
+		e->has_email = dec.has_email;
+		e->district = keep(&r->strings, dec.district);
+		r->rules[r->n] = dec.rule;
+		for (size_t l = 0; l < nlabels; l++)
+			r->row_labels[r->n * nlabels + l] = dec.labels[l].text ? dec.labels[l].text : "";
+		if (nslots)
+			memcpy(&r->keys[r->n * nslots], dec.keys, nslots * sizeof *dec.keys);
+		r->n++;
+	}
+	store_cursor_close(cur);
+	if (got < 0)
+		ok = false;
+	for (size_t i = 0; ok && i < r->n; i++)
+		r->entries[i].keys = &r->keys[i * nslots];
+	if (ok && !alloc_run(p, v, r->entries, r->n)) {
+		diag_error(d, "out of memory");
+		ok = false;
+	}
+	vm_free(v);
+	if (!ok)
+		return false;
+
+	r->rows = calloc(r->n + 1, sizeof *r->rows);
+	const char **label_names = calloc(nlabels + 1, sizeof *label_names);
+	if (!r->rows || !label_names) {
+		free(label_names);
+		diag_error(d, "out of memory");
+		return false;
+	}
+	for (size_t l = 0; l < nlabels; l++)
+		label_names[l] = p->consts[p->labels[l].name].text;
+	for (size_t i = 0; i < r->n; i++) {
+		const alloc_entry *e = &r->entries[i];
+		const bc_rule *rule = &p->rules[r->rules[i]];
+		vr_decision_row *row = &r->rows[i];
+		row->household = e->household;
+		row->bucket = e->bucket < 0 ? "excluded" : p->consts[p->buckets[e->bucket].name].text;
+		row->reason = e->bucket < 0 ? p->consts[rule->reason].text : "";
+		row->rule = r->rule_cites[r->rules[i]];
+		row->overflowed_from = e->overflowed_from < 0 ? "" : p->consts[p->buckets[e->overflowed_from].name].text;
+		row->labels = &r->row_labels[i * nlabels];
+		row->arrears = e->arrears;
+		row->place = e->place;
+	}
+	r->set.month = month;
+	r->set.label_names = label_names;
+	r->set.nlabels = nlabels;
+	r->set.rows = r->rows;
+	r->set.nrows = r->n;
+	r->triaged = (long)r->n;
+	count_stats(r, p);
+	return true;
+}
+
+void run_result_free(run_result *r)
+{
+	free((void *)r->set.label_names);
+	free(r->rows);
+	free(r->row_labels);
+	free(r->entries);
+	free(r->rules);
+	free(r->keys);
+	free(r->buckets);
+	free(r->per_rule);
+	free(r->rule_cites);
+	arena_free(&r->strings);
+	memset(r, 0, sizeof *r);
+}

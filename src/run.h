@@ -1,0 +1,44 @@
+/* run.h - evaluates a policy over one month of a store: streams households
+ * through the VM, allocates capacity, and builds the decisions in household
+ * order with the summary officers read. Writes nothing to the store. */
+#ifndef VROEG_RUN_H
+#define VROEG_RUN_H
+
+#include "alloc.h"
+#include "arena.h"
+#include "bytecode.h"
+#include "decision.h"
+#include "diag.h"
+#include "store.h"
+
+typedef struct run_bucket_stats {
+	long households;       /* ended in the bucket */
+	long by_rule;          /* a rule sent them (before redirects) */
+	long overflow_in, overflow_out, redirected_in, backfilled_in;
+	long places_taken;
+	cents_t arrears;
+} run_bucket_stats;
+
+typedef struct run_result {
+	arena strings;                 /* household keys, districts, "FILE:LINE" texts */
+	vr_decision_set set;           /* rows in household byte order */
+	vr_decision_row *rows;
+	const char **row_labels;       /* nrows * nlabels */
+	alloc_entry *entries;
+	uint32_t *rules;               /* per row: the deciding rule */
+	int64_t *keys;
+	size_t n, cap;
+	run_bucket_stats *buckets;     /* per program bucket */
+	long *per_rule;                /* per program rule: households decided */
+	const char **rule_cites;       /* per program rule: "FILE:LINE" */
+	long triaged, excluded;
+} run_result;
+
+/* Evaluates P over MONTH of store S into OUT (freed with run_result_free). */
+bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *out);
+void run_result_free(run_result *r);
+
+/* "FILE:LINE" of rule R, as the decisions cite it. */
+const char *run_rule_cite(const run_result *r, uint32_t rule);
+
+#endif

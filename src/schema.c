@@ -1,0 +1,475 @@
+/* schema.c - every line of SQL the store runs: the schema as migration steps
+ * keyed by PRAGMA user_version, and the statements prepared once per store.
+ * Also opening a store file safely (mode 0600, WAL, foreign keys, a busy
+ * timeout; never a database that is not ours or is newer than we know) and the
+ * write-transaction helpers with their busy message.
+ *
+ * Layout, chosen for the two hot paths:
+ * - signals is WITHOUT ROWID, keyed (household, received, signal_id): the
+ *   cursor's read, a household's signals in date order, is table order;
+ *   signal_id is unique through its own index, which import probes;
+ * - month_households lists, per 'YYYY-MM', the households with a signal
+ *   received that month (kept by import), so the cursor walks exactly the run
+ *   month's households in key order and seeks each one's signals;
+ * - money is INTEGER cents, dates ISO TEXT 'YYYY-MM-DD' (text order is date
+ *   order), enum values their names as written in files. Names are not
+ *   CHECKed here, so a new sector needs no table rebuild: import validates
+ *   them and the cursor refuses an unknown one. */
+#include "schema.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* 'vroe': marks the file as a vroeg store, so no other database is mistaken
+ * for one (or migrated into one). */
+#define APPLICATION_ID 1987145573
+#define APPLICATION_ID_TEXT "1987145573"
+
+/* Step N brings user_version from N to N + 1, in the same transaction as the
+ * version bump. Never edit a released step: add one. */
+static const char *const migrations[] = {
+	/* 1: signals, outcomes, their imports; runs and their decisions. */
+	"CREATE TABLE imports (\n"
+	"  id        INTEGER PRIMARY KEY,\n"
+	"  kind      TEXT NOT NULL CHECK (kind IN ('signals', 'outcomes')),\n"
+	"  name      TEXT NOT NULL,\n"            /* the file as named to import */
+	"  imported  TEXT NOT NULL,\n"            /* ISO 8601 UTC */
+	"  added     INTEGER NOT NULL DEFAULT 0,\n"
+	"  identical INTEGER NOT NULL DEFAULT 0\n"
+	");\n"
+	"CREATE TABLE signals (\n"
+	"  household           TEXT NOT NULL,\n"
+	"  received            TEXT NOT NULL,\n"
+	"  signal_id           TEXT NOT NULL,\n"
+	"  person              TEXT,\n"            /* NULL: the household key */
+	"  creditor            TEXT NOT NULL,\n"
+	"  sector              TEXT NOT NULL,\n"
+	"  kind                TEXT NOT NULL,\n"
+	"  arrears             INTEGER NOT NULL CHECK (arrears >= 0),\n"
+	"  installment         INTEGER CHECK (installment >= 0),\n"
+	"  installments_missed INTEGER CHECK (installments_missed >= 0),\n"
+	"  days_overdue        INTEGER CHECK (days_overdue >= 0),\n"
+	"  legal_form          TEXT NOT NULL,\n"
+	"  birth_date          TEXT,\n"
+	"  district            TEXT NOT NULL,\n"   /* '' when not given */
+	"  has_phone           INTEGER NOT NULL CHECK (has_phone IN (0, 1)),\n"
+	"  has_email           INTEGER NOT NULL CHECK (has_email IN (0, 1)),\n"
+	"  brp_match           INTEGER CHECK (brp_match IN (0, 1)),\n" /* NULL: not checked */
+	"  known_debt_help     INTEGER NOT NULL CHECK (known_debt_help IN (0, 1)),\n"
+	"  import_id           INTEGER NOT NULL REFERENCES imports (id),\n"
+	"  line                INTEGER NOT NULL,\n" /* where the row starts in that file */
+	"  PRIMARY KEY (household, received, signal_id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE UNIQUE INDEX signals_by_id ON signals (signal_id);\n"
+	"CREATE TABLE month_households (\n"
+	"  month     TEXT NOT NULL,\n"             /* 'YYYY-MM' */
+	"  household TEXT NOT NULL,\n"
+	"  PRIMARY KEY (month, household)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE outcomes (\n"
+	"  household TEXT NOT NULL,\n"
+	"  date      TEXT NOT NULL,\n"
+	"  outcome   TEXT NOT NULL,\n"
+	"  signal_id TEXT NOT NULL,\n"             /* '' when not given */
+	"  import_id INTEGER NOT NULL REFERENCES imports (id),\n"
+	"  line      INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (household, date, outcome, signal_id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE TABLE runs (\n"
+	"  id             INTEGER PRIMARY KEY,\n"
+	"  month          TEXT NOT NULL,\n"        /* 'YYYY-MM' */
+	"  policy_name    TEXT NOT NULL,\n"
+	"  policy_version TEXT NOT NULL,\n"
+	"  source_sha256  TEXT NOT NULL,\n"
+	"  started        TEXT NOT NULL,\n"        /* ISO 8601 UTC */
+	"  finished       TEXT NOT NULL,\n"
+	"  households     INTEGER NOT NULL CHECK (households >= 0),\n"
+	"  superseded     INTEGER NOT NULL DEFAULT 0 CHECK (superseded IN (0, 1)),\n"
+	"  label_names    TEXT NOT NULL DEFAULT '[]'\n" /* JSON array of the policy's labels */
+	");\n"
+	"CREATE UNIQUE INDEX runs_one_current_per_month ON runs (month) WHERE superseded = 0;\n"
+	"CREATE TABLE decisions (\n"
+	"  run_id          INTEGER NOT NULL REFERENCES runs (id),\n"
+	"  household       TEXT NOT NULL,\n"
+	"  bucket          TEXT NOT NULL,\n"
+	"  reason          TEXT NOT NULL,\n"
+	"  rule            TEXT NOT NULL,\n"
+	"  overflowed_from TEXT NOT NULL,\n"
+	"  labels          TEXT NOT NULL,\n"       /* JSON array, in label_names order */
+	"  arrears         INTEGER NOT NULL,\n"    /* cents */
+	"  place           INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (run_id, household)\n"
+	") WITHOUT ROWID;\n"
+	"PRAGMA application_id = " APPLICATION_ID_TEXT ";\n"
+	"PRAGMA user_version = 1;\n",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+/* The signal columns in schema_signal_col order, as import binds them. */
+#define SIGNAL_COLUMNS \
+	"signal_id, received, household, person, creditor, sector, kind, " \
+	"arrears, installment, installments_missed, days_overdue, legal_form, " \
+	"birth_date, district, has_phone, has_email, brp_match, known_debt_help"
+
+/* The same columns of table alias T, for reading signals back. */
+#define SIGNAL_COLUMNS_OF(t) \
+	t".signal_id, "t".received, "t".household, "t".person, "t".creditor, " \
+	t".sector, "t".kind, "t".arrears, "t".installment, " \
+	t".installments_missed, "t".days_overdue, "t".legal_form, " \
+	t".birth_date, "t".district, "t".has_phone, "t".has_email, " \
+	t".brp_match, "t".known_debt_help"
+
+#define RUN_COLUMNS \
+	"id, month, policy_name, policy_version, source_sha256, started, " \
+	"finished, households, superseded, label_names"
+
+static const char *const statements[SQL_COUNT] = {
+	[SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+	[SQL_COMMIT] = "COMMIT",
+	[SQL_ROLLBACK] = "ROLLBACK",
+	[SQL_SAVEPOINT] = "SAVEPOINT vroeg_write",
+	[SQL_RELEASE] = "RELEASE vroeg_write",
+	[SQL_ROLLBACK_TO] = "ROLLBACK TO vroeg_write",
+
+	/* ?1 kind, ?2 file name */
+	[SQL_IMPORT_INSERT] =
+		"INSERT INTO imports (kind, name, imported) "
+		"VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+	/* ?1 id, ?2 added, ?3 identical */
+	[SQL_IMPORT_FINISH] = "UPDATE imports SET added = ?2, identical = ?3 WHERE id = ?1",
+	[SQL_IMPORT_DELETE] = "DELETE FROM imports WHERE id = ?1",
+
+	/* ?1..?18 the columns, ?19 import id, ?20 line. A stored signal_id
+	 * (or key) makes it a no-op; import then compares contents. */
+	[SQL_SIGNAL_INSERT] =
+		"INSERT INTO signals (" SIGNAL_COLUMNS ", import_id, line) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+		"?14, ?15, ?16, ?17, ?18, ?19, ?20) ON CONFLICT DO NOTHING",
+	/* ?1 signal_id -> the columns, line, import id, import file name */
+	[SQL_SIGNAL_BY_ID] =
+		"SELECT " SIGNAL_COLUMNS_OF("s") ", s.line, s.import_id, i.name "
+		"FROM signals AS s LEFT JOIN imports AS i ON i.id = s.import_id "
+		"WHERE s.signal_id = ?1",
+	/* ?1 'YYYY-MM', ?2 household */
+	[SQL_MONTH_HOUSEHOLD_INSERT] =
+		"INSERT OR IGNORE INTO month_households (month, household) VALUES (?1, ?2)",
+	/* ?1 household, ?2 date, ?3 outcome, ?4 signal_id or '', ?5 import, ?6 line */
+	[SQL_OUTCOME_INSERT] =
+		"INSERT INTO outcomes (household, date, outcome, signal_id, import_id, line) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
+
+	/* ?1 'YYYY-MM', ?2 first day, ?3 last day: the month's households in
+	 * key order, each household's signals in the span by (received,
+	 * signal_id). CROSS JOIN keeps month_households the outer loop, so
+	 * the order comes from the indexes and nothing is sorted. */
+	[SQL_CURSOR_SIGNALS] =
+		"SELECT " SIGNAL_COLUMNS_OF("s") " "
+		"FROM month_households AS m CROSS JOIN signals AS s "
+		"WHERE m.month = ?1 AND s.household = m.household "
+		"AND s.received BETWEEN ?2 AND ?3 "
+		"ORDER BY m.household, s.received, s.signal_id",
+	[SQL_CURSOR_OUTCOMES] =
+		"SELECT o.household, o.date, o.outcome, o.signal_id "
+		"FROM month_households AS m CROSS JOIN outcomes AS o "
+		"WHERE m.month = ?1 AND o.household = m.household "
+		"AND o.date BETWEEN ?2 AND ?3 "
+		"ORDER BY m.household, o.date, o.outcome, o.signal_id",
+	/* One household: ?1 'YYYY-MM' or first day, ?2 key, ?3 last day */
+	[SQL_ONE_CURRENT] =
+		"SELECT 1 FROM month_households WHERE month = ?1 AND household = ?2",
+	[SQL_ONE_SIGNALS] =
+		"SELECT " SIGNAL_COLUMNS_OF("s") " FROM signals AS s "
+		"WHERE s.household = ?2 AND s.received BETWEEN ?1 AND ?3 "
+		"ORDER BY s.received, s.signal_id",
+	[SQL_ONE_OUTCOMES] =
+		"SELECT household, date, outcome, signal_id FROM outcomes "
+		"WHERE household = ?2 AND date BETWEEN ?1 AND ?3 "
+		"ORDER BY date, outcome, signal_id",
+
+	/* ?1 'YYYY-MM' */
+	[SQL_RUN_CURRENT] =
+		"SELECT " RUN_COLUMNS " FROM runs WHERE month = ?1 AND superseded = 0",
+	[SQL_RUN_LIST] = "SELECT " RUN_COLUMNS " FROM runs ORDER BY id",
+	/* ?1 id */
+	[SQL_RUN_SUPERSEDE] = "UPDATE runs SET superseded = 1 WHERE id = ?1",
+	/* ?1..?9 the columns after id, in RUN_COLUMNS order */
+	[SQL_RUN_INSERT] =
+		"INSERT INTO runs (month, policy_name, policy_version, source_sha256, "
+		"started, finished, households, superseded, label_names) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/* ?1 run id, ?2 household, ?3 bucket, ?4 reason, ?5 rule,
+	 * ?6 overflowed_from, ?7 labels, ?8 arrears, ?9 place */
+	[SQL_DECISION_INSERT] =
+		"INSERT INTO decisions (run_id, household, bucket, reason, rule, "
+		"overflowed_from, labels, arrears, place) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/* ?1 run id: in household byte order (the key order) */
+	[SQL_DECISIONS_OF_RUN] =
+		"SELECT household, bucket, reason, rule, overflowed_from, labels, "
+		"arrears, place FROM decisions WHERE run_id = ?1 ORDER BY household",
+};
+
+int schema_version(void)
+{
+	return NMIGRATIONS;
+}
+
+bool schema_buf_append(schema_buf *b, const char *s, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		while (cap < b->len + len + 1)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (!p)
+			return false;
+		b->p = p;
+		b->cap = cap;
+	}
+	if (len)
+		memcpy(b->p + b->len, s, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+	return true;
+}
+
+size_t schema_buf_add(schema_buf *b, const char *s, size_t len)
+{
+	const size_t at = b->len;
+	if (!schema_buf_append(b, s, len) || !schema_buf_append(b, "", 1))
+		return (size_t)-1;
+	return at;
+}
+
+void schema_buf_free(schema_buf *b)
+{
+	free(b->p);
+	*b = (schema_buf){ 0 };
+}
+
+static bool is_busy(int rc)
+{
+	return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
+static void report_busy(store *s, diag *d)
+{
+	diag_error(d, "the store %s is busy: another run or import holds it "
+		   "(waited %d ms); try again later", s->path, s->busy_ms);
+}
+
+enum store_status schema_fail(store *s, const char *doing, diag *d)
+{
+	const int rc = sqlite3_extended_errcode(s->db);
+	if (is_busy(rc)) {
+		report_busy(s, d);
+		return STORE_BUSY;
+	}
+	if (rc == SQLITE_NOTADB) {
+		diag_error(d, "%s is not a vroeg store (not an SQLite database)", s->path);
+		return STORE_IO_ERROR;
+	}
+	diag_error(d, "cannot %s in the store %s: %s", doing, s->path, sqlite3_errmsg(s->db));
+	return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_DATA_ERROR : STORE_IO_ERROR;
+}
+
+/* Runs a statement that returns no rows; the sqlite result code. */
+static int run(store *s, enum schema_stmt which)
+{
+	sqlite3_stmt *st = s->stmt[which];
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? SQLITE_DONE : rc;
+}
+
+enum store_status schema_write_begin(store *s, bool *nested, diag *d)
+{
+	*nested = !sqlite3_get_autocommit(s->db);
+	const int rc = run(s, *nested ? SQL_SAVEPOINT : SQL_BEGIN_IMMEDIATE);
+	if (rc == SQLITE_DONE)
+		return STORE_OK;
+	if (is_busy(rc)) {
+		report_busy(s, d);
+		return STORE_BUSY;
+	}
+	return schema_fail(s, "start a write", d);
+}
+
+enum store_status schema_write_commit(store *s, bool nested, diag *d)
+{
+	if (run(s, nested ? SQL_RELEASE : SQL_COMMIT) == SQLITE_DONE)
+		return STORE_OK;
+	const enum store_status st = schema_fail(s, "commit", d);
+	schema_write_rollback(s, nested);
+	return st;
+}
+
+void schema_write_rollback(store *s, bool nested)
+{
+	if (nested) {
+		run(s, SQL_ROLLBACK_TO);
+		run(s, SQL_RELEASE);
+	} else if (!sqlite3_get_autocommit(s->db)) {
+		run(s, SQL_ROLLBACK);
+	}
+}
+
+/* The integer a one-off query (a PRAGMA) returns; false on error. */
+static bool query_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	const int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+/* Settings of this connection; none is stored in the file except WAL. */
+static bool configure(store *s, diag *d)
+{
+	sqlite3_busy_timeout(s->db, s->busy_ms);
+	/* synchronous FULL: a committed run or import survives a power cut;
+	 * commits are few, so the extra fsync costs nothing that matters.
+	 * The page cache bounds memory and holds the pages an import touches
+	 * (signals arrive in date order but are stored by household). */
+	static const char *const settings =
+		"PRAGMA foreign_keys = ON;"
+		"PRAGMA synchronous = FULL;"
+		"PRAGMA cache_size = -65536;"
+		"PRAGMA journal_size_limit = 67108864;";
+	if (sqlite3_exec(s->db, settings, NULL, NULL, NULL) != SQLITE_OK) {
+		schema_fail(s, "configure the connection", d);
+		return false;
+	}
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK) {
+		schema_fail(s, "switch to WAL mode", d);
+		return false;
+	}
+	const int rc = sqlite3_step(st);
+	const char *mode = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+	const bool ok = mode && (strcmp(mode, "wal") == 0 || strcmp(mode, "memory") == 0);
+	sqlite3_finalize(st);
+	if (!ok) {
+		if (rc == SQLITE_ROW)
+			diag_error(d, "cannot switch the store %s to WAL mode", s->path);
+		else
+			schema_fail(s, "switch to WAL mode", d);
+		return false;
+	}
+	return true;
+}
+
+/* Brings the schema up to date; refuses files that are not ours or newer. */
+static bool migrate(store *s, diag *d)
+{
+	int version, app, tables;
+	if (!query_int(s->db, "PRAGMA user_version", &version) ||
+	    !query_int(s->db, "PRAGMA application_id", &app) ||
+	    !query_int(s->db, "SELECT count(*) FROM sqlite_master", &tables)) {
+		schema_fail(s, "read the schema version", d);
+		return false;
+	}
+	const bool empty = version == 0 && app == 0 && tables == 0;
+	if (!empty && app != APPLICATION_ID) {
+		diag_error(d, "%s is an SQLite database but not a vroeg store", s->path);
+		return false;
+	}
+	if (version > NMIGRATIONS) {
+		diag_error(d, "the store %s has schema version %d, newer than this vroeg "
+			   "knows (%d): use a newer vroeg", s->path, version, NMIGRATIONS);
+		return false;
+	}
+	if (version == NMIGRATIONS)
+		return true;
+	/* The statements are prepared after the schema exists, so this one
+	 * transaction runs its control statements directly. */
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+		schema_fail(s, "start migrating", d);
+		return false;
+	}
+	/* Another process may have migrated while we waited for the lock. */
+	bool ok = query_int(s->db, "PRAGMA user_version", &version);
+	for (int step = version; ok && step < NMIGRATIONS; step++) {
+		if (sqlite3_exec(s->db, migrations[step], NULL, NULL, NULL) != SQLITE_OK) {
+			char doing[64];
+			snprintf(doing, sizeof doing, "migrate to schema version %d", step + 1);
+			schema_fail(s, doing, d);
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return false;
+		}
+	}
+	if (!ok || sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		schema_fail(s, "migrate", d);
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return false;
+	}
+	return true;
+}
+
+static bool prepare_all(store *s, diag *d)
+{
+	for (int i = 0; i < SQL_COUNT; i++) {
+		if (sqlite3_prepare_v3(s->db, statements[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &s->stmt[i], NULL) != SQLITE_OK) {
+			schema_fail(s, "prepare a statement", d);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Creates PATH with mode 0600 unless it exists, so the store (and its WAL
+ * and shm files, which sqlite creates with the database's mode) is never
+ * readable by others; an existing file keeps the mode its owner gave it. */
+static bool create_private(const char *path, diag *d)
+{
+	const int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		diag_error(d, "cannot open the store %s: %s", path, strerror(errno));
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
+bool schema_connect(store *s, const char *path, int busy_ms, diag *d)
+{
+	s->busy_ms = busy_ms < 0 ? 0 : busy_ms;
+	s->path = strdup(path);
+	if (!s->path) {
+		diag_error(d, "out of memory opening the store %s", path);
+		return false;
+	}
+	const bool memory = strcmp(path, ":memory:") == 0;
+	if (!memory && !create_private(path, d))
+		return false;
+	const int rc = sqlite3_open_v2(path, &s->db,
+				       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				       SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		diag_error(d, "cannot open the store %s: %s", path,
+			   s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		return false;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	return configure(s, d) && migrate(s, d) && prepare_all(s, d);
+}
+
+void schema_disconnect(store *s)
+{
+	for (int i = 0; i < SQL_COUNT; i++)
+		sqlite3_finalize(s->stmt[i]);
+	memset(s->stmt, 0, sizeof s->stmt);
+	sqlite3_close(s->db);
+	s->db = NULL;
+	free(s->path);
+	s->path = NULL;
+}

@@ -1,0 +1,92 @@
+/* schema.h - the inside of the store module (store.c, import.c): the schema
+ * version, the prepared statements every store keeps, the store handle's
+ * layout, and the connection and write-transaction helpers. Nothing outside
+ * the store module includes this; everyone else sees the opaque `store` of
+ * store.h.
+ *
+ * All SQL text lives in schema.c: the DDL as a list of migration steps keyed
+ * by PRAGMA user_version, and the text of each statement named below. */
+#ifndef VROEG_SCHEMA_H
+#define VROEG_SCHEMA_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "diag.h"
+#include "store.h"
+
+/* The statements a store prepares once, when it opens, and keeps; their
+ * text and parameters are in schema.c. */
+enum schema_stmt {
+	SQL_BEGIN_IMMEDIATE, SQL_COMMIT, SQL_ROLLBACK,
+	SQL_SAVEPOINT, SQL_RELEASE, SQL_ROLLBACK_TO,
+	SQL_IMPORT_INSERT, SQL_IMPORT_FINISH, SQL_IMPORT_DELETE,
+	SQL_SIGNAL_INSERT, SQL_SIGNAL_BY_ID, SQL_MONTH_HOUSEHOLD_INSERT,
+	SQL_OUTCOME_INSERT,
+	SQL_CURSOR_SIGNALS, SQL_CURSOR_OUTCOMES,
+	SQL_ONE_CURRENT, SQL_ONE_SIGNALS, SQL_ONE_OUTCOMES,
+	SQL_RUN_CURRENT, SQL_RUN_LIST, SQL_RUN_SUPERSEDE, SQL_RUN_INSERT,
+	SQL_DECISION_INSERT, SQL_DECISIONS_OF_RUN,
+	SQL_COUNT
+};
+
+/* The columns of a signal, in the order SQL_SIGNAL_INSERT binds them (?1..?18,
+ * then ?19 import id and ?20 line) and every statement that reads signals
+ * returns them (SQL_SIGNAL_BY_ID then adds line, import id, file name). */
+enum schema_signal_col {
+	SIG_SIGNAL_ID, SIG_RECEIVED, SIG_HOUSEHOLD, SIG_PERSON, SIG_CREDITOR,
+	SIG_SECTOR, SIG_KIND, SIG_ARREARS, SIG_INSTALLMENT, SIG_INSTALLMENTS_MISSED,
+	SIG_DAYS_OVERDUE, SIG_LEGAL_FORM, SIG_BIRTH_DATE, SIG_DISTRICT,
+	SIG_HAS_PHONE, SIG_HAS_EMAIL, SIG_BRP_MATCH, SIG_KNOWN_DEBT_HELP,
+	SIG_NCOLS
+};
+
+/* A growable byte buffer, reused: strings are appended and found again by
+ * offset, since growing may move them. */
+typedef struct schema_buf {
+	char *p;
+	size_t len, cap;
+} schema_buf;
+
+/* Appends LEN bytes; the buffer is kept NUL-ended after them (the NUL is
+ * not counted in len). False when out of memory. */
+bool schema_buf_append(schema_buf *b, const char *s, size_t len);
+/* Appends LEN bytes and a counted NUL, so the copy stays a C string after
+ * later appends; returns its offset, or (size_t)-1 when out of memory. */
+size_t schema_buf_add(schema_buf *b, const char *s, size_t len);
+void schema_buf_free(schema_buf *b);
+
+/* The store handle (store.h's `store`). */
+struct store {
+	sqlite3 *db;
+	char *path;                    /* as given, for messages */
+	int busy_ms;
+	sqlite3_stmt *stmt[SQL_COUNT];
+	bool cursor_open;              /* SQL_CURSOR_* belong to a live cursor */
+	schema_buf run_strings;        /* strings of the last store_current_run */
+	schema_buf scratch;            /* per-call text, e.g. a labels array */
+};
+
+/* The schema version this program writes (the number of migration steps). */
+int schema_version(void);
+
+/* Opens PATH (creating it with mode 0600 first), sets WAL, foreign keys and
+ * the busy timeout, refuses a database that is not a vroeg store or is newer
+ * than schema_version(), migrates an older one in one write transaction, and
+ * prepares every statement into S. On failure reports why and returns false;
+ * S must then still be passed to schema_disconnect. */
+bool schema_connect(store *s, const char *path, int busy_ms, diag *d);
+void schema_disconnect(store *s);
+
+/* The write lock: BEGIN IMMEDIATE, or a savepoint when a transaction is
+ * already open (store_begin). *NESTED records which, for the end calls.
+ * STORE_BUSY after busy_ms, with a message that says who to wait for. */
+enum store_status schema_write_begin(store *s, bool *nested, diag *d);
+enum store_status schema_write_commit(store *s, bool nested, diag *d);
+void schema_write_rollback(store *s, bool nested);
+
+/* Reports the connection's last error as "cannot DOING in the store PATH:
+ * sqlite's message" (or the busy message) and returns the status it means. */
+enum store_status schema_fail(store *s, const char *doing, diag *d);
+
+#endif

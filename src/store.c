@@ -1,0 +1,956 @@
+/* store.c - the store handle, the household cursor and the run history
+ * (contracts in store.h; import is in import.c, all SQL in schema.c).
+ * The cursor streams: it steps two ordered statements (signals and outcomes
+ * of the run month's households) side by side and holds one household at a
+ * time in buffers it reuses, so memory depends on the largest household, not
+ * on the store. Text read back is checked (dates, enum names): a value this
+ * program did not write is reported as a damaged store, never guessed. */
+#include "schema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+store *store_open(const char *path, int busy_ms, diag *d)
+{
+	store *s = calloc(1, sizeof *s);
+	if (!s) {
+		diag_error(d, "out of memory opening the store %s", path);
+		return NULL;
+	}
+	if (!schema_connect(s, path, busy_ms, d)) {
+		store_close(s);
+		return NULL;
+	}
+	return s;
+}
+
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	if (s->db && !sqlite3_get_autocommit(s->db))
+		store_rollback(s);
+	schema_disconnect(s);
+	schema_buf_free(&s->run_strings);
+	schema_buf_free(&s->scratch);
+	free(s);
+}
+
+static void month_text(vr_month month, char buf[8])
+{
+	vr_month_format(month, buf);
+}
+
+/* ------------------------------------------------------------ cursor -- */
+
+/* Where a signal's strings sit in the arena until the household is whole. */
+typedef struct signal_text {
+	size_t id, person, creditor, district;
+} signal_text;
+
+struct store_cursor {
+	store *s;
+	diag *d;
+	bool streaming;             /* owns SQL_CURSOR_*; else a store_household holder */
+	sqlite3_stmt *sig, *out;
+	bool sig_row, out_row;      /* the statement stands on a row not yet read */
+	char month[8], first[11], last[11];
+
+	schema_buf arena;           /* the current household's strings */
+	size_t key;
+	vr_signal *signals;
+	signal_text *signal_text;
+	size_t nsignals, signals_cap;
+	vr_outcome *outcomes;
+	size_t *outcome_ids;
+	size_t noutcomes, outcomes_cap;
+};
+
+/* SQLite's BINARY order, which the statements' ORDER BY follows. */
+static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	const int c = memcmp(a, b, alen < blen ? alen : blen);
+	if (c)
+		return c;
+	return alen < blen ? -1 : alen > blen;
+}
+
+static int damaged(store_cursor *c, const char *what, const unsigned char *text)
+{
+	diag_error(c->d, "the store %s is damaged: signal of household %s has %s `%s`",
+		   c->s->path, c->arena.p + c->key, what, text ? (const char *)text : "");
+	return -1;
+}
+
+static size_t column_copy(store_cursor *c, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return schema_buf_add(&c->arena, t ? (const char *)t : "",
+			      (size_t)sqlite3_column_bytes(st, col));
+}
+
+static int64_t column_optional(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? VR_MISSING
+							   : sqlite3_column_int64(st, col);
+}
+
+static int column_enum(store_cursor *c, sqlite3_stmt *st, int col,
+		       const char *const *names, int n, const char *what)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	const int v = t ? vr_enum_lookup(names, n, (const char *)t,
+					 (size_t)sqlite3_column_bytes(st, col)) : -1;
+	return v < 0 ? damaged(c, what, t) : v;
+}
+
+static bool column_date(sqlite3_stmt *st, int col, vr_date *out)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t && vr_date_parse((const char *)t, (size_t)sqlite3_column_bytes(st, col), out);
+}
+
+static bool grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	size_t cap2 = *cap ? *cap * 2 : 16;
+	while (cap2 < need)
+		cap2 *= 2;
+	void *q = realloc(*p, cap2 * size);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = cap2;
+	return true;
+}
+
+static int out_of_memory(store_cursor *c)
+{
+	diag_error(c->d, "out of memory reading the store %s", c->s->path);
+	return -1;
+}
+
+/* Appends the signal on the current row of c->sig. */
+static int add_signal(store_cursor *c)
+{
+	sqlite3_stmt *st = c->sig;
+	size_t cap = c->signals_cap;
+	if (!grow((void **)&c->signals, &cap, c->nsignals + 1, sizeof *c->signals) ||
+	    !grow((void **)&c->signal_text, &c->signals_cap, c->nsignals + 1,
+		  sizeof *c->signal_text))
+		return out_of_memory(c);
+	vr_signal *g = &c->signals[c->nsignals];
+	signal_text *t = &c->signal_text[c->nsignals];
+	t->id = column_copy(c, st, SIG_SIGNAL_ID);
+	t->person = sqlite3_column_type(st, SIG_PERSON) == SQLITE_NULL
+		? c->key : column_copy(c, st, SIG_PERSON);
+	t->creditor = column_copy(c, st, SIG_CREDITOR);
+	t->district = column_copy(c, st, SIG_DISTRICT);
+	if (t->id == (size_t)-1 || t->person == (size_t)-1 ||
+	    t->creditor == (size_t)-1 || t->district == (size_t)-1)
+		return out_of_memory(c);
+	if (!column_date(st, SIG_RECEIVED, &g->received))
+		return damaged(c, "received date", sqlite3_column_text(st, SIG_RECEIVED));
+	if (sqlite3_column_type(st, SIG_BIRTH_DATE) == SQLITE_NULL)
+		g->birth_date = VR_DATE_NONE;
+	else if (!column_date(st, SIG_BIRTH_DATE, &g->birth_date))
+		return damaged(c, "birth date", sqlite3_column_text(st, SIG_BIRTH_DATE));
+	g->arrears = sqlite3_column_int64(st, SIG_ARREARS);
+	g->installment = column_optional(st, SIG_INSTALLMENT);
+	g->installments_missed = column_optional(st, SIG_INSTALLMENTS_MISSED);
+	g->days_overdue = column_optional(st, SIG_DAYS_OVERDUE);
+	const int sector = column_enum(c, st, SIG_SECTOR, vr_sector_names, SECTOR_COUNT, "sector");
+	const int kind = column_enum(c, st, SIG_KIND, vr_kind_names, KIND_COUNT, "kind");
+	const int form = column_enum(c, st, SIG_LEGAL_FORM, vr_legal_form_names,
+				     LEGAL_COUNT, "legal form");
+	if (sector < 0 || kind < 0 || form < 0)
+		return -1;
+	g->sector = (uint8_t)sector;
+	g->kind = (uint8_t)kind;
+	g->legal_form = (uint8_t)form;
+	g->brp_match = sqlite3_column_type(st, SIG_BRP_MATCH) == SQLITE_NULL
+		? -1 : (int8_t)(sqlite3_column_int(st, SIG_BRP_MATCH) != 0);
+	g->has_phone = sqlite3_column_int(st, SIG_HAS_PHONE) != 0;
+	g->has_email = sqlite3_column_int(st, SIG_HAS_EMAIL) != 0;
+	g->known_debt_help = sqlite3_column_int(st, SIG_KNOWN_DEBT_HELP) != 0;
+	c->nsignals++;
+	return 0;
+}
+
+/* Outcome statements return household, date, outcome, signal_id. */
+static int add_outcome(store_cursor *c)
+{
+	sqlite3_stmt *st = c->out;
+	size_t cap = c->outcomes_cap;
+	if (!grow((void **)&c->outcomes, &cap, c->noutcomes + 1, sizeof *c->outcomes) ||
+	    !grow((void **)&c->outcome_ids, &c->outcomes_cap, c->noutcomes + 1,
+		  sizeof *c->outcome_ids))
+		return out_of_memory(c);
+	vr_outcome *o = &c->outcomes[c->noutcomes];
+	const size_t id = column_copy(c, st, 3);
+	if (id == (size_t)-1)
+		return out_of_memory(c);
+	c->outcome_ids[c->noutcomes] = id;
+	if (!column_date(st, 1, &o->date)) {
+		diag_error(c->d, "the store %s is damaged: an outcome of household %s has date `%s`",
+			   c->s->path, c->arena.p + c->key, (const char *)sqlite3_column_text(st, 1));
+		return -1;
+	}
+	const int kind = column_enum(c, st, 2, vr_outcome_names, OUTCOME_COUNT, "outcome");
+	if (kind < 0)
+		return -1;
+	o->outcome = (uint8_t)kind;
+	c->noutcomes++;
+	return 0;
+}
+
+/* Steps ST; *ROW tells whether it stands on a row. False on error (reported). */
+static bool step(store_cursor *c, sqlite3_stmt *st, bool *row)
+{
+	const int rc = sqlite3_step(st);
+	*row = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return true;
+	schema_fail(c->s, "read households", c->d);
+	return false;
+}
+
+static bool same_household(store_cursor *c, sqlite3_stmt *st)
+{
+	const char *k = (const char *)sqlite3_column_text(st, SIG_HOUSEHOLD);
+	const size_t klen = (size_t)sqlite3_column_bytes(st, SIG_HOUSEHOLD);
+	return klen == strlen(c->arena.p + c->key) && memcmp(k, c->arena.p + c->key, klen) == 0;
+}
+
+static int outcome_cmp(const vr_outcome *a, const vr_outcome *b)
+{
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	if (a->outcome != b->outcome)
+		return a->outcome < b->outcome ? -1 : 1;
+	return strcmp(a->signal_id, b->signal_id);
+}
+
+/* The store reads outcomes in name order; the contract is (date, outcome
+ * as enum vr_outcome_kind, signal_id). A household has few outcomes and they
+ * are nearly in order, so insertion sort. */
+static void sort_outcomes(vr_outcome *o, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		const vr_outcome x = o[i];
+		size_t j = i;
+		while (j > 0 && outcome_cmp(&x, &o[j - 1]) < 0) {
+			o[j] = o[j - 1];
+			j--;
+		}
+		o[j] = x;
+	}
+}
+
+/* Reads the household whose first signal c->sig stands on, and its
+ * outcomes from c->out; leaves both on the next household's first row. */
+static int read_household(store_cursor *c, vr_household *out)
+{
+	c->arena.len = 0;
+	c->nsignals = 0;
+	c->noutcomes = 0;
+	const char *k = (const char *)sqlite3_column_text(c->sig, SIG_HOUSEHOLD);
+	const size_t klen = (size_t)sqlite3_column_bytes(c->sig, SIG_HOUSEHOLD);
+	c->key = schema_buf_add(&c->arena, k ? k : "", klen);
+	if (c->key == (size_t)-1)
+		return out_of_memory(c);
+	do {
+		if (add_signal(c) < 0 || !step(c, c->sig, &c->sig_row))
+			return -1;
+	} while (c->sig_row && same_household(c, c->sig));
+
+	while (c->out_row) {
+		const char *ok = (const char *)sqlite3_column_text(c->out, 0);
+		const size_t oklen = (size_t)sqlite3_column_bytes(c->out, 0);
+		const int cmp = key_cmp(ok ? ok : "", oklen, c->arena.p + c->key, klen);
+		if (cmp > 0)
+			break;
+		if (cmp == 0 && add_outcome(c) < 0)
+			return -1;
+		if (!step(c, c->out, &c->out_row))
+			return -1;
+	}
+
+	const char *a = c->arena.p;
+	for (size_t i = 0; i < c->nsignals; i++) {
+		const signal_text *t = &c->signal_text[i];
+		c->signals[i].signal_id = a + t->id;
+		c->signals[i].person = a + t->person;
+		c->signals[i].creditor = a + t->creditor;
+		c->signals[i].district = a + t->district;
+	}
+	for (size_t i = 0; i < c->noutcomes; i++)
+		c->outcomes[i].signal_id = a + c->outcome_ids[i];
+	sort_outcomes(c->outcomes, c->noutcomes);
+	*out = (vr_household){
+		.key = a + c->key,
+		.signals = c->signals, .nsignals = c->nsignals,
+		.outcomes = c->outcomes, .noutcomes = c->noutcomes,
+	};
+	return 1;
+}
+
+/* The span a run of MONTH reads: 'YYYY-MM', its first day minus LOOKBACK
+ * months, its last day. */
+static void set_span(store_cursor *c, vr_month month, int lookback)
+{
+	month_text(month, c->month);
+	vr_date_format(vr_month_first_day(month - (lookback > 0 ? lookback : 0)), c->first);
+	vr_date_format(vr_month_first_day(month + 1) - 1, c->last);
+}
+
+static store_cursor *cursor_new(store *s, diag *d)
+{
+	store_cursor *c = calloc(1, sizeof *c);
+	if (!c)
+		diag_error(d, "out of memory reading the store %s", s->path);
+	else {
+		c->s = s;
+		c->d = d;
+	}
+	return c;
+}
+
+store_cursor *store_households(store *s, vr_month month, int lookback, diag *d)
+{
+	if (s->cursor_open) {
+		diag_error(d, "the store %s already has a household cursor open", s->path);
+		return NULL;
+	}
+	store_cursor *c = cursor_new(s, d);
+	if (!c)
+		return NULL;
+	c->streaming = true;
+	c->sig = s->stmt[SQL_CURSOR_SIGNALS];
+	c->out = s->stmt[SQL_CURSOR_OUTCOMES];
+	s->cursor_open = true;
+	set_span(c, month, lookback);
+	sqlite3_stmt *const both[2] = { c->sig, c->out };
+	for (int i = 0; i < 2; i++) {
+		sqlite3_bind_text(both[i], 1, c->month, -1, SQLITE_STATIC);
+		sqlite3_bind_text(both[i], 2, c->first, -1, SQLITE_STATIC);
+		sqlite3_bind_text(both[i], 3, c->last, -1, SQLITE_STATIC);
+	}
+	/* Both statements step before either ends, so they share one read
+	 * transaction: one snapshot of the store for the whole walk. */
+	if (!step(c, c->sig, &c->sig_row) || !step(c, c->out, &c->out_row)) {
+		store_cursor_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+int store_cursor_next(store_cursor *c, vr_household *out)
+{
+	if (!c->streaming || !c->sig_row)
+		return 0;
+	return read_household(c, out);
+}
+
+void store_cursor_close(store_cursor *c)
+{
+	if (!c)
+		return;
+	if (c->streaming) {
+		sqlite3_reset(c->sig);
+		sqlite3_reset(c->out);
+		sqlite3_clear_bindings(c->sig);
+		sqlite3_clear_bindings(c->out);
+		c->s->cursor_open = false;
+	}
+	schema_buf_free(&c->arena);
+	free(c->signals);
+	free(c->signal_text);
+	free(c->outcomes);
+	free(c->outcome_ids);
+	free(c);
+}
+
+int store_household(store *s, const char *key, vr_month month, int lookback,
+		    store_cursor **holder, vr_household *out, diag *d)
+{
+	if (!*holder && !(*holder = cursor_new(s, d)))
+		return -1;
+	store_cursor *c = *holder;
+	if (c->streaming) {
+		diag_error(d, "store_household: the holder is a streaming cursor");
+		return -1;
+	}
+	c->d = d;
+	set_span(c, month, lookback);
+	sqlite3_stmt *cur = s->stmt[SQL_ONE_CURRENT];
+	sqlite3_bind_text(cur, 1, c->month, -1, SQLITE_STATIC);
+	sqlite3_bind_text(cur, 2, key, -1, SQLITE_STATIC);
+	bool current;
+	const bool ok = step(c, cur, &current);
+	sqlite3_reset(cur);
+	sqlite3_clear_bindings(cur);
+	if (!ok)
+		return -1;
+	if (!current)
+		return 0;
+	c->sig = s->stmt[SQL_ONE_SIGNALS];
+	c->out = s->stmt[SQL_ONE_OUTCOMES];
+	sqlite3_stmt *const both[2] = { c->sig, c->out };
+	for (int i = 0; i < 2; i++) {
+		sqlite3_bind_text(both[i], 1, c->first, -1, SQLITE_STATIC);
+		sqlite3_bind_text(both[i], 2, key, -1, SQLITE_STATIC);
+		sqlite3_bind_text(both[i], 3, c->last, -1, SQLITE_STATIC);
+	}
+	int rc = -1;
+	if (step(c, c->sig, &c->sig_row) && step(c, c->out, &c->out_row))
+		rc = c->sig_row ? read_household(c, out) : 0;
+	for (int i = 0; i < 2; i++) {
+		sqlite3_reset(both[i]);
+		sqlite3_clear_bindings(both[i]);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------ transactions -- */
+
+enum store_status store_begin(store *s, diag *d)
+{
+	if (!sqlite3_get_autocommit(s->db)) {
+		diag_error(d, "the store %s already has a run transaction open", s->path);
+		return STORE_IO_ERROR;
+	}
+	bool nested;
+	return schema_write_begin(s, &nested, d);
+}
+
+enum store_status store_commit(store *s, diag *d)
+{
+	if (sqlite3_get_autocommit(s->db)) {
+		diag_error(d, "the store %s has no run transaction to commit", s->path);
+		return STORE_IO_ERROR;
+	}
+	return schema_write_commit(s, false, d);
+}
+
+void store_rollback(store *s)
+{
+	schema_write_rollback(s, false);
+}
+
+/* ---------------------------------------------------------------- runs -- */
+
+/* Appends S as a JSON string (quotes, escapes; UTF-8 passes through). */
+static bool json_string(schema_buf *b, const char *s)
+{
+	bool ok = schema_buf_append(b, "\"", 1);
+	for (const char *p = s; ok && *p; p++) {
+		const unsigned char ch = (unsigned char)*p;
+		if (ch == '"' || ch == '\\') {
+			const char esc[2] = { '\\', (char)ch };
+			ok = schema_buf_append(b, esc, 2);
+		} else if (ch < 0x20) {
+			char esc[8];
+			snprintf(esc, sizeof esc, "\\u%04x", ch);
+			ok = schema_buf_append(b, esc, 6);
+		} else {
+			ok = schema_buf_append(b, p, 1);
+		}
+	}
+	return ok && schema_buf_append(b, "\"", 1);
+}
+
+/* Writes the JSON array of strings ITEMS[0..N) into B (replacing it); a
+ * NULL ITEMS or item counts as "". */
+static bool json_array(schema_buf *b, const char *const *items, size_t n)
+{
+	b->len = 0;
+	bool ok = schema_buf_append(b, "[", 1);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = (i == 0 || schema_buf_append(b, ",", 1)) &&
+			json_string(b, items && items[i] ? items[i] : "");
+	return ok && schema_buf_append(b, "]", 1);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Four hex digits at P (END bounds), or -1. */
+static long hex4(const char *p, const char *end)
+{
+	if (end - p < 4)
+		return -1;
+	long v = 0;
+	for (int i = 0; i < 4; i++) {
+		const int h = hex_digit(p[i]);
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static bool put_utf8(schema_buf *b, unsigned long cp)
+{
+	char u[4];
+	size_t n;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		u[0] = (char)(0xF0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+		u[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	return schema_buf_append(b, u, n);
+}
+
+/* A growable list of offsets into a schema_buf. */
+typedef struct offsets {
+	size_t *v;
+	size_t n, cap;
+} offsets;
+
+static bool offsets_push(offsets *o, size_t at)
+{
+	if (at == (size_t)-1 || !grow((void **)&o->v, &o->cap, o->n + 1, sizeof *o->v))
+		return false;
+	o->v[o->n++] = at;
+	return true;
+}
+
+static void skip_space(const char **p, const char *end)
+{
+	while (*p < end && (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r'))
+		(*p)++;
+}
+
+/* Decodes one JSON string at *P (on its opening quote) into B, NUL-ended;
+ * pushes its offset onto O. */
+static bool json_decode_string(const char **p, const char *end, schema_buf *b, offsets *o)
+{
+	if (*p >= end || **p != '"')
+		return false;
+	(*p)++;
+	const size_t at = b->len;
+	while (*p < end && **p != '"') {
+		if (**p != '\\') {
+			const char *run = *p;
+			while (*p < end && **p != '"' && **p != '\\')
+				(*p)++;
+			if (!schema_buf_append(b, run, (size_t)(*p - run)))
+				return false;
+			continue;
+		}
+		if (++*p >= end)
+			return false;
+		const char e = *(*p)++;
+		static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+		const char *hit = strchr(from, e);
+		if (e && hit) {
+			if (!schema_buf_append(b, &to[hit - from], 1))
+				return false;
+			continue;
+		}
+		if (e != 'u')
+			return false;
+		long cp = hex4(*p, end);
+		if (cp < 0)
+			return false;
+		*p += 4;
+		if (cp >= 0xD800 && cp <= 0xDBFF) {
+			if (end - *p < 6 || (*p)[0] != '\\' || (*p)[1] != 'u')
+				return false;
+			const long lo = hex4(*p + 2, end);
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				return false;
+			*p += 6;
+			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+		}
+		if (cp == 0 || !put_utf8(b, (unsigned long)cp))
+			return false;
+	}
+	if (*p >= end)
+		return false;
+	(*p)++;
+	return schema_buf_append(b, "", 1) && offsets_push(o, at);
+}
+
+/* Decodes a JSON array of strings (as json_array writes it) into B and O. */
+static bool json_decode_array(const char *p, size_t len, schema_buf *b, offsets *o)
+{
+	const char *end = p + len;
+	skip_space(&p, end);
+	if (p >= end || *p++ != '[')
+		return false;
+	skip_space(&p, end);
+	if (p < end && *p == ']') {
+		p++;
+	} else {
+		for (;;) {
+			skip_space(&p, end);
+			if (!json_decode_string(&p, end, b, o))
+				return false;
+			skip_space(&p, end);
+			if (p < end && *p == ',') {
+				p++;
+				continue;
+			}
+			if (p < end && *p == ']') {
+				p++;
+				break;
+			}
+			return false;
+		}
+	}
+	skip_space(&p, end);
+	return p == end;
+}
+
+static const char *text_or_empty(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? (const char *)t : "";
+}
+
+/* Fills R from a row of RUN_COLUMNS; the strings are the row's. */
+static bool run_from_row(sqlite3_stmt *st, store_run *r)
+{
+	r->id = sqlite3_column_int64(st, 0);
+	r->policy_name = text_or_empty(st, 2);
+	r->policy_version = text_or_empty(st, 3);
+	r->source_sha256 = text_or_empty(st, 4);
+	r->started = text_or_empty(st, 5);
+	r->finished = text_or_empty(st, 6);
+	r->households = (long)sqlite3_column_int64(st, 7);
+	r->superseded = sqlite3_column_int(st, 8) != 0;
+	const char *month = text_or_empty(st, 1);
+	return vr_month_parse(month, strlen(month), &r->month);
+}
+
+static enum store_status damaged_run(store *s, long long id, diag *d)
+{
+	diag_error(d, "the store %s is damaged: run %lld cannot be read back", s->path, id);
+	return STORE_IO_ERROR;
+}
+
+int store_current_run(store *s, vr_month month, store_run *out, diag *d)
+{
+	char m[8];
+	month_text(month, m);
+	sqlite3_stmt *st = s->stmt[SQL_RUN_CURRENT];
+	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	int result = 0;
+	if (rc == SQLITE_ROW) {
+		store_run r;
+		schema_buf *b = &s->run_strings;
+		b->len = 0;
+		if (!run_from_row(st, &r)) {
+			damaged_run(s, r.id, d);
+			result = -1;
+		} else {
+			const size_t name = schema_buf_add(b, r.policy_name, strlen(r.policy_name));
+			const size_t version = schema_buf_add(b, r.policy_version, strlen(r.policy_version));
+			const size_t sha = schema_buf_add(b, r.source_sha256, strlen(r.source_sha256));
+			const size_t started = schema_buf_add(b, r.started, strlen(r.started));
+			const size_t finished = schema_buf_add(b, r.finished, strlen(r.finished));
+			if (name == (size_t)-1 || version == (size_t)-1 || sha == (size_t)-1 ||
+			    started == (size_t)-1 || finished == (size_t)-1) {
+				diag_error(d, "out of memory reading the store %s", s->path);
+				result = -1;
+			} else {
+				r.policy_name = b->p + name;
+				r.policy_version = b->p + version;
+				r.source_sha256 = b->p + sha;
+				r.started = b->p + started;
+				r.finished = b->p + finished;
+				*out = r;
+				result = 1;
+			}
+		}
+	} else if (rc != SQLITE_DONE) {
+		schema_fail(s, "read the runs", d);
+		result = -1;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return result;
+}
+
+enum store_status store_supersede(store *s, long long id, diag *d)
+{
+	sqlite3_stmt *st = s->stmt[SQL_RUN_SUPERSEDE];
+	sqlite3_bind_int64(st, 1, id);
+	const int rc = sqlite3_step(st);
+	enum store_status result = STORE_OK;
+	if (rc != SQLITE_DONE)
+		result = schema_fail(s, "supersede a run", d);
+	else if (sqlite3_changes(s->db) == 0) {
+		diag_error(d, "the store %s has no run %lld to supersede", s->path, id);
+		result = STORE_DATA_ERROR;
+	}
+	sqlite3_reset(st);
+	return result;
+}
+
+static enum store_status insert_decisions(store *s, long long run_id,
+					  const vr_decision_set *set, diag *d)
+{
+	sqlite3_stmt *st = s->stmt[SQL_DECISION_INSERT];
+	for (size_t i = 0; i < set->nrows; i++) {
+		const vr_decision_row *r = &set->rows[i];
+		if (!json_array(&s->scratch, r->labels, set->nlabels)) {
+			diag_error(d, "out of memory recording a run in the store %s", s->path);
+			return STORE_IO_ERROR;
+		}
+		sqlite3_bind_int64(st, 1, run_id);
+		sqlite3_bind_text(st, 2, r->household, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, r->bucket ? r->bucket : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, r->reason ? r->reason : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, r->rule ? r->rule : "", -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, r->overflowed_from ? r->overflowed_from : "", -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 7, s->scratch.p, (int)s->scratch.len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 8, r->arrears);
+		sqlite3_bind_int64(st, 9, r->place);
+		const int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			continue;
+		if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+			diag_error(d, "cannot record the run: household %s has two decisions",
+				   r->household);
+			return STORE_DATA_ERROR;
+		}
+		return schema_fail(s, "record a decision", d);
+	}
+	sqlite3_clear_bindings(st);
+	return STORE_OK;
+}
+
+enum store_status store_insert_run(store *s, store_run *run,
+				   const vr_decision_set *set, diag *d)
+{
+	char m[8];
+	month_text(run->month, m);
+	if (set && set->month != run->month) {
+		char other[8];
+		month_text(set->month, other);
+		diag_error(d, "cannot record a run for %s with decisions for %s", m, other);
+		return STORE_DATA_ERROR;
+	}
+	bool nested;
+	enum store_status result = schema_write_begin(s, &nested, d);
+	if (result != STORE_OK)
+		return result;
+	if (!json_array(&s->scratch, set ? set->label_names : NULL, set ? set->nlabels : 0)) {
+		diag_error(d, "out of memory recording a run in the store %s", s->path);
+		schema_write_rollback(s, nested);
+		return STORE_IO_ERROR;
+	}
+	sqlite3_stmt *st = s->stmt[SQL_RUN_INSERT];
+	const char *const text[] = { m, run->policy_name, run->policy_version,
+				     run->source_sha256, run->started, run->finished };
+	for (int i = 0; i < 6; i++)
+		sqlite3_bind_text(st, i + 1, text[i] ? text[i] : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, run->households);
+	sqlite3_bind_int(st, 8, run->superseded);
+	sqlite3_bind_text(st, 9, s->scratch.p, (int)s->scratch.len, SQLITE_STATIC);
+	const int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) {
+			diag_error(d, "the store %s already has a current run for %s: "
+				   "supersede it first", s->path, m);
+			result = STORE_DATA_ERROR;
+		} else {
+			result = schema_fail(s, "record a run", d);
+		}
+	} else {
+		const long long id = sqlite3_last_insert_rowid(s->db);
+		result = set ? insert_decisions(s, id, set, d) : STORE_OK;
+		if (result == STORE_OK) {
+			result = schema_write_commit(s, nested, d);
+			if (result == STORE_OK)
+				run->id = id;
+			return result;
+		}
+	}
+	schema_write_rollback(s, nested);
+	return result;
+}
+
+enum store_status store_list_runs(store *s, void (*fn)(const store_run *, void *),
+				  void *arg, diag *d)
+{
+	sqlite3_stmt *st = s->stmt[SQL_RUN_LIST];
+	enum store_status result = STORE_OK;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_run r;
+		if (!run_from_row(st, &r)) {
+			result = damaged_run(s, r.id, d);
+			break;
+		}
+		fn(&r, arg);
+	}
+	if (result == STORE_OK && rc != SQLITE_DONE)
+		result = schema_fail(s, "read the runs", d);
+	sqlite3_reset(st);
+	return result;
+}
+
+/* Where a decision's strings sit in the arena until all are read. */
+typedef struct decision_text {
+	size_t household, bucket, reason, rule, overflowed_from;
+	size_t first_label;        /* index into the label offsets */
+} decision_text;
+
+typedef struct decisions_read {
+	schema_buf arena;
+	offsets label_names, labels;
+	vr_decision_row *rows;
+	decision_text *text;
+	size_t nrows, cap;
+} decisions_read;
+
+static void decisions_read_free(decisions_read *r)
+{
+	schema_buf_free(&r->arena);
+	free(r->label_names.v);
+	free(r->labels.v);
+	free(r->rows);
+	free(r->text);
+}
+
+/* Reads one row of SQL_DECISIONS_OF_RUN into R. */
+static bool read_decision(decisions_read *r, sqlite3_stmt *st, size_t nlabels)
+{
+	size_t cap = r->cap;
+	if (!grow((void **)&r->rows, &cap, r->nrows + 1, sizeof *r->rows) ||
+	    !grow((void **)&r->text, &r->cap, r->nrows + 1, sizeof *r->text))
+		return false;
+	decision_text *t = &r->text[r->nrows];
+	size_t *const at[5] = { &t->household, &t->bucket, &t->reason, &t->rule,
+				&t->overflowed_from };
+	for (int col = 0; col < 5; col++) {
+		*at[col] = schema_buf_add(&r->arena, text_or_empty(st, col),
+					  (size_t)sqlite3_column_bytes(st, col));
+		if (*at[col] == (size_t)-1)
+			return false;
+	}
+	t->first_label = r->labels.n;
+	if (!json_decode_array(text_or_empty(st, 5), (size_t)sqlite3_column_bytes(st, 5),
+			       &r->arena, &r->labels) ||
+	    r->labels.n - t->first_label != nlabels)
+		return false;
+	r->rows[r->nrows] = (vr_decision_row){
+		.arrears = sqlite3_column_int64(st, 6),
+		.place = sqlite3_column_int64(st, 7),
+	};
+	r->nrows++;
+	return true;
+}
+
+enum store_status store_read_decisions(store *s, vr_month month,
+				       void (*fn)(const vr_decision_set *, void *),
+				       void *arg, diag *d)
+{
+	char m[8];
+	month_text(month, m);
+	decisions_read r = { 0 };
+	enum store_status result = STORE_OK;
+	long long run_id = 0;
+	bool found = false;
+
+	sqlite3_stmt *st = s->stmt[SQL_RUN_CURRENT];
+	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		found = true;
+		run_id = sqlite3_column_int64(st, 0);
+		if (!json_decode_array(text_or_empty(st, 9), (size_t)sqlite3_column_bytes(st, 9),
+				       &r.arena, &r.label_names))
+			result = damaged_run(s, run_id, d);
+	} else if (rc != SQLITE_DONE) {
+		result = schema_fail(s, "read the runs", d);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (result != STORE_OK || !found) {
+		decisions_read_free(&r);
+		return result;
+	}
+
+	const size_t nlabels = r.label_names.n;
+	st = s->stmt[SQL_DECISIONS_OF_RUN];
+	sqlite3_bind_int64(st, 1, run_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!read_decision(&r, st, nlabels)) {
+			result = damaged_run(s, run_id, d);
+			break;
+		}
+	}
+	if (result == STORE_OK && rc != SQLITE_DONE)
+		result = schema_fail(s, "read the decisions", d);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+
+	const char **names = NULL, **values = NULL;
+	if (result == STORE_OK) {
+		names = malloc((nlabels ? nlabels : 1) * sizeof *names);
+		values = malloc((r.labels.n ? r.labels.n : 1) * sizeof *values);
+		if (!names || !values) {
+			diag_error(d, "out of memory reading the store %s", s->path);
+			result = STORE_IO_ERROR;
+		}
+	}
+	if (result == STORE_OK) {
+		const char *a = r.arena.p;
+		for (size_t i = 0; i < nlabels; i++)
+			names[i] = a + r.label_names.v[i];
+		for (size_t i = 0; i < r.labels.n; i++)
+			values[i] = a + r.labels.v[i];
+		for (size_t i = 0; i < r.nrows; i++) {
+			const decision_text *t = &r.text[i];
+			vr_decision_row *row = &r.rows[i];
+			row->household = a + t->household;
+			row->bucket = a + t->bucket;
+			row->reason = a + t->reason;
+			row->rule = a + t->rule;
+			row->overflowed_from = a + t->overflowed_from;
+			row->labels = values + t->first_label;
+		}
+		const vr_decision_set set = {
+			.month = month, .label_names = names, .nlabels = nlabels,
+			.rows = r.rows, .nrows = r.nrows,
+		};
+		fn(&set, arg);
+	}
+	free(names);
+	free(values);
+	decisions_read_free(&r);
+	return result;
+}

@@ -1,0 +1,91 @@
+/* store.h - the SQLite signal store: schema and migrations, CSV import, the
+ * household cursor the VM reads from, and the run history.
+ * A store handle owns its sqlite3 connection; every statement is prepared once
+ * with bound parameters. Errors are reported to the diag sink passed in. */
+#ifndef VROEG_STORE_H
+#define VROEG_STORE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "decision.h"
+#include "diag.h"
+#include "household.h"
+
+typedef struct store store;
+
+enum store_status {
+	STORE_OK = 0,
+	STORE_DATA_ERROR,   /* bad rows, conflicts, a month with a run of another policy */
+	STORE_BUSY,         /* another process holds the store past the wait */
+	STORE_IO_ERROR      /* cannot open, corrupt, disk full, ... */
+};
+
+/* Opens (creating with mode 0600 when absent) the store at PATH, or a private
+ * in-memory store for ":memory:". Applies migrations up to the current schema
+ * version and WAL mode. BUSY_MS bounds how long a write waits for another
+ * process. Returns NULL (after reporting why) on failure. */
+store *store_open(const char *path, int busy_ms, diag *d);
+void store_close(store *s);
+
+typedef struct store_import_counts {
+	long added, identical, rejected;
+} store_import_counts;
+
+/* Imports a signals (or outcomes) CSV read from IN, named NAME in messages.
+ * All or nothing: every bad row is reported as NAME:LINE: column: problem, and
+ * when any row is bad or conflicts nothing is stored (STORE_DATA_ERROR). */
+enum store_status store_import_signals(store *s, FILE *in, const char *name,
+				       diag *d, store_import_counts *counts);
+enum store_status store_import_outcomes(store *s, FILE *in, const char *name,
+					diag *d, store_import_counts *counts);
+
+/* Streams the households with at least one signal received in MONTH, in
+ * household key byte order, each with its signals received from the first day
+ * of MONTH - LOOKBACK up to the end of MONTH, and its outcomes dated in the
+ * same span. */
+typedef struct store_cursor store_cursor;
+store_cursor *store_households(store *s, vr_month month, int lookback, diag *d);
+/* 1: *out holds the next household, valid until the next call; 0: no more;
+ * -1: error (reported). */
+int store_cursor_next(store_cursor *c, vr_household *out);
+void store_cursor_close(store_cursor *c);
+/* Loads just one household (for explain); same contract as one cursor step. */
+int store_household(store *s, const char *key, vr_month month, int lookback,
+		    store_cursor **holder, vr_household *out, diag *d);
+
+/* The run history. */
+typedef struct store_run {
+	long long id;
+	vr_month month;
+	const char *policy_name, *policy_version;
+	const char *source_sha256;     /* 64 hex digits */
+	const char *started, *finished; /* ISO 8601 UTC */
+	long households;
+	bool superseded;
+} store_run;
+
+/* A recorded run is one write transaction, taken before evaluation starts so
+ * a second run waits (up to busy_ms) and then gets STORE_BUSY. */
+enum store_status store_begin(store *s, diag *d);
+enum store_status store_commit(store *s, diag *d);
+void store_rollback(store *s);
+
+/* The current (not superseded) run for MONTH: 1 found (*out filled, strings
+ * valid until the next store call), 0 none, -1 error. */
+int store_current_run(store *s, vr_month month, store_run *out, diag *d);
+/* Marks run ID superseded. */
+enum store_status store_supersede(store *s, long long id, diag *d);
+/* Inserts the run and its decisions; sets run->id. */
+enum store_status store_insert_run(store *s, store_run *run,
+				   const vr_decision_set *set, diag *d);
+
+/* Calls FN for each recorded run, oldest first. */
+enum store_status store_list_runs(store *s, void (*fn)(const store_run *, void *),
+				  void *arg, diag *d);
+/* Calls FN with the decisions of the current run for MONTH (0 if none). */
+enum store_status store_read_decisions(store *s, vr_month month,
+				       void (*fn)(const vr_decision_set *, void *),
+				       void *arg, diag *d);
+
+#endif

@@ -1,0 +1,208 @@
+/* types.c - domain types: enum names, calendar arithmetic, money text.
+ * Calendar conversions use Howard Hinnant's days-from-civil algorithm, exact for
+ * the proleptic Gregorian calendar; nothing here depends on the locale. */
+#include "types.h"
+
+#include <string.h>
+
+const char *const vr_sector_names[SECTOR_COUNT] = {
+	"rent", "mortgage", "health", "energy", "water", "municipal_tax", "other"
+};
+const char *const vr_kind_names[KIND_COUNT] = {
+	"early", "end_of_supply", "eviction", "cak"
+};
+const char *const vr_legal_form_names[LEGAL_COUNT] = { "natural", "legal" };
+const char *const vr_outcome_names[OUTCOME_COUNT] = {
+	"not_picked_up", "not_reached", "reached_no_help", "refused",
+	"help_accepted", "already_known", "wrongly_reported", "deceased"
+};
+
+int vr_enum_lookup(const char *const *table, int n, const char *name, size_t len)
+{
+	for (int i = 0; i < n; i++)
+		if (strlen(table[i]) == len && memcmp(table[i], name, len) == 0)
+			return i;
+	return -1;
+}
+
+vr_date vr_date_from_ymd(int y, int m, int d)
+{
+	y -= m <= 2;
+	const int era = (y >= 0 ? y : y - 399) / 400;
+	const int yoe = y - era * 400;
+	const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void vr_date_to_ymd(vr_date date, int *y, int *m, int *d)
+{
+	const int z = date + 719468;
+	const int era = (z >= 0 ? z : z - 146096) / 146097;
+	const int doe = z - era * 146097;
+	const int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	const int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	const int mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+static bool is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Reads exactly N digits at S; returns -1 when any is not a digit. */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+bool vr_date_parse(const char *s, size_t len, vr_date *out)
+{
+	if (len != 10 || s[4] != '-' || s[7] != '-')
+		return false;
+	const int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
+	if (y < 1800 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return false;
+	*out = vr_date_from_ymd(y, m, d);
+	return true;
+}
+
+void vr_date_format(vr_date date, char buf[11])
+{
+	int y, m, d;
+	vr_date_to_ymd(date, &y, &m, &d);
+	buf[0] = (char)('0' + y / 1000 % 10);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + d / 10);
+	buf[9] = (char)('0' + d % 10);
+	buf[10] = '\0';
+}
+
+vr_month vr_month_of(vr_date date)
+{
+	int y, m, d;
+	vr_date_to_ymd(date, &y, &m, &d);
+	return y * 12 + (m - 1);
+}
+
+vr_date vr_month_first_day(vr_month month)
+{
+	return vr_date_from_ymd(month / 12, month % 12 + 1, 1);
+}
+
+bool vr_month_parse(const char *s, size_t len, vr_month *out)
+{
+	if (len != 7 || s[4] != '-')
+		return false;
+	const int y = digits(s, 4), m = digits(s + 5, 2);
+	if (y < 1800 || m < 1 || m > 12)
+		return false;
+	*out = y * 12 + (m - 1);
+	return true;
+}
+
+void vr_month_format(vr_month month, char buf[8])
+{
+	char day[11];
+	vr_date_format(vr_month_first_day(month), day);
+	memcpy(buf, day, 7);
+	buf[7] = '\0';
+}
+
+int64_t vr_age_on(vr_date birth, vr_date day)
+{
+	if (birth == VR_DATE_NONE || birth > day)
+		return VR_MISSING;
+	int by, bm, bd, y, m, d;
+	vr_date_to_ymd(birth, &by, &bm, &bd);
+	vr_date_to_ymd(day, &y, &m, &d);
+	int age = y - by;
+	if (m < bm || (m == bm && d < bd))
+		age--;
+	return age;
+}
+
+bool vr_cents_parse(const char *s, size_t len, bool comma_decimal, cents_t *out)
+{
+	size_t i = 0;
+	if (len >= 3 && memcmp(s, "\xe2\x82\xac", 3) == 0) { /* the euro sign */
+		i = 3;
+	} else if (len >= 3 && memcmp(s, "EUR", 3) == 0) {
+		i = 3;
+		while (i < len && s[i] == ' ')
+			i++;
+	}
+	const size_t int_start = i;
+	cents_t euros = 0;
+	while (i < len && s[i] >= '0' && s[i] <= '9') {
+		if (euros > (INT64_MAX / 100 - 9) / 10)
+			return false;
+		euros = euros * 10 + (s[i] - '0');
+		i++;
+	}
+	if (i == int_start)
+		return false;
+	cents_t cents = 0;
+	if (i < len) {
+		const char sep = comma_decimal ? ',' : '.';
+		if (s[i] != sep)
+			return false;
+		i++;
+		const size_t frac_start = i;
+		while (i < len && s[i] >= '0' && s[i] <= '9' && i - frac_start < 2) {
+			cents = cents * 10 + (s[i] - '0');
+			i++;
+		}
+		if (i == frac_start || i != len)
+			return false;
+		if (i - frac_start == 1)
+			cents *= 10;
+	}
+	*out = euros * 100 + cents;
+	return true;
+}
+
+void vr_cents_format(cents_t cents, char *buf)
+{
+	const bool negative = cents < 0;
+	/* Work in unsigned so INT64_MIN does not overflow on negation. */
+	uint64_t v = negative ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+	char tmp[24];
+	int n = 0;
+	tmp[n++] = (char)('0' + v % 10);
+	v /= 10;
+	tmp[n++] = (char)('0' + v % 10);
+	v /= 10;
+	tmp[n++] = '.';
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	size_t o = 0;
+	if (negative)
+		buf[o++] = '-';
+	while (n)
+		buf[o++] = tmp[--n];
+	buf[o] = '\0';
+}

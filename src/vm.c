@@ -1,0 +1,594 @@
+/* vm.c - the evaluator. Runs verified code only (bc_verify proved operands,
+ * jumps and stack depths), so the loop checks nothing per instruction. A
+ * household is evaluated in three steps: count its signals (floor, skips),
+ * compute its facts, run the decision function; then, for a household in a
+ * bucket, its labels and the order keys of every bucket it might enter. */
+#include "vm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields.h"
+
+enum { VM_MAX_DEPTH = 16, VM_STACK = VM_MAX_DEPTH * BC_MAX_STACK };
+
+struct vm {
+	const bc_program *p;
+	vm_value stack[VM_STACK];
+
+	/* Per signal, grown to the largest household seen. */
+	uint8_t *status;
+	uint16_t *skip_rule;
+	int32_t *months_back;
+	size_t sig_cap;
+
+	/* Definitions evaluated once per household: a stamp says "this household". */
+	uint32_t *memo_stamp;
+	vm_value *memo;
+	uint32_t stamp;
+
+	uint32_t *slot_of_bucket;
+	uint32_t nslots;
+	int64_t *keys;
+	vm_value *labels;
+
+	/* The household being decided. */
+	const vr_household *h;
+	vr_date month_first;
+	cents_t arrears;
+	bool has_phone, has_email;
+	const char *district;
+	bool any_counted;
+	size_t sig;            /* current signal of a signal function */
+	size_t out;            /* current outcome of an outcome function */
+	uint32_t decided;      /* rule that decided */
+
+	void (*trace)(void *arg, uint32_t rule, bool applies);
+	void *trace_arg;
+};
+
+vm *vm_new(const bc_program *p)
+{
+	vm *v = calloc(1, sizeof *v);
+	if (!v)
+		return NULL;
+	v->p = p;
+	v->memo_stamp = calloc(p->nfns + 1, sizeof *v->memo_stamp);
+	v->memo = calloc(p->nfns + 1, sizeof *v->memo);
+	v->slot_of_bucket = calloc(p->nbuckets + 1, sizeof *v->slot_of_bucket);
+	v->labels = calloc(p->nlabels + 1, sizeof *v->labels);
+	for (uint32_t b = 0; v->slot_of_bucket && b < p->nbuckets; b++) {
+		v->slot_of_bucket[b] = v->nslots;
+		v->nslots += p->buckets[b].norder + p->buckets[b].nbackfill_order;
+	}
+	v->keys = calloc(v->nslots + 1, sizeof *v->keys);
+	if (!v->memo_stamp || !v->memo || !v->slot_of_bucket || !v->labels || !v->keys) {
+		vm_free(v);
+		return NULL;
+	}
+	return v;
+}
+
+void vm_free(vm *v)
+{
+	if (!v)
+		return;
+	free(v->status);
+	free(v->skip_rule);
+	free(v->months_back);
+	free(v->memo_stamp);
+	free(v->memo);
+	free(v->slot_of_bucket);
+	free(v->keys);
+	free(v->labels);
+	free(v);
+}
+
+uint32_t vm_order_slot(const vm *v, uint32_t bucket)
+{
+	return v->slot_of_bucket[bucket];
+}
+
+uint32_t vm_order_slots(const vm *v)
+{
+	return v->nslots;
+}
+
+void vm_set_trace(vm *v, void (*fn)(void *arg, uint32_t rule, bool applies), void *arg)
+{
+	v->trace = fn;
+	v->trace_arg = arg;
+}
+
+enum vm_signal_status vm_signal(const vm *v, size_t i, uint32_t *skip_rule)
+{
+	if (skip_rule)
+		*skip_rule = v->skip_rule[i];
+	return (enum vm_signal_status)v->status[i];
+}
+
+static bool grow_signals(vm *v, size_t n)
+{
+	if (n <= v->sig_cap)
+		return true;
+	size_t cap = v->sig_cap ? v->sig_cap : 16;
+	while (cap < n)
+		cap *= 2;
+	uint8_t *status = realloc(v->status, cap * sizeof *status);
+	if (status)
+		v->status = status;
+	uint16_t *skip = realloc(v->skip_rule, cap * sizeof *skip);
+	if (skip)
+		v->skip_rule = skip;
+	int32_t *back = realloc(v->months_back, cap * sizeof *back);
+	if (back)
+		v->months_back = back;
+	if (!status || !skip || !back)
+		return false;
+	v->sig_cap = cap;
+	return true;
+}
+
+static bool in_set(const vm *v, size_t i, unsigned set)
+{
+	const uint8_t s = v->status[i];
+	switch ((enum bc_signal_set)set) {
+	case SET_COUNTED:
+		return s == VM_SIGNAL_COUNTED || s == VM_SIGNAL_HISTORY_COUNTED;
+	case SET_ALL:
+		return true;
+	case SET_FLOOR:
+		return s == VM_SIGNAL_COUNTED || s == VM_SIGNAL_HISTORY_COUNTED || s == VM_SIGNAL_SKIPPED;
+	}
+	return false;
+}
+
+static bool in_window(const vm *v, size_t i, unsigned lo, unsigned hi)
+{
+	const int32_t back = v->months_back[i];
+	return back >= (int32_t)lo && back <= (int32_t)hi;
+}
+
+static vm_value number(int64_t n)
+{
+	vm_value x = { n, NULL };
+	return x;
+}
+
+static vm_value signal_field(const vm *v, size_t i, unsigned field)
+{
+	const vr_signal *s = &v->h->signals[i];
+	vm_value x = { VR_MISSING, NULL };
+	switch ((enum signal_field)field) {
+	case SF_SECTOR: x.num = s->sector; break;
+	case SF_KIND: x.num = s->kind; break;
+	case SF_CREDITOR: x.text = s->creditor; break;
+	case SF_ARREARS: x.num = s->arrears; break;
+	case SF_INSTALLMENT: x.num = s->installment; break;
+	case SF_INSTALLMENTS_MISSED: x.num = s->installments_missed; break;
+	case SF_DAYS_OVERDUE: x.num = s->days_overdue; break;
+	case SF_LEGAL_FORM: x.num = s->legal_form; break;
+	case SF_AGE: x.num = vr_age_on(s->birth_date, v->month_first); break;
+	case SF_DISTRICT: x.text = s->district; break;
+	case SF_HAS_PHONE: x.num = s->has_phone; break;
+	case SF_HAS_EMAIL: x.num = s->has_email; break;
+	case SF_BRP_MATCH: x.num = s->brp_match < 0 ? VR_MISSING : s->brp_match; break;
+	case SF_KNOWN_DEBT_HELP: x.num = s->known_debt_help; break;
+	case SF_PERSON: x.text = s->person; break;
+	case SF_SIGNAL_ID: x.text = s->signal_id; break;
+	case SF_MONTH: x.num = v->months_back[i]; break;
+	case SF_COUNT: break;
+	}
+	return x;
+}
+
+static bool same_value(vm_value a, vm_value b)
+{
+	if (a.text || b.text)
+		return a.text && b.text && strcmp(a.text, b.text) == 0;
+	return a.num != VR_MISSING && a.num == b.num;
+}
+
+static vm_value exec(vm *v, uint16_t fn, vm_value *sp);
+
+static bool holds(vm *v, uint16_t fn, size_t i, vm_value *sp)
+{
+	if (fn == BC_NONE)
+		return true;
+	const size_t saved = v->sig;
+	v->sig = i;
+	const bool r = exec(v, fn, sp).num == 1;
+	v->sig = saved;
+	return r;
+}
+
+static int32_t outcome_months_back(const vm *v, size_t i)
+{
+	const vr_month run = vr_month_of(v->month_first);
+	return run - vr_month_of(v->h->outcomes[i].date);
+}
+
+static bool outcome_holds(vm *v, uint16_t fn, size_t i, vm_value *sp)
+{
+	if (fn == BC_NONE)
+		return true;
+	const size_t saved = v->out;
+	v->out = i;
+	const bool r = exec(v, fn, sp).num == 1;
+	v->out = saved;
+	return r;
+}
+
+/* Aggregates over the signals of SET in window LO..HI that satisfy FN. */
+static vm_value aggregate(vm *v, enum bc_op op, unsigned field, uint16_t fn,
+			  unsigned set, unsigned lo, unsigned hi, vm_value *sp)
+{
+	const vr_household *h = v->h;
+	int64_t acc = op == BC_ALL ? 1 : op == BC_MAX || op == BC_MIN ? VR_MISSING : 0;
+	for (size_t i = 0; i < h->nsignals; i++) {
+		if (!in_set(v, i, set) || !in_window(v, i, lo, hi))
+			continue;
+		const bool ok = holds(v, fn, i, sp);
+		switch (op) {
+		case BC_ANY:
+			if (ok)
+				return number(1);
+			break;
+		case BC_ALL:
+			if (!ok)
+				return number(0);
+			break;
+		case BC_COUNT:
+			acc += ok;
+			break;
+		case BC_DISTINCT: {
+			if (!ok)
+				break;
+			/* Counted once: at its first occurrence among the selected signals. */
+			const vm_value x = signal_field(v, i, field);
+			bool seen = false;
+			for (size_t j = 0; j < i && !seen; j++)
+				if (in_set(v, j, set) && in_window(v, j, lo, hi) && holds(v, fn, j, sp))
+					seen = same_value(signal_field(v, j, field), x);
+			acc += !seen;
+			break;
+		}
+		case BC_SUM:
+		case BC_MAX:
+		case BC_MIN: {
+			if (!ok)
+				break;
+			const int64_t x = signal_field(v, i, field).num;
+			if (x == VR_MISSING)
+				break;
+			if (op == BC_SUM)
+				acc += x;
+			else if (acc == VR_MISSING || (op == BC_MAX ? x > acc : x < acc))
+				acc = x;
+			break;
+		}
+		case BC_CONST: case BC_SFIELD: case BC_OFIELD: case BC_HFACT: case BC_SECTOR_TOTAL:
+		case BC_DEF: case BC_NOT: case BC_EQ: case BC_NE: case BC_LT: case BC_LE: case BC_GT:
+		case BC_GE: case BC_EQ_TEXT: case BC_NE_TEXT: case BC_BETWEEN: case BC_IN_SET:
+		case BC_IN_TEXT: case BC_IS_MISSING: case BC_JUMP: case BC_JUMP_IF_FALSE:
+		case BC_JUMP_IF_TRUE: case BC_OANY: case BC_OALL: case BC_OCOUNT: case BC_SAME:
+		case BC_RETURN: case BC_RULE: case BC_DECIDE: case BC_COUNTED: case BC_OP_COUNT:
+			break;
+		}
+	}
+	return number(op == BC_ANY ? 0 : acc);
+}
+
+static vm_value outcome_aggregate(vm *v, enum bc_op op, uint16_t fn, unsigned lo, unsigned hi, vm_value *sp)
+{
+	int64_t acc = op == BC_OALL ? 1 : 0;
+	for (size_t i = 0; i < v->h->noutcomes; i++) {
+		const int32_t back = outcome_months_back(v, i);
+		if (back < (int32_t)lo || back > (int32_t)hi)
+			continue;
+		const bool ok = outcome_holds(v, fn, i, sp);
+		if (op == BC_OANY && ok)
+			return number(1);
+		if (op == BC_OALL && !ok)
+			return number(0);
+		if (op == BC_OCOUNT)
+			acc += ok;
+	}
+	return number(acc);
+}
+
+static vm_value household_fact(const vm *v, unsigned fact)
+{
+	vm_value x = { VR_MISSING, NULL };
+	switch ((enum household_fact)fact) {
+	case HF_ARREARS: x.num = v->arrears; break;
+	case HF_HAS_PHONE: x.num = v->has_phone; break;
+	case HF_HAS_EMAIL: x.num = v->has_email; break;
+	case HF_DISTRICT: x.text = v->district; break;
+	case HF_HOUSEHOLD: x.text = v->h->key; break;
+	case HF_COUNT: break;
+	}
+	return x;
+}
+
+static int64_t sector_total(const vm *v, unsigned sector)
+{
+	int64_t total = 0;
+	for (size_t i = 0; i < v->h->nsignals; i++)
+		if (v->status[i] == VM_SIGNAL_COUNTED && v->h->signals[i].sector == sector)
+			total += v->h->signals[i].arrears;
+	return total;
+}
+
+static bool compare(enum bc_op op, vm_value a, vm_value b)
+{
+	if (op == BC_EQ_TEXT || op == BC_NE_TEXT) {
+		const bool eq = a.text && b.text && strcmp(a.text, b.text) == 0;
+		return op == BC_EQ_TEXT ? eq : !eq;
+	}
+	if (a.num == VR_MISSING || b.num == VR_MISSING)
+		return false;
+	if (op == BC_EQ)
+		return a.num == b.num;
+	if (op == BC_NE)
+		return a.num != b.num;
+	if (op == BC_LT)
+		return a.num < b.num;
+	if (op == BC_LE)
+		return a.num <= b.num;
+	if (op == BC_GT)
+		return a.num > b.num;
+	return a.num >= b.num;
+}
+
+#define OPERAND(k) bc_operand(code, pc + 1 + 2 * (k))
+
+/* Runs function FN with its stack starting at SP. For the decision function
+ * the result is meaningless; the decision is in v->decided. */
+static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
+{
+	const bc_program *p = v->p;
+	const uint8_t *code = p->code + p->fns[fn].start;
+	vm_value *const base = sp;
+	uint32_t pc = 0;
+	for (;;) {
+		const enum bc_op op = (enum bc_op)code[pc];
+		uint32_t next = pc + 1 + 2 * (uint32_t)bc_ops[op].operands;
+		switch (op) {
+		case BC_CONST: {
+			const bc_const *k = &p->consts[OPERAND(0)];
+			sp->num = k->num;
+			sp->text = k->text;
+			sp++;
+			break;
+		}
+		case BC_SFIELD:
+			*sp++ = signal_field(v, v->sig, OPERAND(0));
+			break;
+		case BC_OFIELD: {
+			const vr_outcome *o = &v->h->outcomes[v->out];
+			vm_value x = { VR_MISSING, NULL };
+			if (OPERAND(0) == OF_OUTCOME)
+				x.num = o->outcome;
+			else
+				x.text = o->signal_id;
+			*sp++ = x;
+			break;
+		}
+		case BC_HFACT:
+			*sp++ = household_fact(v, OPERAND(0));
+			break;
+		case BC_SECTOR_TOTAL:
+			*sp++ = number(sector_total(v, OPERAND(0)));
+			break;
+		case BC_DEF: {
+			const uint16_t f = OPERAND(0);
+			if (v->memo_stamp[f] != v->stamp) {
+				v->memo[f] = exec(v, f, sp);
+				v->memo_stamp[f] = v->stamp;
+			}
+			*sp++ = v->memo[f];
+			break;
+		}
+		case BC_NOT:
+			sp[-1].num = !sp[-1].num;
+			break;
+		case BC_EQ: case BC_NE: case BC_LT: case BC_LE: case BC_GT: case BC_GE:
+		case BC_EQ_TEXT: case BC_NE_TEXT:
+			sp--;
+			sp[-1] = number(compare(op, sp[-1], sp[0]));
+			break;
+		case BC_BETWEEN: {
+			sp -= 2;
+			const int64_t x = sp[-1].num, lo = sp[0].num, hi = sp[1].num;
+			sp[-1] = number(x != VR_MISSING && lo != VR_MISSING && hi != VR_MISSING && lo <= x && x <= hi);
+			break;
+		}
+		case BC_IN_SET:
+		case BC_IN_TEXT: {
+			const uint16_t first = OPERAND(0), n = OPERAND(1);
+			const vm_value x = sp[-1];
+			bool found = false;
+			for (uint16_t k = 0; k < n && !found; k++) {
+				const bc_const *c = &p->consts[first + k];
+				found = op == BC_IN_TEXT ? x.text && strcmp(x.text, c->text) == 0
+							 : x.num != VR_MISSING && x.num == c->num;
+			}
+			sp[-1] = number(found);
+			break;
+		}
+		case BC_IS_MISSING:
+			sp[-1] = number(!sp[-1].text && sp[-1].num == VR_MISSING);
+			break;
+		case BC_JUMP:
+			next = OPERAND(0);
+			break;
+		case BC_JUMP_IF_FALSE:
+			if (!(--sp)->num)
+				next = OPERAND(0);
+			break;
+		case BC_JUMP_IF_TRUE:
+			if ((--sp)->num)
+				next = OPERAND(0);
+			break;
+		case BC_ANY: case BC_ALL: case BC_COUNT:
+			*sp = aggregate(v, op, 0, OPERAND(0), OPERAND(1), OPERAND(2), OPERAND(3), sp + 1);
+			sp++;
+			break;
+		case BC_DISTINCT: case BC_SUM: case BC_MAX: case BC_MIN:
+			*sp = aggregate(v, op, OPERAND(0), OPERAND(1), OPERAND(2), OPERAND(3), OPERAND(4), sp + 1);
+			sp++;
+			break;
+		case BC_OANY: case BC_OALL: case BC_OCOUNT:
+			*sp = outcome_aggregate(v, op, OPERAND(0), OPERAND(1), OPERAND(2), sp + 1);
+			sp++;
+			break;
+		case BC_SAME: {
+			const vm_value mine = signal_field(v, v->sig, OPERAND(0));
+			bool found = false;
+			for (size_t i = 0; i < v->h->nsignals && !found; i++)
+				found = i != v->sig && in_set(v, i, OPERAND(1)) &&
+					in_window(v, i, OPERAND(2), OPERAND(3)) &&
+					same_value(signal_field(v, i, OPERAND(0)), mine);
+			*sp++ = number(found);
+			break;
+		}
+		case BC_RETURN:
+			return sp[-1];
+		case BC_RULE: {
+			const bool applies = (--sp)->num;
+			if (v->trace)
+				v->trace(v->trace_arg, OPERAND(0), applies);
+			if (!applies)
+				next = OPERAND(1);
+			break;
+		}
+		case BC_DECIDE:
+			v->decided = OPERAND(0);
+			return number(0);
+		case BC_COUNTED:
+			if (!v->any_counted) {
+				v->decided = BC_NONE;
+				return number(0);
+			}
+			break;
+		case BC_OP_COUNT:
+			return number(0);
+		}
+		pc = next;
+	}
+	(void)base;
+}
+
+/* The exclusion of a household none of whose current signals counts: a skip's
+ * reason when every signal above the floor was skipped, else "not counted". */
+static uint32_t not_counted_rule(const vm *v, size_t first_current)
+{
+	const bc_program *p = v->p;
+	for (uint32_t k = 0; k < p->nskips; k++)
+		for (size_t i = first_current; i < v->h->nsignals; i++)
+			if (v->status[i] == VM_SIGNAL_SKIPPED && v->skip_rule[i] == p->skips[k])
+				return p->skips[k];
+	for (uint32_t r = 0; r < p->nrules; r++)
+		if (p->rules[r].kind == RULE_NOT_COUNTED)
+			return r;
+	return 0;
+}
+
+void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
+{
+	const bc_program *p = v->p;
+	v->h = h;
+	v->month_first = vr_month_first_day(month);
+	if (++v->stamp == 0) {
+		memset(v->memo_stamp, 0, sizeof *v->memo_stamp * p->nfns);
+		v->stamp = 1;
+	}
+	if (!grow_signals(v, h->nsignals)) {
+		/* Out of memory: decide on no signals rather than read past buffers. */
+		static const vr_household none = { "", NULL, 0, NULL, 0 };
+		h = v->h = &none;
+	}
+
+	/* Count: the floor for every signal, then the skips for current ones. */
+	size_t first_current = h->nsignals;
+	for (size_t i = 0; i < h->nsignals; i++) {
+		v->months_back[i] = month - vr_month_of(h->signals[i].received);
+		if (v->months_back[i] == 0 && first_current == h->nsignals)
+			first_current = i;
+		v->skip_rule[i] = BC_NONE;
+		v->status[i] = VM_SIGNAL_COUNTED; /* the floor's own "same" must not see garbage */
+	}
+	for (size_t i = 0; i < h->nsignals; i++) {
+		const bool floor = holds(v, p->floor_fn, i, v->stack);
+		if (v->months_back[i] > 0)
+			v->status[i] = floor ? VM_SIGNAL_HISTORY_COUNTED : VM_SIGNAL_HISTORY_BELOW;
+		else
+			v->status[i] = floor ? VM_SIGNAL_COUNTED : VM_SIGNAL_BELOW_FLOOR;
+	}
+	for (size_t i = first_current; i < h->nsignals; i++) {
+		if (v->status[i] != VM_SIGNAL_COUNTED)
+			continue;
+		for (uint32_t k = 0; k < p->nskips; k++)
+			if (holds(v, p->rules[p->skips[k]].fn, i, v->stack)) {
+				v->status[i] = VM_SIGNAL_SKIPPED;
+				v->skip_rule[i] = p->skips[k];
+				break;
+			}
+	}
+
+	/* Facts of the household. Signals are sorted by (received, signal_id), so
+	 * the latest current signal is the last. */
+	v->arrears = 0;
+	v->has_phone = v->has_email = v->any_counted = false;
+	v->district = "";
+	for (size_t i = first_current; i < h->nsignals; i++) {
+		const vr_signal *s = &h->signals[i];
+		if (v->status[i] == VM_SIGNAL_COUNTED) {
+			v->arrears += s->arrears;
+			v->any_counted = true;
+		}
+		v->has_phone = v->has_phone || s->has_phone;
+		v->has_email = v->has_email || s->has_email;
+		v->district = s->district;
+	}
+
+	v->decided = BC_NONE;
+	exec(v, p->decision_fn, v->stack);
+	if (v->decided == BC_NONE)
+		v->decided = not_counted_rule(v, first_current);
+
+	out->rule = v->decided;
+	out->bucket = p->rules[v->decided].kind == RULE_BUCKET ? p->rules[v->decided].bucket : -1;
+	out->arrears = v->arrears;
+	out->has_phone = v->has_phone;
+	out->has_email = v->has_email;
+	out->district = v->district;
+	out->keys = v->keys;
+	out->labels = v->labels;
+	if (out->bucket < 0) {
+		for (uint32_t l = 0; l < p->nlabels; l++)
+			v->labels[l] = (vm_value){ VR_MISSING, NULL };
+		return;
+	}
+	for (uint32_t l = 0; l < p->nlabels; l++)
+		v->labels[l] = vm_eval(v, p->labels[l].fn);
+	for (uint32_t b = 0; b < p->nbuckets; b++) {
+		const bc_bucket *bk = &p->buckets[b];
+		uint32_t slot = v->slot_of_bucket[b];
+		for (uint8_t k = 0; k < bk->norder; k++)
+			v->keys[slot++] = vm_eval(v, bk->order[k].fn).num;
+		for (uint8_t k = 0; k < bk->nbackfill_order; k++)
+			v->keys[slot++] = vm_eval(v, bk->backfill_order[k].fn).num;
+	}
+}
+
+vm_value vm_eval(vm *v, uint16_t fn)
+{
+	if (v->memo_stamp[fn] == v->stamp)
+		return v->memo[fn];
+	const vm_value x = exec(v, fn, v->stack);
+	v->memo[fn] = x;
+	v->memo_stamp[fn] = v->stamp;
+	return x;
+}

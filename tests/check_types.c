@@ -1,0 +1,94 @@
+/* check_types.c - dates, months, ages and money text: the domain types every
+ * decision rests on. */
+#include <check.h>
+#include <string.h>
+
+#include "types.h"
+
+START_TEST(date_parse_accepts_real_days_only)
+{
+	vr_date d;
+	ck_assert(vr_date_parse("2024-02-29", 10, &d));
+	ck_assert(!vr_date_parse("2023-02-29", 10, &d));
+	ck_assert(!vr_date_parse("2024-13-01", 10, &d));
+	ck_assert(!vr_date_parse("2024-04-31", 10, &d));
+	ck_assert(!vr_date_parse("2024-4-01", 9, &d));
+	ck_assert(!vr_date_parse("2024/04/01", 10, &d));
+	ck_assert(vr_date_parse("1970-01-01", 10, &d));
+	ck_assert_int_eq(d, 0);
+	char buf[11];
+	vr_date_parse("2000-12-31", 10, &d);
+	vr_date_format(d, buf);
+	ck_assert_str_eq(buf, "2000-12-31");
+}
+END_TEST
+
+START_TEST(months_round_trip)
+{
+	vr_month m;
+	ck_assert(vr_month_parse("2024-01", 7, &m));
+	char buf[8];
+	vr_month_format(m - 1, buf);
+	ck_assert_str_eq(buf, "2023-12");
+	ck_assert(!vr_month_parse("2024-00", 7, &m));
+	vr_date d;
+	vr_date_parse("2024-01-31", 10, &d);
+	ck_assert_int_eq(vr_month_of(d), m);
+}
+END_TEST
+
+START_TEST(age_counts_whole_years_on_the_day)
+{
+	vr_date birth, day;
+	vr_date_parse("2006-03-01", 10, &birth);
+	vr_date_parse("2024-03-01", 10, &day);
+	ck_assert_int_eq(vr_age_on(birth, day), 18);
+	vr_date_parse("2006-03-02", 10, &birth);
+	ck_assert_int_eq(vr_age_on(birth, day), 17);
+	vr_date_parse("2004-02-29", 10, &birth);
+	vr_date_parse("2023-02-28", 10, &day);
+	ck_assert_int_eq(vr_age_on(birth, day), 18);
+	ck_assert(vr_age_on(VR_DATE_NONE, day) == VR_MISSING);
+}
+END_TEST
+
+START_TEST(cents_parse_both_dialects_exactly)
+{
+	cents_t c;
+	ck_assert(vr_cents_parse("212.85", 6, false, &c));
+	ck_assert_int_eq(c, 21285);
+	ck_assert(vr_cents_parse("212,85", 6, true, &c));
+	ck_assert_int_eq(c, 21285);
+	ck_assert(!vr_cents_parse("212,85", 6, false, &c));
+	ck_assert(vr_cents_parse("575", 3, false, &c));
+	ck_assert_int_eq(c, 57500);
+	ck_assert(vr_cents_parse("0.1", 3, false, &c));
+	ck_assert_int_eq(c, 10);
+	ck_assert(!vr_cents_parse("1.234", 5, false, &c));
+	ck_assert(!vr_cents_parse("-1", 2, false, &c));
+	ck_assert(!vr_cents_parse("1.", 2, false, &c));
+	ck_assert(!vr_cents_parse("", 0, false, &c));
+	ck_assert(!vr_cents_parse("99999999999999999999", 20, false, &c));
+	ck_assert(vr_cents_parse("\xe2\x82\xac" "575", 6, false, &c));
+	ck_assert_int_eq(c, 57500);
+	ck_assert(vr_cents_parse("EUR 575.50", 10, false, &c));
+	ck_assert_int_eq(c, 57550);
+	char buf[24];
+	vr_cents_format(5, buf);
+	ck_assert_str_eq(buf, "0.05");
+	vr_cents_format(-123456, buf);
+	ck_assert_str_eq(buf, "-1234.56");
+}
+END_TEST
+
+Suite *types_suite(void)
+{
+	Suite *s = suite_create("types");
+	TCase *tc = tcase_create("types");
+	tcase_add_test(tc, date_parse_accepts_real_days_only);
+	tcase_add_test(tc, months_round_trip);
+	tcase_add_test(tc, age_counts_whole_years_on_the_day);
+	tcase_add_test(tc, cents_parse_both_dialects_exactly);
+	suite_add_tcase(s, tc);
+	return s;
+}
