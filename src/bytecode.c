@@ -100,15 +100,16 @@ static bool fail(const vctx *v, const char *fmt, ...)
 	return false;
 }
 
+/* "a signal function": the kind with its article, for messages. */
 static const char *kind_name(unsigned kind)
 {
 	switch ((enum bc_fn_kind)kind) {
-	case FN_DECISION: return "decision";
-	case FN_SIGNAL: return "signal";
-	case FN_OUTCOME: return "outcome";
-	case FN_HOUSEHOLD: return "household";
+	case FN_DECISION: return "the decision";
+	case FN_SIGNAL: return "a signal";
+	case FN_OUTCOME: return "an outcome";
+	case FN_HOUSEHOLD: return "a household";
 	}
-	return "unknown";
+	return "an unknown";
 }
 
 static bool is_text(const bc_program *p, uint32_t c)
@@ -160,7 +161,7 @@ static bool check_call(const vctx *v, at a, uint16_t f, enum bc_fn_kind kind, bo
 		return fail(v, AT_FMT "refers to fn %u; a function may only use functions before it",
 			    AT_ARGS(a), f);
 	if (v->p->fns[f].kind != kind)
-		return fail(v, AT_FMT "refers to fn %u, a %s function; it needs a %s function",
+		return fail(v, AT_FMT "refers to fn %u, %s function; it needs %s function",
 			    AT_ARGS(a), f, kind_name(v->p->fns[f].kind), kind_name(kind));
 	if (v->nest[a.fn] < v->nest[f] + 1)
 		v->nest[a.fn] = (uint8_t)(v->nest[f] + 1);
@@ -337,7 +338,7 @@ static bool check_stack(vctx *v, uint32_t i)
 		if (d == UNREACHED)
 			return fail(v, AT_FMT "no path reaches this instruction", AT_ARGS(a));
 		if (d < bc_ops[op].pops)
-			return fail(v, AT_FMT "needs %d values on the stack, has %d", AT_ARGS(a), bc_ops[op].pops, d);
+			return fail(v, AT_FMT "pops %d, the stack holds %d", AT_ARGS(a), bc_ops[op].pops, d);
 		const int nd = d - bc_ops[op].pops + bc_ops[op].pushes;
 		if (nd > BC_MAX_STACK)
 			return fail(v, AT_FMT "the stack grows beyond %d values", AT_ARGS(a), BC_MAX_STACK);
@@ -357,7 +358,7 @@ static bool check_stack(vctx *v, uint32_t i)
 			break;
 		case BC_RULE:
 			if (nd != 0)
-				return fail(v, AT_FMT "leaves %d values on the stack; a rule starts on an empty one", AT_ARGS(a), nd);
+				return fail(v, AT_FMT "leaves %d on the stack; each rule starts on an empty one", AT_ARGS(a), nd);
 			if (!flow_to(v, a, bc_operand(code, pc + 3), f->len, nd))
 				return false;
 			break;
@@ -1000,7 +1001,7 @@ static void read_sections(reader *r, bc_program *p)
 	for (uint32_t i = 0; i < p->ndefs && !r->failed; i++)
 		p->defs[i] = get_u16(r);
 	if (!r->failed && r->pos != r->end)
-		corrupt(r, "%zu bytes after the last section", r->end - r->pos);
+		corrupt(r, "unread bytes (%zu) after the last section", r->end - r->pos);
 }
 
 static uint32_t le32(const uint8_t *b)
@@ -1041,7 +1042,7 @@ static bool check_envelope(const uint8_t *data, size_t len, const char *name, di
 		return false;
 	}
 	if (len > stated) {
-		diag_error(d, "%s: corrupted: %zu bytes after the end of the program", name, len - stated);
+		diag_error(d, "%s: corrupted: trailing bytes (%zu) after the program", name, len - stated);
 		return false;
 	}
 	*end = stated - CRC_SIZE;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check.h"
+#include "checker.h"
 #include "fields.h"
 #include "parse.h"
 #include "sha256.h"

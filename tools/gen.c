@@ -1,7 +1,5 @@
 /* gen.c - vroeg-gen: a seeded, reproducible generator of synthetic signals and
- * outcomes files (data-contract.md sections 1 and 2) for tests and benchmarks.
- * Same options give byte-identical output: all randomness comes from our own
- * xoshiro256** streams, never from rand() or the clock; money is integer cents. */
+ * outcomes files (data-contract.md sections 1 and 2) for tests and benchmarks. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -10,6 +8,12 @@
 #include <string.h>
 
 #include "types.h"
+
+/* Same options give byte-identical output: all randomness comes from our own
+ * xoshiro256** streams, never from rand() or the clock. Money is integer cents
+ * throughout; amounts are built from installments, never from floating point.
+ * A month is generated whole in memory (its rows, sorted by day), so memory is
+ * one month's rows plus a few bytes per household, whatever --total-signals. */
 
 /* ---------------------------------------------------------------- PRNG -- */
 
@@ -872,19 +876,17 @@ static uint32_t pick_household(gen *g)
 	return h;
 }
 
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
+static outcome_row *outcome_push(outcome_list *l)
 {
-	if (need <= *cap)
-		return true;
-	size_t c = *cap ? *cap : 1024;
-	while (c < need)
-		c *= 2;
-	void *q = realloc(*p, c * size);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = c;
-	return true;
+	if (l->n == l->cap) {
+		const size_t cap = l->cap ? l->cap * 2 : 1024;
+		outcome_row *p = realloc(l->items, cap * sizeof *p);
+		if (!p)
+			return NULL;
+		l->items = p;
+		l->cap = cap;
+	}
+	return &l->items[l->n++];
 }
 
 static bool generate_month(gen *g, vr_month month, long target, bool is_run_month)
@@ -910,7 +912,7 @@ static bool generate_month(gen *g, vr_month month, long target, bool is_run_mont
 		long k = 1 + rng_pick(r, signals_per_household, COUNT(signals_per_household));
 		if (k > target - (long)g->nrows)
 			k = target - (long)g->nrows;
-		int used[4];
+		int sectors[4];
 		for (long i = 0; i < k; i++) {
 			int sector = i == 0 && rng_chance(r, 7000) ? hh->primary
 				: rng_pick(r, sector_mix, SECTOR_COUNT);
@@ -918,12 +920,12 @@ static bool generate_month(gen *g, vr_month month, long target, bool is_run_mont
 			for (int t = 0; t < 3; t++) {
 				bool dup = false;
 				for (long j = 0; j < i; j++)
-					dup |= used[j] == sector;
+					dup |= sectors[j] == sector;
 				if (!dup)
 					break;
 				sector = rng_pick(r, sector_mix, SECTOR_COUNT);
 			}
-			used[i] = sector;
+			sectors[i] = sector;
 			make_signal(r, hh, group, sector, first, last, &g->rows[g->nrows++]);
 		}
 	}
@@ -966,19 +968,18 @@ static bool generate_month(gen *g, vr_month month, long target, bool is_run_mont
 		for (size_t i = 0; i < g->ncur; i++) {
 			if (!rng_chance(r, 400))
 				continue;
-			vr_date date = g->group_last_day[i] + (vr_date)rng_range(r, 7, 45);
-			if (date >= run_start)
-				date = run_start - 1;
-			outcome_list *l = &g->outcomes;
-			if (!grow((void **)&l->items, &l->cap, l->n + 1, sizeof *l->items))
+			const vr_date after = g->group_last_day[i];
+			vr_date date = after + (vr_date)rng_range(r, 7, 45);
+			if (date >= run_start) /* late in the last month: sooner */
+				date = after + (vr_date)rng_range(r, 0, run_start - 1 - after);
+			outcome_row *o = outcome_push(&g->outcomes);
+			if (!o)
 				return false;
-			outcome_row *o = &l->items[l->n];
 			o->date = date;
-			o->seq = (uint32_t)l->n;
+			o->seq = (uint32_t)(g->outcomes.n - 1);
 			o->outcome = (uint8_t)rng_pick(r, outcome_mix, OUTCOME_COUNT);
 			o->signal = rng_chance(r, 8500) ? g->group_first_id[i] : 0;
 			memcpy(o->household, g->hh[i].key, sizeof o->household);
-			l->n++;
 		}
 	}
 

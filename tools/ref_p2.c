@@ -1,10 +1,5 @@
 /* ref_p2.c - bench-ref-p2: policy P2 (field-policies.md) written straight in C
- * over the vroeg store, the yardstick vroeg dry-run is timed against.
- * It reads the rows the VM's cursor reads (the run month's households in key
- * order, their signals over the run month and the 6 months before) with one
- * prepared statement, decides each household as it streams past, fills the
- * two capacity buckets at the end, and prints a count per bucket. It assumes
- * the schema of src/schema.c (version 1) and a store written by vroeg import. */
+ * over the vroeg store, the yardstick vroeg dry-run is timed against. */
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,6 +9,14 @@
 #include <string.h>
 
 #include "types.h"
+
+/* It reads the rows the VM's cursor reads (the run month's households in key
+ * order, their signals over the run month and the 6 months before) with one
+ * prepared statement, decides each household as it streams past, fills the
+ * two capacity buckets at the end, and prints a count per bucket. It assumes
+ * the schema of src/schema.c (version 1) and a store written by vroeg import.
+ * It keeps only the keys and arrears of the households that compete for a
+ * bucket with capacity, unless --decisions keeps every decision. */
 
 /* P2's numbers, in cents and places. */
 enum {

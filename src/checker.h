@@ -1,9 +1,9 @@
-/* check.h - the semantic pass: resolves every name, gives every expression a
+/* checker.h - the semantic pass: resolves every name, gives every expression a
  * type (money, counts, days, ages, flags, text and enums do not mix), checks
  * buckets (targets, capacities, overflow cycles) and the rules (no household
  * falls through), and warns about what is legal but probably wrong. */
-#ifndef VROEG_CHECK_H
-#define VROEG_CHECK_H
+#ifndef VROEG_CHECKER_H
+#define VROEG_CHECKER_H
 
 #include "arena.h"
 #include "ast.h"

@@ -1,10 +1,10 @@
-/* check.c - the semantic pass over a parsed policy. Resolves names in three
+/* checker.c - the semantic pass over a parsed policy. Resolves names in three
  * scopes (the household, one signal, one outcome), types every expression,
  * checks the buckets and the rules, and warns where a policy is legal but
  * probably not what its author meant. Never changes meaning: its only writes
  * to the tree are annotations (types, resolved names) and turning whole-euro
  * literals compared with money into cents. */
-#include "check.h"
+#include "checker.h"
 
 #include <stdio.h>
 #include <stdlib.h>
