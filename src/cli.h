@@ -51,6 +51,11 @@ int cli_load_policy(const char *path, bc_program *p, diag *d);
 /* Opens the store named by DB (or $VROEG_DB). NULL after reporting. */
 store *cli_open_store(const char *db, diag *d);
 
+/* The store a dry-run (or diff, or explain) reads: --db, or a private
+ * in-memory one filled from --signals (and --outcomes) files. *RC gets the
+ * exit code when NULL is returned. */
+store *cli_dry_run_store(const char *db, const char *signals, const char *outcomes, diag *d, int *rc);
+
 /* Parses --month: YYYY-MM, or "previous" for the month before today. */
 bool cli_month(const char *s, vr_month *out, diag *d);
 
@@ -67,6 +72,7 @@ int cmd_runs(int argc, char **argv, diag *d);
 int cmd_decisions(int argc, char **argv, diag *d);
 int cmd_explain(int argc, char **argv, diag *d);
 int cmd_help(int argc, char **argv, diag *d);
+int cmd_diff(int argc, char **argv, diag *d);
 
 /* The usage text of COMMAND (NULL: the overview), as docs/ shows it. */
 const char *cli_usage(const char *command);

@@ -12,9 +12,7 @@
 #include "sha256.h"
 #include "vm.h"
 
-/* The store a dry-run reads: --db, or a private in-memory one filled from
- * --signals (and --outcomes) files. */
-static store *dry_run_store(const char *db, const char *signals, const char *outcomes, diag *d, int *rc)
+store *cli_dry_run_store(const char *db, const char *signals, const char *outcomes, diag *d, int *rc)
 {
 	*rc = EXIT_OK;
 	if (!signals) {
@@ -89,7 +87,7 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 	int rc = cli_load_policy(a.positional[0], &p, d);
 	if (rc != EXIT_OK)
 		return rc;
-	store *s = dry_run_store(db, signals, outcomes, d, &rc);
+	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
 	if (!s) {
 		bc_program_free(&p);
 		return rc;
@@ -415,7 +413,7 @@ int cmd_explain(int argc, char **argv, diag *d)
 		free(text);
 		text = NULL;
 	}
-	store *s = dry_run_store(db, signals, outcomes, d, &rc);
+	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
 	vm *v = vm_new(&p);
 	if (s && v) {
 		run_result r;

@@ -27,6 +27,7 @@ static const usage usages[] = {
 	  "  runs --db DB                          the run history\n"
 	  "  decisions --db DB --month M           a recorded month's decisions\n"
 	  "  explain --db DB --month M --household H POLICY   one household's path\n"
+	  "  diff --db DB --month M OLD NEW        what changing a policy does to a month\n"
 	  "  help [COMMAND]                        this text, or a command's\n"
 	  "\n"
 	  "POLICY is a rule file (.vroeg) or a compiled policy (.vrb). DB may also be\n"
@@ -78,6 +79,15 @@ static const usage usages[] = {
 	  "Shows one household's path: its signals and whether each counts (and why not),\n"
 	  "the household's facts and definitions, every rule tried in order, the bucket,\n"
 	  "and the capacity outcome (place, overflow, redirect, back-fill).\n" },
+	{ "diff",
+	  "usage: vroeg diff --db DB --month YYYY-MM [--format table|csv|json] OLD NEW\n"
+	  "       vroeg diff --signals FILE [--outcomes FILE] --month YYYY-MM OLD NEW\n"
+	  "Evaluates both versions of a policy over the same month. The table shows how\n"
+	  "many households move from bucket to bucket, capacity use before and after, and\n"
+	  "the households that change. csv and json give only the households that change:\n"
+	  "household,old_bucket,new_bucket,old_reason,new_reason,old_overflowed_from,\n"
+	  "new_overflowed_from, then old_LABEL and new_LABEL columns. Either policy may be\n"
+	  "- (standard input). Exit 0 when the comparison ran, 2 on an error.\n" },
 	{ "help",
 	  "usage: vroeg help [COMMAND]\n" },
 };

@@ -16,7 +16,8 @@ static const command commands[] = {
 	{ "disasm", cmd_disasm },       { "import", cmd_import },
 	{ "dry-run", cmd_dry_run },     { "run", cmd_run },
 	{ "runs", cmd_runs },           { "decisions", cmd_decisions },
-	{ "explain", cmd_explain },     { "help", cmd_help },
+	{ "explain", cmd_explain },     { "diff", cmd_diff },
+	{ "help", cmd_help },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,250 @@
+/* cmd_diff.c - `vroeg diff`: evaluates two versions of a policy over the same
+ * month and shows what changes: a matrix of households moving between
+ * buckets, capacity use before and after, and the households that change. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "report.h"
+#include "run.h"
+
+static bool same_labels(const vr_decision_set *a, const vr_decision_row *ra,
+			const vr_decision_set *b, const vr_decision_row *rb)
+{
+	/* Labels are compared by name: a label only one side has differs when
+	 * the side that has it gives it a value. */
+	for (size_t i = 0; i < a->nlabels; i++) {
+		const char *other = "";
+		for (size_t j = 0; j < b->nlabels; j++)
+			if (strcmp(a->label_names[i], b->label_names[j]) == 0)
+				other = rb->labels[j];
+		if (strcmp(ra->labels[i], other) != 0)
+			return false;
+	}
+	for (size_t j = 0; j < b->nlabels; j++) {
+		bool found = false;
+		for (size_t i = 0; i < a->nlabels; i++)
+			found = found || strcmp(a->label_names[i], b->label_names[j]) == 0;
+		if (!found && rb->labels[j][0])
+			return false;
+	}
+	return true;
+}
+
+static bool row_changed(const vr_decision_set *a, const vr_decision_row *ra,
+			const vr_decision_set *b, const vr_decision_row *rb)
+{
+	return strcmp(ra->bucket, rb->bucket) != 0 || strcmp(ra->reason, rb->reason) != 0 ||
+	       strcmp(ra->overflowed_from, rb->overflowed_from) != 0 || !same_labels(a, ra, b, rb);
+}
+
+/* Buckets in the order of first appearance: old policy's, then new ones. */
+typedef struct names {
+	const char *v[512];
+	size_t n;
+} names;
+
+static size_t name_index(names *ns, const char *s)
+{
+	for (size_t i = 0; i < ns->n; i++)
+		if (strcmp(ns->v[i], s) == 0)
+			return i;
+	if (ns->n < 512)
+		ns->v[ns->n++] = s;
+	return ns->n - 1;
+}
+
+static void print_csv(const run_result *o, const run_result *n, enum report_format fmt)
+{
+	static const char *const fixed[] = { "household", "old_bucket", "new_bucket", "old_reason",
+					     "new_reason", "old_overflowed_from", "new_overflowed_from" };
+	if (fmt == REPORT_CSV) {
+		for (size_t c = 0; c < 7; c++)
+			printf("%s%s", c ? "," : "", fixed[c]);
+		for (size_t l = 0; l < o->set.nlabels; l++) {
+			fputs(",old_", stdout);
+			fputs(o->set.label_names[l], stdout);
+		}
+		for (size_t l = 0; l < n->set.nlabels; l++) {
+			fputs(",new_", stdout);
+			fputs(n->set.label_names[l], stdout);
+		}
+		fputc('\n', stdout);
+	}
+	for (size_t i = 0; i < o->set.nrows && i < n->set.nrows; i++) {
+		const vr_decision_row *a = &o->set.rows[i], *b = &n->set.rows[i];
+		if (!row_changed(&o->set, a, &n->set, b))
+			continue;
+		const char *f[7] = { a->household, a->bucket, b->bucket, a->reason, b->reason,
+				     a->overflowed_from, b->overflowed_from };
+		if (fmt == REPORT_CSV) {
+			for (size_t c = 0; c < 7; c++) {
+				if (c)
+					fputc(',', stdout);
+				report_csv_field(stdout, f[c]);
+			}
+			for (size_t l = 0; l < o->set.nlabels; l++) {
+				fputc(',', stdout);
+				report_csv_field(stdout, a->labels[l]);
+			}
+			for (size_t l = 0; l < n->set.nlabels; l++) {
+				fputc(',', stdout);
+				report_csv_field(stdout, b->labels[l]);
+			}
+			fputc('\n', stdout);
+			continue;
+		}
+		fputc('{', stdout);
+		for (size_t c = 0; c < 7; c++) {
+			if (c)
+				fputc(',', stdout);
+			report_json_string(stdout, fixed[c]);
+			fputc(':', stdout);
+			report_json_string(stdout, f[c]);
+		}
+		for (int side = 0; side < 2; side++) {
+			const run_result *r = side ? n : o;
+			const vr_decision_row *row = side ? b : a;
+			for (size_t l = 0; l < r->set.nlabels; l++) {
+				printf(",\"%s_", side ? "new" : "old");
+				fputs(r->set.label_names[l], stdout);
+				fputs("\":", stdout);
+				report_json_string(stdout, row->labels[l]);
+			}
+		}
+		fputs("}\n", stdout);
+	}
+}
+
+static void print_table(const run_result *o, const bc_program *po, const run_result *n, const bc_program *pn)
+{
+	names ns = { .n = 0 };
+	for (uint32_t b = 0; b < po->nbuckets; b++)
+		name_index(&ns, po->consts[po->buckets[b].name].text);
+	for (uint32_t b = 0; b < pn->nbuckets; b++)
+		name_index(&ns, pn->consts[pn->buckets[b].name].text);
+	name_index(&ns, "excluded");
+	const size_t k = ns.n;
+	long *matrix = calloc(k * k + 1, sizeof *matrix);
+	if (!matrix)
+		return;
+	size_t changed = 0;
+	for (size_t i = 0; i < o->set.nrows && i < n->set.nrows; i++) {
+		const vr_decision_row *a = &o->set.rows[i], *b = &n->set.rows[i];
+		matrix[name_index(&ns, a->bucket) * k + name_index(&ns, b->bucket)]++;
+		changed += row_changed(&o->set, a, &n->set, b);
+	}
+	char month[8];
+	vr_month_format(o->set.month, month);
+	printf("%s: %zu of %zu households change decision.\n\n", month, changed, o->set.nrows);
+	printf("Households by bucket, old (rows) to new (columns):\n%-20s", "");
+	for (size_t c = 0; c < k; c++)
+		printf(" %14.14s", ns.v[c]);
+	putchar('\n');
+	for (size_t r = 0; r < k; r++) {
+		long row_total = 0;
+		for (size_t c = 0; c < k; c++)
+			row_total += matrix[r * k + c];
+		if (!row_total)
+			continue;
+		printf("%-20.20s", ns.v[r]);
+		for (size_t c = 0; c < k; c++)
+			printf(" %14ld", matrix[r * k + c]);
+		putchar('\n');
+	}
+	printf("\nCapacity use:\n%-20s %12s %12s %12s %12s\n", "bucket", "old places", "new places",
+	       "old total", "new total");
+	for (size_t b = 0; b + 1 < k; b++) {
+		long op = 0, np = 0, ot = 0, nt = 0;
+		char ocap[32] = "-", ncap[32] = "-";
+		for (uint32_t x = 0; x < po->nbuckets; x++)
+			if (strcmp(po->consts[po->buckets[x].name].text, ns.v[b]) == 0) {
+				op = o->buckets[x].places_taken;
+				ot = o->buckets[x].households;
+				if (po->buckets[x].capacity >= 0)
+					snprintf(ocap, sizeof ocap, "%ld/%lld", op, (long long)po->buckets[x].capacity);
+			}
+		for (uint32_t x = 0; x < pn->nbuckets; x++)
+			if (strcmp(pn->consts[pn->buckets[x].name].text, ns.v[b]) == 0) {
+				np = n->buckets[x].places_taken;
+				nt = n->buckets[x].households;
+				if (pn->buckets[x].capacity >= 0)
+					snprintf(ncap, sizeof ncap, "%ld/%lld", np, (long long)pn->buckets[x].capacity);
+			}
+		printf("%-20.20s %12s %12s %12ld %12ld\n", ns.v[b], ocap, ncap, ot, nt);
+	}
+	free(matrix);
+	if (!changed)
+		return;
+	printf("\nHouseholds that change:\n%-14s %-18s %-18s %s\n", "household", "old", "new", "new rule");
+	for (size_t i = 0; i < o->set.nrows && i < n->set.nrows; i++) {
+		const vr_decision_row *a = &o->set.rows[i], *b = &n->set.rows[i];
+		if (!row_changed(&o->set, a, &n->set, b))
+			continue;
+		char old_desc[128], new_desc[128];
+		snprintf(old_desc, sizeof old_desc, "%s%s%s", a->bucket, a->overflowed_from[0] ? "<-" : "", a->overflowed_from);
+		snprintf(new_desc, sizeof new_desc, "%s%s%s", b->bucket, b->overflowed_from[0] ? "<-" : "", b->overflowed_from);
+		printf("%-14s %-18s %-18s %s\n", a->household, old_desc, new_desc, b->rule);
+	}
+}
+
+int cmd_diff(int argc, char **argv, diag *d)
+{
+	const char *db = NULL, *signals = NULL, *outcomes = NULL, *month_text = NULL, *format = "table";
+	const cli_option opts[] = {
+		{ "db", true, &db }, { "signals", true, &signals }, { "outcomes", true, &outcomes },
+		{ "month", true, &month_text }, { "format", true, &format }, { NULL, false, NULL }
+	};
+	cli_args a;
+	if (!cli_parse(argc, argv, opts, &a, d))
+		return EXIT_USAGE;
+	enum report_format fmt;
+	vr_month month;
+	if (a.npositional != 2) {
+		diag_error(d, "diff takes two policies, OLD and NEW (either may be - for standard input)\n%s", cli_usage("diff"));
+		return EXIT_USAGE;
+	}
+	if (strcmp(a.positional[0], "-") == 0 && strcmp(a.positional[1], "-") == 0) {
+		diag_error(d, "only one of OLD and NEW can be read from standard input");
+		return EXIT_USAGE;
+	}
+	if (!report_parse_format(format, &fmt)) {
+		diag_error(d, "--format is table, csv or json");
+		return EXIT_USAGE;
+	}
+	if (!cli_month(month_text, &month, d))
+		return EXIT_USAGE;
+	bc_program po, pn;
+	if (cli_load_policy(a.positional[0], &po, d) != EXIT_OK)
+		return EXIT_POLICY;
+	if (cli_load_policy(a.positional[1], &pn, d) != EXIT_OK) {
+		bc_program_free(&po);
+		return EXIT_POLICY;
+	}
+	int rc = EXIT_OK;
+	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
+	run_result ro, rn;
+	if (s && run_evaluate(s, &po, month, d, &ro)) {
+		if (run_evaluate(s, &pn, month, d, &rn)) {
+			if (fmt == REPORT_TABLE)
+				print_table(&ro, &po, &rn, &pn);
+			else
+				print_csv(&ro, &rn, fmt);
+			run_result_free(&rn);
+		} else {
+			rc = EXIT_POLICY;
+		}
+		run_result_free(&ro);
+	} else if (s) {
+		rc = EXIT_POLICY;
+	} else if (rc == EXIT_OK) {
+		rc = EXIT_POLICY;
+	}
+	if (s)
+		store_close(s);
+	bc_program_free(&po);
+	bc_program_free(&pn);
+	/* Exit 2 on any error in either policy or the store, as documented. */
+	return rc == EXIT_OK ? EXIT_OK : rc == EXIT_USAGE ? EXIT_USAGE : EXIT_POLICY;
+}
