@@ -451,6 +451,21 @@ static int put_operands(FILE *out, const bc_program *p, enum bc_op op, const uin
 	return 0;
 }
 
+/* The source line of offset ABS in F: the last line entry at or before it,
+ * unless that entry belongs to code before F (then 0, unknown). */
+static uint32_t line_in(const bc_program *p, const bc_function *f, uint32_t abs)
+{
+	uint32_t lo = 0, hi = p->nlines;
+	while (lo < hi) {
+		const uint32_t mid = lo + (hi - lo) / 2;
+		if (p->lines[mid].pc <= abs)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && p->lines[lo - 1].pc >= f->start ? p->lines[lo - 1].line : 0;
+}
+
 static void put_function(const bc_program *p, FILE *out, uint32_t i)
 {
 	const bc_function *f = &p->fns[i];
@@ -480,7 +495,7 @@ static void put_function(const bc_program *p, FILE *out, uint32_t i)
 			o[k] = bc_operand(p->code, abs + 1 + 2 * (uint32_t)k);
 		w += fprintf(out, bc_ops[op].operands ? "%-14s" : "%s", bc_ops[op].name);
 		w += put_operands(out, p, (enum bc_op)op, o);
-		const uint32_t line = bc_line_at(p, abs);
+		const uint32_t line = line_in(p, f, abs);
 		if (line != 0 && line != shown) {
 			fprintf(out, "%*s; line %" PRIu32, w < COMMENT_COLUMN ? COMMENT_COLUMN - w : 1, "", line);
 			shown = line;

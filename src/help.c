@@ -18,6 +18,7 @@ static const usage usages[] = {
 	  "  lint [--strict] FILE...         check rule files; exit 0 clean, 1 warnings, 2 errors\n"
 	  "  compile FILE [-o OUT.vrb]       compile a rule file to bytecode\n"
 	  "  disasm FILE.vrb                 list a compiled policy with its source lines\n"
+	  "  test POLICY [TESTS]             run a policy's tests (default POLICY.tests)\n"
 	  "Data:\n"
 	  "  import --db DB [--outcomes] FILE...   import creditors' signals (or outcomes) CSV; - = stdin\n"
 	  "Months:\n"
@@ -88,6 +89,13 @@ static const usage usages[] = {
 	  "household,old_bucket,new_bucket,old_reason,new_reason,old_overflowed_from,\n"
 	  "new_overflowed_from, then old_LABEL and new_LABEL columns. Either policy may be\n"
 	  "- (standard input). Exit 0 when the comparison ran, 2 on an error.\n" },
+	{ "test",
+	  "usage: vroeg test POLICY [TESTS]\n"
+	  "Runs the tests of a policy: households described in a text file (default: the\n"
+	  "policy's name with .tests), each with the bucket it must get. A failure reads\n"
+	  "FILE:LINE: test \"NAME\" failed: expected X, got Y (decided by RULE). The last\n"
+	  "line names the rules, buckets and exclusion reasons no test reaches.\n"
+	  "Exit 0 when all pass, 1 when one fails, 2 on a policy error, 3 on a bad tests file.\n" },
 	{ "help",
 	  "usage: vroeg help [COMMAND]\n" },
 };
