@@ -19,6 +19,7 @@ static const usage usages[] = {
 	  "  compile FILE [-o OUT.vrb]       compile a rule file to bytecode\n"
 	  "  disasm FILE.vrb                 list a compiled policy with its source lines\n"
 	  "  test POLICY [TESTS]             run a policy's tests (default POLICY.tests)\n"
+	  "  fmt [--check] FILE...           rewrite rule files in the canonical layout\n"
 	  "Data:\n"
 	  "  import --db DB [--outcomes] FILE...   import creditors' signals (or outcomes) CSV; - = stdin\n"
 	  "Months:\n"
@@ -96,6 +97,14 @@ static const usage usages[] = {
 	  "FILE:LINE: test \"NAME\" failed: expected X, got Y (decided by RULE). The last\n"
 	  "line names the rules, buckets and exclusion reasons no test reaches.\n"
 	  "Exit 0 when all pass, 1 when one fails, 2 on a policy error, 3 on a bad tests file.\n" },
+	{ "fmt",
+	  "usage: vroeg fmt [--check] FILE...\n"
+	  "Rewrites each rule file in the one canonical layout: single spaces, `->` aligned\n"
+	  "in a run of rules, bucket clauses aligned, continuation lines under the clauses,\n"
+	  "comments kept, at most one blank line. Meaning never changes (both versions are\n"
+	  "compiled and compared) and formatting twice changes nothing. - formats standard\n"
+	  "input to standard output. --check changes nothing and exits 1 when a file is not\n"
+	  "formatted (for CI); a file with errors is left alone (exit 2).\n" },
 	{ "help",
 	  "usage: vroeg help [COMMAND]\n" },
 };

@@ -17,7 +17,7 @@ static const command commands[] = {
 	{ "dry-run", cmd_dry_run },     { "run", cmd_run },
 	{ "runs", cmd_runs },           { "decisions", cmd_decisions },
 	{ "explain", cmd_explain },     { "diff", cmd_diff },
-	{ "test", cmd_test },
+	{ "test", cmd_test },           { "fmt", cmd_fmt },
 	{ "help", cmd_help },
 };
 
