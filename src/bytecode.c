@@ -83,6 +83,7 @@ typedef struct vctx {
 	uint8_t *role;        /* per function: ROLE_* bits from the tables */
 	uint8_t *nest;        /* per function: its call depth, once verified */
 	int16_t *depth;       /* per offset of the function being verified */
+	uint32_t *texts;      /* texts[c]: how many of constants 0..c-1 are text */
 } vctx;
 
 enum { ROLE_FLOOR = 1, ROLE_SKIP = 2 };
@@ -275,11 +276,14 @@ static bool check_operands(const vctx *v, at a, enum bc_op op, uint32_t abs)
 		if ((uint32_t)o[0] + o[1] > p->nconsts)
 			return fail(v, AT_FMT "constants %u..%u do not exist (%u constants)", AT_ARGS(a),
 				    o[0], (unsigned)o[0] + o[1] - 1, p->nconsts);
-		for (uint32_t c = o[0]; c < (uint32_t)o[0] + o[1]; c++)
+		/* Counted, not scanned: a hostile file may repeat a set of 65535. */
+		const uint32_t texts = v->texts[o[0] + o[1]] - v->texts[o[0]];
+		if (texts == (op == BC_IN_TEXT ? o[1] : 0u))
+			return true;
+		for (uint32_t c = o[0];; c++)
 			if (is_text(p, c) != (op == BC_IN_TEXT))
 				return fail(v, AT_FMT "constant %u is not %s", AT_ARGS(a), c,
 					    op == BC_IN_TEXT ? "text" : "a number");
-		return true;
 	case BC_RULE:
 	case BC_DECIDE:
 		if (kind != FN_DECISION)
@@ -422,6 +426,29 @@ static bool verify_fn(vctx *v, uint32_t i)
 	return check_stack(v, i);
 }
 
+/* Functions own disjoint code, so verifying them all is linear in the code
+ * (a hostile file cannot make each of many functions span all of it). */
+static bool check_disjoint(const vctx *v)
+{
+	const bc_program *p = v->p;
+	if (p->ncode == 0)
+		return true;
+	uint16_t *owner = malloc(sizeof *owner * p->ncode);
+	if (!owner)
+		return fail(v, "out of memory");
+	for (uint32_t k = 0; k < p->ncode; k++)
+		owner[k] = BC_NONE;
+	bool ok = true;
+	for (uint32_t i = 0; i < p->nfns && ok; i++)
+		for (uint32_t k = p->fns[i].start; k < p->fns[i].start + p->fns[i].len && ok; k++) {
+			if (owner[k] != BC_NONE)
+				ok = fail(v, "fn %u: its code overlaps fn %u's", i, owner[k]);
+			owner[k] = (uint16_t)i;
+		}
+	free(owner);
+	return ok;
+}
+
 static bool check_header_and_fns(const vctx *v)
 {
 	const bc_program *p = v->p;
@@ -448,6 +475,8 @@ static bool check_header_and_fns(const vctx *v)
 	}
 	if (decisions != 1)
 		return fail(v, "%u decision functions; a program has exactly one", decisions);
+	if (!check_disjoint(v))
+		return false;
 	if (!is_fn(p, p->decision_fn, FN_DECISION))
 		return fail(v, "decision_fn %u is not the decision function", p->decision_fn);
 	if (p->floor_fn != BC_NONE && !is_fn(p, p->floor_fn, FN_SIGNAL))
@@ -612,7 +641,7 @@ static bool check_tables(const vctx *v)
 
 static bool verify(bc_program *p, diag *d, const char *name, const char *what)
 {
-	vctx v = { p, d, name, what, NULL, NULL, NULL };
+	vctx v = { p, d, name, what, NULL, NULL, NULL, NULL };
 	if (!check_header_and_fns(&v))
 		return false;
 	uint32_t longest = 1;
@@ -621,17 +650,22 @@ static bool verify(bc_program *p, diag *d, const char *name, const char *what)
 			longest = p->fns[i].len;
 	v.role = calloc(p->nfns, 2);
 	v.depth = malloc(sizeof *v.depth * longest);
-	bool ok = v.role && v.depth;
+	v.texts = malloc(sizeof *v.texts * ((size_t)p->nconsts + 1));
+	bool ok = v.role && v.depth && v.texts;
 	if (!ok)
 		fail(&v, "out of memory");
 	if (ok) {
 		v.nest = v.role + p->nfns;
+		v.texts[0] = 0;
+		for (uint32_t c = 0; c < p->nconsts; c++)
+			v.texts[c + 1] = v.texts[c] + (p->consts[c].text != NULL);
 		ok = check_tables(&v);
 	}
 	for (uint32_t i = 0; ok && i < p->nfns; i++)
 		ok = verify_fn(&v, i);
 	free(v.role);
 	free(v.depth);
+	free(v.texts);
 	return ok;
 }
 

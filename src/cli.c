@@ -118,7 +118,16 @@ store *cli_open_store(const char *db, diag *d)
 		diag_error(d, "no store: give --db FILE or set VROEG_DB");
 		return NULL;
 	}
-	return store_open(db, 10000, d);
+	/* How long a write waits for another process; 10 s unless VROEG_BUSY_MS. */
+	int busy_ms = 10000;
+	const char *env = getenv("VROEG_BUSY_MS");
+	if (env && *env) {
+		char *end;
+		const long v = strtol(env, &end, 10);
+		if (*end == '\0' && v >= 0 && v <= 3600000)
+			busy_ms = (int)v;
+	}
+	return store_open(db, busy_ms, d);
 }
 
 bool cli_month(const char *s, vr_month *out, diag *d)

@@ -1,0 +1,203 @@
+/* check_run.c - the recorded run through the real binary: idempotence,
+ * refusal and --replace with history, recorded decisions equal to a dry run,
+ * determinism, the busy store, and a run killed at any moment leaving the
+ * store exactly as it was. */
+#include <check.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char dir[64];
+static char db[128];
+
+static const char *vroeg(void)
+{
+	const char *v = getenv("VROEG");
+	return v ? v : "build/vroeg";
+}
+
+static int run(const char *cmd, char *out, size_t size)
+{
+	char full[4096];
+	snprintf(full, sizeof full, "%s 2>&1", cmd);
+	FILE *p = popen(full, "r");
+	ck_assert_ptr_nonnull(p);
+	size_t n = 0;
+	if (out) {
+		n = fread(out, 1, size - 1, p);
+		out[n] = '\0';
+	} else {
+		char sink[4096];
+		while (fread(sink, 1, sizeof sink, p) > 0)
+			;
+	}
+	const int status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/vroeg-run-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(db, sizeof db, "%s/store.db", dir);
+	char cmd[1024], out[4096];
+	snprintf(cmd, sizeof cmd, "%s import --db %s examples/city/signals.csv && %s import --db %s --outcomes examples/city/outcomes.csv",
+		 vroeg(), db, vroeg(), db);
+	ck_assert_msg(run(cmd, out, sizeof out) == 0, "import failed: %s", out);
+}
+
+static void teardown(void)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	run(cmd, NULL, 0);
+}
+
+/* The store's content as text: runs and decisions, for before/after checks. */
+static void snapshot(char *out, size_t size)
+{
+	sqlite3 *h;
+	ck_assert_int_eq(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "ok");
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	/* Runs are compared by count (their times differ), decisions by content. */
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "%s runs --db %s | wc -l && %s decisions --db %s --month 2024-06 --format csv 2>/dev/null | md5sum",
+		 vroeg(), db, vroeg(), db);
+	run(cmd, out, size);
+}
+
+START_TEST(same_month_same_policy_again_changes_nothing)
+{
+	char cmd[1024], out[8192], before[8192], after[8192];
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 rules/crisis-queue.vroeg", vroeg(), db);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	snapshot(before, sizeof before);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	ck_assert_msg(strstr(out, "already run"), "second run should report the recorded one: %s", out);
+	snapshot(after, sizeof after);
+	ck_assert_str_eq(before, after);
+}
+END_TEST
+
+START_TEST(another_policy_is_refused_unless_replace_and_history_keeps_both)
+{
+	char cmd[1024], out[8192];
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 rules/crisis-queue.vroeg", vroeg(), db);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 rules/letter-for-all.vroeg", vroeg(), db);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 3);
+	ck_assert_msg(strstr(out, "--replace"), "the refusal should say how to replace: %s", out);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --replace rules/letter-for-all.vroeg", vroeg(), db);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	snprintf(cmd, sizeof cmd, "%s runs --db %s", vroeg(), db);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	ck_assert_msg(strstr(out, "Crisis queue") && strstr(out, "superseded") && strstr(out, "Everyone gets a letter"),
+		      "history should keep the superseded run: %s", out);
+	/* The month's decisions are now the new policy's. */
+	snprintf(cmd, sizeof cmd, "%s decisions --db %s --month 2024-06 --format csv | cut -d, -f3 | sort -u", vroeg(), db);
+	run(cmd, out, sizeof out);
+	ck_assert_msg(strstr(out, "letter") && !strstr(out, "crisis"), "decisions should be the new run's: %s", out);
+}
+END_TEST
+
+START_TEST(recorded_decisions_equal_the_dry_run_and_are_deterministic)
+{
+	char cmd[1024], a[1 << 16], b[1 << 16];
+	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary rules/zoetermeer-2018.vroeg 2>/dev/null | md5sum",
+		 vroeg(), db);
+	ck_assert_int_eq(run(cmd, a, sizeof a), 0);
+	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
+	ck_assert_str_eq(a, b);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 rules/zoetermeer-2018.vroeg >/dev/null && "
+		 "%s decisions --db %s --month 2024-06 --format csv | md5sum", vroeg(), db, vroeg(), db);
+	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
+	ck_assert_str_eq(a, b);
+}
+END_TEST
+
+START_TEST(a_second_writer_waits_then_fails_as_busy)
+{
+	sqlite3 *h;
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	char cmd[1024], out[4096];
+	snprintf(cmd, sizeof cmd, "VROEG_BUSY_MS=300 %s run --db %s --month 2024-06 rules/crisis-queue.vroeg", vroeg(), db);
+	const int rc = run(cmd, out, sizeof out);
+	sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(h);
+	ck_assert_msg(rc == 4, "expected exit 4 (busy), got %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "busy"), "the message should say the store is busy: %s", out);
+}
+END_TEST
+
+START_TEST(a_run_killed_at_any_moment_leaves_the_store_as_it_was)
+{
+	char before[8192], after[8192], complete[8192], cmd[1024];
+	/* What a finished run leaves, on a copy of the store. */
+	snapshot(before, sizeof before);
+	snprintf(cmd, sizeof cmd, "cp %s %s/copy.db && %s run --db %s/copy.db --month 2024-06 rules/crisis-queue.vroeg",
+		 db, dir, vroeg(), dir);
+	ck_assert_int_eq(run(cmd, NULL, 0), 0);
+	char saved[128];
+	strcpy(saved, db);
+	snprintf(db, sizeof db, "%s/copy.db", dir);
+	snapshot(complete, sizeof complete);
+	strcpy(db, saved);
+	ck_assert_str_ne(before, complete);
+	srand((unsigned)time(NULL));
+	int interrupted = 0;
+	for (int attempt = 0; attempt < 12; attempt++) {
+		const pid_t pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			freopen("/dev/null", "w", stdout);
+			freopen("/dev/null", "w", stderr);
+			execl(vroeg(), vroeg(), "run", "--db", db, "--month", "2024-06", "rules/crisis-queue.vroeg", (char *)NULL);
+			_exit(127);
+		}
+		/* Spread the kills over the run: from at once to about its length. */
+		const long us = (long)attempt * 1500 + rand() % 1500;
+		const struct timespec pause = { us / 1000000, (us % 1000000) * 1000 };
+		nanosleep(&pause, NULL);
+		kill(pid, SIGKILL);
+		int status;
+		waitpid(pid, &status, 0);
+		snapshot(after, sizeof after);
+		if (strcmp(after, complete) == 0) {
+			/* The run committed before the kill: start over from the old store. */
+			teardown();
+			setup();
+			continue;
+		}
+		ck_assert_msg(strcmp(before, after) == 0, "store half-changed after a kill at %ld us:\nbefore:\n%s\nafter:\n%s",
+			      us, before, after);
+		interrupted++;
+	}
+	ck_assert_msg(interrupted > 0, "no kill landed before the run committed");
+}
+END_TEST
+
+Suite *run_suite(void)
+{
+	Suite *s = suite_create("run");
+	TCase *tc = tcase_create("recorded run");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, same_month_same_policy_again_changes_nothing);
+	tcase_add_test(tc, another_policy_is_refused_unless_replace_and_history_keeps_both);
+	tcase_add_test(tc, recorded_decisions_equal_the_dry_run_and_are_deterministic);
+	tcase_add_test(tc, a_second_writer_waits_then_fails_as_busy);
+	tcase_add_test(tc, a_run_killed_at_any_moment_leaves_the_store_as_it_was);
+	suite_add_tcase(s, tc);
+	return s;
+}
