@@ -96,16 +96,29 @@ char *cli_read_file(const char *path, size_t *len, diag *d)
 
 int cli_load_policy(const char *path, bc_program *p, diag *d)
 {
+	return cli_load_policy_opt(path, p, d, true);
+}
+
+int cli_load_policy_opt(const char *path, bc_program *p, diag *d, bool warnings)
+{
 	size_t len;
 	char *text = cli_read_file(path, &len, d);
 	if (!text)
 		return EXIT_POLICY;
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	bool ok;
-	if (len >= 8 && memcmp(text, BC_MAGIC, 8) == 0)
+	if (len >= 8 && memcmp(text, BC_MAGIC, 8) == 0) {
 		ok = bc_read(p, (const uint8_t *)text, len, name, d);
-	else
+	} else if (warnings) {
 		ok = compile_policy(name, text, len, d, p);
+	} else {
+		/* Quietly first; on failure again, to report the errors. */
+		diag quiet;
+		diag_init(&quiet, NULL);
+		ok = compile_policy(name, text, len, &quiet, p);
+		if (!ok && compile_policy(name, text, len, d, p))
+			bc_program_free(p);
+	}
 	free(text);
 	return ok ? EXIT_OK : EXIT_POLICY;
 }

@@ -47,6 +47,8 @@ char *cli_read_file(const char *path, size_t *len, diag *d);
 /* Loads POLICY: a rule file (compiled) or a .vrb (read and verified).
  * Returns EXIT_OK or EXIT_POLICY (reported). */
 int cli_load_policy(const char *path, bc_program *p, diag *d);
+/* The same, reporting only errors when WARNINGS is false. */
+int cli_load_policy_opt(const char *path, bc_program *p, diag *d, bool warnings);
 
 /* Opens the store named by DB (or $VROEG_DB). NULL after reporting. */
 store *cli_open_store(const char *db, diag *d);

@@ -27,7 +27,7 @@ int cmd_test(int argc, char **argv, diag *d)
 		snprintf(tests, sizeof tests, "%.*s.tests", (int)stem, policy);
 	}
 	bc_program p;
-	const int rc = cli_load_policy(policy, &p, d);
+	const int rc = cli_load_policy_opt(policy, &p, d, false);
 	if (rc != EXIT_OK)
 		return rc;
 	size_t len;

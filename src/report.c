@@ -185,6 +185,9 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 	fprintf(out, "\n%-28s %10s  %s\n", "rule", "households", "decides");
 	for (uint32_t i = 0; i < p->nrules; i++) {
 		const bc_rule *rule = &p->rules[i];
+		/* Without a floor or a skip every signal counts: no such exclusion. */
+		if (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE && p->nskips == 0)
+			continue;
 		const char *what = rule->kind == RULE_BUCKET ? p->consts[p->buckets[rule->bucket].name].text
 							     : p->consts[rule->reason].text;
 		fprintf(out, "%-28s %10ld  %s%s\n", run_rule_cite(r, i), r->per_rule[i],
