@@ -889,7 +889,8 @@ static bool check_bands(checker *ck, band *b, int n, const ast_expr *subject, in
 	/* Overlaps, in rule order: a value an earlier band already takes. */
 	for (int i = 1; i < n; i++)
 		for (int j = 0; j < i; j++)
-			if (b[j].lo <= b[i].hi && b[i].lo <= b[j].hi) {
+			/* A band wholly inside an earlier one is reported as shadowed. */
+			if (b[j].lo <= b[i].hi && b[i].lo <= b[j].hi && !(b[j].lo <= b[i].lo && b[i].hi <= b[j].hi)) {
 				char v[48];
 				format_band_value(subject, b[i].lo > b[j].lo ? b[i].lo : b[j].lo, v, sizeof v);
 				warning(ck, b[i].rule->loc, "this band overlaps the one on line %d: at %s the rule on line %d applies first",
@@ -977,6 +978,29 @@ static bool check_band_runs(checker *ck, const ast_expr **uncovered_subject, int
 	return tail_covers;
 }
 
+/* Whether B implies A, by the shapes that matter for shadowed rules: B is A
+ * with more conditions ("match and X" after "match"), A is B or something
+ * else, or B's band lies inside A's band on the same value. Sound, not
+ * complete: a "no" proves nothing. */
+static bool implies(const ast_expr *b, const ast_expr *a)
+{
+	if (same_expr(b, a))
+		return true;
+	if (b->kind == E_AND && (implies(b->u.bin.lhs, a) || implies(b->u.bin.rhs, a)))
+		return true;
+	if (a->kind == E_OR && (implies(b, a->u.bin.lhs) || implies(b, a->u.bin.rhs)))
+		return true;
+	if (b->kind == E_OR && implies(b->u.bin.lhs, a) && implies(b->u.bin.rhs, a))
+		return true;
+	if (a->kind == E_AND && implies(b, a->u.bin.lhs) && implies(b, a->u.bin.rhs))
+		return true;
+	const ast_expr *sa, *sb;
+	int64_t alo, ahi, blo, bhi;
+	if (as_band(a, &sa, &alo, &ahi) && as_band(b, &sb, &blo, &bhi) && same_expr(sa, sb))
+		return alo <= blo && bhi <= ahi;
+	return false;
+}
+
 static void check_rules(checker *ck)
 {
 	chk_policy *p = ck->p;
@@ -1002,12 +1026,20 @@ static void check_rules(checker *ck)
 			otherwise = r;
 			continue;
 		}
-		for (int j = 0; j < i; j++)
-			if (p->rules[j]->cond && same_expr(p->rules[j]->cond, r->cond)) {
+		for (int j = 0; j < i; j++) {
+			if (!p->rules[j]->cond)
+				continue;
+			if (same_expr(p->rules[j]->cond, r->cond)) {
 				warning(ck, r->loc, "this rule can never apply: the rule on line %d has the same condition and comes first",
 					p->rules[j]->loc.line);
 				break;
 			}
+			if (implies(r->cond, p->rules[j]->cond)) {
+				warning(ck, r->loc, "this rule can never apply: whenever its condition holds, so does the one on line %d, which comes first",
+					p->rules[j]->loc.line);
+				break;
+			}
+		}
 	}
 	const ast_expr *subject;
 	int64_t gap;
