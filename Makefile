@@ -34,7 +34,7 @@ LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/lexer.o $(BUILD)/parser.o
 TEST_SRC := $(wildcard tests/check_*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/main.o
-TOOLS    := $(BUILD)/vroeg-gen $(BUILD)/bench-ref-p2
+TOOLS    := $(BUILD)/vroeg-gen $(BUILD)/bench-ref-p2 $(BUILD)/opdoc $(BUILD)/mkseed
 
 .PHONY: all test asan-test check clean install uninstall bench fuzz lint-rules fmt-check
 all: $(BUILD)/vroeg $(TOOLS)
@@ -68,6 +68,10 @@ $(BUILD)/vroeg-gen: $(BUILD)/tools/gen.o $(BUILD)/libvroeg.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SQLITE_LIBS) -lm
 $(BUILD)/bench-ref-p2: $(BUILD)/tools/ref_p2.o $(BUILD)/libvroeg.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SQLITE_LIBS) -lm
+$(BUILD)/opdoc: $(BUILD)/tools/opdoc.o $(BUILD)/libvroeg.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SQLITE_LIBS) -lm
+$(BUILD)/mkseed: $(BUILD)/tools/mkseed.o $(BUILD)/libvroeg.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SQLITE_LIBS) -lm
 
 # Each tests/check_NAME.c defines `Suite *NAME_suite(void)`; the runner calls them all.
 $(BUILD)/tests/suites.inc: $(TEST_SRC) $(BUILD)/.dir
@@ -83,6 +87,8 @@ $(BUILD)/check_vroeg: $(TEST_OBJ) $(BUILD)/libvroeg.a
 # The whole suite: unit suites (Check), then the data-driven cases, which run
 # the real binary over tests/cases and the policy fixtures.
 test: $(BUILD)/check_vroeg $(BUILD)/vroeg $(TOOLS)
+	$(BUILD)/opdoc docs/bytecode.md | cmp -s - docs/bytecode.md || \
+		{ echo "docs/bytecode.md is out of date: run $(BUILD)/opdoc docs/bytecode.md > new && mv new docs/bytecode.md"; exit 1; }
 	VROEG=$(BUILD)/vroeg VROEG_GEN=$(BUILD)/vroeg-gen $(BUILD)/check_vroeg
 
 asan-test:

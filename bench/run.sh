@@ -154,7 +154,12 @@ measure vroeg-dry-run /dev/null nothing \
 	"$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$POLICY"
 
 # Same answer? Bucket counts of one more (untimed) dry-run against ref-p2's.
-"$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$POLICY" >"$SCRATCH/dry-run.csv"
+if ! "$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$POLICY" \
+	>"$SCRATCH/dry-run.csv" 2>"$SCRATCH/stderr.txt"; then
+	echo "bench: vroeg dry-run failed on the checking run" >&2
+	tail -n 20 "$SCRATCH/stderr.txt" >&2
+	exit 1
+fi
 awk -F, 'NR > 1 { b = $3; if (b == "excluded") b = b " (" $4 ")"; n[b]++ }
 	END { for (b in n) printf "%s\t%d\n", b, n[b] }' "$SCRATCH/dry-run.csv" |
 	LC_ALL=C sort >"$SCRATCH/dry-run.counts"

@@ -188,7 +188,8 @@ bucket_head:
 	BUCKET IDENT
 		{ $$ = stmt(ctx, S_BUCKET, @$); $$->name = name($2.text, @2); }
 	| bucket_head clause
-		{ $$ = $1; $2->next = $$->clauses; $$->clauses = $2; $$->loc = ast_span($$->loc, @2); }
+		{ $$ = $1; ast_clause **tail = &$$->clauses; while (*tail) tail = &(*tail)->next;
+		  *tail = $2; $$->loc = ast_span($$->loc, @2); }
 	;
 
 clause:

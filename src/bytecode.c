@@ -156,7 +156,8 @@ static bool check_call(const vctx *v, at a, uint16_t f, enum bc_fn_kind kind, bo
 	if (f == BC_NONE) {
 		if (none_ok)
 			return true;
-		return fail(v, AT_FMT "needs a function, not \"every signal\"", AT_ARGS(a));
+		return fail(v, AT_FMT "needs a function, not \"every %s\"", AT_ARGS(a),
+			    kind == FN_OUTCOME ? "outcome" : "signal");
 	}
 	if (f >= a.fn)
 		return fail(v, AT_FMT "refers to fn %u; a function may only use functions before it",
@@ -169,17 +170,6 @@ static bool check_call(const vctx *v, at a, uint16_t f, enum bc_fn_kind kind, bo
 	if (v->nest[a.fn] > MAX_NESTING)
 		return fail(v, AT_FMT "functions nest more than %d deep", AT_ARGS(a), MAX_NESTING);
 	return true;
-}
-
-static bool in_kinds(unsigned kind, bool decision, bool signal, bool outcome, bool household)
-{
-	switch ((enum bc_fn_kind)kind) {
-	case FN_DECISION: return decision;
-	case FN_SIGNAL: return signal;
-	case FN_OUTCOME: return outcome;
-	case FN_HOUSEHOLD: return household;
-	}
-	return false;
 }
 
 static bool is_numeric_field(uint16_t f)
@@ -197,7 +187,7 @@ static bool check_operands(const vctx *v, at a, enum bc_op op, uint32_t abs)
 	uint16_t o[5] = { 0 };
 	for (int k = 0; k < bc_ops[op].operands; k++)
 		o[k] = bc_operand(p->code, abs + 1 + 2 * (uint32_t)k);
-	const bool household = in_kinds(kind, true, false, false, true);
+	const bool household = kind == FN_HOUSEHOLD || kind == FN_DECISION;
 
 	switch (op) {
 	case BC_CONST:
@@ -457,7 +447,7 @@ static bool check_header_and_fns(const vctx *v)
 	if (p->effective != -1 && (p->effective < MONTH_MIN || p->effective > MONTH_MAX))
 		return fail(v, "effective month %ld is not a month between 1800 and 9999", (long)p->effective);
 	if (p->nfns >= BC_NONE)
-		return fail(v, "%u functions; at most %u", p->nfns, BC_NONE - 1);
+		return fail(v, "%u functions; at most %d", p->nfns, BC_NONE - 1);
 	uint32_t decisions = 0;
 	for (uint32_t i = 0; i < p->nfns; i++) {
 		const bc_function *f = &p->fns[i];

@@ -202,6 +202,10 @@ static enum ast_type check_name(checker *ck, ast_expr *e, const ectx *cx, enum a
 		}
 		break;
 	case SC_HOUSEHOLD:
+		if (cx->before && find_def(ck, name, ck->p->ndefs) >= 0) {
+			error(ck, e->loc, "before counting, `%s` cannot be used: it depends on the counted signals", name);
+			return TY_UNKNOWN;
+		}
 		if ((i = find_def(ck, name, cx->def_limit)) >= 0) {
 			if (cx->before) {
 				error(ck, e->loc, "before counting, `%s` cannot be used: it depends on the counted signals", name);
@@ -317,6 +321,10 @@ static enum ast_type check_pair(checker *ck, ast_expr *l, ast_expr *r, const ect
 		tl = check_expr(ck, l, cx, tr);
 	} else {
 		tl = check_expr(ck, l, cx, TY_UNKNOWN);
+		/* After an error on the left, a bare name on the right would only
+		 * add a second, confusing error. */
+		if (tl == TY_UNKNOWN && r->kind == E_NAME)
+			return TY_UNKNOWN;
 		tr = check_expr(ck, r, cx, tl);
 	}
 	return unify(ck, l, tl, r, tr, loc);
@@ -773,26 +781,29 @@ static bool same_expr(const ast_expr *a, const ast_expr *b)
 	return false;
 }
 
-static bool mentions_legal_form(const ast_expr *e)
+/* Whether E excludes every household with a current legal-person signal:
+ * "any legal_form = legal" (or "in {..., legal}"), possibly or-ed with more. */
+static bool excludes_legal(const ast_expr *e)
 {
 	if (!e)
 		return false;
-	switch (e->kind) {
-	case E_OR: case E_AND:
-		return mentions_legal_form(e->u.bin.lhs) || mentions_legal_form(e->u.bin.rhs);
-	case E_NOT:
-		return mentions_legal_form(e->u.operand);
-	case E_CMP:
-		return mentions_legal_form(e->u.cmp.lhs) || mentions_legal_form(e->u.cmp.rhs);
-	case E_IN:
-		return mentions_legal_form(e->u.in.value);
-	case E_AGG:
-		return mentions_legal_form(e->u.agg.cond);
-	case E_NAME:
-		return e->u.name.ref == REF_SIGNAL_FIELD && e->u.name.index == SF_LEGAL_FORM;
-	case E_BETWEEN: case E_MISSING: case E_INT: case E_DECIMAL: case E_MONEY: case E_STRING:
+	if (e->kind == E_OR)
+		return excludes_legal(e->u.bin.lhs) || excludes_legal(e->u.bin.rhs);
+	if (e->kind != E_AGG || e->u.agg.agg != AGG_ANY || e->u.agg.over_outcomes || e->u.agg.window.kind != WIN_THIS_MONTH)
 		return false;
-	}
+	const ast_expr *c = e->u.agg.cond;
+	const ast_expr *field = c->kind == E_CMP ? c->u.cmp.lhs : c->kind == E_IN ? c->u.in.value : NULL;
+	if (!field || field->kind != E_NAME || field->u.name.ref != REF_SIGNAL_FIELD || field->u.name.index != SF_LEGAL_FORM)
+		return false;
+	if (c->kind == E_CMP)
+		return c->u.cmp.op == CMP_EQ && c->u.cmp.rhs->kind == E_NAME &&
+		       c->u.cmp.rhs->u.name.ref == REF_ENUM_VALUE && c->u.cmp.rhs->u.name.index == LEGAL_LEGAL;
+	if (c->u.in.negated)
+		return false;
+	for (int i = 0; i < c->u.in.nitems; i++)
+		if (c->u.in.items[i]->kind == E_NAME && c->u.in.items[i]->u.name.ref == REF_ENUM_VALUE &&
+		    c->u.in.items[i]->u.name.index == LEGAL_LEGAL)
+			return true;
 	return false;
 }
 
@@ -926,12 +937,13 @@ overlaps_done:;
 }
 
 /* Looks at every maximal run of consecutive band rules on one subject: warns
- * about gaps inside it and overlaps; returns whether the rules end in a run
- * that covers every value. */
-static bool check_band_runs(checker *ck, const ast_expr **uncovered_subject, int64_t *uncovered)
+ * about gaps inside it and overlaps. Returns the index of the last rule of the
+ * first run that covers every value (no household gets past it), or -1; for
+ * a final run that does not cover, *UNCOVERED is the first value it misses. */
+static int check_band_runs(checker *ck, const ast_expr **uncovered_subject, int64_t *uncovered, int *cover_start)
 {
 	chk_policy *p = ck->p;
-	bool tail_covers = false;
+	int cover_end = -1;
 	*uncovered_subject = NULL;
 	for (int i = 0; i < p->nrules;) {
 		const ast_expr *subject;
@@ -955,8 +967,11 @@ static bool check_band_runs(checker *ck, const ast_expr **uncovered_subject, int
 		int64_t gap = 0;
 		const bool covers = check_bands(ck, b, n, subject, &gap);
 		const bool is_tail = j == p->nrules;
+		if (covers && cover_end < 0) {
+			cover_end = j - 1;
+			*cover_start = i;
+		}
 		if (is_tail) {
-			tail_covers = covers;
 			if (!covers) {
 				*uncovered_subject = subject;
 				*uncovered = gap;
@@ -975,7 +990,7 @@ static bool check_band_runs(checker *ck, const ast_expr **uncovered_subject, int
 		}
 		i = j;
 	}
-	return tail_covers;
+	return cover_end;
 }
 
 /* Whether B implies A, by the shapes that matter for shadowed rules: B is A
@@ -1043,9 +1058,14 @@ static void check_rules(checker *ck)
 	}
 	const ast_expr *subject;
 	int64_t gap;
-	const bool bands_cover = check_band_runs(ck, &subject, &gap);
+	int cover_start = 0;
+	const int cover_end = check_band_runs(ck, &subject, &gap, &cover_start);
+	if (cover_end >= 0)
+		for (int i = cover_end + 1; i < p->nrules && p->rules[i] != otherwise; i++)
+			warning(ck, p->rules[i]->loc, "this rule can never apply: the bands on lines %d-%d take every value first",
+				p->rules[cover_start]->loc.line, p->rules[cover_end]->loc.line);
 	const diag_loc last = p->nrules ? p->rules[p->nrules - 1]->loc : p->header ? p->header->loc : (diag_loc){ 1, 1, 1, 1 };
-	if (!otherwise && !bands_cover) {
+	if (!otherwise && cover_end < 0) {
 		if (subject) {
 			char v[48];
 			format_band_value(subject, gap, v, sizeof v);
@@ -1055,7 +1075,7 @@ static void check_rules(checker *ck)
 			error(ck, last, "a household can fall through every rule without a bucket; end the rules with `otherwise -> BUCKET`");
 		}
 	}
-	p->bands_end = !otherwise && bands_cover;
+	p->cover_end = cover_end;
 }
 
 static void check_reach(checker *ck)
@@ -1201,7 +1221,7 @@ chk_policy *check_policy(arena *a, diag *d, ast_file *file)
 			warning(&ck, p->defs[i].stmt->name.loc, "`%s` is defined but never used", p->defs[i].name);
 	bool legal = false;
 	for (int i = 0; i < p->nbefore; i++)
-		legal = legal || mentions_legal_form(p->before[i]->cond);
+		legal = legal || excludes_legal(p->before[i]->cond);
 	if (!legal)
 		warning(&ck, p->header ? p->header->loc : (diag_loc){ 1, 1, 1, 1 },
 			"this policy never excludes legal persons; signals about them may not be followed up (add `exclude \"legal person\" before counting when any legal_form = legal`)");

@@ -40,7 +40,7 @@ typedef struct chk_policy {
 	chk_bucket *buckets; int nbuckets;
 	ast_stmt **labels;   int nlabels;
 	int lookback;                       /* months back the farthest window reaches */
-	bool bands_end;                     /* the last rules are bands covering every value */
+	int cover_end;                      /* last rule of bands covering every value, or -1 */
 } chk_policy;
 
 /* Checks FILE (parsed without errors). The built-in definitions (match, single,

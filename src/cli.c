@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "compile.h"
 
@@ -123,12 +124,18 @@ int cli_load_policy_opt(const char *path, bc_program *p, diag *d, bool warnings)
 	return ok ? EXIT_OK : EXIT_POLICY;
 }
 
-store *cli_open_store(const char *db, diag *d)
+store *cli_open_store(const char *db, bool must_exist, diag *d)
 {
 	if (!db || !*db)
 		db = getenv("VROEG_DB");
 	if (!db || !*db) {
 		diag_error(d, "no store: give --db FILE or set VROEG_DB");
+		return NULL;
+	}
+	/* Only import and run create a store: a misspelt --db elsewhere must not
+	 * quietly show an empty month. */
+	if (must_exist && access(db, F_OK) != 0) {
+		diag_error(d, "no store at %s (import signals into it first)", db);
 		return NULL;
 	}
 	/* How long a write waits for another process; 10 s unless VROEG_BUSY_MS. */
@@ -150,9 +157,11 @@ bool cli_month(const char *s, vr_month *out, diag *d)
 		return false;
 	}
 	if (strcmp(s, "previous") == 0) {
+		/* The month before today where the scheduler runs (local time,
+		 * so a run just after midnight on the 1st picks the right month). */
 		const time_t now = time(NULL);
 		struct tm tm;
-		gmtime_r(&now, &tm);
+		localtime_r(&now, &tm);
 		*out = (tm.tm_year + 1900) * 12 + tm.tm_mon - 1;
 		return true;
 	}

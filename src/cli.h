@@ -50,8 +50,9 @@ int cli_load_policy(const char *path, bc_program *p, diag *d);
 /* The same, reporting only errors when WARNINGS is false. */
 int cli_load_policy_opt(const char *path, bc_program *p, diag *d, bool warnings);
 
-/* Opens the store named by DB (or $VROEG_DB). NULL after reporting. */
-store *cli_open_store(const char *db, diag *d);
+/* Opens the store named by DB (or $VROEG_DB), creating it unless MUST_EXIST.
+ * NULL after reporting. */
+store *cli_open_store(const char *db, bool must_exist, diag *d);
 
 /* The store a dry-run (or diff, or explain) reads: --db, or a private
  * in-memory one filled from --signals (and --outcomes) files. *RC gets the

@@ -1,5 +1,6 @@
 /* cmd_data.c - the commands about the store's data: import, runs, decisions. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -16,9 +17,9 @@ int cmd_import(int argc, char **argv, diag *d)
 		diag_error(d, "import needs a file (or - for standard input)\n%s", cli_usage("import"));
 		return EXIT_USAGE;
 	}
-	store *s = cli_open_store(db, d);
+	store *s = cli_open_store(db, false, d);
 	if (!s)
-		return EXIT_STORE;
+		return db || getenv("VROEG_DB") ? EXIT_STORE : EXIT_USAGE;
 	int rc = EXIT_OK;
 	for (int i = 0; i < a.npositional && rc == EXIT_OK; i++) {
 		const char *path = a.positional[i];
@@ -60,9 +61,9 @@ int cmd_runs(int argc, char **argv, diag *d)
 	cli_args a;
 	if (!cli_parse(argc, argv, opts, &a, d))
 		return EXIT_USAGE;
-	store *s = cli_open_store(db, d);
+	store *s = cli_open_store(db, true, d);
 	if (!s)
-		return EXIT_STORE;
+		return db || getenv("VROEG_DB") ? EXIT_STORE : EXIT_USAGE;
 	printf("%-5s %-7s %-32s %-10s %-20s %-20s %8s  %s\n", "run", "month", "policy", "version",
 	       "started", "finished", "triaged", "source");
 	const enum store_status st = store_list_runs(s, print_run, stdout, d);
@@ -98,9 +99,9 @@ int cmd_decisions(int argc, char **argv, diag *d)
 	}
 	if (!cli_month(month_text, &month, d))
 		return EXIT_USAGE;
-	store *s = cli_open_store(db, d);
+	store *s = cli_open_store(db, true, d);
 	if (!s)
-		return EXIT_STORE;
+		return db || getenv("VROEG_DB") ? EXIT_STORE : EXIT_USAGE;
 	const enum store_status st = store_read_decisions(s, month, print_decisions, &c, d);
 	store_close(s);
 	if (st == STORE_OK && !c.found) {

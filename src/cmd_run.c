@@ -16,9 +16,9 @@ store *cli_dry_run_store(const char *db, const char *signals, const char *outcom
 {
 	*rc = EXIT_OK;
 	if (!signals) {
-		store *s = cli_open_store(db, d);
+		store *s = cli_open_store(db, true, d);
 		if (!s)
-			*rc = EXIT_STORE;
+			*rc = db || getenv("VROEG_DB") ? EXIT_STORE : EXIT_USAGE;
 		return s;
 	}
 	if (db) {
@@ -147,10 +147,10 @@ int cmd_run(int argc, char **argv, diag *d)
 	int rc = cli_load_policy(a.positional[0], &p, d);
 	if (rc != EXIT_OK)
 		return rc;
-	store *s = cli_open_store(db, d);
+	store *s = cli_open_store(db, false, d);
 	if (!s) {
 		bc_program_free(&p);
-		return EXIT_STORE;
+		return db || getenv("VROEG_DB") ? EXIT_STORE : EXIT_USAGE;
 	}
 	char month_buf[8], sha[65], started[32], finished[32];
 	vr_month_format(month, month_buf);
@@ -170,7 +170,7 @@ int cmd_run(int argc, char **argv, diag *d)
 		rc = EXIT_STORE;
 		goto rollback;
 	}
-	if (found == 1 && strcmp(existing.source_sha256, sha) == 0 &&
+	if (found == 1 && !replace && strcmp(existing.source_sha256, sha) == 0 &&
 	    strcmp(existing.policy_name, p.policy_name) == 0) {
 		printf("%s was already run with this policy (run %lld, %s, %ld households); nothing changed\n",
 		       month_buf, existing.id, existing.finished, existing.households);
@@ -189,6 +189,8 @@ int cmd_run(int argc, char **argv, diag *d)
 		rc = EXIT_STORE;
 		goto rollback;
 	}
+	if (r.n == 0)
+		diag_warning(d, "no household has a signal in %s: is the month's signals file imported?", month_buf);
 	if (found == 1 && (st = store_supersede(s, existing.id, d)) != STORE_OK) {
 		run_result_free(&r);
 		rc = cli_store_exit(st);

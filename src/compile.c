@@ -465,7 +465,9 @@ static void gen_decision(cg *g)
 	}
 	op0(&f, BC_COUNTED);
 	bool ended = false;
-	for (int i = 0; i < pol->nrules && !ended; i++) {
+	/* Rules after bands that take every value are never reached. */
+	const int nrules = pol->cover_end >= 0 ? pol->cover_end + 1 : pol->nrules;
+	for (int i = 0; i < nrules && !ended; i++) {
 		const ast_stmt *r = pol->rules[i];
 		mark_line(&f, r->loc.line);
 		if (!r->cond) {
@@ -480,10 +482,10 @@ static void gen_decision(cg *g)
 		op1(&f, BC_DECIDE, rule_index[i]);
 		patch(&f, next);
 	}
-	if (!ended && pol->bands_end && pol->nrules > 0) {
+	if (!ended && pol->cover_end >= 0) {
 		/* Bands covering every value of a value that is never missing: no
 		 * household gets here; the verifier still wants every path to end. */
-		op1(&f, BC_DECIDE, rule_index[pol->nrules - 1]);
+		op1(&f, BC_DECIDE, rule_index[pol->cover_end]);
 		ended = true;
 	}
 	free(rule_index);

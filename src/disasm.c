@@ -7,6 +7,7 @@
 #include "bytecode.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ast.h"
@@ -328,8 +329,44 @@ static void put_tables(const bc_program *p, FILE *out)
 	fputc('\n', out);
 }
 
-/* What function F is for, when its name does not say: the tables' uses. */
-static void put_role(FILE *out, const bc_program *p, uint32_t f)
+/* A function's first use in the tables, to say what it is for. */
+typedef struct role {
+	enum { R_NONE, R_SKIP, R_LABEL, R_ORDER, R_BACKFILL_ORDER } what;
+	uint32_t index;   /* the rule, label or bucket */
+} role;
+
+static void set_role(role *roles, const bc_program *p, uint32_t f, int what, uint32_t index)
+{
+	if (f < p->nfns && roles[f].what == R_NONE) {
+		roles[f].what = what;
+		roles[f].index = index;
+	}
+}
+
+/* Every function's role in one pass over the tables, so a listing stays
+ * linear in the program's size. NULL when memory runs out (no roles shown). */
+static role *find_roles(const bc_program *p)
+{
+	role *roles = calloc(p->nfns ? p->nfns : 1, sizeof *roles);
+	if (!roles)
+		return NULL;
+	for (uint32_t r = 0; r < p->nrules; r++)
+		if (p->rules[r].kind == RULE_SKIPPED)
+			set_role(roles, p, p->rules[r].fn, R_SKIP, r);
+	for (uint32_t l = 0; l < p->nlabels; l++)
+		set_role(roles, p, p->labels[l].fn, R_LABEL, l);
+	for (uint32_t b = 0; b < p->nbuckets; b++) {
+		const bc_bucket *k = &p->buckets[b];
+		for (unsigned i = 0; i < k->norder && i < BC_MAX_ORDER; i++)
+			set_role(roles, p, k->order[i].fn, R_ORDER, b);
+		for (unsigned i = 0; i < k->nbackfill_order && i < BC_MAX_ORDER; i++)
+			set_role(roles, p, k->backfill_order[i].fn, R_BACKFILL_ORDER, b);
+	}
+	return roles;
+}
+
+/* What function F is for: its name, or else its use. */
+static void put_role(FILE *out, const bc_program *p, uint32_t f, const role *roles)
 {
 	const bc_function *fn = &p->fns[f];
 	if (fn->name != BC_NONE && fn->name < p->nconsts && p->consts[fn->name].text) {
@@ -345,31 +382,27 @@ static void put_role(FILE *out, const bc_program *p, uint32_t f)
 		fputs(" floor", out);
 		return;
 	}
-	for (uint32_t r = 0; r < p->nrules; r++)
-		if (p->rules[r].kind == RULE_SKIPPED && p->rules[r].fn == f) {
-			fprintf(out, " skip of rule %" PRIu32, r);
-			return;
-		}
-	for (uint32_t l = 0; l < p->nlabels; l++)
-		if (p->labels[l].fn == f) {
-			fputs(" label ", out);
-			put_const_name(out, p, p->labels[l].name);
-			return;
-		}
-	for (uint32_t b = 0; b < p->nbuckets; b++) {
-		const bc_bucket *k = &p->buckets[b];
-		for (unsigned i = 0; i < k->norder && i < BC_MAX_ORDER; i++)
-			if (k->order[i].fn == f) {
-				fputs(" order key of ", out);
-				put_const_name(out, p, k->name);
-				return;
-			}
-		for (unsigned i = 0; i < k->nbackfill_order && i < BC_MAX_ORDER; i++)
-			if (k->backfill_order[i].fn == f) {
-				fputs(" backfill order key of ", out);
-				put_const_name(out, p, k->name);
-				return;
-			}
+	if (!roles)
+		return;
+	const uint32_t i = roles[f].index;
+	switch (roles[f].what) {
+	case R_NONE:
+		break;
+	case R_SKIP:
+		fprintf(out, " skip of rule %" PRIu32, i);
+		break;
+	case R_LABEL:
+		fputs(" label ", out);
+		put_const_name(out, p, p->labels[i].name);
+		break;
+	case R_ORDER:
+		fputs(" order key of ", out);
+		put_const_name(out, p, p->buckets[i].name);
+		break;
+	case R_BACKFILL_ORDER:
+		fputs(" backfill order key of ", out);
+		put_const_name(out, p, p->buckets[i].name);
+		break;
 	}
 }
 
@@ -466,11 +499,11 @@ static uint32_t line_in(const bc_program *p, const bc_function *f, uint32_t abs)
 	return lo > 0 && p->lines[lo - 1].pc >= f->start ? p->lines[lo - 1].line : 0;
 }
 
-static void put_function(const bc_program *p, FILE *out, uint32_t i)
+static void put_function(const bc_program *p, FILE *out, uint32_t i, const role *roles)
 {
 	const bc_function *f = &p->fns[i];
 	fprintf(out, "\nfn %" PRIu32 " (%s, %s)", i, kind_name(f->kind), type_name(f->type));
-	put_role(out, p, i);
+	put_role(out, p, i, roles);
 	fputc('\n', out);
 	if (f->start > p->ncode || f->len > p->ncode - f->start) {
 		fputs("  (its code lies outside the program)\n", out);
@@ -509,6 +542,8 @@ void bc_disasm(const bc_program *p, FILE *out)
 {
 	put_header(p, out);
 	put_tables(p, out);
+	role *roles = find_roles(p);
 	for (uint32_t i = 0; i < p->nfns; i++)
-		put_function(p, out, i);
+		put_function(p, out, i, roles);
+	free(roles);
 }

@@ -169,8 +169,8 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 	fprintf(out, "Policy %s%s%s, month %s: %ld households triaged, %ld excluded.\n",
 		p->policy_name, p->policy_version[0] ? " version " : "", p->policy_version, month,
 		r->triaged, r->excluded);
-	fprintf(out, "\n%-22s %10s %9s %7s %8s %8s %8s %14s\n", "bucket", "households", "capacity",
-		"places", "ovfl in", "ovfl out", "by rule", "arrears");
+	fprintf(out, "\n%-22s %10s %9s %7s %8s %8s %8s %8s %8s %14s\n", "bucket", "households", "capacity",
+		"places", "by rule", "redirect", "backfill", "ovfl in", "ovfl out", "arrears");
 	for (uint32_t b = 0; b < p->nbuckets; b++) {
 		const run_bucket_stats *s = &r->buckets[b];
 		char cap[24];
@@ -179,8 +179,11 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 		else
 			snprintf(cap, sizeof cap, "%lld", (long long)p->buckets[b].capacity);
 		vr_cents_format(s->arrears, euros);
-		fprintf(out, "%-22s %10ld %9s %7ld %8ld %8ld %8ld %14s\n", p->consts[p->buckets[b].name].text,
-			s->households, cap, s->places_taken, s->overflow_in, s->overflow_out, s->by_rule, euros);
+		/* by rule: sent here by a rule (some may leave by redirect, back-fill
+		 * or overflow); redirect, backfill, ovfl in: how others arrived. */
+		fprintf(out, "%-22s %10ld %9s %7ld %8ld %8ld %8ld %8ld %8ld %14s\n", p->consts[p->buckets[b].name].text,
+			s->households, cap, s->places_taken, s->by_rule, s->redirected_in, s->backfilled_in,
+			s->overflow_in, s->overflow_out, euros);
 	}
 	fprintf(out, "\n%-28s %10s  %s\n", "rule", "households", "decides");
 	for (uint32_t i = 0; i < p->nrules; i++) {

@@ -148,9 +148,11 @@ bool vr_cents_parse(const char *s, size_t len, bool comma_decimal, cents_t *out)
 	size_t i = 0;
 	if (len >= 3 && memcmp(s, "\xe2\x82\xac", 3) == 0) { /* the euro sign */
 		i = 3;
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
 	} else if (len >= 3 && memcmp(s, "EUR", 3) == 0) {
 		i = 3;
-		while (i < len && s[i] == ' ')
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
 			i++;
 	}
 	const size_t int_start = i;

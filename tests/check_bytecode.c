@@ -178,8 +178,11 @@ static void assemble(bc_program *p, const char *src)
 		if (!*s)
 			break;
 		const char *t = s;
-		while (*s && *s != ' ' && *s != '\n' && *s != '\t')
+		if (*s == '|')
 			s++;
+		else
+			while (*s && *s != ' ' && *s != '\n' && *s != '\t' && *s != '|')
+				s++;
 		const size_t n = (size_t)(s - t);
 		if (pending > 0) {
 			uint32_t x;
@@ -540,12 +543,32 @@ START_TEST(functions_nest_at_most_sixteen_deep)
 }
 END_TEST
 
+START_TEST(function_indexes_stay_below_none)
+{
+	bc_program p;
+	build(&p, "decision DECIDE 4");
+	bc_function *fns = realloc(p.fns, sizeof *fns * BC_NONE);
+	ck_assert_ptr_nonnull(fns);
+	for (uint32_t i = 1; i < BC_NONE; i++)
+		fns[i] = fns[0];
+	p.fns = fns;
+	p.nfns = BC_NONE;
+	capture c;
+	cap_open(&c);
+	ck_assert(!bc_verify(&p, &c.d));
+	ck_assert_ptr_nonnull(strstr(cap_text(&c), "65535 functions; at most 65534"));
+	cap_close(&c);
+	bc_program_free(&p);
+}
+END_TEST
+
 /* ---- verification: broken programs ---- */
 
 static void t_code0_200(bc_program *p) { p->code[p->fns[0].start] = 200; }
 static void t_len2(bc_program *p) { p->fns[0].len = 2; }
 static void t_start_far(bc_program *p) { p->fns[0].start = 100; }
 static void t_len0(bc_program *p) { p->fns[0].len = 0; }
+static void t_overlap(bc_program *p) { p->fns[1].start = 3; }
 static void t_kind4(bc_program *p) { p->fns[0].kind = 4; }
 static void t_type13(bc_program *p) { p->fns[0].type = TY_NUMBER + 1; }
 static void t_name_number(bc_program *p) { p->fns[0].name = C_100; }
@@ -606,6 +629,7 @@ static const bad_case bad_cases[] = {
 	{ "operands cut off", "decision DECIDE 4", t_len2, "fn 0 at 0 (DECIDE): operands run past the end of the function" },
 	{ "code outside the program", "decision DECIDE 4", t_start_far, "fn 0: bytes 100..+3 lie outside the code" },
 	{ "empty function", "decision DECIDE 4", t_len0, "fn 0: empty" },
+	{ "functions sharing code", "household HFACT 0 RETURN" D, t_overlap, "fn 1: its code overlaps fn 0's" },
 	{ "function kind", "household HFACT 0 RETURN" D, t_kind4, "fn 0: kind 4 does not exist" },
 	{ "function type", "household HFACT 0 RETURN" D, t_type13, "fn 0: type 13 does not exist" },
 	{ "function name", "household HFACT 0 RETURN" D, t_name_number, "fn 0: its name, constant 1, is not text" },
@@ -639,6 +663,7 @@ static const bad_case bad_cases[] = {
 	{ "min over outcomes", "outcome OFIELD 0 RETURN | household MIN 3 0 0 0 0 RETURN" D, NULL, "it needs a signal function" },
 	{ "aggregate set", "household SUM 3 none 4 0 0 RETURN" D, NULL, "signal set 4 does not exist" },
 	{ "aggregate window", "household MIN 3 none 0 0 9 RETURN" D, NULL, "window reaches 9 months back" },
+	{ "total in an outcome", "outcome SUM 3 none 0 0 0 RETURN" D, NULL, "(SUM): belongs only in household" },
 	{ "outcomes over signals", "signal SFIELD 0 RETURN | household OANY 0 1 1 RETURN" D, NULL,
 	  "refers to fn 0, a signal function; it needs an outcome function" },
 	{ "all outcomes of nothing", "household OALL none 1 1 RETURN" D, NULL, "(OALL): needs a function" },
@@ -981,6 +1006,14 @@ START_TEST(loader_refuses_hostile_sections)
 	refuse_read(&extra, "t.vrb: corrupted: unread bytes (1) after the last section");
 	memcpy(orig, b.data, b.len);
 
+	/* The first bucket with five order keys. */
+	const size_t keys_at = code_offset(&p) + 4 + p.ncode + 4 + 8 * (size_t)p.nlines + 4 + 34;
+	ck_assert_uint_eq(b.data[keys_at], 0);
+	b.data[keys_at] = BC_MAX_ORDER + 1;
+	reseal(&b);
+	refuse_read(&b, "t.vrb: corrupted: 5 order keys; at most 4");
+	memcpy(b.data, orig, b.len);
+
 	/* A verification failure reads as corruption, with the same words. */
 	const size_t code_at = code_offset(&p);
 	ck_assert_uint_eq(b.data[code_at], 7);    /* the code's count: SFIELD 0 RETURN DECIDE 4 */
@@ -1065,19 +1098,30 @@ static const char small_listing[] =
 	"definitions none\n"
 	"\n"
 	"fn 0 (signal, yes/no) arrears_floor\n"
-	"  0000  SFIELD        arrears                          ; line 3\n"
+	"  0000  SFIELD        arrears                           ; line 3\n"
 	"  0003  CONST         10000\n"
 	"  0006  GE\n"
-	"  0007  JUMP_IF_TRUE  -> 0017\n"
-	"  0010  SFIELD        creditor                         ; line 4\n"
+	"  0007  JUMP_IF_TRUE  -> 0019\n"
+	"  0010  SFIELD        creditor                          ; line 4\n"
 	"  0013  IN_TEXT       {\"Menzis\", \"CZ\"}\n"
 	"  0018  RETURN\n"
-	"  0017  ...\n";
+	"  0019  CONST         1\n"
+	"  0022  RETURN\n"
+	"\n"
+	"fn 1 (household, money) order key of home_visit\n"
+	"  0000  HFACT         arrears\n"
+	"  0003  RETURN\n"
+	"\n"
+	"fn 2 (decision, yes/no) decision\n"
+	"  0000  ANY           fn 0 arrears_floor, counted, months 0..0 ; line 10\n"
+	"  0009  RULE          rule 3, else -> 0017\n"
+	"  0014  DECIDE        rule 3 -> home_visit\n"
+	"  0017  DECIDE        rule 4 -> letter                  ; line 11\n";
 
 START_TEST(listing_is_stable_and_readable)
 {
 	bc_program p;
-	build(&p, "signal #3 SFIELD 3 CONST 1 GE JUMP_IF_TRUE @y #4 SFIELD 2 IN_TEXT 4 2 y: RETURN |"
+	build(&p, "signal #3 SFIELD 3 CONST 1 GE JUMP_IF_TRUE @y #4 SFIELD 2 IN_TEXT 4 2 RETURN y: CONST 3 RETURN |"
 		  "household HFACT 0 RETURN |"
 		  "decision #10 ANY 0 0 0 0 RULE 3 @n DECIDE 3 n: #11 DECIDE 4");
 	add_const(&p, "arrears_floor", 0);
@@ -1126,12 +1170,12 @@ START_TEST(listing_shows_every_opcode_by_meaning)
 		"HFACT         arrears",
 		"OFIELD        signal_id",
 		"DEF           fn 5 match",
-		"RULE          rule 0, else -> 0012",
+		"RULE          rule 0, else -> 0017",
 		"DECIDE        rule 0 excluded \"legal person\"",
 		"DECIDE        rule 3 -> home_visit",
 		"; line 10",
-		"1  home_visit  line 31  capacity 30  overflow -> letter  backfill from letter  spread district"
-		"  order fn 8 desc  backfill order fn 8 asc\n",
+		("1  home_visit  line 31  capacity 30  overflow -> letter  backfill from letter  spread district"
+		 "  order fn 8 desc  backfill order fn 8 asc\n"),
 		"0  letter  line 30  no limit  no follow-up\n",
 		"5  line 4     skipped by fn 1 \"same signal as last month\"\n",
 		"0  multiplicity  fn 7\n",
@@ -1140,7 +1184,10 @@ START_TEST(listing_shows_every_opcode_by_meaning)
 		"floor       fn 0\n",
 	};
 	for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
-		ck_assert_msg(strstr(text, shown[i]), "missing: %s\nin:\n%s", shown[i], text);
+		if (!strstr(text, shown[i])) {
+			fputs(text, stderr);
+			ck_abort_msg("missing from the listing: %s", shown[i]);
+		}
 	free(text);
 	bc_program_free(&p);
 }
@@ -1159,6 +1206,7 @@ START_TEST(free_leaves_an_empty_program)
 }
 END_TEST
 
+Suite *bytecode_suite(void);   /* called by the runner (tests/main.c) */
 Suite *bytecode_suite(void)
 {
 	Suite *s = suite_create("bytecode");
@@ -1170,6 +1218,7 @@ Suite *bytecode_suite(void)
 	tcase_add_test(t, program_using_every_opcode_verifies);
 	tcase_add_test(t, stack_may_reach_its_limit_but_not_pass_it);
 	tcase_add_test(t, functions_nest_at_most_sixteen_deep);
+	tcase_add_test(t, function_indexes_stay_below_none);
 	tcase_add_loop_test(t, verifier_refuses_broken_programs, 0, NBAD);
 	tcase_add_test(t, verifier_accepts_the_repaired_neighbours);
 	suite_add_tcase(s, t);
