@@ -321,8 +321,9 @@ static void run_case(runner *r, tcase *t)
 	const char *got_reason = e.bucket < 0 ? p->consts[rule->reason].text : "";
 	char got[512], want[512];
 	snprintf(got, sizeof got, "%s%s%s%s", got_bucket, e.bucket < 0 ? " \"" : "", got_reason, e.bucket < 0 ? "\"" : "");
-	snprintf(want, sizeof want, "%s%s%s%s", t->expect_bucket, e.bucket < 0 || strcmp(t->expect_bucket, "excluded") == 0 ? " \"" : "",
-		 t->expect_reason, strcmp(t->expect_bucket, "excluded") == 0 ? "\"" : "");
+	const bool want_excluded = strcmp(t->expect_bucket, "excluded") == 0;
+	snprintf(want, sizeof want, "%s%s%s%s", t->expect_bucket, want_excluded ? " \"" : "", t->expect_reason,
+		 want_excluded ? "\"" : "");
 	bool ok = strcmp(got_bucket, t->expect_bucket) == 0 && strcmp(got_reason, t->expect_reason) == 0;
 	char labels[512] = "";
 	for (int l = 0; l < t->nlabels; l++) {
