@@ -1,0 +1,645 @@
+/* check_alloc.c - capacity allocation (field-policies.md, "Capacity"):
+ * places by the bucket's order with ties to the lower household key,
+ * overflow chains, redirects and what they do to overflowed_from, the
+ * round-robin spread over districts, back-fill, and order keys. Policies are
+ * compiled from text for their bucket tables; the households' entries are
+ * written by hand (order keys in the VM's slot layout), except where a test
+ * says it runs the VM. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "compile.h"
+
+#define HEAD "policy \"T\"\nexclude \"legal person\" before counting when any legal_form = legal\n"
+#define N(a) (sizeof (a) / sizeof *(a))
+#define EUR(x) ((cents_t)(x) * 100)
+#define MAX_KEYS 16
+
+typedef struct fixture {
+	bc_program p;
+	vm *v;
+	int64_t keys[32][MAX_KEYS];
+	char where[32][128];
+} fixture;
+
+static void load(fixture *fx, const char *text)
+{
+	memset(fx, 0, sizeof *fx);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	ck_assert_ptr_nonnull(f);
+	diag d;
+	diag_init(&d, f);
+	const bool ok = compile_policy("t.vroeg", text, strlen(text), &d, &fx->p);
+	fclose(f);
+	ck_assert_msg(ok, "policy does not compile:\n%s\n%s", text, out);
+	free(out);
+	fx->v = vm_new(&fx->p);
+	ck_assert_ptr_nonnull(fx->v);
+	ck_assert_uint_le(vm_order_slots(fx->v), MAX_KEYS);
+}
+
+static void unload(fixture *fx)
+{
+	vm_free(fx->v);
+	bc_program_free(&fx->p);
+}
+
+static int32_t bucket(const fixture *fx, const char *name)
+{
+	for (uint32_t b = 0; b < fx->p.nbuckets; b++)
+		if (strcmp(fx->p.consts[fx->p.buckets[b].name].text, name) == 0)
+			return (int32_t)b;
+	ck_abort_msg("no bucket %s", name);
+	return -1;
+}
+
+static const char *bucket_name(const fixture *fx, int32_t b)
+{
+	return b < 0 ? "excluded" : fx->p.consts[fx->p.buckets[b].name].text;
+}
+
+/* Entry I: household KEY, sent by a rule to bucket TO (NULL: excluded). */
+static alloc_entry entry(fixture *fx, size_t i, const char *key, const char *to, cents_t arrears)
+{
+	ck_assert_uint_lt(i, 32);
+	alloc_entry e;
+	memset(&e, 0, sizeof e);
+	e.household = key;
+	e.rule_bucket = to ? bucket(fx, to) : -1;
+	e.arrears = arrears;
+	e.has_phone = true;
+	e.has_email = true;
+	e.district = "";
+	e.keys = fx->keys[i];
+	return e;
+}
+
+/* Order key K of bucket B for entry I. */
+static void set_key(fixture *fx, size_t i, const char *b, uint32_t k, int64_t value)
+{
+	fx->keys[i][vm_order_slot(fx->v, (uint32_t)bucket(fx, b)) + k] = value;
+}
+
+static void run(fixture *fx, alloc_entry *e, size_t n)
+{
+	ck_assert(alloc_run(&fx->p, fx->v, e, n));
+	for (size_t i = 0; i < n; i++) {
+		char *w = fx->where[i];
+		int len = snprintf(w, 128, "%s", bucket_name(fx, e[i].bucket));
+		if (e[i].place > 0)
+			len += snprintf(w + len, (size_t)(128 - len), " #%lld", (long long)e[i].place);
+		if (e[i].overflowed_from >= 0)
+			len += snprintf(w + len, (size_t)(128 - len), " from %s", bucket_name(fx, e[i].overflowed_from));
+		if (e[i].backfilled)
+			snprintf(w + len, (size_t)(128 - len), " backfilled");
+	}
+}
+
+/* Sets every order key of bucket B (its order and its back-fill order) to
+ * each entry's arrears, as the VM does for "by arrears ...". */
+static void arrears_keys(fixture *fx, const alloc_entry *e, size_t n, const char *b)
+{
+	const bc_bucket *bk = &fx->p.buckets[bucket(fx, b)];
+	for (size_t i = 0; i < n; i++)
+		for (uint32_t k = 0; k < (uint32_t)(bk->norder + bk->nbackfill_order); k++)
+			set_key(fx, i, b, k, e[i].arrears);
+}
+
+#define EXPECT(fx, e, i, want) \
+	ck_assert_msg(strcmp((fx).where[i], (want)) == 0, "%s: got \"%s\", want \"%s\"", (e)[i].household, (fx).where[i], (want))
+
+/* ---- places and ties ------------------------------------------------------------- */
+
+START_TEST(places_go_by_arrears_descending_ties_to_the_lower_key)
+{
+	fixture fx;
+	load(&fx, HEAD "otherwise -> visit\nbucket visit capacity 2 overflow letter\nbucket letter\n");
+	alloc_entry e[] = {
+		entry(&fx, 0, "H99", "visit", EUR(500)),
+		entry(&fx, 1, "H100", "visit", EUR(500)),
+		entry(&fx, 2, "H5", "visit", EUR(400)),
+		entry(&fx, 3, "H1", "visit", EUR(600)),
+	};
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 3, "visit #1");
+	EXPECT(fx, e, 1, "visit #2");          /* "H100" < "H99" byte by byte */
+	EXPECT(fx, e, 0, "letter from visit");
+	EXPECT(fx, e, 2, "letter from visit");
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(the_result_does_not_depend_on_the_entry_order)
+{
+	fixture fx;
+	load(&fx, HEAD "otherwise -> visit\nbucket visit capacity 1 overflow letter\nbucket letter\n");
+	alloc_entry a[] = { entry(&fx, 0, "H100", "visit", EUR(500)), entry(&fx, 1, "H99", "visit", EUR(500)) };
+	run(&fx, a, 2);
+	EXPECT(fx, a, 0, "visit #1");
+	alloc_entry b[] = { entry(&fx, 0, "H99", "visit", EUR(500)), entry(&fx, 1, "H100", "visit", EUR(500)) };
+	run(&fx, b, 2);
+	EXPECT(fx, b, 1, "visit #1");
+	EXPECT(fx, b, 0, "letter from visit");
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(zero_capacity_overflows_everyone)
+{
+	fixture fx;
+	load(&fx, HEAD "otherwise -> visit\nbucket visit capacity 0 overflow letter\nbucket letter\n");
+	alloc_entry e[] = { entry(&fx, 0, "H1", "visit", EUR(900)), entry(&fx, 1, "H2", "visit", EUR(1)) };
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 0, "letter from visit");
+	EXPECT(fx, e, 1, "letter from visit");
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(a_bucket_without_capacity_takes_everyone_without_places)
+{
+	fixture fx;
+	load(&fx, HEAD "match -> visit\notherwise -> letter\nbucket visit capacity 1 overflow letter\nbucket letter\n");
+	alloc_entry e[] = { entry(&fx, 0, "H1", "letter", EUR(900)), entry(&fx, 1, "H2", "letter", EUR(1)),
+			    entry(&fx, 2, "H3", NULL, EUR(5000)) };
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 0, "letter");
+	EXPECT(fx, e, 1, "letter");
+	EXPECT(fx, e, 2, "excluded");           /* takes no part */
+	unload(&fx);
+}
+END_TEST
+
+/* ---- overflow ----------------------------------------------------------------------- */
+
+static const char chain[] =
+	HEAD "match -> a\nsingle -> b\notherwise -> c\n"
+	"bucket a capacity 1 overflow b\n"
+	"bucket b capacity 1 overflow c\n"
+	"bucket c\n";
+
+static const char chain_reversed[] =
+	HEAD "match -> a\nsingle -> b\notherwise -> c\n"
+	"bucket c\n"
+	"bucket b capacity 1 overflow c\n"
+	"bucket a capacity 1 overflow b\n";
+
+START_TEST(in_an_overflow_chain_overflowed_from_is_the_last_bucket)
+{
+	const char *const texts[] = { chain, chain_reversed };
+	for (int t = 0; t < 2; t++) {
+		fixture fx;
+		load(&fx, texts[t]);
+		alloc_entry e[] = {
+			entry(&fx, 0, "A1", "a", EUR(300)),
+			entry(&fx, 1, "A2", "a", EUR(200)),
+			entry(&fx, 2, "B1", "b", EUR(250)),
+		};
+		run(&fx, e, N(e));
+		EXPECT(fx, e, 0, "a #1");
+		EXPECT(fx, e, 2, "b #1");           /* b's own candidate outranks the overflow */
+		EXPECT(fx, e, 1, "c from b");       /* turned away by a, then by b */
+		unload(&fx);
+	}
+}
+END_TEST
+
+START_TEST(overflowed_households_compete_with_the_targets_own_by_its_order)
+{
+	fixture fx;
+	load(&fx, chain);
+	alloc_entry e[] = {
+		entry(&fx, 0, "A1", "a", EUR(300)),
+		entry(&fx, 1, "A2", "a", EUR(200)),
+		entry(&fx, 2, "B1", "b", EUR(150)),
+	};
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 0, "a #1");
+	EXPECT(fx, e, 1, "b #1 from a");
+	EXPECT(fx, e, 2, "c from b");           /* came by a rule, turned away by b */
+	unload(&fx);
+}
+END_TEST
+
+/* ---- redirects ----------------------------------------------------------------------- */
+
+START_TEST(a_redirect_after_an_overflow_keeps_overflowed_from)
+{
+	fixture fx;
+	load(&fx, HEAD "otherwise -> a\nbucket a capacity 0 overflow b\nbucket b without phone -> mail\nbucket mail\n");
+	alloc_entry e[] = { entry(&fx, 0, "H1", "a", EUR(100)), entry(&fx, 1, "H2", "a", EUR(100)) };
+	e[0].has_phone = false;
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 0, "mail from a");
+	EXPECT(fx, e, 1, "b from a");
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(a_redirect_from_a_rule_leaves_overflowed_from_empty)
+{
+	fixture fx;
+	load(&fx, HEAD "otherwise -> b\nbucket b without phone -> mail\nbucket mail\n");
+	alloc_entry e[] = { entry(&fx, 0, "H1", "b", EUR(100)) };
+	e[0].has_phone = false;
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 0, "mail");
+	ck_assert_int_eq(e[0].overflowed_from, -1);
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(a_redirected_household_takes_no_place_where_it_was_bound)
+{
+	/* P2: bound for phone without a phone goes to mail, before places are given. */
+	fixture fx;
+	load(&fx, HEAD "otherwise -> phone\nbucket phone capacity 1 overflow letter without phone -> mail\nbucket mail\nbucket letter\n");
+	alloc_entry e[] = { entry(&fx, 0, "H1", "phone", EUR(900)), entry(&fx, 1, "H2", "phone", EUR(100)),
+			    entry(&fx, 2, "H3", "phone", EUR(50)) };
+	e[0].has_phone = false;
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 0, "mail");
+	EXPECT(fx, e, 1, "phone #1");
+	EXPECT(fx, e, 2, "letter from phone");
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(redirects_follow_each_other)
+{
+	/* P4: email without an address, or phone without a number: personal card. */
+	fixture fx;
+	load(&fx, HEAD "otherwise -> phone\n"
+		"bucket phone without phone -> email\n"
+		"bucket email without email -> card\n"
+		"bucket card\n");
+	alloc_entry e[] = { entry(&fx, 0, "H1", "phone", EUR(1)), entry(&fx, 1, "H2", "phone", EUR(1)),
+			    entry(&fx, 2, "H3", "phone", EUR(1)) };
+	e[0].has_phone = false;
+	e[1].has_phone = false;
+	e[1].has_email = false;
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 0, "email");
+	EXPECT(fx, e, 1, "card");
+	EXPECT(fx, e, 2, "phone");
+	unload(&fx);
+}
+END_TEST
+
+/* ---- spread over districts ------------------------------------------------------------ */
+
+static const char spread[] =
+	HEAD "otherwise -> visit\n"
+	"bucket visit capacity 5 spread over district by arrears desc overflow reserve\n"
+	"bucket reserve\n";
+
+static size_t spread_entries(fixture *fx, alloc_entry *e)
+{
+	static const struct { const char *key, *district; int euros; } hh[] = {
+		{ "X0", "", 200 },
+		{ "C1", "Centrum", 300 }, { "C2", "Centrum", 200 }, { "C3", "Centrum", 100 },
+		{ "N1", "Noord", 900 }, { "N2", "Noord", 800 }, { "N3", "Noord", 700 },
+	};
+	for (size_t i = 0; i < N(hh); i++) {
+		e[i] = entry(fx, i, hh[i].key, "visit", EUR(hh[i].euros));
+		e[i].district = hh[i].district;
+	}
+	return N(hh);
+}
+
+START_TEST(places_go_round_robin_over_districts_in_name_order)
+{
+	fixture fx;
+	load(&fx, spread);
+	alloc_entry e[8];
+	const size_t n = spread_entries(&fx, e);
+	run(&fx, e, n);
+	EXPECT(fx, e, 0, "visit #1");    /* "" sorts first */
+	EXPECT(fx, e, 1, "visit #2");
+	EXPECT(fx, e, 4, "visit #3");
+	EXPECT(fx, e, 2, "visit #4");    /* second round: "" has no one left */
+	EXPECT(fx, e, 5, "visit #5");
+	EXPECT(fx, e, 3, "reserve from visit");
+	EXPECT(fx, e, 6, "reserve from visit");
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(the_last_rounds_places_go_to_the_first_districts)
+{
+	fixture fx;
+	char text[512];
+	snprintf(text, sizeof text, "%s", spread);
+	char *cap = strstr(text, "capacity 5");
+	ck_assert_ptr_nonnull(cap);
+	cap[9] = '4';
+	load(&fx, text);
+	alloc_entry e[8];
+	const size_t n = spread_entries(&fx, e);
+	run(&fx, e, n);
+	EXPECT(fx, e, 2, "visit #4");    /* Centrum before Noord */
+	EXPECT(fx, e, 5, "reserve from visit");
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(district_names_sort_byte_by_byte)
+{
+	/* "Zuid" < "centrum": capitals sort first. */
+	fixture fx;
+	load(&fx, HEAD "otherwise -> visit\nbucket visit capacity 2 spread over district overflow reserve\nbucket reserve\n");
+	alloc_entry e[] = { entry(&fx, 0, "L1", "visit", EUR(1000)), entry(&fx, 1, "Z1", "visit", EUR(10)),
+			    entry(&fx, 2, "N1", "visit", EUR(20)) };
+	e[0].district = "centrum";
+	e[1].district = "Zuid";
+	e[2].district = "Noord";
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 2, "visit #1");
+	EXPECT(fx, e, 1, "visit #2");
+	EXPECT(fx, e, 0, "reserve from visit");
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(within_a_district_ties_go_to_the_lower_key)
+{
+	fixture fx;
+	load(&fx, HEAD "otherwise -> visit\nbucket visit capacity 2 spread over district overflow reserve\nbucket reserve\n");
+	alloc_entry e[] = { entry(&fx, 0, "H99", "visit", EUR(50)), entry(&fx, 1, "H100", "visit", EUR(50)),
+			    entry(&fx, 2, "H7", "visit", EUR(10)) };
+	e[2].district = "Noord";
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 1, "visit #1");
+	EXPECT(fx, e, 2, "visit #2");
+	EXPECT(fx, e, 0, "reserve from visit");
+	unload(&fx);
+}
+END_TEST
+
+/* ---- back-fill ---------------------------------------------------------------------------- */
+
+static const char p6[] =
+	HEAD "match or any sector = rent -> home_visit\notherwise -> letter\n"
+	"bucket home_visit capacity 3 by arrears desc overflow letter\n"
+	"                  backfill from letter by arrears desc\n"
+	"bucket letter\n";
+
+START_TEST(spare_places_are_back_filled_from_the_rule_sent_households)
+{
+	fixture fx;
+	load(&fx, p6);
+	alloc_entry e[] = {
+		entry(&fx, 0, "V1", "home_visit", EUR(500)),
+		entry(&fx, 1, "L1", "letter", EUR(100)),
+		entry(&fx, 2, "L2", "letter", EUR(300)),
+		entry(&fx, 3, "L3", "letter", EUR(200)),
+	};
+	arrears_keys(&fx, e, N(e), "home_visit");
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 0, "home_visit #1");
+	EXPECT(fx, e, 2, "home_visit #2 backfilled");
+	EXPECT(fx, e, 3, "home_visit #3 backfilled");
+	EXPECT(fx, e, 1, "letter");
+	ck_assert_int_eq(e[2].overflowed_from, -1);
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(no_spare_places_no_back_fill)
+{
+	fixture fx;
+	load(&fx, p6);
+	alloc_entry e[] = {
+		entry(&fx, 0, "V1", "home_visit", EUR(500)), entry(&fx, 1, "V2", "home_visit", EUR(400)),
+		entry(&fx, 2, "V3", "home_visit", EUR(300)), entry(&fx, 3, "V4", "home_visit", EUR(200)),
+		entry(&fx, 4, "L1", "letter", EUR(9000)),
+	};
+	arrears_keys(&fx, e, N(e), "home_visit");
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 3, "letter from home_visit");
+	EXPECT(fx, e, 4, "letter");
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(households_that_overflowed_into_the_source_are_not_back_filled)
+{
+	fixture fx;
+	load(&fx, HEAD "match -> crowded\nany sector = rent -> home_visit\notherwise -> letter\n"
+		"bucket crowded capacity 0 overflow letter\n"
+		"bucket home_visit capacity 2 overflow letter backfill from letter\n"
+		"bucket letter\n");
+	alloc_entry e[] = {
+		entry(&fx, 0, "X1", "crowded", EUR(9000)),
+		entry(&fx, 1, "L1", "letter", EUR(100)),
+	};
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 0, "letter from crowded");
+	EXPECT(fx, e, 1, "home_visit #1 backfilled");
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(back_fill_respects_the_buckets_redirects)
+{
+	fixture fx;
+	load(&fx, HEAD "any sector = rent -> home_visit\notherwise -> letter\n"
+		"bucket home_visit capacity 2 overflow letter backfill from letter without phone -> letter\n"
+		"bucket letter\n");
+	alloc_entry e[] = { entry(&fx, 0, "L1", "letter", EUR(900)), entry(&fx, 1, "L2", "letter", EUR(100)) };
+	e[0].has_phone = false;
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 0, "letter");
+	EXPECT(fx, e, 1, "home_visit #1 backfilled");
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(back_fill_by_its_own_order_or_else_the_buckets)
+{
+	/* The bucket orders by arrears ascending; without its own order the
+	 * back-fill uses that one. */
+	fixture fx;
+	load(&fx, HEAD "any sector = rent -> home_visit\notherwise -> letter\n"
+		"bucket home_visit capacity 1 by arrears asc overflow letter backfill from letter\n"
+		"bucket letter\n");
+	alloc_entry e[] = { entry(&fx, 0, "L1", "letter", EUR(900)), entry(&fx, 1, "L2", "letter", EUR(100)) };
+	set_key(&fx, 0, "home_visit", 0, EUR(900));
+	set_key(&fx, 1, "home_visit", 0, EUR(100));
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 1, "home_visit #1 backfilled");
+	EXPECT(fx, e, 0, "letter");
+	unload(&fx);
+
+	load(&fx, HEAD "any sector = rent -> home_visit\notherwise -> letter\n"
+		"bucket home_visit capacity 1 by arrears asc overflow letter backfill from letter by arrears desc\n"
+		"bucket letter\n");
+	alloc_entry f[] = { entry(&fx, 0, "L1", "letter", EUR(900)), entry(&fx, 1, "L2", "letter", EUR(100)) };
+	set_key(&fx, 0, "home_visit", 0, EUR(900));
+	set_key(&fx, 1, "home_visit", 0, EUR(100));
+	set_key(&fx, 0, "home_visit", 1, EUR(900));
+	set_key(&fx, 1, "home_visit", 1, EUR(100));
+	run(&fx, f, N(f));
+	EXPECT(fx, f, 0, "home_visit #1 backfilled");
+	EXPECT(fx, f, 1, "letter");
+	unload(&fx);
+}
+END_TEST
+
+/* ---- order keys ---------------------------------------------------------------------------- */
+
+START_TEST(several_order_keys_each_with_its_direction)
+{
+	fixture fx;
+	load(&fx, HEAD "otherwise -> q\nbucket q capacity 3 by max days_overdue desc, arrears asc overflow r\nbucket r\n");
+	static const struct { const char *key; int64_t days; int euros; } hh[] = {
+		{ "E1", 90, 500 }, { "E2", 90, 300 }, { "E3", 120, 900 }, { "E4", VR_MISSING, 1 }, { "E5", 30, 1 },
+	};
+	alloc_entry e[N(hh)];
+	for (size_t i = 0; i < N(hh); i++) {
+		e[i] = entry(&fx, i, hh[i].key, "q", EUR(hh[i].euros));
+		set_key(&fx, i, "q", 0, hh[i].days);
+		set_key(&fx, i, "q", 1, EUR(hh[i].euros));
+	}
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 2, "q #1");
+	EXPECT(fx, e, 1, "q #2");
+	EXPECT(fx, e, 0, "q #3");
+	EXPECT(fx, e, 4, "r from q");
+	EXPECT(fx, e, 3, "r from q");
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(a_missing_key_sorts_last_in_either_direction)
+{
+	const char *const texts[] = {
+		HEAD "otherwise -> q\nbucket q capacity 2 by max days_overdue asc overflow r\nbucket r\n",
+		HEAD "otherwise -> q\nbucket q capacity 2 by max days_overdue desc overflow r\nbucket r\n",
+	};
+	for (int t = 0; t < 2; t++) {
+		fixture fx;
+		load(&fx, texts[t]);
+		alloc_entry e[] = { entry(&fx, 0, "A", "q", 0), entry(&fx, 1, "B", "q", 0), entry(&fx, 2, "C", "q", 0) };
+		set_key(&fx, 0, "q", 0, VR_MISSING);
+		set_key(&fx, 1, "q", 0, 10);
+		set_key(&fx, 2, "q", 0, 20);
+		run(&fx, e, N(e));
+		EXPECT(fx, e, 0, "r from q");
+		unload(&fx);
+	}
+}
+END_TEST
+
+START_TEST(keys_computed_by_the_vm_order_the_places)
+{
+	/* End to end: the VM computes "max days_overdue" per household; the
+	 * household without any days_overdue comes last although it owes most. */
+	fixture fx;
+	load(&fx, HEAD "otherwise -> q\nbucket q capacity 2 by max days_overdue asc overflow r\nbucket r\n");
+	static const struct { const char *key; int64_t days; int euros; } hh[] = {
+		{ "H1", VR_MISSING, 5000 }, { "H2", 40, 10 }, { "H3", 20, 10 },
+	};
+	alloc_entry e[N(hh)];
+	for (size_t i = 0; i < N(hh); i++) {
+		vr_signal s;
+		memset(&s, 0, sizeof s);
+		s.signal_id = "S1";
+		s.person = hh[i].key;
+		s.creditor = "Vitens";
+		s.district = "";
+		vr_date_parse("2024-06-03", 10, &s.received);
+		s.birth_date = VR_DATE_NONE;
+		s.arrears = EUR(hh[i].euros);
+		s.installment = s.installments_missed = VR_MISSING;
+		s.days_overdue = hh[i].days;
+		s.sector = SECTOR_WATER;
+		s.brp_match = -1;
+		const vr_household h = { hh[i].key, &s, 1, NULL, 0 };
+		vm_decision dec;
+		vm_decide(fx.v, &h, 2024 * 12 + 5, &dec);
+		e[i] = entry(&fx, i, hh[i].key, "q", dec.arrears);
+		ck_assert_int_eq(dec.bucket, e[i].rule_bucket);
+		memcpy(fx.keys[i], dec.keys, vm_order_slots(fx.v) * sizeof *dec.keys);
+	}
+	run(&fx, e, N(e));
+	EXPECT(fx, e, 2, "q #1");
+	EXPECT(fx, e, 1, "q #2");
+	EXPECT(fx, e, 0, "r from q");
+	unload(&fx);
+}
+END_TEST
+
+/* ---- flow order ------------------------------------------------------------------------------ */
+
+START_TEST(buckets_fill_before_the_buckets_they_send_to)
+{
+	fixture fx;
+	load(&fx, HEAD "match -> a\nsingle -> src\notherwise -> d\n"
+		"bucket d\n"
+		"bucket src\n"
+		"bucket c without email -> d\n"
+		"bucket b capacity 1 overflow c\n"
+		"bucket a capacity 1 overflow b backfill from src\n");
+	uint32_t order[5];
+	alloc_bucket_order(&fx.p, order);
+	int pos[5];
+	for (int i = 0; i < 5; i++)
+		pos[order[i]] = i;
+	const int a = bucket(&fx, "a"), b = bucket(&fx, "b"), c = bucket(&fx, "c"), d = bucket(&fx, "d"),
+		  src = bucket(&fx, "src");
+	ck_assert_int_lt(pos[a], pos[b]);
+	ck_assert_int_lt(pos[b], pos[c]);
+	ck_assert_int_lt(pos[c], pos[d]);
+	ck_assert_int_lt(pos[a], pos[src]);
+	unload(&fx);
+}
+END_TEST
+
+Suite *alloc_suite(void)
+{
+	Suite *s = suite_create("alloc");
+	TCase *tc = tcase_create("places");
+	tcase_add_test(tc, places_go_by_arrears_descending_ties_to_the_lower_key);
+	tcase_add_test(tc, the_result_does_not_depend_on_the_entry_order);
+	tcase_add_test(tc, zero_capacity_overflows_everyone);
+	tcase_add_test(tc, a_bucket_without_capacity_takes_everyone_without_places);
+	tcase_add_test(tc, in_an_overflow_chain_overflowed_from_is_the_last_bucket);
+	tcase_add_test(tc, overflowed_households_compete_with_the_targets_own_by_its_order);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("redirects");
+	tcase_add_test(tc, a_redirect_after_an_overflow_keeps_overflowed_from);
+	tcase_add_test(tc, a_redirect_from_a_rule_leaves_overflowed_from_empty);
+	tcase_add_test(tc, a_redirected_household_takes_no_place_where_it_was_bound);
+	tcase_add_test(tc, redirects_follow_each_other);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("spread");
+	tcase_add_test(tc, places_go_round_robin_over_districts_in_name_order);
+	tcase_add_test(tc, the_last_rounds_places_go_to_the_first_districts);
+	tcase_add_test(tc, district_names_sort_byte_by_byte);
+	tcase_add_test(tc, within_a_district_ties_go_to_the_lower_key);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("backfill");
+	tcase_add_test(tc, spare_places_are_back_filled_from_the_rule_sent_households);
+	tcase_add_test(tc, no_spare_places_no_back_fill);
+	tcase_add_test(tc, households_that_overflowed_into_the_source_are_not_back_filled);
+	tcase_add_test(tc, back_fill_respects_the_buckets_redirects);
+	tcase_add_test(tc, back_fill_by_its_own_order_or_else_the_buckets);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("order");
+	tcase_add_test(tc, several_order_keys_each_with_its_direction);
+	tcase_add_test(tc, a_missing_key_sorts_last_in_either_direction);
+	tcase_add_test(tc, keys_computed_by_the_vm_order_the_places);
+	tcase_add_test(tc, buckets_fill_before_the_buckets_they_send_to);
+	suite_add_tcase(s, tc);
+	return s;
+}

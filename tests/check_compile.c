@@ -1,0 +1,468 @@
+/* check_compile.c - from rule text to a verified program: the header fields,
+ * the rule, bucket, label and definition tables, the contract on failure,
+ * determinism, the line table, and the listing of every instruction. Every
+ * published field policy compiles. */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "sha256.h"
+#include "types.h"
+
+#define HEAD "policy \"T\"\nexclude \"legal person\" before counting when any legal_form = legal\n"
+
+typedef struct compiled {
+	bc_program p;
+	bool ok;
+	diag d;
+	char *out;
+	size_t len;
+	FILE *f;
+} compiled;
+
+static void compile_text(compiled *c, const char *name, const char *text)
+{
+	memset(c, 0, sizeof *c);
+	c->f = open_memstream(&c->out, &c->len);
+	ck_assert_ptr_nonnull(c->f);
+	diag_init(&c->d, c->f);
+	c->ok = compile_policy(name, text, strlen(text), &c->d, &c->p);
+	fflush(c->f);
+}
+
+static void must_compile(compiled *c, const char *text)
+{
+	compile_text(c, "t.vroeg", text);
+	ck_assert_msg(c->ok, "policy does not compile:\n%s\n%s", text, c->out);
+}
+
+static void done(compiled *c)
+{
+	if (c->ok)
+		bc_program_free(&c->p);
+	fclose(c->f);
+	free(c->out);
+}
+
+static const char *text_const(const bc_program *p, uint32_t k)
+{
+	ck_assert_uint_lt(k, p->nconsts);
+	ck_assert_ptr_nonnull(p->consts[k].text);
+	return p->consts[k].text;
+}
+
+static int bucket(const bc_program *p, const char *name)
+{
+	for (uint32_t b = 0; b < p->nbuckets; b++)
+		if (strcmp(text_const(p, p->buckets[b].name), name) == 0)
+			return (int)b;
+	return -1;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	char *text = malloc(1 << 16);
+	ck_assert_ptr_nonnull(text);
+	const size_t got = fread(text, 1, (1 << 16) - 1, f);
+	text[got] = '\0';
+	fclose(f);
+	return text;
+}
+
+/* ---- the program's header -------------------------------------------------------- */
+
+START_TEST(the_header_records_policy_source_and_digest)
+{
+	static const char text[] = "policy \"Zo\xc3\xab's beleid\" version \"2019-06\" effective 2019-06\n"
+		"exclude \"legal person\" before counting when any legal_form = legal\n"
+		"otherwise -> letter\nbucket letter\n";
+	compiled c;
+	compile_text(&c, "rules/zoe.vroeg", text);
+	ck_assert_msg(c.ok, "%s", c.out);
+	ck_assert_str_eq(c.p.policy_name, "Zo\xc3\xab's beleid");
+	ck_assert_str_eq(c.p.policy_version, "2019-06");
+	ck_assert_str_eq(c.p.source_name, "rules/zoe.vroeg");
+	vr_month m;
+	vr_month_parse("2019-06", 7, &m);
+	ck_assert_int_eq(c.p.effective, m);
+	uint8_t digest[32];
+	sha256(text, strlen(text), digest);
+	ck_assert(memcmp(digest, c.p.source_sha256, 32) == 0);
+	done(&c);
+
+	compile_text(&c, "t.vroeg", HEAD "otherwise -> letter\nbucket letter\n");
+	ck_assert(c.ok);
+	ck_assert_int_eq(c.p.effective, -1);
+	ck_assert_str_eq(c.p.policy_version, "");
+	done(&c);
+}
+END_TEST
+
+START_TEST(a_policy_with_errors_gives_an_empty_program)
+{
+	static const char *const texts[] = {
+		HEAD "arrears > -> letter\notherwise -> letter\nbucket letter\n",     /* syntax */
+		HEAD "arrers > 5 -> letter\notherwise -> letter\nbucket letter\n",    /* names */
+		HEAD "match -> letter\nbucket letter\n",                              /* fall-through */
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+		compiled c;
+		compile_text(&c, "t.vroeg", texts[i]);
+		ck_assert(!c.ok);
+		ck_assert_int_ge(c.d.errors, 1);
+		bc_program empty;
+		memset(&empty, 0, sizeof empty);
+		ck_assert_msg(memcmp(&empty, &c.p, sizeof empty) == 0, "program not emptied for:\n%s", texts[i]);
+		done(&c);
+	}
+}
+END_TEST
+
+START_TEST(syntax_errors_stop_before_the_checker)
+{
+	/* With a syntax error nothing else is said: the unknown name on line 4
+	 * would only be noise. */
+	compiled c;
+	compile_text(&c, "t.vroeg", HEAD "arrears > -> letter\narrers > 5 -> letter\notherwise -> letter\nbucket letter\n");
+	ck_assert(!c.ok);
+	ck_assert_int_eq(c.d.errors, 1);
+	ck_assert_ptr_null(strstr(c.out, "arrers"));
+	done(&c);
+}
+END_TEST
+
+START_TEST(warnings_do_not_stop_compilation)
+{
+	compiled c;
+	compile_text(&c, "t.vroeg", "policy \"T\"\notherwise -> letter\nbucket letter\n");
+	ck_assert(c.ok);
+	ck_assert_int_eq(c.d.errors, 0);
+	ck_assert_int_eq(c.d.warnings, 1);
+	done(&c);
+}
+END_TEST
+
+/* ---- tables ------------------------------------------------------------------------------ */
+
+static const char tables[] =
+	HEAD                                                                   /* 1-2 */
+	"count signal when arrears > 100\n"                                   /* 3 */
+	"skip signal \"repeat\" when same creditor in previous month\n"       /* 4 */
+	"define heavy = arrears > 1000\n"                                     /* 5 */
+	"exclude \"register mismatch\" when any brp_match = 0\n"               /* 6 */
+	"heavy -> home_visit\n"                                               /* 7 */
+	"otherwise -> letter\n"                                               /* 8 */
+	"bucket home_visit capacity 15 by arrears desc, creditors asc overflow phone\n"   /* 9 */
+	"bucket phone capacity 5 spread over district overflow letter without phone -> mail\n" /* 10 */
+	"bucket letter\n"                                                     /* 11 */
+	"bucket mail no follow-up\n"                                          /* 12 */
+	"bucket spare capacity 2 overflow letter backfill from letter by arrears desc\n" /* 13 */
+	"label size = big when heavy, else small\n";                          /* 14 */
+
+START_TEST(rules_come_in_decision_order_with_their_lines)
+{
+	compiled c;
+	must_compile(&c, tables);
+	const bc_program *p = &c.p;
+	ck_assert_uint_eq(p->nrules, 6);
+	static const struct { enum bc_rule_kind kind; uint32_t line; const char *reason; const char *bucket; } want[] = {
+		{ RULE_EXCLUDE_BEFORE, 2, "legal person", NULL },
+		{ RULE_NOT_COUNTED, 3, "not counted", NULL },
+		{ RULE_SKIPPED, 4, "repeat", NULL },
+		{ RULE_EXCLUDE, 6, "register mismatch", NULL },
+		{ RULE_BUCKET, 7, NULL, "home_visit" },
+		{ RULE_BUCKET, 8, NULL, "letter" },
+	};
+	for (uint32_t r = 0; r < p->nrules; r++) {
+		ck_assert_int_eq(p->rules[r].kind, want[r].kind);
+		ck_assert_uint_eq(p->rules[r].line, want[r].line);
+		if (want[r].reason) {
+			ck_assert_str_eq(text_const(p, p->rules[r].reason), want[r].reason);
+			ck_assert_int_eq(p->rules[r].bucket, -1);
+		} else {
+			ck_assert_int_eq(p->rules[r].bucket, bucket(p, want[r].bucket));
+		}
+	}
+	ck_assert_uint_eq(p->nskips, 1);
+	ck_assert_uint_eq(p->skips[0], 2);
+	ck_assert_uint_eq(p->fns[p->rules[2].fn].kind, FN_SIGNAL);
+	ck_assert_uint_ne(p->floor_fn, BC_NONE);
+	ck_assert_uint_eq(p->fns[p->floor_fn].kind, FN_SIGNAL);
+	ck_assert_uint_eq(p->fns[p->decision_fn].kind, FN_DECISION);
+	done(&c);
+}
+END_TEST
+
+START_TEST(buckets_carry_their_clauses)
+{
+	compiled c;
+	must_compile(&c, tables);
+	const bc_program *p = &c.p;
+	ck_assert_uint_eq(p->nbuckets, 5);
+	const int hv = bucket(p, "home_visit"), ph = bucket(p, "phone"), le = bucket(p, "letter"),
+		  ma = bucket(p, "mail"), sp = bucket(p, "spare");
+	ck_assert_int_eq(hv, 0);   /* in declaration order */
+	ck_assert_int_eq(sp, 4);
+	const bc_bucket *b = &p->buckets[hv];
+	ck_assert_uint_eq(b->line, 9);
+	ck_assert_int_eq(b->capacity, 15);
+	ck_assert_int_eq(b->overflow, ph);
+	ck_assert_uint_eq(b->norder, 2);
+	ck_assert(b->order[0].descending);
+	ck_assert(!b->order[1].descending);
+	ck_assert_uint_eq(p->fns[b->order[0].fn].kind, FN_HOUSEHOLD);
+	ck_assert_int_eq(b->without_phone, -1);
+	b = &p->buckets[ph];
+	ck_assert_int_eq(b->capacity, 5);
+	ck_assert_int_eq(b->spread, SPREAD_DISTRICT);
+	ck_assert_int_eq(b->overflow, le);
+	ck_assert_int_eq(b->without_phone, ma);
+	ck_assert_int_eq(b->without_email, -1);
+	ck_assert_uint_eq(b->norder, 0);           /* default: arrears descending */
+	b = &p->buckets[le];
+	ck_assert_int_eq(b->capacity, -1);
+	ck_assert_int_eq(b->overflow, -1);
+	ck_assert(!b->no_follow_up);
+	ck_assert(p->buckets[ma].no_follow_up);
+	b = &p->buckets[sp];
+	ck_assert_int_eq(b->backfill_from, le);
+	ck_assert_uint_eq(b->nbackfill_order, 1);
+	ck_assert(b->backfill_order[0].descending);
+	done(&c);
+}
+END_TEST
+
+START_TEST(labels_and_definitions_are_named)
+{
+	compiled c;
+	must_compile(&c, tables);
+	const bc_program *p = &c.p;
+	ck_assert_uint_eq(p->nlabels, 1);
+	ck_assert_str_eq(text_const(p, p->labels[0].name), "size");
+	ck_assert_uint_eq(p->fns[p->labels[0].fn].kind, FN_HOUSEHOLD);
+	/* match, single, recidive, then the file's own. */
+	const char *const names[] = { "match", "single", "recidive", "heavy" };
+	ck_assert_uint_eq(p->ndefs, 4);
+	for (uint32_t i = 0; i < p->ndefs; i++)
+		ck_assert_str_eq(text_const(p, p->fns[p->defs[i]].name), names[i]);
+	ck_assert_uint_eq(p->lookback, 6);
+	done(&c);
+}
+END_TEST
+
+START_TEST(no_count_statement_means_no_floor)
+{
+	compiled c;
+	must_compile(&c, HEAD "otherwise -> letter\nbucket letter\n");
+	ck_assert_uint_eq(c.p.floor_fn, BC_NONE);
+	/* The not-counted exclusion is then cited at the policy line. */
+	ck_assert_int_eq(c.p.rules[1].kind, RULE_NOT_COUNTED);
+	ck_assert_uint_eq(c.p.rules[1].line, 1);
+	done(&c);
+}
+END_TEST
+
+START_TEST(compiling_twice_gives_the_same_program)
+{
+	compiled a, b;
+	must_compile(&a, tables);
+	must_compile(&b, tables);
+	ck_assert_uint_eq(a.p.ncode, b.p.ncode);
+	ck_assert(memcmp(a.p.code, b.p.code, a.p.ncode) == 0);
+	ck_assert_uint_eq(a.p.nconsts, b.p.nconsts);
+	for (uint32_t i = 0; i < a.p.nconsts; i++) {
+		ck_assert_int_eq(a.p.consts[i].num, b.p.consts[i].num);
+		ck_assert_int_eq(a.p.consts[i].text == NULL, b.p.consts[i].text == NULL);
+		if (a.p.consts[i].text)
+			ck_assert_str_eq(a.p.consts[i].text, b.p.consts[i].text);
+	}
+	ck_assert_uint_eq(a.p.nfns, b.p.nfns);
+	done(&a);
+	done(&b);
+}
+END_TEST
+
+START_TEST(each_rule_decides_at_its_own_source_line)
+{
+	compiled c;
+	must_compile(&c, tables);
+	const bc_program *p = &c.p;
+	const bc_function *fn = &p->fns[p->decision_fn];
+	int decides = 0;
+	for (uint32_t pc = 0; pc < fn->len;) {
+		const uint8_t op = p->code[fn->start + pc];
+		if (op == BC_DECIDE) {
+			const uint16_t rule = bc_operand(p->code, fn->start + pc + 1);
+			ck_assert_uint_eq(bc_line_at(p, fn->start + pc), p->rules[rule].line);
+			decides++;
+		}
+		pc += 1 + 2 * (uint32_t)bc_ops[op].operands;
+	}
+	ck_assert_int_eq(decides, 4);   /* legal person, register mismatch, heavy, otherwise */
+	done(&c);
+}
+END_TEST
+
+/* ---- the listing ------------------------------------------------------------------------ */
+
+START_TEST(the_listing_names_every_instruction_the_code_holds)
+{
+	compiled c;
+	must_compile(&c, tables);
+	bool used[BC_OP_COUNT] = { false };
+	for (uint32_t f = 0; f < c.p.nfns; f++)
+		for (uint32_t pc = 0; pc < c.p.fns[f].len;) {
+			const uint8_t op = c.p.code[c.p.fns[f].start + pc];
+			ck_assert_uint_lt(op, BC_OP_COUNT);
+			used[op] = true;
+			pc += 1 + 2 * (uint32_t)bc_ops[op].operands;
+		}
+	char *listing = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&listing, &len);
+	bc_disasm(&c.p, f);
+	fclose(f);
+	int n = 0;
+	for (int op = 0; op < BC_OP_COUNT; op++) {
+		if (!used[op])
+			continue;
+		n++;
+		char word[40];
+		snprintf(word, sizeof word, "  %s ", bc_ops[op].name);
+		char line_end[40];
+		snprintf(line_end, sizeof line_end, "  %s\n", bc_ops[op].name);
+		ck_assert_msg(strstr(listing, word) || strstr(listing, line_end), "the listing does not show %s", bc_ops[op].name);
+	}
+	ck_assert_int_ge(n, 15);
+	ck_assert_ptr_nonnull(strstr(listing, "\"register mismatch\""));
+	free(listing);
+	done(&c);
+}
+END_TEST
+
+/* ---- limits --------------------------------------------------------------------------------- */
+
+/* A rule whose condition is "match or match or ... or match", N terms. */
+static char *long_condition(int n, const char *term, const char *joiner)
+{
+	const size_t size = strlen(HEAD) + (size_t)n * (strlen(term) + strlen(joiner)) + 64;
+	char *text = malloc(size);
+	ck_assert_ptr_nonnull(text);
+	char *w = text + sprintf(text, "%s", HEAD);
+	for (int i = 0; i < n; i++)
+		w += sprintf(w, "%s%s", i ? joiner : "", term);
+	sprintf(w, " -> a\notherwise -> a\nbucket a\n");
+	return text;
+}
+
+START_TEST(a_condition_too_long_to_compile_is_an_error)
+{
+	char *text = long_condition(10000, "match", " or ");
+	compiled c;
+	compile_text(&c, "t.vroeg", text);
+	ck_assert(!c.ok);
+	ck_assert_str_eq(c.out, "vroeg: t.vroeg: the policy is too large to compile\n");
+	done(&c);
+	free(text);
+}
+END_TEST
+
+/* BUG (checker.c/compile.c): the passes recurse once per `or`, so a long
+ * enough chain (about 30000 terms, 270 KB, on an 8 MB stack; far fewer under
+ * AddressSanitizer) overflows the C stack: `vroeg lint` dies with SIGSEGV in
+ * check_expr/check_cond instead of reporting an error. Rule files are
+ * untrusted input. */
+START_TEST(a_huge_condition_is_refused_without_a_crash)
+{
+	char *text = long_condition(200000, "match", " or ");
+	compiled c;
+	compile_text(&c, "t.vroeg", text);
+	ck_assert(!c.ok);
+	ck_assert_int_ge(c.d.errors, 1);
+	done(&c);
+	free(text);
+}
+END_TEST
+
+/* BUG (compile.c): a type-correct condition nested 300 deep on the right of
+ * comparisons, "1 = (1 = (... (any sector = rent)))", compiles to code whose
+ * stack exceeds BC_MAX_STACK, and lint reports "invalid bytecode ... the
+ * stack grows beyond 256 values" and "internal error: the compiled policy
+ * failed verification". A limit must be reported at the source, as an
+ * error a policy officer can act on, never as an internal error. */
+START_TEST(deep_nesting_is_a_source_error_not_an_internal_error)
+{
+	enum { DEPTH = 300 };
+	char text[4096];
+	int n = snprintf(text, sizeof text, "%s", HEAD);
+	for (int i = 0; i < DEPTH; i++)
+		n += snprintf(text + n, sizeof text - (size_t)n, "1 = (");
+	n += snprintf(text + n, sizeof text - (size_t)n, "any sector = rent");
+	for (int i = 0; i < DEPTH; i++)
+		n += snprintf(text + n, sizeof text - (size_t)n, ")");
+	snprintf(text + n, sizeof text - (size_t)n, " -> a\notherwise -> a\nbucket a\n");
+	compiled c;
+	compile_text(&c, "t.vroeg", text);
+	ck_assert_msg(c.ok || strstr(c.out, "internal error") == NULL, "%s", c.out);
+	ck_assert_msg(c.ok || strncmp(c.out, "t.vroeg:3:", 10) == 0, "not reported at the source:\n%s", c.out);
+	done(&c);
+}
+END_TEST
+
+/* ---- the field policies ------------------------------------------------------------------ */
+
+START_TEST(every_field_policy_compiles_and_verifies)
+{
+	DIR *dir = opendir("rules");
+	ck_assert_msg(dir != NULL, "run the tests from the top of the repository");
+	int n = 0;
+	struct dirent *ent;
+	while ((ent = readdir(dir)) != NULL) {
+		const size_t len = strlen(ent->d_name);
+		if (len < 7 || strcmp(ent->d_name + len - 6, ".vroeg") != 0)
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "rules/%s", ent->d_name);
+		char *text = read_file(path);
+		compiled c;
+		compile_text(&c, path, text);
+		ck_assert_msg(c.ok, "%s:\n%s", path, c.out);
+		ck_assert_msg(bc_verify(&c.p, &c.d), "%s does not verify again", path);
+		ck_assert_uint_ge(c.p.nbuckets, 1);
+		done(&c);
+		free(text);
+		n++;
+	}
+	closedir(dir);
+	ck_assert_int_ge(n, 8);
+}
+END_TEST
+
+Suite *compile_suite(void)
+{
+	Suite *s = suite_create("compile");
+	TCase *tc = tcase_create("program");
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, the_header_records_policy_source_and_digest);
+	tcase_add_test(tc, a_policy_with_errors_gives_an_empty_program);
+	tcase_add_test(tc, syntax_errors_stop_before_the_checker);
+	tcase_add_test(tc, warnings_do_not_stop_compilation);
+	tcase_add_test(tc, rules_come_in_decision_order_with_their_lines);
+	tcase_add_test(tc, buckets_carry_their_clauses);
+	tcase_add_test(tc, labels_and_definitions_are_named);
+	tcase_add_test(tc, no_count_statement_means_no_floor);
+	tcase_add_test(tc, compiling_twice_gives_the_same_program);
+	tcase_add_test(tc, each_rule_decides_at_its_own_source_line);
+	tcase_add_test(tc, the_listing_names_every_instruction_the_code_holds);
+	tcase_add_test(tc, every_field_policy_compiles_and_verifies);
+	tcase_add_test(tc, a_condition_too_long_to_compile_is_an_error);
+	tcase_add_test(tc, a_huge_condition_is_refused_without_a_crash);
+	tcase_add_test(tc, deep_nesting_is_a_source_error_not_an_internal_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
