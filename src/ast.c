@@ -9,7 +9,15 @@ static ast_expr *expr_new(arena *a, enum ast_expr_kind kind, diag_loc loc)
 	ast_expr *e = arena_alloc(a, sizeof *e);
 	e->kind = kind;
 	e->loc = loc;
+	e->depth = 1;
 	return e;
+}
+
+/* Keeps E's depth above its child's. */
+static void over(ast_expr *e, const ast_expr *child)
+{
+	if (child && child->depth + 1 > e->depth)
+		e->depth = child->depth + 1;
 }
 
 ast_expr *ast_binary(arena *a, enum ast_expr_kind kind, ast_expr *lhs, ast_expr *rhs, diag_loc loc)
@@ -17,6 +25,8 @@ ast_expr *ast_binary(arena *a, enum ast_expr_kind kind, ast_expr *lhs, ast_expr 
 	ast_expr *e = expr_new(a, kind, loc);
 	e->u.bin.lhs = lhs;
 	e->u.bin.rhs = rhs;
+	over(e, lhs);
+	over(e, rhs);
 	return e;
 }
 
@@ -24,6 +34,7 @@ ast_expr *ast_not(arena *a, ast_expr *operand, diag_loc loc)
 {
 	ast_expr *e = expr_new(a, E_NOT, loc);
 	e->u.operand = operand;
+	over(e, operand);
 	return e;
 }
 
@@ -33,6 +44,8 @@ ast_expr *ast_compare(arena *a, enum ast_cmp op, ast_expr *lhs, ast_expr *rhs, d
 	e->u.cmp.op = op;
 	e->u.cmp.lhs = lhs;
 	e->u.cmp.rhs = rhs;
+	over(e, lhs);
+	over(e, rhs);
 	return e;
 }
 
@@ -42,6 +55,9 @@ ast_expr *ast_between(arena *a, ast_expr *value, ast_expr *lo, ast_expr *hi, dia
 	e->u.between.value = value;
 	e->u.between.lo = lo;
 	e->u.between.hi = hi;
+	over(e, value);
+	over(e, lo);
+	over(e, hi);
 	return e;
 }
 
@@ -52,6 +68,7 @@ ast_expr *ast_in(arena *a, ast_expr *value, ast_expr *set, bool negated, diag_lo
 	e->u.in.items = set ? set->u.in.items : NULL;
 	e->u.in.nitems = set ? set->u.in.nitems : 0;
 	e->u.in.negated = negated;
+	over(e, value);
 	return e;
 }
 
@@ -79,6 +96,7 @@ ast_expr *ast_missing(arena *a, ast_expr *value, bool known, diag_loc loc)
 	ast_expr *e = expr_new(a, E_MISSING, loc);
 	e->u.missing.value = value;
 	e->u.missing.known = known;
+	over(e, value);
 	return e;
 }
 
@@ -112,6 +130,7 @@ ast_expr *ast_aggregate(arena *a, enum ast_agg agg, ast_expr *cond, const char *
 	e->u.agg.field = field;
 	e->u.agg.field_loc = field_loc;
 	e->u.agg.window = window;
+	over(e, cond);
 	return e;
 }
 

@@ -56,6 +56,7 @@ struct ast_expr {
 	enum ast_expr_kind kind;
 	diag_loc loc;
 	enum ast_type type;          /* set by the checker */
+	int depth;                   /* height of the subtree: 1 for a leaf */
 	union {
 		struct { ast_expr *lhs, *rhs; } bin;           /* E_OR, E_AND */
 		ast_expr *operand;                             /* E_NOT */
@@ -148,6 +149,10 @@ typedef struct ast_file {
 	ast_stmt *stmts;
 	ast_stmt **tail;       /* for appending in source order */
 } ast_file;
+
+/* Conditions deeper than this are refused: the passes over the tree recurse,
+ * and the VM's stack holds BC_MAX_STACK values. */
+enum { AST_MAX_DEPTH = 100 };
 
 /* Node constructors: the parser's actions call exactly one each. */
 ast_expr *ast_binary(arena *a, enum ast_expr_kind kind, ast_expr *lhs, ast_expr *rhs, diag_loc loc);

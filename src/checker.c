@@ -330,9 +330,23 @@ static enum ast_type check_pair(checker *ck, ast_expr *l, ast_expr *r, const ect
 	return unify(ck, l, tl, r, tr, loc);
 }
 
+/* Refuses an expression deeper than AST_MAX_DEPTH before any pass recurses
+ * into it (the later passes skip it: the policy has an error anyway). */
+static bool too_deep(checker *ck, ast_expr *e)
+{
+	if (e->depth <= AST_MAX_DEPTH)
+		return false;
+	error(ck, e->loc, "this condition is too long or nested too deeply (more than %d levels); split it with `define`",
+	      AST_MAX_DEPTH);
+	e->type = TY_UNKNOWN;
+	return true;
+}
+
 /* Checks E where a condition is needed: a yes/no, or a 0/1 flag meaning 1. */
 static void check_cond(checker *ck, ast_expr *e, const ectx *cx)
 {
+	if (too_deep(ck, e))
+		return;
 	const enum ast_type t = check_expr(ck, e, cx, TY_BOOL);
 	if (t != TY_UNKNOWN && t != TY_BOOL && t != TY_FLAG)
 		error(ck, e->loc, "expected a condition, but this is %s", ast_type_name(t));
@@ -568,7 +582,7 @@ static void check_defs(checker *ck)
 		const diag_source *saved = ck->src;
 		if (def->builtin)
 			ck->src = NULL;
-		def->type = check_expr(ck, def->stmt->cond, &cx, TY_UNKNOWN);
+		def->type = too_deep(ck, def->stmt->cond) ? TY_UNKNOWN : check_expr(ck, def->stmt->cond, &cx, TY_UNKNOWN);
 		if (def->stmt->kind == S_DEFINE && def->type == TY_FLAG)
 			def->type = TY_BOOL;
 		ck->src = saved;
@@ -609,7 +623,7 @@ static void check_order(checker *ck, ast_order_key *keys)
 	int n = 0;
 	for (ast_order_key *k = keys; k; k = k->next) {
 		ectx cx = { SC_HOUSEHOLD, SET_COUNTED, false, false, ck->p->ndefs };
-		const enum ast_type t = check_expr(ck, k->expr, &cx, TY_UNKNOWN);
+		const enum ast_type t = too_deep(ck, k->expr) ? TY_UNKNOWN : check_expr(ck, k->expr, &cx, TY_UNKNOWN);
 		if (t != TY_UNKNOWN && (!is_numeric(t) || t == TY_NUMBER))
 			error(ck, k->expr->loc, "places are given by a number (an amount, a count, days or an age), not %s",
 			      ast_type_name(t));
@@ -623,8 +637,12 @@ static void check_bucket(checker *ck, chk_bucket *b)
 	bool seen[CL_NO_FOLLOW_UP + 1] = { false };
 	diag_loc overflow_loc = b->stmt->loc;
 	for (ast_clause *c = b->stmt->clauses; c; c = c->next) {
-		if (seen[c->kind] && c->kind != CL_WITHOUT) {
-			error(ck, c->loc, "`%s` is given twice for bucket `%s`", clause_word(c->kind), b->name);
+		const bool repeated_redirect = c->kind == CL_WITHOUT &&
+			((strcmp(c->what.text, "phone") == 0 && b->without_phone >= 0) ||
+			 (strcmp(c->what.text, "email") == 0 && b->without_email >= 0));
+		if ((seen[c->kind] && c->kind != CL_WITHOUT) || repeated_redirect) {
+			error(ck, c->loc, "`%s%s%s` is given twice for bucket `%s`", clause_word(c->kind),
+			      c->kind == CL_WITHOUT ? " " : "", c->kind == CL_WITHOUT ? c->what.text : "", b->name);
 			continue;
 		}
 		seen[c->kind] = true;
@@ -785,7 +803,7 @@ static bool same_expr(const ast_expr *a, const ast_expr *b)
  * "any legal_form = legal" (or "in {..., legal}"), possibly or-ed with more. */
 static bool excludes_legal(const ast_expr *e)
 {
-	if (!e)
+	if (!e || e->depth > AST_MAX_DEPTH)
 		return false;
 	if (e->kind == E_OR)
 		return excludes_legal(e->u.bin.lhs) || excludes_legal(e->u.bin.rhs);
@@ -1041,8 +1059,10 @@ static void check_rules(checker *ck)
 			otherwise = r;
 			continue;
 		}
+		if (r->cond->depth > AST_MAX_DEPTH)
+			continue;
 		for (int j = 0; j < i; j++) {
-			if (!p->rules[j]->cond)
+			if (!p->rules[j]->cond || p->rules[j]->cond->depth > AST_MAX_DEPTH)
 				continue;
 			if (same_expr(p->rules[j]->cond, r->cond)) {
 				warning(ck, r->loc, "this rule can never apply: the rule on line %d has the same condition and comes first",

@@ -100,13 +100,20 @@ static bool refill(csv_reader *r)
 	return true;
 }
 
-/* The byte at pos + AHEAD (AHEAD is 0 or 1), or -1 past the end of input. */
-static int peek(csv_reader *r, size_t ahead)
+static int peek_slow(csv_reader *r, size_t ahead)
 {
 	while (r->len - r->pos <= ahead)
 		if (!refill(r))
 			return -1;
 	return (unsigned char)r->buf[r->pos + ahead];
+}
+
+/* The byte at pos + AHEAD (AHEAD is 0 or 1), or -1 past the end of input. */
+static inline int peek(csv_reader *r, size_t ahead)
+{
+	if (r->len - r->pos > ahead)
+		return (unsigned char)r->buf[r->pos + ahead];
+	return peek_slow(r, ahead);
 }
 
 static int stop(csv_reader *r, const char *why)
@@ -116,20 +123,26 @@ static int stop(csv_reader *r, const char *why)
 	return -1;
 }
 
-static bool rec_append(csv_reader *r, const char *p, size_t n)
+static bool rec_grow(csv_reader *r, size_t n)
 {
-	if (r->rec_len + n + 1 > r->rec_cap) {
-		if (r->rec_len + n + 1 > (size_t)CSV_MAX_RECORD + 1)
-			return false;
-		size_t cap = r->rec_cap;
-		while (cap < r->rec_len + n + 1)
-			cap *= 2;
-		char *bigger = realloc(r->rec, cap);
-		if (!bigger)
-			return false;
-		r->rec = bigger;
-		r->rec_cap = cap;
-	}
+	if (r->rec_len + n + 1 > (size_t)CSV_MAX_RECORD + 1)
+		return false;
+	size_t cap = r->rec_cap;
+	while (cap < r->rec_len + n + 1)
+		cap *= 2;
+	char *bigger = realloc(r->rec, cap);
+	if (!bigger)
+		return false;
+	r->rec = bigger;
+	r->rec_cap = cap;
+	return true;
+}
+
+/* Appends N bytes to the record; false when it would grow too long. */
+static inline bool rec_append(csv_reader *r, const char *p, size_t n)
+{
+	if (r->rec_len + n + 1 > r->rec_cap && !rec_grow(r, n))
+		return false;
 	memcpy(r->rec + r->rec_len, p, n);
 	r->rec_len += n;
 	return true;
@@ -178,12 +191,15 @@ static void start(csv_reader *r)
 static bool read_unquoted(csv_reader *r)
 {
 	for (;;) {
-		size_t i = r->pos;
-		while (i < r->len && !r->ends_unquoted[(unsigned char)r->buf[i]])
-			i++;
-		if (!rec_append(r, r->buf + r->pos, i - r->pos))
+		const char *const start = r->buf + r->pos, *const end = r->buf + r->len;
+		const char *p = start;
+		while (p < end && !r->ends_unquoted[(unsigned char)*p])
+			p++;
+		if (!rec_append(r, start, (size_t)(p - start)))
 			return false;
-		r->pos = i;
+		r->pos = (size_t)(p - r->buf);
+		if (p < end && (*p == r->delim || *p == '\n'))
+			return true; /* the common case, without a call */
 		const int c = peek(r, 0);
 		if (c < 0 || c == r->delim || c == '\n')
 			return true;
@@ -217,6 +233,8 @@ static bool read_quoted(csv_reader *r)
 				r->problem = "a quoted field that is never closed";
 			return true;
 		}
+		if (!r->ends_quoted[c])
+			continue; /* the buffer ran out in plain text: scan on */
 		if (c == '"') {
 			if (peek(r, 1) == '"') {
 				if (!rec_append(r, "\"", 1))

@@ -24,9 +24,7 @@ static void count(diag *d, enum diag_severity sev)
 
 static bool quiet(const diag *d, enum diag_severity sev)
 {
-	if (!d->out)
-		return true;
-	return sev == DIAG_ERROR && d->max_errors > 0 && d->errors > d->max_errors;
+	return !d->out || (sev == DIAG_ERROR && d->max_errors > 0 && d->errors > d->max_errors);
 }
 
 /* Prints line LINE of SRC and a caret line under columns COL..END_COL. */
@@ -61,8 +59,12 @@ void diag_at(diag *d, const diag_source *src, diag_loc loc,
 	     enum diag_severity sev, const char *fmt, ...)
 {
 	count(d, sev);
-	if (quiet(d, sev))
+	if (quiet(d, sev)) {
+		if (d->out && sev == DIAG_ERROR && d->errors == d->max_errors + 1)
+			fprintf(d->out, "%s: too many errors; the rest are counted, not shown\n",
+				src && src->name ? src->name : "<input>");
 		return;
+	}
 	fprintf(d->out, "%s:%d:%d: %s: ", src && src->name ? src->name : "<input>",
 		loc.line, loc.col, severity_names[sev]);
 	va_list ap;
@@ -77,7 +79,7 @@ void diag_row(diag *d, const char *file, long line, const char *column,
 	      const char *fmt, ...)
 {
 	count(d, DIAG_ERROR);
-	if (quiet(d, DIAG_ERROR))
+	if (!d->out)   /* every bad row is reported: no cap here */
 		return;
 	fprintf(d->out, "%s:%ld: %s: ", file, line, column);
 	va_list ap;

@@ -14,7 +14,8 @@ typedef struct diag {
 	FILE *out;          /* where messages go; NULL discards them (fuzzing) */
 	int errors;
 	int warnings;
-	int max_errors;     /* 0 = no limit; beyond it messages are counted, not printed */
+	int max_errors;     /* 0 = no limit; beyond it rule-file errors are counted, not
+			     * printed (a data file's bad rows are all reported) */
 } diag;
 
 /* A position in a rule file. Lines and columns count from 1; columns in bytes. */

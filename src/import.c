@@ -100,6 +100,7 @@ typedef struct import {
 	bool row_bad;
 	long long import_id;
 	store_import_counts counts;
+	struct batch *batch;        /* signals waiting for the next batch insert */
 } import;
 
 /* ---------------------------------------------------------- checking -- */
@@ -433,19 +434,20 @@ static bool same_value(sqlite3_stmt *st, int col, const value *v)
 }
 
 /* The signal's id is stored already (in the store or earlier in this file):
- * identical, or a conflict (reported). */
+ * counted identical, or a conflict (reported, the row rejected). */
 static enum store_status compare_stored(import *im, const value *v)
 {
 	store *s = im->s;
 	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_BY_ID];
 	sqlite3_bind_text(st, 1, v[SIG_SIGNAL_ID].s, (int)v[SIG_SIGNAL_ID].len, SQLITE_STATIC);
 	const int rc = sqlite3_step(st);
-	enum store_status result = STORE_OK;
 	if (rc != SQLITE_ROW) {
-		result = rc == SQLITE_DONE ? STORE_IO_ERROR : schema_fail(s, "import", im->d);
+		enum store_status result = STORE_IO_ERROR;
 		if (rc == SQLITE_DONE)
 			diag_error(im->d, "the store %s refused signal `%.*s` for no reason it gives",
 				   s->path, (int)v[SIG_SIGNAL_ID].len, v[SIG_SIGNAL_ID].s);
+		else
+			result = schema_fail(s, "import", im->d);
 		sqlite3_reset(st);
 		return result;
 	}
@@ -461,7 +463,7 @@ static enum store_status compare_stored(import *im, const value *v)
 		const long line = (long)sqlite3_column_int64(st, SIG_NCOLS);
 		const long long from = sqlite3_column_int64(st, SIG_NCOLS + 1);
 		const char *file = (const char *)sqlite3_column_text(st, SIG_NCOLS + 2);
-		im->row_bad = true;
+		im->counts.rejected++;
 		if (from == im->import_id)
 			diag_row(im->d, im->name, im->line, "signal_id",
 				 "`%.*s` is also on line %ld, with another %s",
@@ -473,33 +475,154 @@ static enum store_status compare_stored(import *im, const value *v)
 				 file ? file : "an earlier import", line, differs);
 	}
 	sqlite3_reset(st);
-	return result;
+	return STORE_OK;
 }
 
-static enum store_status store_signal(import *im, value *v)
+static enum store_status add_month_household(import *im, const value *v)
+{
+	sqlite3_stmt *mh = im->s->stmt[SQL_MONTH_HOUSEHOLD_INSERT];
+	sqlite3_bind_text(mh, 1, v[SIG_RECEIVED].s, 7, SQLITE_STATIC);
+	bind_value(mh, 2, &v[SIG_HOUSEHOLD]);
+	const int rc = sqlite3_step(mh);
+	sqlite3_reset(mh);
+	return rc == SQLITE_DONE ? STORE_OK : schema_fail(im->s, "import", im->d);
+}
+
+/* Stores one normalised signal on its own: added, identical or a conflict. */
+static enum store_status store_signal(import *im, const value *v)
 {
 	store *s = im->s;
-	normalise_signal(v);
 	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_INSERT];
 	for (int c = 0; c < SIG_NCOLS; c++)
 		bind_value(st, c + 1, &v[c]);
 	sqlite3_bind_int64(st, SIG_NCOLS + 1, im->import_id);
 	sqlite3_bind_int64(st, SIG_NCOLS + 2, im->line);
-	int rc = sqlite3_step(st);
+	const int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return schema_fail(s, "import", im->d);
 	if (sqlite3_changes(s->db) == 0)
 		return compare_stored(im, v);
 	im->counts.added++;
-	sqlite3_stmt *mh = s->stmt[SQL_MONTH_HOUSEHOLD_INSERT];
-	sqlite3_bind_text(mh, 1, v[SIG_RECEIVED].s, 7, SQLITE_STATIC);
-	bind_value(mh, 2, &v[SIG_HOUSEHOLD]);
-	rc = sqlite3_step(mh);
-	sqlite3_reset(mh);
-	return rc == SQLITE_DONE ? STORE_OK : schema_fail(s, "import", im->d);
+	return add_month_household(im, v);
 }
 
+/* Signals wait here, copied out of the reader's buffer, until a batch is
+ * full; text is kept by offset since the arena may move as it grows. */
+typedef struct held {
+	int64_t i;
+	size_t off, len;
+	bool null, text;
+} held;
+
+typedef struct batch {
+	schema_buf arena;
+	held v[SCHEMA_BATCH_ROWS][SIG_NCOLS];
+	long line[SCHEMA_BATCH_ROWS];
+	int n;
+} batch;
+
+static bool hold(import *im, const value *v)
+{
+	batch *b = im->batch;
+	for (int c = 0; c < SIG_NCOLS; c++) {
+		held *h = &b->v[b->n][c];
+		*h = (held){ .null = v[c].null, .text = v[c].s != NULL, .i = v[c].i, .len = v[c].len };
+		if (h->text && (h->off = schema_buf_add(&b->arena, v[c].s, v[c].len)) == (size_t)-1)
+			return false;
+	}
+	b->line[b->n++] = im->line;
+	return true;
+}
+
+/* Row R of the batch as values pointing into the arena. */
+static void unhold(const batch *b, int r, value *v)
+{
+	for (int c = 0; c < SIG_NCOLS; c++) {
+		const held *h = &b->v[r][c];
+		v[c] = (value){ .null = h->null, .i = h->i, .len = h->len,
+				.s = h->text ? b->arena.p + h->off : NULL };
+	}
+}
+
+/* Inserts a full batch in one statement; returns how many of its rows went
+ * in (all, or those before the first one whose id is stored), or -1. */
+static int insert_batch(import *im)
+{
+	store *s = im->s;
+	batch *b = im->batch;
+	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_INSERT_BATCH];
+	sqlite3_stmt *mh = s->stmt[SQL_MONTH_HOUSEHOLD_INSERT_BATCH];
+	value v[SIG_NCOLS];
+	for (int r = 0; r < SCHEMA_BATCH_ROWS; r++) {
+		const int p = r * (SIG_NCOLS + 2);
+		unhold(b, r, v);
+		for (int c = 0; c < SIG_NCOLS; c++)
+			bind_value(st, p + c + 1, &v[c]);
+		sqlite3_bind_int64(st, p + SIG_NCOLS + 1, im->import_id);
+		sqlite3_bind_int64(st, p + SIG_NCOLS + 2, b->line[r]);
+		sqlite3_bind_text(mh, 2 * r + 1, v[SIG_RECEIVED].s, 7, SQLITE_STATIC);
+		bind_value(mh, 2 * r + 2, &v[SIG_HOUSEHOLD]);
+	}
+	int rc = sqlite3_step(st);
+	const int done = rc == SQLITE_DONE ? SCHEMA_BATCH_ROWS : sqlite3_changes(s->db);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && (sqlite3_extended_errcode(s->db) & 0xff) != SQLITE_CONSTRAINT) {
+		schema_fail(s, "import", im->d);
+		return -1;
+	}
+	if (done == SCHEMA_BATCH_ROWS) {
+		rc = sqlite3_step(mh);
+		sqlite3_reset(mh);
+		if (rc != SQLITE_DONE) {
+			schema_fail(s, "import", im->d);
+			return -1;
+		}
+	} else {
+		for (int r = 0; r < done; r++) {
+			unhold(b, r, v);
+			if (add_month_household(im, v) != STORE_OK)
+				return -1;
+		}
+	}
+	im->counts.added += done;
+	return done;
+}
+
+/* Stores the held signals: a full batch in one statement, the rest (and a
+ * batch that met a stored id, from that row on) one by one. */
+static enum store_status flush(import *im)
+{
+	batch *b = im->batch;
+	int from = 0;
+	if (b->n == SCHEMA_BATCH_ROWS && (from = insert_batch(im)) < 0)
+		return STORE_IO_ERROR;
+	enum store_status result = STORE_OK;
+	const long line = im->line;
+	value v[SIG_NCOLS];
+	for (int r = from; result == STORE_OK && r < b->n; r++) {
+		unhold(b, r, v);
+		im->line = b->line[r];
+		result = store_signal(im, v);
+	}
+	im->line = line;
+	b->n = 0;
+	b->arena.len = 0;
+	return result;
+}
+
+/* Takes a checked signal row: held for the next batch. */
+static enum store_status take_signal(import *im, value *v)
+{
+	normalise_signal(v);
+	if (!hold(im, v)) {
+		diag_error(im->d, "out of memory importing %s", im->name);
+		return STORE_IO_ERROR;
+	}
+	return im->batch->n == SCHEMA_BATCH_ROWS ? flush(im) : STORE_OK;
+}
+
+/* Stores one checked outcome row: added, or identical to a stored one. */
 static enum store_status store_outcome(import *im, value *v)
 {
 	store *s = im->s;
@@ -575,13 +698,17 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 		return result;
 	}
 	result = begin_import(&im, signals ? "signals" : "outcomes");
+	if (result == STORE_OK && signals && !(im.batch = calloc(1, sizeof *im.batch))) {
+		diag_error(d, "out of memory importing %s", name);
+		result = STORE_IO_ERROR;
+	}
 	value vals[MAX_COLUMNS];
 	int rc = 0;
 	while (result == STORE_OK && (rc = csv_next(im.csv)) > 0) {
-		if (check_row(&im, vals))
-			result = signals ? store_signal(&im, vals) : store_outcome(&im, vals);
-		if (im.row_bad)
+		if (!check_row(&im, vals))
 			im.counts.rejected++;
+		else
+			result = signals ? take_signal(&im, vals) : store_outcome(&im, vals);
 	}
 	if (result == STORE_OK && rc < 0) {
 		if (ferror(in)) {
@@ -591,6 +718,12 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 			diag_row(d, name, csv_line(im.csv), "row", "%s", csv_problem(im.csv));
 			im.counts.rejected++;
 		}
+	}
+	if (result == STORE_OK && im.batch)
+		result = flush(&im);
+	if (im.batch) {
+		schema_buf_free(&im.batch->arena);
+		free(im.batch);
 	}
 	csv_close(im.csv);
 	if (result == STORE_OK && im.counts.rejected)

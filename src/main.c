@@ -25,6 +25,7 @@ int main(int argc, char **argv)
 {
 	diag d;
 	diag_init(&d, stderr);
+	d.max_errors = 100;
 	if (argc < 2) {
 		fputs(cli_usage(NULL), stderr);
 		return EXIT_USAGE;

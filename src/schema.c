@@ -60,7 +60,7 @@ static const char *const migrations[] = {
 	"  has_email           INTEGER NOT NULL CHECK (has_email IN (0, 1)),\n"
 	"  brp_match           INTEGER CHECK (brp_match IN (0, 1)),\n" /* NULL: not checked */
 	"  known_debt_help     INTEGER NOT NULL CHECK (known_debt_help IN (0, 1)),\n"
-	"  import_id           INTEGER NOT NULL REFERENCES imports (id),\n"
+	"  import_id           INTEGER NOT NULL,\n"    /* imports.id, kept by import */
 	"  line                INTEGER NOT NULL,\n" /* where the row starts in that file */
 	"  PRIMARY KEY (household, received, signal_id)\n"
 	") WITHOUT ROWID;\n"
@@ -75,7 +75,7 @@ static const char *const migrations[] = {
 	"  date      TEXT NOT NULL,\n"
 	"  outcome   TEXT NOT NULL,\n"
 	"  signal_id TEXT NOT NULL,\n"             /* '' when not given */
-	"  import_id INTEGER NOT NULL REFERENCES imports (id),\n"
+	"  import_id INTEGER NOT NULL,\n"
 	"  line      INTEGER NOT NULL,\n"
 	"  PRIMARY KEY (household, date, outcome, signal_id)\n"
 	") WITHOUT ROWID;\n"
@@ -158,6 +158,14 @@ static const char *const statements[SQL_COUNT] = {
 	/* ?1 'YYYY-MM', ?2 household */
 	[SQL_MONTH_HOUSEHOLD_INSERT] =
 		"INSERT OR IGNORE INTO month_households (month, household) VALUES (?1, ?2)",
+	/* SCHEMA_BATCH_ROWS rows of ?1..?20 (batch_sql writes the VALUES).
+	 * OR FAIL: a row already stored stops the statement there, keeping
+	 * the rows before it (sqlite3_changes counts them) and costing no
+	 * statement journal; import then takes the rest one by one. */
+	[SQL_SIGNAL_INSERT_BATCH] =
+		"INSERT OR FAIL INTO signals (" SIGNAL_COLUMNS ", import_id, line) VALUES ",
+	[SQL_MONTH_HOUSEHOLD_INSERT_BATCH] =
+		"INSERT OR IGNORE INTO month_households (month, household) VALUES ",
 	/* ?1 household, ?2 date, ?3 outcome, ?4 signal_id or '', ?5 import, ?6 line */
 	[SQL_OUTCOME_INSERT] =
 		"INSERT INTO outcomes (household, date, outcome, signal_id, import_id, line) "
@@ -414,16 +422,43 @@ static bool migrate(store *s, diag *d)
 	return true;
 }
 
+/* The text of a batch statement: its head, then SCHEMA_BATCH_ROWS tuples of
+ * NPARAMS anonymous parameters. */
+static bool batch_sql(schema_buf *b, const char *head, int nparams)
+{
+	bool ok = schema_buf_append(b, head, strlen(head));
+	for (int row = 0; ok && row < SCHEMA_BATCH_ROWS; row++) {
+		ok = schema_buf_append(b, row ? ",(" : "(", row ? 2 : 1);
+		for (int i = 0; ok && i < nparams; i++)
+			ok = schema_buf_append(b, i ? ",?" : "?", i ? 2 : 1);
+		ok = ok && schema_buf_append(b, ")", 1);
+	}
+	return ok;
+}
+
 static bool prepare_all(store *s, diag *d)
 {
-	for (int i = 0; i < SQL_COUNT; i++) {
-		if (sqlite3_prepare_v3(s->db, statements[i], -1, SQLITE_PREPARE_PERSISTENT,
+	schema_buf text = { 0 };
+	bool ok = true;
+	for (int i = 0; ok && i < SQL_COUNT; i++) {
+		const char *sql = statements[i];
+		if (i == SQL_SIGNAL_INSERT_BATCH || i == SQL_MONTH_HOUSEHOLD_INSERT_BATCH) {
+			text.len = 0;
+			if (!batch_sql(&text, sql, i == SQL_SIGNAL_INSERT_BATCH ? SIG_NCOLS + 2 : 2)) {
+				diag_error(d, "out of memory opening the store %s", s->path);
+				ok = false;
+				break;
+			}
+			sql = text.p;
+		}
+		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 				       &s->stmt[i], NULL) != SQLITE_OK) {
 			schema_fail(s, "prepare a statement", d);
-			return false;
+			ok = false;
 		}
 	}
-	return true;
+	schema_buf_free(&text);
+	return ok;
 }
 
 /* Creates PATH with mode 0600 unless it exists, so the store (and its WAL

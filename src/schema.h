@@ -22,6 +22,7 @@ enum schema_stmt {
 	SQL_SAVEPOINT, SQL_RELEASE, SQL_ROLLBACK_TO,
 	SQL_IMPORT_INSERT, SQL_IMPORT_FINISH, SQL_IMPORT_DELETE,
 	SQL_SIGNAL_INSERT, SQL_SIGNAL_BY_ID, SQL_MONTH_HOUSEHOLD_INSERT,
+	SQL_SIGNAL_INSERT_BATCH, SQL_MONTH_HOUSEHOLD_INSERT_BATCH,
 	SQL_OUTCOME_INSERT,
 	SQL_CURSOR_SIGNALS, SQL_CURSOR_OUTCOMES,
 	SQL_ONE_CURRENT, SQL_ONE_SIGNALS, SQL_ONE_OUTCOMES,
@@ -30,9 +31,15 @@ enum schema_stmt {
 	SQL_COUNT
 };
 
+/* Rows per SQL_*_BATCH statement: import inserts signals this many at a
+ * time, which saves most of the per-statement cost of a row. */
+#define SCHEMA_BATCH_ROWS 64
+
 /* The columns of a signal, in the order SQL_SIGNAL_INSERT binds them (?1..?18,
- * then ?19 import id and ?20 line) and every statement that reads signals
- * returns them (SQL_SIGNAL_BY_ID then adds line, import id, file name). */
+ * then ?19 import id and ?20 line; SQL_SIGNAL_INSERT_BATCH takes these 20 per
+ * row, SQL_MONTH_HOUSEHOLD_INSERT_BATCH month and household per row) and
+ * every statement that reads signals returns them (SQL_SIGNAL_BY_ID then
+ * adds line, import id, file name). */
 enum schema_signal_col {
 	SIG_SIGNAL_ID, SIG_RECEIVED, SIG_HOUSEHOLD, SIG_PERSON, SIG_CREDITOR,
 	SIG_SECTOR, SIG_KIND, SIG_ARREARS, SIG_INSTALLMENT, SIG_INSTALLMENTS_MISSED,

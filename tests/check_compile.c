@@ -366,7 +366,7 @@ START_TEST(a_condition_too_long_to_compile_is_an_error)
 	compiled c;
 	compile_text(&c, "t.vroeg", text);
 	ck_assert(!c.ok);
-	ck_assert_str_eq(c.out, "vroeg: t.vroeg: the policy is too large to compile\n");
+	ck_assert_msg(strstr(c.out, "error: this condition is too long or nested too deeply") != NULL, "got: %.300s", c.out);
 	done(&c);
 	free(text);
 }
