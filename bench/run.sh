@@ -6,8 +6,7 @@
 # usage: bench/run.sh BUILD_DIR        (make bench does this with BUILD_DIR=build)
 #
 # Environment:
-#   VROEG_BENCH_POLICY    P2 rule file for the dry-run (default rules/p2-crisis-queue.vroeg,
-#                         or rules/crisis-queue.vroeg when that does not exist)
+#   VROEG_BENCH_POLICY    P2 rule file for the dry-run (default rules/crisis-queue.vroeg)
 #   VROEG_BENCH_RUNS      runs per timed step; the best is reported (default 3)
 #   VROEG_BENCH_MONTH     run month (default 2024-06)
 #   VROEG_BENCH_GEN_ARGS  size of the data set (default: the national month)
@@ -23,11 +22,7 @@ die() { echo "bench: $*" >&2; exit 2; }
 [ -d "$1" ] || die "build directory $1 not found: run make first"
 BUILD=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-POLICY=${VROEG_BENCH_POLICY:-$ROOT/rules/p2-crisis-queue.vroeg}
-# The P2 file's name in rules/ today; the name above is the one asked for.
-if [ -z "${VROEG_BENCH_POLICY:-}" ] && ! [ -e "$POLICY" ]; then
-	POLICY=$ROOT/rules/crisis-queue.vroeg
-fi
+POLICY=${VROEG_BENCH_POLICY:-$ROOT/rules/crisis-queue.vroeg}
 RUNS=${VROEG_BENCH_RUNS:-3}
 MONTH=${VROEG_BENCH_MONTH:-2024-06}
 GEN_ARGS=${VROEG_BENCH_GEN_ARGS:---households 400000 --months 7 --run-month-signals 150000 --total-signals 900000}
