@@ -1,11 +1,13 @@
 /* import.c - signals and outcomes CSV into the store (data-contract.md
  * sections 1 and 2; contract in store.h).
  * One pass, one write transaction: every row is checked and every problem
- * reported as FILE:LINE: column: what is wrong; good rows are inserted as they
- * come (so duplicates and conflicts, in the file or with the store, are found
- * by the same lookup); if any row was bad the transaction is rolled back and
- * nothing of the file is stored. The hot path allocates nothing: fields are
- * bound straight from the reader's record buffer.
+ * reported as FILE:LINE: column: what is wrong, in line order; good rows are
+ * inserted as they come, 64 to a statement (so duplicates and conflicts, in
+ * the file or with the store, are found by the store's own unique keys and
+ * then compared); if any row was bad the transaction is rolled back and
+ * nothing of the file is stored. The hot path allocates nothing once its
+ * buffers have grown: a row's text is copied from the reader's record into
+ * the batch's arena, which is reused.
  *
  * Values are stored normalised, so that rows meaning the same thing are
  * identical: defaults filled in (kind early, legal_form natural, flags 0,
@@ -94,10 +96,12 @@ typedef struct import {
 	const column *cols;
 	int ncols;
 	int field_of[MAX_COLUMNS];  /* field index of each column, -1 when absent */
+	int order[MAX_COLUMNS];     /* the columns in the file's order, absent ones last */
 	size_t nfields;             /* fields in the header */
 	bool comma_decimal;         /* `;` files may write 212,85 */
 	long line;                  /* the current record's */
 	bool row_bad;
+	schema_buf held_problems;   /* the current row's: "column\0message\0"... */
 	long long import_id;
 	store_import_counts counts;
 	struct batch *batch;        /* signals waiting for the next batch insert */
@@ -108,7 +112,10 @@ typedef struct import {
 static void problem(import *im, const char *col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Reports a problem of the current row in column COL. */
+/* Notes a problem of the current row in column COL. It is reported once
+ * the row is checked (report_row), after the conflicts that signals of
+ * earlier lines, still waiting in a batch, may have: messages come in line
+ * order. */
 static void problem(import *im, const char *col, const char *fmt, ...)
 {
 	char msg[1024];
@@ -117,7 +124,24 @@ static void problem(import *im, const char *col, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	im->row_bad = true;
-	diag_row(im->d, im->name, im->line, col, "%s", msg);
+	const size_t before = im->held_problems.len;
+	if (schema_buf_add(&im->held_problems, col, strlen(col)) == (size_t)-1 ||
+	    schema_buf_add(&im->held_problems, msg, strlen(msg)) == (size_t)-1) {
+		im->held_problems.len = before;
+		diag_row(im->d, im->name, im->line, col, "%s", msg); /* out of memory: say it now */
+	}
+}
+
+/* Reports the problems problem() noted for the current row. */
+static void report_row(import *im)
+{
+	const char *p = im->held_problems.p, *end = p + im->held_problems.len;
+	while (p < end) {
+		const char *msg = p + strlen(p) + 1;
+		diag_row(im->d, im->name, im->line, p, "%s", msg);
+		p = msg + strlen(msg) + 1;
+	}
+	im->held_problems.len = 0;
 }
 
 static bool valid_utf8(const unsigned char *s, size_t len)
@@ -201,7 +225,8 @@ static void enum_problem(import *im, const column *c, const csv_field *f)
 		(int)f->len, f->s, hint, name_list(c, list, sizeof list));
 }
 
-/* Checks field F for column C into *V; false (reported) when it is bad. */
+/* Checks field F (NULL: the column is not in the file) for column C into
+ * *V; false, with the problem noted, when it is bad. */
 static bool check(import *im, const column *c, const csv_field *f, value *v)
 {
 	*v = (value){ .null = true };
@@ -285,7 +310,7 @@ static bool check(import *im, const column *c, const csv_field *f, value *v)
 }
 
 /* Checks the current record into VALS (one per column); false when the row
- * has any problem, all of them reported. */
+ * has any problem, all of them noted for report_row. */
 static bool check_row(import *im, value *vals)
 {
 	size_t n;
@@ -293,18 +318,15 @@ static bool check_row(import *im, value *vals)
 	im->line = csv_line(im->csv);
 	im->row_bad = false;
 	const char *why = csv_problem(im->csv);
-	if (why) {
-		im->row_bad = true;
-		diag_row(im->d, im->name, im->line, "row", "%s", why);
-	}
+	if (why)
+		problem(im, "row", "%s", why);
 	if (n != im->nfields) {
-		im->row_bad = true;
-		diag_row(im->d, im->name, im->line, "row", "%zu field%s, but the header has %zu",
-			 n, n == 1 ? "" : "s", im->nfields);
+		problem(im, "row", "%zu field%s, but the header has %zu",
+			n, n == 1 ? "" : "s", im->nfields);
 		return false;
 	}
-	for (int c = 0; c < im->ncols; c++) {
-		const int at = im->field_of[c];
+	for (int k = 0; k < im->ncols; k++) {
+		const int c = im->order[k], at = im->field_of[c];
 		check(im, &im->cols[c], at < 0 ? NULL : &f[at], &vals[c]);
 	}
 	return !im->row_bad;
@@ -379,6 +401,15 @@ static bool read_header(import *im)
 			im->field_of[c] = (int)i;
 		}
 	}
+	/* Problems of a row are reported in the order of its fields. */
+	int k = 0;
+	for (size_t i = 0; i < n; i++)
+		for (int c = 0; c < im->ncols; c++)
+			if (im->field_of[c] == (int)i)
+				im->order[k++] = c;
+	for (int c = 0; c < im->ncols; c++)
+		if (im->field_of[c] < 0)
+			im->order[k++] = c;
 	char missing[512] = "";
 	size_t mlen = 0;
 	int nmissing = 0;
@@ -433,23 +464,19 @@ static bool same_value(sqlite3_stmt *st, int col, const value *v)
 		(v->len == 0 || memcmp(t, v->s, v->len) == 0);
 }
 
-/* The signal's id is stored already (in the store or earlier in this file):
- * counted identical, or a conflict (reported, the row rejected). */
-static enum store_status compare_stored(import *im, const value *v)
+/* Looks the signal's id up among the stored signals (in the store or
+ * earlier in this file). *FOUND false: not stored. Found: counted identical,
+ * or a conflict (reported, the row rejected). */
+static enum store_status compare_stored(import *im, const value *v, bool *found)
 {
 	store *s = im->s;
 	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_BY_ID];
 	sqlite3_bind_text(st, 1, v[SIG_SIGNAL_ID].s, (int)v[SIG_SIGNAL_ID].len, SQLITE_STATIC);
 	const int rc = sqlite3_step(st);
+	*found = rc == SQLITE_ROW;
 	if (rc != SQLITE_ROW) {
-		enum store_status result = STORE_IO_ERROR;
-		if (rc == SQLITE_DONE)
-			diag_error(im->d, "the store %s refused signal `%.*s` for no reason it gives",
-				   s->path, (int)v[SIG_SIGNAL_ID].len, v[SIG_SIGNAL_ID].s);
-		else
-			result = schema_fail(s, "import", im->d);
 		sqlite3_reset(st);
-		return result;
+		return rc == SQLITE_DONE ? STORE_OK : schema_fail(s, "import", im->d);
 	}
 	char differs[400] = "";
 	size_t n = 0;
@@ -488,10 +515,17 @@ static enum store_status add_month_household(import *im, const value *v)
 	return rc == SQLITE_DONE ? STORE_OK : schema_fail(im->s, "import", im->d);
 }
 
-/* Stores one normalised signal on its own: added, identical or a conflict. */
+/* Stores one normalised signal on its own: added, identical or a conflict.
+ * This is the path of rows whose id may be stored (a batch met one), so it
+ * looks first: re-importing a file costs a lookup per row, not a failed
+ * insert and a lookup. */
 static enum store_status store_signal(import *im, const value *v)
 {
 	store *s = im->s;
+	bool found;
+	enum store_status result = compare_stored(im, v, &found);
+	if (result != STORE_OK || found)
+		return result;
 	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_INSERT];
 	for (int c = 0; c < SIG_NCOLS; c++)
 		bind_value(st, c + 1, &v[c]);
@@ -501,8 +535,6 @@ static enum store_status store_signal(import *im, const value *v)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return schema_fail(s, "import", im->d);
-	if (sqlite3_changes(s->db) == 0)
-		return compare_stored(im, v);
 	im->counts.added++;
 	return add_month_household(im, v);
 }
@@ -697,6 +729,7 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 		csv_close(im.csv);
 		return result;
 	}
+	schema_cache_for_import(s, true);
 	result = begin_import(&im, signals ? "signals" : "outcomes");
 	if (result == STORE_OK && signals && !(im.batch = calloc(1, sizeof *im.batch))) {
 		diag_error(d, "out of memory importing %s", name);
@@ -705,11 +738,17 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 	value vals[MAX_COLUMNS];
 	int rc = 0;
 	while (result == STORE_OK && (rc = csv_next(im.csv)) > 0) {
-		if (!check_row(&im, vals))
-			im.counts.rejected++;
-		else
+		if (check_row(&im, vals)) {
 			result = signals ? take_signal(&im, vals) : store_outcome(&im, vals);
+			continue;
+		}
+		if (im.batch && im.batch->n)
+			result = flush(&im);
+		report_row(&im);
+		im.counts.rejected++;
 	}
+	if (result == STORE_OK && im.batch)
+		result = flush(&im);
 	if (result == STORE_OK && rc < 0) {
 		if (ferror(in)) {
 			diag_error(d, "cannot read %s", name);
@@ -719,12 +758,11 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 			im.counts.rejected++;
 		}
 	}
-	if (result == STORE_OK && im.batch)
-		result = flush(&im);
 	if (im.batch) {
 		schema_buf_free(&im.batch->arena);
 		free(im.batch);
 	}
+	schema_buf_free(&im.held_problems);
 	csv_close(im.csv);
 	if (result == STORE_OK && im.counts.rejected)
 		result = STORE_DATA_ERROR;
@@ -734,6 +772,7 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 		result = schema_write_commit(s, nested, d);
 	else
 		schema_write_rollback(s, nested);
+	schema_cache_for_import(s, false);
 	if (result != STORE_OK)
 		im.counts.added = 0;  /* nothing of the file is stored */
 	*counts = im.counts;

@@ -116,13 +116,23 @@ static const char *const migrations[] = {
 	"arrears, installment, installments_missed, days_overdue, legal_form, " \
 	"birth_date, district, has_phone, has_email, brp_match, known_debt_help"
 
-/* The same columns of table alias T, for reading signals back. */
-#define SIGNAL_COLUMNS_OF(t) \
+/* The same columns of table alias T, as stored. */
+#define SIGNAL_COLUMNS_AS_STORED(t) \
 	t".signal_id, "t".received, "t".household, "t".person, "t".creditor, " \
 	t".sector, "t".kind, "t".arrears, "t".installment, " \
 	t".installments_missed, "t".days_overdue, "t".legal_form, " \
 	t".birth_date, "t".district, "t".has_phone, "t".has_email, " \
 	t".brp_match, "t".known_debt_help"
+
+/* The same columns of table alias T, for the cursor; a missing
+ * number comes back as -1 (stored numbers are >= 0), which saves the reader
+ * a type check per column. */
+#define SIGNAL_COLUMNS_OF(t) \
+	t".signal_id, "t".received, "t".household, "t".person, "t".creditor, " \
+	t".sector, "t".kind, "t".arrears, coalesce("t".installment, -1), " \
+	"coalesce("t".installments_missed, -1), coalesce("t".days_overdue, -1), " \
+	t".legal_form, "t".birth_date, "t".district, "t".has_phone, "t".has_email, " \
+	"coalesce("t".brp_match, -1), "t".known_debt_help"
 
 #define RUN_COLUMNS \
 	"id, month, policy_name, policy_version, source_sha256, started, " \
@@ -144,15 +154,15 @@ static const char *const statements[SQL_COUNT] = {
 	[SQL_IMPORT_FINISH] = "UPDATE imports SET added = ?2, identical = ?3 WHERE id = ?1",
 	[SQL_IMPORT_DELETE] = "DELETE FROM imports WHERE id = ?1",
 
-	/* ?1..?18 the columns, ?19 import id, ?20 line. A stored signal_id
-	 * (or key) makes it a no-op; import then compares contents. */
+	/* ?1..?18 the columns, ?19 import id, ?20 line (import has looked
+	 * the signal_id up first). */
 	[SQL_SIGNAL_INSERT] =
 		"INSERT INTO signals (" SIGNAL_COLUMNS ", import_id, line) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-		"?14, ?15, ?16, ?17, ?18, ?19, ?20) ON CONFLICT DO NOTHING",
+		"?14, ?15, ?16, ?17, ?18, ?19, ?20)",
 	/* ?1 signal_id -> the columns, line, import id, import file name */
 	[SQL_SIGNAL_BY_ID] =
-		"SELECT " SIGNAL_COLUMNS_OF("s") ", s.line, s.import_id, i.name "
+		"SELECT " SIGNAL_COLUMNS_AS_STORED("s") ", s.line, s.import_id, i.name "
 		"FROM signals AS s LEFT JOIN imports AS i ON i.id = s.import_id "
 		"WHERE s.signal_id = ?1",
 	/* ?1 'YYYY-MM', ?2 household */
@@ -181,12 +191,13 @@ static const char *const statements[SQL_COUNT] = {
 		"WHERE m.month = ?1 AND s.household = m.household "
 		"AND s.received BETWEEN ?2 AND ?3 "
 		"ORDER BY m.household, s.received, s.signal_id",
+	/* Outcomes are few: one pass over them in key order beats a seek
+	 * per household; the cursor skips the households not in the month
+	 * as it merges this stream with the signals (?1 is not used). */
 	[SQL_CURSOR_OUTCOMES] =
-		"SELECT o.household, o.date, o.outcome, o.signal_id "
-		"FROM month_households AS m CROSS JOIN outcomes AS o "
-		"WHERE m.month = ?1 AND o.household = m.household "
-		"AND o.date BETWEEN ?2 AND ?3 "
-		"ORDER BY m.household, o.date, o.outcome, o.signal_id",
+		"SELECT household, date, outcome, signal_id FROM outcomes "
+		"WHERE date BETWEEN ?2 AND ?3 "
+		"ORDER BY household, date, outcome, signal_id",
 	/* One household: ?1 'YYYY-MM' or first day, ?2 key, ?3 last day */
 	[SQL_ONE_CURRENT] =
 		"SELECT 1 FROM month_households WHERE month = ?1 AND household = ?2",
@@ -327,6 +338,21 @@ void schema_write_rollback(store *s, bool nested)
 	}
 }
 
+/* The page cache. Reading needs little: the cursor walks the tables in key
+ * order and visits each page once, so 8 MiB keeps a dry-run small. An
+ * import stores signals by household while they arrive in date order, so
+ * it keeps touching pages all over the table; 128 MiB holds most of them,
+ * which spares writing pages to the WAL twice and reading them back.
+ * (PRAGMA cache_size acts when it is prepared, so these run through exec.) */
+#define CACHE_NORMAL "PRAGMA cache_size = -8192"
+#define CACHE_IMPORT "PRAGMA cache_size = -131072"
+
+void schema_cache_for_import(store *s, bool importing)
+{
+	/* A cache size that cannot be set only costs speed. */
+	sqlite3_exec(s->db, importing ? CACHE_IMPORT : CACHE_NORMAL, NULL, NULL, NULL);
+}
+
 /* The integer a one-off query (a PRAGMA) returns; false on error. */
 static bool query_int(sqlite3 *db, const char *sql, int *out)
 {
@@ -345,12 +371,11 @@ static bool configure(store *s, diag *d)
 	sqlite3_busy_timeout(s->db, s->busy_ms);
 	/* synchronous FULL: a committed run or import survives a power cut;
 	 * commits are few, so the extra fsync costs nothing that matters.
-	 * The page cache bounds memory and holds the pages an import touches
-	 * (signals arrive in date order but are stored by household). */
+	 * The WAL shrinks back to 64 MiB after a large import. */
 	static const char *const settings =
 		"PRAGMA foreign_keys = ON;"
 		"PRAGMA synchronous = FULL;"
-		"PRAGMA cache_size = -65536;"
+		CACHE_NORMAL ";"
 		"PRAGMA journal_size_limit = 67108864;";
 	if (sqlite3_exec(s->db, settings, NULL, NULL, NULL) != SQLITE_OK) {
 		schema_fail(s, "configure the connection", d);

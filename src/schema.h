@@ -92,6 +92,9 @@ enum store_status schema_write_begin(store *s, bool *nested, diag *d);
 enum store_status schema_write_commit(store *s, bool nested, diag *d);
 void schema_write_rollback(store *s, bool nested);
 
+/* Sets the page cache for an import (true) or for everything else. */
+void schema_cache_for_import(store *s, bool importing);
+
 /* Reports the connection's last error as "cannot DOING in the store PATH:
  * sqlite's message" (or the busy message) and returns the status it means. */
 enum store_status schema_fail(store *s, const char *doing, diag *d);

@@ -57,7 +57,7 @@ struct store_cursor {
 	char month[8], first[11], last[11];
 
 	schema_buf arena;           /* the current household's strings */
-	size_t key;
+	size_t key, key_len;
 	vr_signal *signals;
 	signal_text *signal_text;
 	size_t nsignals, signals_cap;
@@ -77,37 +77,75 @@ static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 
 static int damaged(store_cursor *c, const char *what, const unsigned char *text)
 {
-	diag_error(c->d, "the store %s is damaged: signal of household %s has %s `%s`",
+	diag_error(c->d, "the store %s is damaged: household %s has %s `%s`",
 		   c->s->path, c->arena.p + c->key, what, text ? (const char *)text : "");
 	return -1;
 }
 
-static size_t column_copy(store_cursor *c, sqlite3_stmt *st, int col)
+/* Copies LEN bytes of T into the arena; its offset, or (size_t)-1. */
+static inline size_t arena_add(schema_buf *b, const char *t, size_t len)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return schema_buf_add(&c->arena, t ? (const char *)t : "",
-			      (size_t)sqlite3_column_bytes(st, col));
+	if (b->len + len + 1 > b->cap)
+		return schema_buf_add(b, t, len);
+	const size_t at = b->len;
+	memcpy(b->p + at, t, len);
+	b->p[at + len] = '\0';
+	b->len += len + 1;
+	return at;
 }
 
+/* Text column COL of ST (NULL when the value is NULL) and its length. The
+ * store holds no NUL bytes in text (import refuses them), so strlen gives
+ * the length without another call into sqlite: the cursor makes some
+ * fifteen of these per signal. */
+static inline const char *column_str(sqlite3_stmt *st, int col, size_t *len)
+{
+	const char *t = (const char *)sqlite3_column_text(st, col);
+	*len = t ? strlen(t) : 0;
+	return t;
+}
+
+static size_t column_copy(store_cursor *c, sqlite3_stmt *st, int col)
+{
+	size_t len;
+	const char *t = column_str(st, col, &len);
+	return arena_add(&c->arena, t ? t : "", len);
+}
+
+/* The cursor statements give a missing number as -1 (see schema.c). */
 static int64_t column_optional(sqlite3_stmt *st, int col)
 {
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? VR_MISSING
-							   : sqlite3_column_int64(st, col);
+	const int64_t v = sqlite3_column_int64(st, col);
+	return v < 0 ? VR_MISSING : v;
+}
+
+/* The index of text T (LEN bytes) in NAMES, or -1; compares the first byte
+ * before anything else, since this runs for every enum of every signal. */
+static int name_index(const char *const *names, int n, const char *t, size_t len)
+{
+	for (int i = 0; i < n; i++)
+		if (names[i][0] == t[0] && strncmp(names[i], t, len) == 0 && names[i][len] == '\0')
+			return i;
+	return -1;
 }
 
 static int column_enum(store_cursor *c, sqlite3_stmt *st, int col,
 		       const char *const *names, int n, const char *what)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-	const int v = t ? vr_enum_lookup(names, n, (const char *)t,
-					 (size_t)sqlite3_column_bytes(st, col)) : -1;
-	return v < 0 ? damaged(c, what, t) : v;
+	size_t len;
+	const char *t = column_str(st, col, &len);
+	const int v = t ? name_index(names, n, t, len) : -1;
+	return v < 0 ? damaged(c, what, (const unsigned char *)t) : v;
 }
 
-static bool column_date(sqlite3_stmt *st, int col, vr_date *out)
+/* A date column: 1 read into *OUT, 0 NULL, -1 not a date. */
+static int column_date(sqlite3_stmt *st, int col, vr_date *out)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return t && vr_date_parse((const char *)t, (size_t)sqlite3_column_bytes(st, col), out);
+	size_t len;
+	const char *t = column_str(st, col, &len);
+	if (!t)
+		return 0;
+	return vr_date_parse(t, len, out) ? 1 : -1;
 }
 
 static bool grow(void **p, size_t *cap, size_t need, size_t size)
@@ -143,19 +181,21 @@ static int add_signal(store_cursor *c)
 	vr_signal *g = &c->signals[c->nsignals];
 	signal_text *t = &c->signal_text[c->nsignals];
 	t->id = column_copy(c, st, SIG_SIGNAL_ID);
-	t->person = sqlite3_column_type(st, SIG_PERSON) == SQLITE_NULL
-		? c->key : column_copy(c, st, SIG_PERSON);
+	size_t person_len;
+	const char *person = column_str(st, SIG_PERSON, &person_len);
+	t->person = person ? arena_add(&c->arena, person, person_len) : c->key;
 	t->creditor = column_copy(c, st, SIG_CREDITOR);
 	t->district = column_copy(c, st, SIG_DISTRICT);
 	if (t->id == (size_t)-1 || t->person == (size_t)-1 ||
 	    t->creditor == (size_t)-1 || t->district == (size_t)-1)
 		return out_of_memory(c);
-	if (!column_date(st, SIG_RECEIVED, &g->received))
+	if (column_date(st, SIG_RECEIVED, &g->received) != 1)
 		return damaged(c, "received date", sqlite3_column_text(st, SIG_RECEIVED));
-	if (sqlite3_column_type(st, SIG_BIRTH_DATE) == SQLITE_NULL)
-		g->birth_date = VR_DATE_NONE;
-	else if (!column_date(st, SIG_BIRTH_DATE, &g->birth_date))
+	const int birth = column_date(st, SIG_BIRTH_DATE, &g->birth_date);
+	if (birth < 0)
 		return damaged(c, "birth date", sqlite3_column_text(st, SIG_BIRTH_DATE));
+	if (birth == 0)
+		g->birth_date = VR_DATE_NONE;
 	g->arrears = sqlite3_column_int64(st, SIG_ARREARS);
 	g->installment = column_optional(st, SIG_INSTALLMENT);
 	g->installments_missed = column_optional(st, SIG_INSTALLMENTS_MISSED);
@@ -169,8 +209,8 @@ static int add_signal(store_cursor *c)
 	g->sector = (uint8_t)sector;
 	g->kind = (uint8_t)kind;
 	g->legal_form = (uint8_t)form;
-	g->brp_match = sqlite3_column_type(st, SIG_BRP_MATCH) == SQLITE_NULL
-		? -1 : (int8_t)(sqlite3_column_int(st, SIG_BRP_MATCH) != 0);
+	const int brp = sqlite3_column_int(st, SIG_BRP_MATCH);
+	g->brp_match = (int8_t)(brp < 0 ? -1 : brp != 0);
 	g->has_phone = sqlite3_column_int(st, SIG_HAS_PHONE) != 0;
 	g->has_email = sqlite3_column_int(st, SIG_HAS_EMAIL) != 0;
 	g->known_debt_help = sqlite3_column_int(st, SIG_KNOWN_DEBT_HELP) != 0;
@@ -192,7 +232,7 @@ static int add_outcome(store_cursor *c)
 	if (id == (size_t)-1)
 		return out_of_memory(c);
 	c->outcome_ids[c->noutcomes] = id;
-	if (!column_date(st, 1, &o->date)) {
+	if (column_date(st, 1, &o->date) != 1) {
 		diag_error(c->d, "the store %s is damaged: an outcome of household %s has date `%s`",
 			   c->s->path, c->arena.p + c->key, (const char *)sqlite3_column_text(st, 1));
 		return -1;
@@ -218,9 +258,9 @@ static bool step(store_cursor *c, sqlite3_stmt *st, bool *row)
 
 static bool same_household(store_cursor *c, sqlite3_stmt *st)
 {
-	const char *k = (const char *)sqlite3_column_text(st, SIG_HOUSEHOLD);
-	const size_t klen = (size_t)sqlite3_column_bytes(st, SIG_HOUSEHOLD);
-	return klen == strlen(c->arena.p + c->key) && memcmp(k, c->arena.p + c->key, klen) == 0;
+	size_t klen;
+	const char *k = column_str(st, SIG_HOUSEHOLD, &klen);
+	return k && klen == c->key_len && memcmp(k, c->arena.p + c->key, klen) == 0;
 }
 
 static int outcome_cmp(const vr_outcome *a, const vr_outcome *b)
@@ -255,9 +295,10 @@ static int read_household(store_cursor *c, vr_household *out)
 	c->arena.len = 0;
 	c->nsignals = 0;
 	c->noutcomes = 0;
-	const char *k = (const char *)sqlite3_column_text(c->sig, SIG_HOUSEHOLD);
-	const size_t klen = (size_t)sqlite3_column_bytes(c->sig, SIG_HOUSEHOLD);
+	size_t klen;
+	const char *k = column_str(c->sig, SIG_HOUSEHOLD, &klen);
 	c->key = schema_buf_add(&c->arena, k ? k : "", klen);
+	c->key_len = klen;
 	if (c->key == (size_t)-1)
 		return out_of_memory(c);
 	do {
@@ -266,8 +307,8 @@ static int read_household(store_cursor *c, vr_household *out)
 	} while (c->sig_row && same_household(c, c->sig));
 
 	while (c->out_row) {
-		const char *ok = (const char *)sqlite3_column_text(c->out, 0);
-		const size_t oklen = (size_t)sqlite3_column_bytes(c->out, 0);
+		size_t oklen;
+		const char *ok = column_str(c->out, 0, &oklen);
 		const int cmp = key_cmp(ok ? ok : "", oklen, c->arena.p + c->key, klen);
 		if (cmp > 0)
 			break;

@@ -1,0 +1,808 @@
+/* check_import.c - importing signals and outcomes files: every kind of bad
+ * row reported with its line and exact message, all-or-nothing files, both
+ * dialects, BOM, header order, unknown and missing columns, identical
+ * re-imports, conflicts, and the busy store. */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+
+static char dir[64];
+static char path[128];
+
+static void setup(void)
+{
+	strcpy(dir, "/tmp/vroeg-import-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/store.db", dir);
+}
+
+static void teardown(void)
+{
+	char p[160];
+	const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	for (int i = 0; i < 4; i++) {
+		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
+/* Diagnostics captured in memory, to compare with the exact text. */
+typedef struct capture {
+	char *text;
+	size_t len;
+	FILE *out;
+	diag d;
+} capture;
+
+static void capture_start(capture *c)
+{
+	c->text = NULL;
+	c->out = open_memstream(&c->text, &c->len);
+	diag_init(&c->d, c->out);
+}
+
+static const char *captured(capture *c)
+{
+	fflush(c->out);
+	return c->text ? c->text : "";
+}
+
+static void capture_end(capture *c)
+{
+	fclose(c->out);
+	free(c->text);
+}
+
+/* Compares texts line by line, so a failure names the first line that
+ * differs instead of two long texts. */
+static void expect_text(const char *got, const char *want)
+{
+	int line = 1;
+	for (;;) {
+		const char *g = strchr(got, '\n'), *w = strchr(want, '\n');
+		const size_t glen = g ? (size_t)(g - got) : strlen(got);
+		const size_t wlen = w ? (size_t)(w - want) : strlen(want);
+		ck_assert_msg(glen == wlen && memcmp(got, want, glen) == 0,
+			      "line %d of the diagnostics is\n  %.*s\nexpected\n  %.*s",
+			      line, (int)glen, got, (int)wlen, want);
+		if (!g || !w) {
+			ck_assert_msg(!g && !w, "line %d: one text ends before the other", line);
+			return;
+		}
+		got = g + 1;
+		want = w + 1;
+		line++;
+	}
+}
+
+static FILE *text_file(const char *text)
+{
+	FILE *f = tmpfile();
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	rewind(f);
+	return f;
+}
+
+static enum store_status import_text(store *s, const char *name, const char *text,
+				     bool outcomes, diag *d, store_import_counts *counts)
+{
+	FILE *in = text_file(text);
+	const enum store_status st = outcomes ? store_import_outcomes(s, in, name, d, counts)
+					      : store_import_signals(s, in, name, d, counts);
+	fclose(in);
+	return st;
+}
+
+static store *open_store(diag *d)
+{
+	store *s = store_open(path, 1000, d);
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+/* Rows in TABLE, read through a connection of its own. */
+static long count_rows(const char *table)
+{
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	const long n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static void expect_counts(const store_import_counts *c, long added, long identical, long rejected)
+{
+	ck_assert_int_eq(c->added, added);
+	ck_assert_int_eq(c->identical, identical);
+	ck_assert_int_eq(c->rejected, rejected);
+}
+
+static vr_month month(const char *text)
+{
+	vr_month m;
+	ck_assert(vr_month_parse(text, strlen(text), &m));
+	return m;
+}
+
+/* The one household of MONTH (asserted to be the only one) into *H, read
+ * with a cursor that the caller closes. */
+static store_cursor *only_household(store *s, const char *m, vr_household *h, diag *d)
+{
+	store_cursor *c = store_households(s, month(m), 0, d);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(store_cursor_next(c, h), 1);
+	return c;
+}
+
+#define HEADER "signal_id,received,household,person,creditor,sector,kind,arrears," \
+	"installment,installments_missed,days_overdue,legal_form,birth_date,district," \
+	"has_phone,has_email,brp_match,known_debt_help\n"
+
+START_TEST(a_good_file_is_stored_with_every_value)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "s.csv", HEADER
+		"S1,2024-03-05,H1,P1,Menzis,health,cak,212.85,95.10,3,120,legal,1990-02-28,Centrum,1,0,1,1\n"
+		"S2,2024-03-06,H1,,Vitens,water,,0,,,,,,,,,,\n",
+		false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 2, 0, 0);
+	expect_text(captured(&c), "");
+	vr_household h;
+	store_cursor *cur = only_household(s, "2024-03", &h, &c.d);
+	ck_assert_str_eq(h.key, "H1");
+	ck_assert_uint_eq(h.nsignals, 2);
+	const vr_signal *a = &h.signals[0], *b = &h.signals[1];
+	ck_assert_str_eq(a->signal_id, "S1");
+	ck_assert_str_eq(a->person, "P1");
+	ck_assert_str_eq(a->creditor, "Menzis");
+	ck_assert_str_eq(a->district, "Centrum");
+	ck_assert_int_eq(a->sector, SECTOR_HEALTH);
+	ck_assert_int_eq(a->kind, KIND_CAK);
+	ck_assert_int_eq(a->legal_form, LEGAL_LEGAL);
+	ck_assert_int_eq(a->arrears, 21285);
+	ck_assert_int_eq(a->installment, 9510);
+	ck_assert_int_eq(a->installments_missed, 3);
+	ck_assert_int_eq(a->days_overdue, 120);
+	vr_date day;
+	vr_date_parse("1990-02-28", 10, &day);
+	ck_assert_int_eq(a->birth_date, day);
+	vr_date_parse("2024-03-05", 10, &day);
+	ck_assert_int_eq(a->received, day);
+	ck_assert_int_eq(a->has_phone, 1);
+	ck_assert_int_eq(a->has_email, 0);
+	ck_assert_int_eq(a->brp_match, 1);
+	ck_assert_int_eq(a->known_debt_help, 1);
+	/* Empty optional fields: defaults and missing values. */
+	ck_assert_str_eq(b->person, "H1");
+	ck_assert_str_eq(b->district, "");
+	ck_assert_int_eq(b->kind, KIND_EARLY);
+	ck_assert_int_eq(b->legal_form, LEGAL_NATURAL);
+	ck_assert_int_eq(b->arrears, 0);
+	ck_assert(b->installment == VR_MISSING);
+	ck_assert(b->installments_missed == VR_MISSING);
+	ck_assert(b->days_overdue == VR_MISSING);
+	ck_assert_int_eq(b->birth_date, VR_DATE_NONE);
+	ck_assert_int_eq(b->brp_match, -1);
+	ck_assert_int_eq(b->has_phone, 0);
+	ck_assert_int_eq(b->has_email, 0);
+	ck_assert_int_eq(b->known_debt_help, 0);
+	store_cursor_close(cur);
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(every_bad_row_is_reported_and_nothing_is_stored)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "bad.csv",
+		"signal_id,received,household,creditor,sector,arrears,kind,days_overdue,has_phone,brp_match\n"
+		"S1,2024-03-01,H1,Menzis,health,10.00,,,,\n"
+		"S2,,H1,Menzis,health,10.00,,,,\n"
+		"S3,2024-02-30,H1,Menzis,health,10.00,,,,\n"
+		"S4,2024-03-01,H1,Menzis,health,-5.00,,,,\n"
+		"S5,2024-03-01,H1,Menzis,health,12.345,,,,\n"
+		"S6,2024-03-01,H1,Menzis,huur,1.00,,,,\n"
+		"S7,2024-03-01,H1,Menzis,helth,1.00,,,,\n"
+		"S8,2024-03-01,H1,Menzis,health,1.00,,-3,,\n"
+		"S9,2024-03-01,H1,Menzis,health,1.00,,,yes,\n"
+		"S10,2024-03-01,H1,Menzis,health,1.00,,,,2\n"
+		"S11,2024-03-01,H1,Menzis,health,1.00\n"
+		"S12,2024-03-01,H1,Menzis,health,1.00,later,,,\n"
+		"\"S13\",2024-03-01,\"H1\nsecond line\",Menzis,health,1.00,,,,\n"
+		"S14,2024-03-01,H1,,health,1.00,,,,\n"
+		"S15,2024-3-01,H1,Menzis,health,1.00,,,,\n"
+		"S16,2024-03-01,H1,Menzis,health,1,00,,,,\n"
+		",2024-03-01,H1,Menzis,rent,EUR,x,1.5,0,\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"bad.csv:3: received: required but empty\n"
+		"bad.csv:4: received: `2024-02-30` is not a date: expected YYYY-MM-DD, a real day\n"
+		"bad.csv:5: arrears: `-5.00` is negative: amounts are 0 or more\n"
+		"bad.csv:6: arrears: `12.345` is not an amount: expected euros with at most 2 decimals, like 212.85\n"
+		"bad.csv:7: sector: unknown value `huur`; expected one of rent, mortgage, health, energy, water, municipal_tax, other\n"
+		"bad.csv:8: sector: unknown value `helth` (did you mean `health`?); expected one of rent, mortgage, health, energy, water, municipal_tax, other\n"
+		"bad.csv:9: days_overdue: `-3` is not a whole number (0 or more)\n"
+		"bad.csv:10: has_phone: `yes` is not 0 or 1\n"
+		"bad.csv:11: brp_match: `2` is not 0 or 1 (or empty: not checked)\n"
+		"bad.csv:12: row: 6 fields, but the header has 10\n"
+		"bad.csv:13: kind: unknown value `later`; expected one of early, end_of_supply, eviction, cak\n"
+		"bad.csv:16: creditor: required but empty\n"
+		"bad.csv:17: received: `2024-3-01` is not a date: expected YYYY-MM-DD, a real day\n"
+		"bad.csv:18: row: 11 fields, but the header has 10\n"
+		"bad.csv:19: signal_id: required but empty\n"
+		"bad.csv:19: arrears: `EUR` is not an amount: expected euros with at most 2 decimals, like 212.85\n"
+		"bad.csv:19: kind: unknown value `x`; expected one of early, end_of_supply, eviction, cak\n"
+		"bad.csv:19: days_overdue: `1.5` is not a whole number (0 or more)\n");
+	expect_counts(&n, 0, 0, 15);
+	ck_assert_int_eq(c.d.errors, 18);
+	store_close(s);
+	ck_assert_int_eq(count_rows("signals"), 0);
+	ck_assert_int_eq(count_rows("month_households"), 0);
+	ck_assert_int_eq(count_rows("imports"), 0);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(one_bad_row_among_many_stores_nothing)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	fputs("signal_id,received,household,creditor,sector,arrears\n", out);
+	for (int i = 1; i <= 500; i++)
+		fprintf(out, "S%d,2024-03-%02d,H%d,Menzis,health,%s\n", i, i % 28 + 1, i % 37,
+			i == 321 ? "1.2.3" : "10.00");
+	fclose(out);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "big.csv", text, false, &c.d, &n), STORE_DATA_ERROR);
+	free(text);
+	expect_text(captured(&c), "big.csv:322: arrears: `1.2.3` is not an amount: "
+			 "expected euros with at most 2 decimals, like 212.85\n");
+	expect_counts(&n, 0, 0, 1);
+	store_close(s);
+	ck_assert_int_eq(count_rows("signals"), 0);
+	ck_assert_int_eq(count_rows("month_households"), 0);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(semicolon_dialect_with_comma_decimals_and_bom)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "nl.csv",
+		"\xEF\xBB\xBFsignal_id;received;household;creditor;sector;arrears;installment\r\n"
+		"S1;2024-03-01;H1;Woonbron;rent;212,85;\"1.000,00\"\r\n"
+		"S2;2024-03-02;H1;\"Eneco; Zakelijk\";energy;212.85;\r\n"
+		"S3;2024-03-03;H1;Vitens;water;7,5;\r\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c), "nl.csv:2: installment: `1.000,00` is not an amount: "
+			 "expected euros with at most 2 decimals, like 212,85 or 212.85\n");
+	capture_end(&c);
+	capture_start(&c);
+	ck_assert_int_eq(import_text(s, "nl.csv",
+		"\xEF\xBB\xBFsignal_id;received;household;creditor;sector;arrears;installment\r\n"
+		"S1;2024-03-01;H1;Woonbron;rent;212,85;\"1000,00\"\r\n"
+		"S2;2024-03-02;H1;\"Eneco; Zakelijk\";energy;212.85;\r\n"
+		"S3;2024-03-03;H1;Vitens;water;7,5;\r\n",
+		false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 3, 0, 0);
+	expect_text(captured(&c), "");
+	vr_household h;
+	store_cursor *cur = only_household(s, "2024-03", &h, &c.d);
+	ck_assert_uint_eq(h.nsignals, 3);
+	ck_assert_int_eq(h.signals[0].arrears, 21285);
+	ck_assert_int_eq(h.signals[0].installment, 100000);
+	ck_assert_int_eq(h.signals[1].arrears, 21285);
+	ck_assert_str_eq(h.signals[1].creditor, "Eneco; Zakelijk");
+	ck_assert_int_eq(h.signals[2].arrears, 750);
+	store_cursor_close(cur);
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+/* A file as a Dutch spreadsheet saves it: BOM, CR LF, `;`, comma decimals,
+ * quotes around a `;` and around "" pairs, empty lines at the end. */
+START_TEST(a_dutch_spreadsheet_export)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	FILE *in = fopen("tests/data/store/nl-export.csv", "rb");
+	ck_assert_msg(in != NULL, "run the tests from the repository root");
+	store_import_counts n;
+	ck_assert_int_eq(store_import_signals(s, in, "nl-export.csv", &c.d, &n), STORE_OK);
+	fclose(in);
+	expect_counts(&n, 3, 0, 0);
+	expect_text(captured(&c), "");
+	store_cursor *cur = store_households(s, month("2024-03"), 0, &c.d);
+	vr_household h;
+	ck_assert_int_eq(store_cursor_next(cur, &h), 1);
+	ck_assert_str_eq(h.key, "HH-0999");
+	ck_assert_int_eq(h.signals[0].arrears, 103240);
+	ck_assert_int_eq(h.signals[0].kind, KIND_CAK);
+	ck_assert_str_eq(h.signals[0].district, "Oud \"Noord\"");
+	ck_assert_int_eq(h.signals[0].brp_match, 0);
+	ck_assert_int_eq(h.signals[0].known_debt_help, 1);
+	ck_assert_int_eq(store_cursor_next(cur, &h), 1);
+	ck_assert_str_eq(h.key, "HH-1001");
+	ck_assert_uint_eq(h.nsignals, 2);
+	ck_assert_str_eq(h.signals[0].signal_id, "W-2024-0001");
+	ck_assert_int_eq(h.signals[0].arrears, 121200);
+	ck_assert_str_eq(h.signals[0].person, "HH-1001");
+	ck_assert_str_eq(h.signals[1].creditor, "Eneco; Zakelijk");
+	ck_assert_int_eq(h.signals[1].kind, KIND_END_OF_SUPPLY);
+	ck_assert_int_eq(h.signals[1].arrears, 21285);
+	ck_assert_int_eq(h.signals[1].installment, 4550);
+	ck_assert_int_eq(h.signals[1].brp_match, -1);
+	ck_assert_int_eq(store_cursor_next(cur, &h), 0);
+	store_cursor_close(cur);
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(comma_dialect_refuses_comma_decimals)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "c.csv",
+		"signal_id,received,household,creditor,sector,arrears\n"
+		"S1,2024-03-01,H1,Menzis,health,\"212,85\"\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c), "c.csv:2: arrears: `212,85` is not an amount: "
+			 "expected euros with at most 2 decimals, like 212.85\n");
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(header_in_any_order_and_unknown_columns_warned)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "o.csv",
+		"arrears,remark,sector, household ,recieved2,creditor,received,signal_id\n"
+		"5.00,hello,rent,H7,x,Woonbron,2024-03-09,S1\n",
+		false, &c.d, &n), STORE_OK);
+	expect_text(captured(&c),
+		"vroeg: warning: o.csv:1: column `remark`: unknown column, ignored\n"
+		"vroeg: warning: o.csv:1: column `recieved2`: unknown column, ignored (did you mean `received`?)\n");
+	ck_assert_int_eq(c.d.warnings, 2);
+	ck_assert_int_eq(c.d.errors, 0);
+	expect_counts(&n, 1, 0, 0);
+	vr_household h;
+	store_cursor *cur = only_household(s, "2024-03", &h, &c.d);
+	ck_assert_str_eq(h.key, "H7");
+	ck_assert_int_eq(h.signals[0].arrears, 500);
+	ck_assert_str_eq(h.signals[0].creditor, "Woonbron");
+	store_cursor_close(cur);
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(missing_required_columns_are_one_error)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "m.csv",
+		"signal_id,household,creditor,arrears\n"
+		"S1,H1,Menzis,1.00\n"
+		"S2,H1,Menzis,oops\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"m.csv:1: header: missing required columns `received`, `sector`\n");
+	ck_assert_int_eq(c.d.errors, 1);
+	expect_counts(&n, 0, 0, 0);
+	capture_end(&c);
+	capture_start(&c);
+	ck_assert_int_eq(import_text(s, "o.csv", "household,outcome\nH1,refused\n", true,
+				     &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c), "o.csv:1: header: missing required column `date`\n");
+	store_close(s);
+	ck_assert_int_eq(count_rows("signals"), 0);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(a_column_named_twice_is_an_error)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "d.csv",
+		"signal_id,received,household,creditor,sector,arrears,sector\n"
+		"S1,2024-03-01,H1,Menzis,health,1.00,rent\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c), "d.csv:1: header: column `sector` appears twice (fields 5 and 7)\n");
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(an_empty_file_has_no_header)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "e.csv", "\n\n", false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c), "e.csv:1: header: the file is empty; expected a header row naming the columns\n");
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(a_header_only_file_adds_nothing)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "h.csv", HEADER "\n\n", false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 0, 0, 0);
+	store_close(s);
+	ck_assert_int_eq(count_rows("imports"), 0);
+	capture_end(&c);
+}
+END_TEST
+
+/* Unquoted blank cells are empty; quoted text and surrounding spaces of a
+ * value are kept exactly (and then judged as written). */
+START_TEST(whitespace_only_unquoted_fields_are_empty)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "w.csv",
+		"signal_id;received;household;creditor;sector;arrears;kind;district;days_overdue\n"
+		"S1;2024-03-01;H1;Menzis ;health;1,00;   ;\" \";\t\n"
+		"S2;2024-03-01;H1;  ;health; 2,00;;;\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"w.csv:3: creditor: required but empty\n"
+		"w.csv:3: arrears: ` 2,00` is not an amount: expected euros with at most 2 decimals, like 212,85 or 212.85\n");
+	capture_end(&c);
+	capture_start(&c);
+	ck_assert_int_eq(import_text(s, "w.csv",
+		"signal_id;received;household;creditor;sector;arrears;kind;district;days_overdue\n"
+		"S1;2024-03-01;H1;Menzis ;health;1,00;   ;\" \";\t\n",
+		false, &c.d, &n), STORE_OK);
+	vr_household h;
+	store_cursor *cur = only_household(s, "2024-03", &h, &c.d);
+	ck_assert_str_eq(h.signals[0].creditor, "Menzis ");
+	ck_assert_int_eq(h.signals[0].kind, KIND_EARLY);
+	ck_assert_str_eq(h.signals[0].district, " ");
+	ck_assert(h.signals[0].days_overdue == VR_MISSING);
+	store_cursor_close(cur);
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(text_must_be_utf8)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "latin1.csv",
+		"signal_id,received,household,creditor,sector,arrears\n"
+		"S1,2024-03-01,H1,Caf\xe9,other,1.00\n"
+		"S2,2024-03-01,H1,Caf\xc3\xa9,other,1.00\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"latin1.csv:2: creditor: not valid UTF-8 text (save the file as UTF-8)\n");
+	expect_counts(&n, 0, 0, 1);
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(csv_problems_are_row_problems)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "q.csv",
+		"signal_id,received,household,creditor,sector,arrears\n"
+		"S1,2024-03-01,H1,\"Menzis\" zorg,health,1.00\n"
+		"S2,2024-03-01,H1,\"Vitens,water,1.00\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"q.csv:2: row: text after a closing quote\n"
+		"q.csv:3: row: a quoted field that is never closed\n"
+		"q.csv:3: row: 4 fields, but the header has 6\n");
+	expect_counts(&n, 0, 0, 2);
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(a_quote_never_closed_in_a_big_file_stops_the_import)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	fputs("signal_id,received,household,creditor,sector,arrears\n"
+	      "S1,2024-03-01,H1,Menzis,health,1.00\n"
+	      "S2,2024-03-01,H1,\"Menzis,health,1.00\n", out);
+	for (int i = 3; i < 40000; i++)
+		fprintf(out, "S%d,2024-03-01,H%d,Menzis,health,1.00\n", i, i);
+	fclose(out);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "r.csv", text, false, &c.d, &n), STORE_DATA_ERROR);
+	free(text);
+	expect_text(captured(&c),
+		"r.csv:3: row: a record longer than 1 MiB (is a quote never closed?)\n");
+	expect_counts(&n, 0, 0, 1);
+	store_close(s);
+	ck_assert_int_eq(count_rows("signals"), 0);
+	capture_end(&c);
+}
+END_TEST
+
+static const char *const three_rows =
+	"signal_id,received,household,creditor,sector,arrears,person\n"
+	"S1,2024-03-01,H1,Menzis,health,1.00,\n"
+	"S2,2024-03-02,H2,Vitens,water,2.00,P2\n"
+	"S3,2024-03-03,H3,Eneco,energy,3.00,H3\n";
+
+START_TEST(importing_the_same_file_twice_changes_nothing)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "a.csv", three_rows, false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 3, 0, 0);
+	ck_assert_int_eq(import_text(s, "a.csv", three_rows, false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 0, 3, 0);
+	/* The same signals written another way: defaults spelt out, the
+	 * person equal to the household given or left out. */
+	ck_assert_int_eq(import_text(s, "b.csv",
+		"signal_id,received,household,creditor,sector,arrears,person,kind,legal_form,has_phone,district\n"
+		"S1,2024-03-01,H1,Menzis,health,1,H1,early,natural,0,\n"
+		"S3,2024-03-03,H3,Eneco,energy,3.0,,,,,\n"
+		"S4,2024-03-04,H4,Eneco,energy,3.00,,,,,\n",
+		false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 1, 2, 0);
+	expect_text(captured(&c), "");
+	store_close(s);
+	ck_assert_int_eq(count_rows("signals"), 4);
+	ck_assert_int_eq(count_rows("imports"), 2);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(a_conflict_with_the_store_is_refused_and_nothing_stored)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "jan.csv", three_rows, false, &c.d, &n), STORE_OK);
+	ck_assert_int_eq(import_text(s, "feb.csv",
+		"signal_id,received,household,creditor,sector,arrears\n"
+		"S9,2024-03-09,H9,Menzis,health,1.00\n"
+		"S2,2024-03-02,H2,Vitens,water,2.50\n"
+		"S5,2024-03-05,H5,Vitens,water,2.5.0\n"
+		"S1,2024-03-01,H1,Menzis,rent,1.00\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	/* In line order, though conflicts are found when a batch is stored. */
+	expect_text(captured(&c),
+		"feb.csv:3: signal_id: `S2` is stored already (from jan.csv, line 3) with another person, arrears\n"
+		"feb.csv:4: arrears: `2.5.0` is not an amount: expected euros with at most 2 decimals, like 212.85\n"
+		"feb.csv:5: signal_id: `S1` is stored already (from jan.csv, line 2) with another sector\n");
+	expect_counts(&n, 0, 0, 3);
+	store_close(s);
+	ck_assert_int_eq(count_rows("signals"), 3);
+	ck_assert_int_eq(count_rows("imports"), 1);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(a_signal_twice_in_one_file)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "dup.csv",
+		"signal_id,received,household,creditor,sector,arrears\n"
+		"S1,2024-03-01,H1,Menzis,health,1.00\n"
+		"S1,2024-03-01,H1,Menzis,health,1.00\n",
+		false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 1, 1, 0);
+	ck_assert_int_eq(import_text(s, "dup2.csv",
+		"signal_id,received,household,creditor,sector,arrears\n"
+		"S2,2024-03-01,H1,Menzis,health,1.00\n"
+		"S2,2024-03-01,H1,Menzis,health,2.00\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c), "dup2.csv:3: signal_id: `S2` is also on line 2, with another arrears\n");
+	expect_counts(&n, 0, 0, 1);
+	store_close(s);
+	ck_assert_int_eq(count_rows("signals"), 1);
+	capture_end(&c);
+}
+END_TEST
+
+/* Import inserts signals in batches; a stored id in the middle of a batch
+ * must leave the counts exact. */
+START_TEST(duplicates_inside_a_batch_are_counted_exactly)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	fputs("signal_id,received,household,creditor,sector,arrears\n", out);
+	for (int i = 0; i < 300; i++) {
+		const int id = i == 40 || i == 200 ? i - 30 : i; /* rows 40 and 200 repeat 10 and 170 */
+		fprintf(out, "S%03d,2024-03-01,H%d,Menzis,health,1.00\n", id, id % 50);
+	}
+	fclose(out);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "b.csv", text, false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 298, 2, 0);
+	ck_assert_int_eq(import_text(s, "b.csv", text, false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 0, 300, 0);
+	free(text);
+	expect_text(captured(&c), "");
+	store_close(s);
+	ck_assert_int_eq(count_rows("signals"), 298);
+	ck_assert_int_eq(count_rows("month_households"), 50);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(outcomes_are_imported_and_reimports_are_identical)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	const char *const outcomes =
+		"outcome;date;household;signal_id\n"
+		"refused;2024-02-10;H1;S1\n"
+		"not_reached;2024-02-10;H1;\n"
+		"refused;2024-02-10;H1;S1\n";
+	ck_assert_int_eq(import_text(s, "o.csv", outcomes, true, &c.d, &n), STORE_OK);
+	expect_counts(&n, 2, 1, 0);
+	ck_assert_int_eq(import_text(s, "o.csv", outcomes, true, &c.d, &n), STORE_OK);
+	expect_counts(&n, 0, 3, 0);
+	ck_assert_int_eq(import_text(s, "o2.csv",
+		"household,date,outcome\n"
+		"H1,2024-02-31,refused\n"
+		"H1,2024-02-11,refusd\n"
+		",2024-02-11,deceased\n",
+		true, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"o2.csv:2: date: `2024-02-31` is not a date: expected YYYY-MM-DD, a real day\n"
+		"o2.csv:3: outcome: unknown value `refusd` (did you mean `refused`?); expected one of "
+		"not_picked_up, not_reached, reached_no_help, refused, help_accepted, already_known, "
+		"wrongly_reported, deceased\n"
+		"o2.csv:4: household: required but empty\n");
+	expect_counts(&n, 0, 0, 3);
+	store_close(s);
+	ck_assert_int_eq(count_rows("outcomes"), 2);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(an_import_waits_for_a_busy_store_then_says_so)
+{
+	capture c;
+	capture_start(&c);
+	store *holder = open_store(&c.d);
+	store *s = store_open(path, 50, &c.d);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_int_eq(store_begin(holder, &c.d), STORE_OK);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "a.csv", three_rows, false, &c.d, &n), STORE_BUSY);
+	char want[256];
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another run or import holds it "
+		 "(waited 50 ms); try again later\n", path);
+	expect_text(captured(&c), want);
+	expect_counts(&n, 0, 0, 0);
+	store_rollback(holder);
+	ck_assert_int_eq(import_text(s, "a.csv", three_rows, false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 3, 0, 0);
+	store_close(s);
+	store_close(holder);
+	capture_end(&c);
+}
+END_TEST
+
+/* Inside a run's transaction (store_begin), an import nests and still is
+ * all or nothing. */
+START_TEST(an_import_inside_a_transaction_nests)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	ck_assert_int_eq(store_begin(s, &c.d), STORE_OK);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "a.csv", three_rows, false, &c.d, &n), STORE_OK);
+	ck_assert_int_eq(import_text(s, "b.csv",
+		"signal_id,received,household,creditor,sector,arrears\n"
+		"S7,2024-03-01,H1,Menzis,health,1.00\n"
+		"S8,2024-03-01,H1,Menzis,health,x\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	ck_assert_int_eq(store_commit(s, &c.d), STORE_OK);
+	store_close(s);
+	ck_assert_int_eq(count_rows("signals"), 3);
+	capture_end(&c);
+}
+END_TEST
+
+Suite *import_suite(void)
+{
+	Suite *s = suite_create("import");
+	TCase *tc = tcase_create("import");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, a_good_file_is_stored_with_every_value);
+	tcase_add_test(tc, every_bad_row_is_reported_and_nothing_is_stored);
+	tcase_add_test(tc, one_bad_row_among_many_stores_nothing);
+	tcase_add_test(tc, semicolon_dialect_with_comma_decimals_and_bom);
+	tcase_add_test(tc, a_dutch_spreadsheet_export);
+	tcase_add_test(tc, comma_dialect_refuses_comma_decimals);
+	tcase_add_test(tc, header_in_any_order_and_unknown_columns_warned);
+	tcase_add_test(tc, missing_required_columns_are_one_error);
+	tcase_add_test(tc, a_column_named_twice_is_an_error);
+	tcase_add_test(tc, an_empty_file_has_no_header);
+	tcase_add_test(tc, a_header_only_file_adds_nothing);
+	tcase_add_test(tc, whitespace_only_unquoted_fields_are_empty);
+	tcase_add_test(tc, text_must_be_utf8);
+	tcase_add_test(tc, csv_problems_are_row_problems);
+	tcase_add_test(tc, a_quote_never_closed_in_a_big_file_stops_the_import);
+	tcase_add_test(tc, importing_the_same_file_twice_changes_nothing);
+	tcase_add_test(tc, a_conflict_with_the_store_is_refused_and_nothing_stored);
+	tcase_add_test(tc, a_signal_twice_in_one_file);
+	tcase_add_test(tc, duplicates_inside_a_batch_are_counted_exactly);
+	tcase_add_test(tc, outcomes_are_imported_and_reimports_are_identical);
+	tcase_add_test(tc, an_import_waits_for_a_busy_store_then_says_so);
+	tcase_add_test(tc, an_import_inside_a_transaction_nests);
+	suite_add_tcase(s, tc);
+	return s;
+}
