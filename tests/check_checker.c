@@ -10,45 +10,11 @@
 
 #include "checker.h"
 #include "parse.h"
+#include "support.h"
 
 /* The head of most policies here: lines 1 and 2, so rules start on line 3. */
 #define HEAD "policy \"T\"\nexclude \"legal person\" before counting when any legal_form = legal\n"
 
-typedef struct checked {
-	arena a;
-	char *out;
-	size_t outlen;
-	FILE *f;
-	diag d;
-	ast_file *file;
-	chk_policy *pol;
-} checked;
-
-static void check_text(checked *c, const char *text)
-{
-	memset(c, 0, sizeof *c);
-	arena_init(&c->a);
-	c->f = open_memstream(&c->out, &c->outlen);
-	ck_assert_ptr_nonnull(c->f);
-	diag_init(&c->d, c->f);
-	c->file = parse_rules(&c->a, &c->d, "t.vroeg", text, strlen(text));
-	ck_assert_msg(c->d.errors == 0, "syntax errors in a checker test:\n%s", c->out);
-	c->pol = check_policy(&c->a, &c->d, c->file);
-	fflush(c->f);
-}
-
-static const char *messages(checked *c)
-{
-	fflush(c->f);
-	return c->out ? c->out : "";
-}
-
-static void done(checked *c)
-{
-	fclose(c->f);
-	free(c->out);
-	arena_free(&c->a);
-}
 
 /* Checks TEXT and compares everything it reports with WANT. */
 static void expect(const char *text, int errors, int warnings, const char *want)
@@ -59,15 +25,6 @@ static void expect(const char *text, int errors, int warnings, const char *want)
 	ck_assert_int_eq(c.d.errors, errors);
 	ck_assert_int_eq(c.d.warnings, warnings);
 	done(&c);
-}
-
-static ast_stmt *stmt_at(const ast_file *f, int i)
-{
-	ast_stmt *s = f->stmts;
-	while (s && i-- > 0)
-		s = s->next;
-	ck_assert_ptr_nonnull(s);
-	return s;
 }
 
 /* ---- names ------------------------------------------------------------------ */

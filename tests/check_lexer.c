@@ -9,61 +9,7 @@
 
 #include "ast.h"
 #include "parse.h"
-
-typedef struct parsed {
-	arena a;
-	char *out;
-	size_t outlen;
-	FILE *f;
-	diag d;
-	ast_file *file;
-} parsed;
-
-static void parse_bytes(parsed *p, const char *text, size_t len)
-{
-	memset(p, 0, sizeof *p);
-	arena_init(&p->a);
-	p->f = open_memstream(&p->out, &p->outlen);
-	ck_assert_ptr_nonnull(p->f);
-	diag_init(&p->d, p->f);
-	p->file = parse_rules(&p->a, &p->d, "t.vroeg", text, len);
-	fflush(p->f);
-}
-
-static void parse_text(parsed *p, const char *text)
-{
-	parse_bytes(p, text, strlen(text));
-}
-
-static const char *messages(parsed *p)
-{
-	fflush(p->f);
-	return p->out ? p->out : "";
-}
-
-static void done(parsed *p)
-{
-	fclose(p->f);
-	free(p->out);
-	arena_free(&p->a);
-}
-
-static int count_stmts(const ast_file *f)
-{
-	int n = 0;
-	for (const ast_stmt *s = f->stmts; s; s = s->next)
-		n++;
-	return n;
-}
-
-static ast_stmt *stmt_at(const ast_file *f, int i)
-{
-	ast_stmt *s = f->stmts;
-	while (s && i-- > 0)
-		s = s->next;
-	ck_assert_ptr_nonnull(s);
-	return s;
-}
+#include "support.h"
 
 /* Parses "VALUE_TEXT -> a" and returns the right side of the comparison
  * "arrears > VALUE_TEXT". */

@@ -10,58 +10,8 @@
 #include "ast.h"
 #include "compile.h"
 #include "parse.h"
+#include "support.h"
 
-typedef struct parsed {
-	arena a;
-	char *out;
-	size_t outlen;
-	FILE *f;
-	diag d;
-	ast_file *file;
-} parsed;
-
-static void parse_text(parsed *p, const char *text)
-{
-	memset(p, 0, sizeof *p);
-	arena_init(&p->a);
-	p->f = open_memstream(&p->out, &p->outlen);
-	ck_assert_ptr_nonnull(p->f);
-	diag_init(&p->d, p->f);
-	p->file = parse_rules(&p->a, &p->d, "t.vroeg", text, strlen(text));
-	fflush(p->f);
-}
-
-static const char *messages(parsed *p)
-{
-	fflush(p->f);
-	return p->out ? p->out : "";
-}
-
-static void done(parsed *p)
-{
-	fclose(p->f);
-	free(p->out);
-	arena_free(&p->a);
-}
-
-static int count_stmts(const ast_file *f)
-{
-	int n = 0;
-	for (const ast_stmt *s = f->stmts; s; s = s->next)
-		n++;
-	return n;
-}
-
-static ast_stmt *stmt_at(const ast_file *f, int i)
-{
-	ast_stmt *s = f->stmts;
-	while (s && i-- > 0)
-		s = s->next;
-	ck_assert_ptr_nonnull(s);
-	return s;
-}
-
-/* The Nth clause (from 0) of kind K of bucket S, in source order. */
 static const ast_clause *clause(const ast_stmt *s, enum ast_clause_kind k, int nth)
 {
 	for (const ast_clause *c = s->clauses; c; c = c->next)
