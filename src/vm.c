@@ -32,6 +32,11 @@ struct vm {
 	int64_t *keys;
 	vm_value *labels;
 
+	/* First days of the run month and the months before it, for the month
+	 * of each signal without a calendar conversion per signal. */
+	vr_month firsts_month;
+	vr_date firsts[16];
+
 	/* The household being decided. */
 	const vr_household *h;
 	vr_date month_first;
@@ -53,6 +58,7 @@ vm *vm_new(const bc_program *p)
 	if (!v)
 		return NULL;
 	v->p = p;
+	v->firsts_month = INT32_MIN;
 	v->memo_stamp = calloc(p->nfns + 1, sizeof *v->memo_stamp);
 	v->memo = calloc(p->nfns + 1, sizeof *v->memo);
 	v->slot_of_bucket = calloc(p->nbuckets + 1, sizeof *v->slot_of_bucket);
@@ -127,6 +133,23 @@ static bool grow_signals(vm *v, size_t n)
 		return false;
 	v->sig_cap = cap;
 	return true;
+}
+
+/* Months between the month of DAY and MONTH (0 = the run month). */
+static int32_t months_back(vm *v, vr_month month, vr_date day)
+{
+	enum { N = sizeof v->firsts / sizeof v->firsts[0] };
+	/* firsts[0] is the first day after the run month; firsts[k] the first
+	 * day of the month k-1 before it. */
+	if (v->firsts_month != month) {
+		for (int k = 0; k < N; k++)
+			v->firsts[k] = vr_month_first_day(month + 1 - k);
+		v->firsts_month = month;
+	}
+	for (int k = 0; k < N; k++)
+		if (day >= v->firsts[k])
+			return k - 1;   /* -1: after the run month, in no window */
+	return month - vr_month_of(day);
 }
 
 static bool in_set(const vm *v, size_t i, unsigned set)
@@ -513,7 +536,7 @@ void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 	/* Count: the floor for every signal, then the skips for current ones. */
 	size_t first_current = h->nsignals;
 	for (size_t i = 0; i < h->nsignals; i++) {
-		v->months_back[i] = month - vr_month_of(h->signals[i].received);
+		v->months_back[i] = months_back(v, month, h->signals[i].received);
 		if (v->months_back[i] == 0 && first_current == h->nsignals)
 			first_current = i;
 		v->skip_rule[i] = BC_NONE;
@@ -521,13 +544,15 @@ void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 	}
 	for (size_t i = 0; i < h->nsignals; i++) {
 		const bool floor = holds(v, p->floor_fn, i, v->stack);
-		if (v->months_back[i] > 0)
+		if (v->months_back[i] < 0)   /* after the run month: ignored */
+			v->status[i] = VM_SIGNAL_HISTORY_BELOW;
+		else if (v->months_back[i] > 0)
 			v->status[i] = floor ? VM_SIGNAL_HISTORY_COUNTED : VM_SIGNAL_HISTORY_BELOW;
 		else
 			v->status[i] = floor ? VM_SIGNAL_COUNTED : VM_SIGNAL_BELOW_FLOOR;
 	}
 	for (size_t i = first_current; i < h->nsignals; i++) {
-		if (v->status[i] != VM_SIGNAL_COUNTED)
+		if (v->status[i] != VM_SIGNAL_COUNTED || v->months_back[i] != 0)
 			continue;
 		for (uint32_t k = 0; k < p->nskips; k++)
 			if (holds(v, p->rules[p->skips[k]].fn, i, v->stack)) {
@@ -542,7 +567,7 @@ void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 	v->arrears = 0;
 	v->has_phone = v->has_email = v->any_counted = false;
 	v->district = "";
-	for (size_t i = first_current; i < h->nsignals; i++) {
+	for (size_t i = first_current; i < h->nsignals && v->months_back[i] == 0; i++) {
 		const vr_signal *s = &h->signals[i];
 		if (v->status[i] == VM_SIGNAL_COUNTED) {
 			v->arrears += s->arrears;

@@ -168,6 +168,24 @@ START_TEST(a_signal_below_the_floor_is_not_counted)
 }
 END_TEST
 
+/* household.h asks for no signal after the run month; the VM still ignores
+ * one handed to it, in counting, the household's facts and every window. */
+START_TEST(a_signal_after_the_run_month_counts_for_nothing)
+{
+	policy pl;
+	load(&pl, HEAD "match -> visit\notherwise -> letter\nbucket visit\nbucket letter\n");
+	vr_signal s[] = { sig("S1", "2024-06-10", "Vitens", SECTOR_WATER, EUR(50)),
+			  sig("S2", "2024-07-01", "Eneco", SECTOR_ENERGY, EUR(900)) };
+	const vr_household h = { "H1", s, 2, NULL, 0 };
+	vm_decide(pl.v, &h, month_of("2024-06"), &pl.dec);
+	ck_assert_int_lt(pl.dec.bucket, (int32_t)pl.p.nbuckets);
+	ck_assert_str_eq(pl.p.consts[pl.p.buckets[pl.dec.bucket].name].text, "letter");
+	ck_assert_int_eq(pl.dec.arrears, EUR(50));
+	ck_assert_int_eq(vm_signal(pl.v, 1, NULL), VM_SIGNAL_HISTORY_BELOW);
+	unload(&pl);
+}
+END_TEST
+
 START_TEST(several_count_statements_must_all_hold)
 {
 	policy pl;
@@ -1150,6 +1168,7 @@ Suite *vm_suite(void)
 	TCase *tc = tcase_create("counting");
 	tcase_add_test(tc, a_signal_below_the_floor_is_not_counted);
 	tcase_add_test(tc, several_count_statements_must_all_hold);
+	tcase_add_test(tc, a_signal_after_the_run_month_counts_for_nothing);
 	tcase_add_test(tc, floors_apply_to_history_months);
 	tcase_add_test(tc, a_policy_without_a_floor_counts_every_signal);
 	tcase_add_test(tc, the_legal_person_exclusion_comes_before_counting);
