@@ -177,6 +177,7 @@ bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
 		e->overflowed_from = -1;
 		e->place = 0;
 		e->backfilled = false;
+		e->rank = e->candidates = 0;
 		e->bucket = e->rule_bucket < 0 ? -1 : enter(p, e, e->rule_bucket);
 	}
 	alloc_bucket_order(p, order);
@@ -196,10 +197,16 @@ bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
 			entries[chosen[k]].place = (int64_t)k + 1;
 			placed[chosen[k]] = 1;
 		}
+		size_t group = 0;   /* with a spread: where the candidate's district starts */
 		for (size_t k = 0; k < nc; k++) {
 			alloc_entry *e = &entries[cand[k]];
+			if (c.by_district && k > 0 && strcmp(e->district, entries[cand[k - 1]].district) != 0)
+				group = k;
 			if (placed[cand[k]])
 				continue;
+			/* Its rank in the bucket's order; with a spread, within its district. */
+			e->rank = (int64_t)(k - group) + 1;
+			e->candidates = (int64_t)nc;
 			e->overflowed_from = (int32_t)b;
 			e->bucket = enter(p, e, bk->overflow);
 		}

@@ -25,6 +25,9 @@ typedef struct alloc_entry {
 	int32_t overflowed_from;   /* -1 when the household came by a rule */
 	int64_t place;             /* 1-based place in a capacity bucket, 0 otherwise */
 	bool backfilled;
+	/* Where the bucket that turned it away ranked it (for explain; with a
+	 * spread over districts, the rank within its district). */
+	int64_t rank, candidates;
 } alloc_entry;
 
 /* Allocates ENTRIES (N of them) over P's buckets. V gives the key layout.

@@ -370,9 +370,12 @@ static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_ho
 		return;
 	const bc_bucket *final = &p->buckets[e->bucket];
 	if (e->overflowed_from >= 0)
-		fprintf(out, "Capacity: no place in %s (capacity %lld, taken by households ranked before it); overflowed\n",
+		fprintf(out, "Capacity: no place in %s: %lld places for %lld candidates; this household ranked %lld%s%s%s\n",
 			p->consts[p->buckets[e->overflowed_from].name].text,
-			(long long)p->buckets[e->overflowed_from].capacity);
+			(long long)p->buckets[e->overflowed_from].capacity, (long long)e->candidates, (long long)e->rank,
+			p->buckets[e->overflowed_from].spread ? " in district \"" : "",
+			p->buckets[e->overflowed_from].spread ? e->district : "",
+			p->buckets[e->overflowed_from].spread ? "\" (places go round-robin over the districts)" : "");
 	if (e->bucket != dec.bucket && e->overflowed_from < 0 && !e->backfilled)
 		fprintf(out, "Redirect: %s has a precondition this household does not meet (%s)\n", bucket,
 			!dec.has_phone ? "no phone" : "no e-mail");

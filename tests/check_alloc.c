@@ -130,6 +130,10 @@ START_TEST(places_go_by_arrears_descending_ties_to_the_lower_key)
 	EXPECT(fx, e, 1, "visit #2");          /* "H100" < "H99" byte by byte */
 	EXPECT(fx, e, 0, "letter from visit");
 	EXPECT(fx, e, 2, "letter from visit");
+	/* explain tells where the full bucket ranked those it turned away. */
+	ck_assert_int_eq(e[0].rank, 3);
+	ck_assert_int_eq(e[2].rank, 4);
+	ck_assert_int_eq(e[2].candidates, 4);
 	unload(&fx);
 }
 END_TEST
@@ -326,6 +330,10 @@ START_TEST(places_go_round_robin_over_districts_in_name_order)
 	EXPECT(fx, e, 5, "visit #5");
 	EXPECT(fx, e, 3, "reserve from visit");
 	EXPECT(fx, e, 6, "reserve from visit");
+	/* With a spread, the rank is within the district. */
+	ck_assert_int_eq(e[3].rank, 3);
+	ck_assert_int_eq(e[6].rank, 3);
+	ck_assert_int_eq(e[6].candidates, 7);
 	unload(&fx);
 }
 END_TEST
