@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "support.h"
 
 static char dir[64];
 static char path[128];
@@ -17,46 +18,12 @@ static char path[128];
 static void setup(void)
 {
 	strcpy(dir, "/tmp/vroeg-import-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/store.db", dir);
+	temp_store(dir, path, sizeof path);
 }
 
 static void teardown(void)
 {
-	char p[160];
-	const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-	for (int i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(dir);
-}
-
-/* Diagnostics captured in memory, to compare with the exact text. */
-typedef struct capture {
-	char *text;
-	size_t len;
-	FILE *out;
-	diag d;
-} capture;
-
-static void capture_start(capture *c)
-{
-	c->text = NULL;
-	c->out = open_memstream(&c->text, &c->len);
-	diag_init(&c->d, c->out);
-}
-
-static const char *captured(capture *c)
-{
-	fflush(c->out);
-	return c->text ? c->text : "";
-}
-
-static void capture_end(capture *c)
-{
-	fclose(c->out);
-	free(c->text);
+	temp_store_remove(dir, path);
 }
 
 /* Compares texts line by line, so a failure names the first line that

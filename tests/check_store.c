@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "support.h"
 
 static char dir[64];
 static char path[128];
@@ -19,45 +20,12 @@ static char path[128];
 static void setup(void)
 {
 	strcpy(dir, "/tmp/vroeg-store-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/store.db", dir);
+	temp_store(dir, path, sizeof path);
 }
 
 static void teardown(void)
 {
-	char p[160];
-	const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-	for (int i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(dir);
-}
-
-typedef struct capture {
-	char *text;
-	size_t len;
-	FILE *out;
-	diag d;
-} capture;
-
-static void capture_start(capture *c)
-{
-	c->text = NULL;
-	c->out = open_memstream(&c->text, &c->len);
-	diag_init(&c->d, c->out);
-}
-
-static const char *captured(capture *c)
-{
-	fflush(c->out);
-	return c->text ? c->text : "";
-}
-
-static void capture_end(capture *c)
-{
-	fclose(c->out);
-	free(c->text);
+	temp_store_remove(dir, path);
 }
 
 static vr_month month(const char *text)

@@ -4,6 +4,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "parse.h"
 
@@ -59,4 +60,41 @@ ast_stmt *stmt_at(const ast_file *f, int i)
 		s = s->next;
 	ck_assert_ptr_nonnull(s);
 	return s;
+}
+
+void capture_start(capture *c)
+{
+	c->text = NULL;
+	c->out = open_memstream(&c->text, &c->len);
+	ck_assert_ptr_nonnull(c->out);
+	diag_init(&c->d, c->out);
+}
+
+const char *captured(capture *c)
+{
+	fflush(c->out);
+	return c->text ? c->text : "";
+}
+
+void capture_end(capture *c)
+{
+	fclose(c->out);
+	free(c->text);
+}
+
+void temp_store(char *dir, char *path, size_t path_size)
+{
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, path_size, "%s/store.db", dir);
+}
+
+void temp_store_remove(const char *dir, const char *path)
+{
+	char p[512];
+	const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	for (int i = 0; i < 4; i++) {
+		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+		unlink(p);
+	}
+	rmdir(dir);
 }

@@ -32,4 +32,21 @@ void done(parsed *p);
 int count_stmts(const ast_file *f);
 ast_stmt *stmt_at(const ast_file *f, int i);
 
+/* Diagnostics of the store and import captured in memory. */
+typedef struct capture {
+	char *text;
+	size_t len;
+	FILE *out;
+	diag d;
+} capture;
+void capture_start(capture *c);
+const char *captured(capture *c);
+void capture_end(capture *c);
+
+/* A store path in a fresh temporary directory (DIR names it, e.g.
+ * "/tmp/vroeg-store-XXXXXX", and is filled in), and its removal with the
+ * store's WAL and journal files. */
+void temp_store(char *dir, char *path, size_t path_size);
+void temp_store_remove(const char *dir, const char *path);
+
 #endif
