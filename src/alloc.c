@@ -7,76 +7,100 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Sorting a bucket's candidates: each candidate's order keys are turned into
+ * words whose unsigned order is the bucket's order (direction applied, a
+ * missing key last), so the comparison reads two small arrays and never the
+ * program. Ties go to the lower household key; when the entries come in key
+ * order (as a run streams them), the lower index is the lower key. */
 typedef struct sort_ctx {
-	const bc_program *p;
-	const vm *v;
 	const alloc_entry *e;
-	uint32_t bucket;
-	bool backfill;         /* use the bucket's back-fill order */
-	bool by_district;      /* district first (for the round-robin spread) */
+	const int32_t *cand;       /* position -> entry index */
+	const uint64_t *words;     /* position * nkeys + k */
+	uint32_t nkeys;
+	bool by_district;          /* district first (for the round-robin spread) */
+	bool in_key_order;         /* entries sorted by household key */
 } sort_ctx;
 
-static int cmp_keys(const sort_ctx *c, const alloc_entry *a, const alloc_entry *b)
+/* VR_MISSING is INT64_MIN, so real keys map onto 0 .. UINT64_MAX - 1. */
+static uint64_t sort_word(int64_t x, bool descending)
 {
-	const bc_bucket *bk = &c->p->buckets[c->bucket];
-	uint32_t slot = vm_order_slot(c->v, c->bucket);
-	const bc_order_key *keys = bk->order;
-	uint8_t nkeys = bk->norder;
-	if (c->backfill && bk->nbackfill_order) {
-		slot += bk->norder;
-		keys = bk->backfill_order;
-		nkeys = bk->nbackfill_order;
-	}
-	if (nkeys == 0) {   /* default: arrears descending */
-		if (a->arrears != b->arrears)
-			return a->arrears > b->arrears ? -1 : 1;
-		return 0;
-	}
-	for (uint8_t k = 0; k < nkeys; k++) {
-		const int64_t x = a->keys[slot + k], y = b->keys[slot + k];
-		if (x == y)
-			continue;
-		/* A missing key sorts last, whatever the direction. */
-		if (x == VR_MISSING)
-			return 1;
-		if (y == VR_MISSING)
-			return -1;
-		const int r = x < y ? -1 : 1;
-		return keys[k].descending ? -r : r;
-	}
-	return 0;
+	if (x == VR_MISSING)
+		return UINT64_MAX;
+	const uint64_t u = (uint64_t)x + (UINT64_C(1) << 63);   /* >= 1, order kept */
+	return descending ? UINT64_MAX - u : u - 1;
 }
 
-static int cmp_entries(const sort_ctx *c, int32_t ia, int32_t ib)
+static int cmp_positions(const sort_ctx *c, int32_t pa, int32_t pb)
 {
-	const alloc_entry *a = &c->e[ia], *b = &c->e[ib];
+	const alloc_entry *a = &c->e[c->cand[pa]], *b = &c->e[c->cand[pb]];
 	if (c->by_district) {
 		const int d = strcmp(a->district, b->district);
 		if (d)
 			return d;
 	}
-	const int k = cmp_keys(c, a, b);
-	if (k)
-		return k;
+	const uint64_t *x = &c->words[(size_t)pa * c->nkeys], *y = &c->words[(size_t)pb * c->nkeys];
+	for (uint32_t k = 0; k < c->nkeys; k++)
+		if (x[k] != y[k])
+			return x[k] < y[k] ? -1 : 1;
+	if (c->in_key_order)
+		return c->cand[pa] < c->cand[pb] ? -1 : c->cand[pa] > c->cand[pb];
 	return strcmp(a->household, b->household);   /* ties: the lower key, byte order */
 }
 
-/* A stable merge sort: qsort takes no context without global state. */
-static void sort_indices(int32_t *idx, int32_t *tmp, size_t n, const sort_ctx *c)
+/* A stable merge sort of positions: qsort takes no context without global state. */
+static void sort_positions(int32_t *pos, int32_t *tmp, size_t n, const sort_ctx *c)
 {
 	if (n < 2)
 		return;
 	const size_t mid = n / 2;
-	sort_indices(idx, tmp, mid, c);
-	sort_indices(idx + mid, tmp, n - mid, c);
+	sort_positions(pos, tmp, mid, c);
+	sort_positions(pos + mid, tmp, n - mid, c);
+	if (cmp_positions(c, pos[mid - 1], pos[mid]) <= 0)
+		return;   /* already in order */
 	size_t i = 0, j = mid, k = 0;
 	while (i < mid && j < n)
-		tmp[k++] = cmp_entries(c, idx[j], idx[i]) < 0 ? idx[j++] : idx[i++];
+		tmp[k++] = cmp_positions(c, pos[j], pos[i]) < 0 ? pos[j++] : pos[i++];
 	while (i < mid)
-		tmp[k++] = idx[i++];
+		tmp[k++] = pos[i++];
 	while (j < n)
-		tmp[k++] = idx[j++];
-	memcpy(idx, tmp, n * sizeof *idx);
+		tmp[k++] = pos[j++];
+	memcpy(pos, tmp, n * sizeof *pos);
+}
+
+/* Scratch space for sorting up to N candidates. */
+typedef struct sorter {
+	int32_t *pos, *tmp, *sorted;
+	uint64_t *words;           /* N * BC_MAX_ORDER */
+	bool in_key_order;
+} sorter;
+
+/* Sorts CAND (NC entry indexes) into bucket B's order, or its back-fill
+ * order when BACKFILL; with BY_DISTRICT, by district first. */
+static void sort_candidates(sorter *so, const bc_program *p, const vm *v, const alloc_entry *e,
+			    int32_t *cand, size_t nc, uint32_t b, bool backfill, bool by_district)
+{
+	const bc_bucket *bk = &p->buckets[b];
+	uint32_t slot = vm_order_slot(v, b);
+	const bc_order_key *keys = bk->order;
+	uint32_t nkeys = bk->norder;
+	if (backfill && bk->nbackfill_order) {
+		slot += bk->norder;
+		keys = bk->backfill_order;
+		nkeys = bk->nbackfill_order;
+	}
+	for (size_t i = 0; i < nc; i++) {
+		uint64_t *w = &so->words[i * (nkeys ? nkeys : 1)];
+		if (nkeys == 0)   /* default: arrears descending */
+			w[0] = sort_word(e[cand[i]].arrears, true);
+		for (uint32_t k = 0; k < nkeys; k++)
+			w[k] = sort_word(e[cand[i]].keys[slot + k], keys[k].descending);
+		so->pos[i] = (int32_t)i;
+	}
+	const sort_ctx c = { e, cand, so->words, nkeys ? nkeys : 1, by_district, so->in_key_order };
+	sort_positions(so->pos, so->tmp, nc, &c);
+	for (size_t i = 0; i < nc; i++)
+		so->sorted[i] = cand[so->pos[i]];
+	memcpy(cand, so->sorted, nc * sizeof *cand);
 }
 
 /* The bucket a household bound for B ends up in, after B's redirects (and
@@ -164,12 +188,23 @@ bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
 {
 	uint32_t *order = malloc((p->nbuckets + 1) * sizeof *order);
 	int32_t *cand = malloc((n + 1) * sizeof *cand);
-	int32_t *tmp = malloc((n + 1) * sizeof *tmp);
 	int32_t *chosen = malloc((n + 1) * sizeof *chosen);
 	size_t *starts = malloc((n + 2) * sizeof *starts);
 	uint8_t *placed = calloc(n + 1, 1);
-	if (!order || !cand || !tmp || !chosen || !starts || !placed) {
-		free(order); free(cand); free(tmp); free(chosen); free(starts); free(placed);
+	sorter so = {
+		.pos = malloc((n + 1) * sizeof *so.pos),
+		.tmp = malloc((n + 1) * sizeof *so.tmp),
+		.sorted = malloc((n + 1) * sizeof *so.sorted),
+		.words = malloc((n + 1) * BC_MAX_ORDER * sizeof *so.words),
+		.in_key_order = true,
+	};
+	bool ok = order && cand && chosen && starts && placed && so.pos && so.tmp &&
+		  so.sorted && so.words;
+	for (size_t i = 1; ok && i < n && so.in_key_order; i++)
+		so.in_key_order = strcmp(entries[i - 1].household, entries[i].household) < 0;
+	if (!ok) {
+		free(order); free(cand); free(chosen); free(starts); free(placed);
+		free(so.pos); free(so.tmp); free(so.sorted); free(so.words);
 		return false;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -190,9 +225,9 @@ bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
 		for (size_t i = 0; i < n; i++)
 			if (entries[i].bucket == (int32_t)b)
 				cand[nc++] = (int32_t)i;
-		sort_ctx c = { p, v, entries, b, false, bk->spread == SPREAD_DISTRICT };
-		sort_indices(cand, tmp, nc, &c);
-		const size_t given = choose(entries, cand, nc, bk->capacity, c.by_district, chosen, starts);
+		const bool by_district = bk->spread == SPREAD_DISTRICT;
+		sort_candidates(&so, p, v, entries, cand, nc, b, false, by_district);
+		const size_t given = choose(entries, cand, nc, bk->capacity, by_district, chosen, starts);
 		for (size_t k = 0; k < given; k++) {
 			entries[chosen[k]].place = (int64_t)k + 1;
 			placed[chosen[k]] = 1;
@@ -200,7 +235,7 @@ bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
 		size_t group = 0;   /* with a spread: where the candidate's district starts */
 		for (size_t k = 0; k < nc; k++) {
 			alloc_entry *e = &entries[cand[k]];
-			if (c.by_district && k > 0 && strcmp(e->district, entries[cand[k - 1]].district) != 0)
+			if (by_district && k > 0 && strcmp(e->district, entries[cand[k - 1]].district) != 0)
 				group = k;
 			if (placed[cand[k]])
 				continue;
@@ -221,8 +256,7 @@ bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
 				    e->overflowed_from < 0 && enter(p, e, (int32_t)b) == (int32_t)b)
 					cand[nb++] = (int32_t)i;
 			}
-			sort_ctx bc = { p, v, entries, b, true, false };
-			sort_indices(cand, tmp, nb, &bc);
+			sort_candidates(&so, p, v, entries, cand, nb, b, true, false);
 			for (size_t k = 0; k < nb && spare > 0; k++, spare--) {
 				alloc_entry *e = &entries[cand[k]];
 				e->bucket = (int32_t)b;
@@ -232,6 +266,7 @@ bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
 			}
 		}
 	}
-	free(order); free(cand); free(tmp); free(chosen); free(starts); free(placed);
+	free(order); free(cand); free(chosen); free(starts); free(placed);
+	free(so.pos); free(so.tmp); free(so.sorted); free(so.words);
 	return true;
 }

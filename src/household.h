@@ -30,6 +30,31 @@ typedef struct vr_outcome {
 	uint8_t outcome;        /* enum vr_outcome_kind */
 } vr_outcome;
 
+/* The parts of a household a reader fills in (vm_reads tells which a program
+ * uses). received and arrears are always read; a part left out holds its
+ * "not read" value: "" for text (the household key for person), VR_MISSING
+ * for numbers, VR_DATE_NONE for the birth date, 0 for enums and flags, and no
+ * outcomes. */
+enum vr_read {
+	VR_READ_SIGNAL_ID = 1u << 0,
+	VR_READ_PERSON = 1u << 1,
+	VR_READ_CREDITOR = 1u << 2,
+	VR_READ_DISTRICT = 1u << 3,
+	VR_READ_BIRTH_DATE = 1u << 4,
+	VR_READ_INSTALLMENT = 1u << 5,
+	VR_READ_INSTALLMENTS_MISSED = 1u << 6,
+	VR_READ_DAYS_OVERDUE = 1u << 7,
+	VR_READ_SECTOR = 1u << 8,
+	VR_READ_KIND = 1u << 9,
+	VR_READ_LEGAL_FORM = 1u << 10,
+	VR_READ_BRP_MATCH = 1u << 11,
+	VR_READ_HAS_PHONE = 1u << 12,
+	VR_READ_HAS_EMAIL = 1u << 13,
+	VR_READ_KNOWN_DEBT_HELP = 1u << 14,
+	VR_READ_OUTCOMES = 1u << 15,
+	VR_READ_ALL = (1u << 16) - 1
+};
+
 /* Signals are sorted by (received, signal_id) and outcomes by date; none lies
  * after the run month. The strings live as long as the household is current
  * (the store reuses its buffers for the next one). */

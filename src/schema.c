@@ -181,16 +181,6 @@ static const char *const statements[SQL_COUNT] = {
 		"INSERT INTO outcomes (household, date, outcome, signal_id, import_id, line) "
 		"VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
 
-	/* ?1 'YYYY-MM', ?2 first day, ?3 last day: the month's households in
-	 * key order, each household's signals in the span by (received,
-	 * signal_id). CROSS JOIN keeps month_households the outer loop, so
-	 * the order comes from the indexes and nothing is sorted. */
-	[SQL_CURSOR_SIGNALS] =
-		"SELECT " SIGNAL_COLUMNS_OF("s") " "
-		"FROM month_households AS m CROSS JOIN signals AS s "
-		"WHERE m.month = ?1 AND s.household = m.household "
-		"AND s.received BETWEEN ?2 AND ?3 "
-		"ORDER BY m.household, s.received, s.signal_id",
 	/* Outcomes are few: one pass over them in key order beats a seek
 	 * per household; the cursor skips the households not in the month
 	 * as it merges this stream with the signals (?1 is not used). */
@@ -232,6 +222,65 @@ static const char *const statements[SQL_COUNT] = {
 		"SELECT household, bucket, reason, rule, overflowed_from, labels, "
 		"arrears, place FROM decisions WHERE run_id = ?1 ORDER BY household",
 };
+
+/* The cursor's signals statement reads the parts a program uses (enum
+ * vr_read): each column in its place (enum schema_signal_col), NULL where a
+ * part is not read, which spares decoding and copying it for every signal.
+ * ?1 'YYYY-MM', ?2 first day, ?3 last day: the month's households in key
+ * order, each household's signals in the span by (received, signal_id).
+ * CROSS JOIN keeps month_households the outer loop, so the order comes from
+ * the indexes and nothing is sorted. A missing number comes back as -1
+ * (stored numbers are >= 0), which saves the reader a type check. */
+static const struct {
+	const char *expr;
+	unsigned read;     /* 0: always read */
+} cursor_columns[SIG_NCOLS] = {
+	[SIG_SIGNAL_ID] = { "s.signal_id", VR_READ_SIGNAL_ID },
+	[SIG_RECEIVED] = { "s.received", 0 },
+	[SIG_HOUSEHOLD] = { "s.household", 0 },
+	[SIG_PERSON] = { "s.person", VR_READ_PERSON },
+	[SIG_CREDITOR] = { "s.creditor", VR_READ_CREDITOR },
+	[SIG_SECTOR] = { "s.sector", VR_READ_SECTOR },
+	[SIG_KIND] = { "s.kind", VR_READ_KIND },
+	[SIG_ARREARS] = { "s.arrears", 0 },
+	[SIG_INSTALLMENT] = { "coalesce(s.installment, -1)", VR_READ_INSTALLMENT },
+	[SIG_INSTALLMENTS_MISSED] = { "coalesce(s.installments_missed, -1)", VR_READ_INSTALLMENTS_MISSED },
+	[SIG_DAYS_OVERDUE] = { "coalesce(s.days_overdue, -1)", VR_READ_DAYS_OVERDUE },
+	[SIG_LEGAL_FORM] = { "s.legal_form", VR_READ_LEGAL_FORM },
+	[SIG_BIRTH_DATE] = { "s.birth_date", VR_READ_BIRTH_DATE },
+	[SIG_DISTRICT] = { "s.district", VR_READ_DISTRICT },
+	[SIG_HAS_PHONE] = { "s.has_phone", VR_READ_HAS_PHONE },
+	[SIG_HAS_EMAIL] = { "s.has_email", VR_READ_HAS_EMAIL },
+	[SIG_BRP_MATCH] = { "coalesce(s.brp_match, -1)", VR_READ_BRP_MATCH },
+	[SIG_KNOWN_DEBT_HELP] = { "s.known_debt_help", VR_READ_KNOWN_DEBT_HELP },
+};
+
+sqlite3_stmt *schema_cursor_signals(store *s, unsigned reads, diag *d)
+{
+	char sql[1024];
+	size_t len = 0;
+	len += (size_t)snprintf(sql + len, sizeof sql - len, "SELECT ");
+	for (int col = 0; col < SIG_NCOLS; col++) {
+		const bool read = cursor_columns[col].read == 0 || (reads & cursor_columns[col].read);
+		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s",
+					col ? ", " : "", read ? cursor_columns[col].expr : "NULL");
+	}
+	len += (size_t)snprintf(sql + len, sizeof sql - len, "%s",
+				" FROM month_households AS m CROSS JOIN signals AS s"
+				" WHERE m.month = ?1 AND s.household = m.household"
+				" AND s.received BETWEEN ?2 AND ?3"
+				" ORDER BY m.household, s.received, s.signal_id");
+	sqlite3_stmt *st = NULL;
+	if (len >= sizeof sql) {   /* the columns above fit; this guards edits */
+		diag_error(d, "internal error: the cursor statement is longer than %zu bytes", sizeof sql);
+		return NULL;
+	}
+	if (sqlite3_prepare_v2(s->db, sql, (int)len, &st, NULL) != SQLITE_OK) {
+		schema_fail(s, "prepare the household cursor", d);
+		return NULL;
+	}
+	return st;
+}
 
 int schema_version(void)
 {

@@ -24,7 +24,7 @@ enum schema_stmt {
 	SQL_SIGNAL_INSERT, SQL_SIGNAL_BY_ID, SQL_MONTH_HOUSEHOLD_INSERT,
 	SQL_SIGNAL_INSERT_BATCH, SQL_MONTH_HOUSEHOLD_INSERT_BATCH,
 	SQL_OUTCOME_INSERT,
-	SQL_CURSOR_SIGNALS, SQL_CURSOR_OUTCOMES,
+	SQL_CURSOR_OUTCOMES,
 	SQL_ONE_CURRENT, SQL_ONE_SIGNALS, SQL_ONE_OUTCOMES,
 	SQL_RUN_CURRENT, SQL_RUN_LIST, SQL_RUN_SUPERSEDE, SQL_RUN_INSERT,
 	SQL_DECISION_INSERT, SQL_DECISIONS_OF_RUN,
@@ -47,6 +47,11 @@ enum schema_signal_col {
 	SIG_HAS_PHONE, SIG_HAS_EMAIL, SIG_BRP_MATCH, SIG_KNOWN_DEBT_HELP,
 	SIG_NCOLS
 };
+
+/* The household cursor's signals statement (see schema.c), reading the parts
+ * READS (enum vr_read) and NULL in the columns of the others. The caller
+ * finalizes it. NULL after reporting why. */
+sqlite3_stmt *schema_cursor_signals(store *s, unsigned reads, diag *d);
 
 /* A growable byte buffer, reused: strings are appended and found again by
  * offset, since growing may move them. */

@@ -51,7 +51,8 @@ typedef struct signal_text {
 struct store_cursor {
 	store *s;
 	diag *d;
-	bool streaming;             /* owns SQL_CURSOR_*; else a store_household holder */
+	bool streaming;             /* owns sig and SQL_CURSOR_OUTCOMES; else a store_household holder */
+	unsigned reads;             /* enum vr_read: the parts filled in */
 	sqlite3_stmt *sig, *out;
 	bool sig_row, out_row;      /* the statement stands on a row not yet read */
 	char month[8], first[11], last[11];
@@ -180,40 +181,51 @@ static int add_signal(store_cursor *c)
 		return out_of_memory(c);
 	vr_signal *g = &c->signals[c->nsignals];
 	signal_text *t = &c->signal_text[c->nsignals];
-	t->id = column_copy(c, st, SIG_SIGNAL_ID);
-	size_t person_len;
-	const char *person = column_str(st, SIG_PERSON, &person_len);
-	t->person = person ? arena_add(&c->arena, person, person_len) : c->key;
-	t->creditor = column_copy(c, st, SIG_CREDITOR);
-	t->district = column_copy(c, st, SIG_DISTRICT);
+	const unsigned r = c->reads;
+	/* A part not read gets its "not read" value (household.h); EMPTY is
+	 * the "" that ends the key in the arena. */
+	const size_t empty = c->key + c->key_len;
+	t->id = r & VR_READ_SIGNAL_ID ? column_copy(c, st, SIG_SIGNAL_ID) : empty;
+	t->person = c->key;
+	if (r & VR_READ_PERSON) {
+		size_t person_len;
+		const char *person = column_str(st, SIG_PERSON, &person_len);
+		if (person)
+			t->person = arena_add(&c->arena, person, person_len);
+	}
+	t->creditor = r & VR_READ_CREDITOR ? column_copy(c, st, SIG_CREDITOR) : empty;
+	t->district = r & VR_READ_DISTRICT ? column_copy(c, st, SIG_DISTRICT) : empty;
 	if (t->id == (size_t)-1 || t->person == (size_t)-1 ||
 	    t->creditor == (size_t)-1 || t->district == (size_t)-1)
 		return out_of_memory(c);
 	if (column_date(st, SIG_RECEIVED, &g->received) != 1)
 		return damaged(c, "received date", sqlite3_column_text(st, SIG_RECEIVED));
-	const int birth = column_date(st, SIG_BIRTH_DATE, &g->birth_date);
-	if (birth < 0)
+	g->birth_date = VR_DATE_NONE;
+	if (r & VR_READ_BIRTH_DATE && column_date(st, SIG_BIRTH_DATE, &g->birth_date) < 0)
 		return damaged(c, "birth date", sqlite3_column_text(st, SIG_BIRTH_DATE));
-	if (birth == 0)
-		g->birth_date = VR_DATE_NONE;
 	g->arrears = sqlite3_column_int64(st, SIG_ARREARS);
-	g->installment = column_optional(st, SIG_INSTALLMENT);
-	g->installments_missed = column_optional(st, SIG_INSTALLMENTS_MISSED);
-	g->days_overdue = column_optional(st, SIG_DAYS_OVERDUE);
-	const int sector = column_enum(c, st, SIG_SECTOR, vr_sector_names, SECTOR_COUNT, "sector");
-	const int kind = column_enum(c, st, SIG_KIND, vr_kind_names, KIND_COUNT, "kind");
-	const int form = column_enum(c, st, SIG_LEGAL_FORM, vr_legal_form_names,
-				     LEGAL_COUNT, "legal form");
+	g->installment = r & VR_READ_INSTALLMENT ? column_optional(st, SIG_INSTALLMENT) : VR_MISSING;
+	g->installments_missed = r & VR_READ_INSTALLMENTS_MISSED
+		? column_optional(st, SIG_INSTALLMENTS_MISSED) : VR_MISSING;
+	g->days_overdue = r & VR_READ_DAYS_OVERDUE ? column_optional(st, SIG_DAYS_OVERDUE) : VR_MISSING;
+	int sector = 0, kind = 0, form = 0;
+	if (r & VR_READ_SECTOR)
+		sector = column_enum(c, st, SIG_SECTOR, vr_sector_names, SECTOR_COUNT, "sector");
+	if (r & VR_READ_KIND)
+		kind = column_enum(c, st, SIG_KIND, vr_kind_names, KIND_COUNT, "kind");
+	if (r & VR_READ_LEGAL_FORM)
+		form = column_enum(c, st, SIG_LEGAL_FORM, vr_legal_form_names, LEGAL_COUNT, "legal form");
 	if (sector < 0 || kind < 0 || form < 0)
 		return -1;
 	g->sector = (uint8_t)sector;
 	g->kind = (uint8_t)kind;
 	g->legal_form = (uint8_t)form;
-	const int brp = sqlite3_column_int(st, SIG_BRP_MATCH);
+	const int brp = r & VR_READ_BRP_MATCH ? sqlite3_column_int(st, SIG_BRP_MATCH) : -1;
 	g->brp_match = (int8_t)(brp < 0 ? -1 : brp != 0);
-	g->has_phone = sqlite3_column_int(st, SIG_HAS_PHONE) != 0;
-	g->has_email = sqlite3_column_int(st, SIG_HAS_EMAIL) != 0;
-	g->known_debt_help = sqlite3_column_int(st, SIG_KNOWN_DEBT_HELP) != 0;
+	g->has_phone = r & VR_READ_HAS_PHONE && sqlite3_column_int(st, SIG_HAS_PHONE) != 0;
+	g->has_email = r & VR_READ_HAS_EMAIL && sqlite3_column_int(st, SIG_HAS_EMAIL) != 0;
+	g->known_debt_help = r & VR_READ_KNOWN_DEBT_HELP &&
+			     sqlite3_column_int(st, SIG_KNOWN_DEBT_HELP) != 0;
 	c->nsignals++;
 	return 0;
 }
@@ -354,11 +366,13 @@ static store_cursor *cursor_new(store *s, diag *d)
 	else {
 		c->s = s;
 		c->d = d;
+		c->reads = VR_READ_ALL;
 	}
 	return c;
 }
 
-store_cursor *store_households(store *s, vr_month month, int lookback, diag *d)
+store_cursor *store_households(store *s, vr_month month, int lookback, unsigned reads,
+			       diag *d)
 {
 	if (s->cursor_open) {
 		diag_error(d, "the store %s already has a household cursor open", s->path);
@@ -368,9 +382,13 @@ store_cursor *store_households(store *s, vr_month month, int lookback, diag *d)
 	if (!c)
 		return NULL;
 	c->streaming = true;
-	c->sig = s->stmt[SQL_CURSOR_SIGNALS];
+	c->reads = reads;
 	c->out = s->stmt[SQL_CURSOR_OUTCOMES];
 	s->cursor_open = true;
+	if (!(c->sig = schema_cursor_signals(s, reads, d))) {
+		store_cursor_close(c);
+		return NULL;
+	}
 	set_span(c, month, lookback);
 	sqlite3_stmt *const both[2] = { c->sig, c->out };
 	for (int i = 0; i < 2; i++) {
@@ -379,8 +397,10 @@ store_cursor *store_households(store *s, vr_month month, int lookback, diag *d)
 		sqlite3_bind_text(both[i], 3, c->last, -1, SQLITE_STATIC);
 	}
 	/* Both statements step before either ends, so they share one read
-	 * transaction: one snapshot of the store for the whole walk. */
-	if (!step(c, c->sig, &c->sig_row) || !step(c, c->out, &c->out_row)) {
+	 * transaction: one snapshot of the store for the whole walk. Without
+	 * outcomes to read, the outcome statement stands on no row. */
+	if (!step(c, c->sig, &c->sig_row) ||
+	    (reads & VR_READ_OUTCOMES && !step(c, c->out, &c->out_row))) {
 		store_cursor_close(c);
 		return NULL;
 	}
@@ -399,9 +419,8 @@ void store_cursor_close(store_cursor *c)
 	if (!c)
 		return;
 	if (c->streaming) {
-		sqlite3_reset(c->sig);
+		sqlite3_finalize(c->sig);
 		sqlite3_reset(c->out);
-		sqlite3_clear_bindings(c->sig);
 		sqlite3_clear_bindings(c->out);
 		c->s->cursor_open = false;
 	}

@@ -43,14 +43,18 @@ enum store_status store_import_outcomes(store *s, FILE *in, const char *name,
 /* Streams the households with at least one signal received in MONTH, in
  * household key byte order, each with its signals received from the first day
  * of MONTH - LOOKBACK up to the end of MONTH, and its outcomes dated in the
- * same span. */
+ * same span. Fills in the parts READS (enum vr_read, household.h; VR_READ_ALL
+ * for everything): leaving out what a policy does not use spares most of the
+ * cursor's work. */
 typedef struct store_cursor store_cursor;
-store_cursor *store_households(store *s, vr_month month, int lookback, diag *d);
+store_cursor *store_households(store *s, vr_month month, int lookback, unsigned reads,
+			       diag *d);
 /* 1: *out holds the next household, valid until the next call; 0: no more;
  * -1: error (reported). */
 int store_cursor_next(store_cursor *c, vr_household *out);
 void store_cursor_close(store_cursor *c);
-/* Loads just one household (for explain); same contract as one cursor step. */
+/* Loads just one household (for explain), every part of it; same contract
+ * as one cursor step. */
 int store_household(store *s, const char *key, vr_month month, int lookback,
 		    store_cursor **holder, vr_household *out, diag *d);
 

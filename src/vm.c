@@ -608,6 +608,86 @@ void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 	}
 }
 
+/* The part of a signal field F lives in (0: received, always read). */
+static unsigned field_read(unsigned f)
+{
+	switch ((enum signal_field)f) {
+	case SF_SECTOR: return VR_READ_SECTOR;
+	case SF_KIND: return VR_READ_KIND;
+	case SF_CREDITOR: return VR_READ_CREDITOR;
+	case SF_ARREARS: return 0;
+	case SF_INSTALLMENT: return VR_READ_INSTALLMENT;
+	case SF_INSTALLMENTS_MISSED: return VR_READ_INSTALLMENTS_MISSED;
+	case SF_DAYS_OVERDUE: return VR_READ_DAYS_OVERDUE;
+	case SF_LEGAL_FORM: return VR_READ_LEGAL_FORM;
+	case SF_AGE: return VR_READ_BIRTH_DATE;
+	case SF_DISTRICT: return VR_READ_DISTRICT;
+	case SF_HAS_PHONE: return VR_READ_HAS_PHONE;
+	case SF_HAS_EMAIL: return VR_READ_HAS_EMAIL;
+	case SF_BRP_MATCH: return VR_READ_BRP_MATCH;
+	case SF_KNOWN_DEBT_HELP: return VR_READ_KNOWN_DEBT_HELP;
+	case SF_PERSON: return VR_READ_PERSON;
+	case SF_SIGNAL_ID: return VR_READ_SIGNAL_ID;
+	case SF_MONTH: return 0;
+	case SF_COUNT: break;
+	}
+	return VR_READ_ALL;
+}
+
+static unsigned fact_read(unsigned f)
+{
+	switch ((enum household_fact)f) {
+	case HF_DISTRICT: return VR_READ_DISTRICT;
+	case HF_HAS_PHONE: return VR_READ_HAS_PHONE;
+	case HF_HAS_EMAIL: return VR_READ_HAS_EMAIL;
+	case HF_ARREARS: case HF_HOUSEHOLD: return 0;
+	case HF_COUNT: break;
+	}
+	return VR_READ_ALL;
+}
+
+/* P is verified, so its code is a sequence of whole instructions. */
+unsigned vm_reads(const bc_program *p)
+{
+	unsigned reads = 0;
+	for (uint32_t pc = 0; pc < p->ncode;) {
+		const enum bc_op op = (enum bc_op)p->code[pc];
+		const uint16_t a = bc_ops[op].operands ? bc_operand(p->code, pc + 1) : 0;
+		switch (op) {
+		case BC_SFIELD: case BC_DISTINCT: case BC_SUM: case BC_MAX: case BC_MIN: case BC_SAME:
+			reads |= field_read(a);
+			break;
+		case BC_SECTOR_TOTAL:
+			reads |= VR_READ_SECTOR;
+			break;
+		case BC_HFACT:
+			reads |= fact_read(a);
+			break;
+		case BC_OFIELD: case BC_OANY: case BC_OALL: case BC_OCOUNT:
+			reads |= VR_READ_OUTCOMES;
+			break;
+		case BC_CONST: case BC_DEF: case BC_NOT: case BC_EQ: case BC_NE: case BC_LT:
+		case BC_LE: case BC_GT: case BC_GE: case BC_EQ_TEXT: case BC_NE_TEXT:
+		case BC_BETWEEN: case BC_IN_SET: case BC_IN_TEXT: case BC_IS_MISSING:
+		case BC_JUMP: case BC_JUMP_IF_FALSE: case BC_JUMP_IF_TRUE: case BC_ANY:
+		case BC_ALL: case BC_COUNT: case BC_RETURN: case BC_RULE: case BC_DECIDE:
+		case BC_COUNTED: case BC_OP_COUNT:
+			break;
+		}
+		pc += 1 + 2 * (uint32_t)bc_ops[op].operands;
+	}
+	for (uint32_t b = 0; b < p->nbuckets; b++) {
+		const bc_bucket *bk = &p->buckets[b];
+		if (bk->spread != SPREAD_NONE)
+			reads |= VR_READ_DISTRICT;
+		if (bk->without_phone >= 0)
+			reads |= VR_READ_HAS_PHONE;
+		if (bk->without_email >= 0)
+			reads |= VR_READ_HAS_EMAIL;
+	}
+	return reads;
+}
+
 vm_value vm_eval(vm *v, uint16_t fn)
 {
 	if (v->memo_stamp[fn] == v->stamp)

@@ -46,6 +46,11 @@ void vm_free(vm *v);
  * (received, signal_id) and none after MONTH (household.h). */
 void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out);
 
+/* The parts of a household (enum vr_read) that deciding with P reads: the
+ * fields its code names, and those its buckets use (district for a spread,
+ * phone and e-mail for redirects). A reader may leave the rest out. */
+unsigned vm_reads(const bc_program *p);
+
 /* First key slot of bucket B's order keys (its back-fill keys follow them). */
 uint32_t vm_order_slot(const vm *v, uint32_t bucket);
 uint32_t vm_order_slots(const vm *v);
