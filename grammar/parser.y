@@ -106,6 +106,7 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, parse_ctx *ctx, const char *
 %token EXCLUDE "exclude" BEFORE "before" COUNTING "counting" WHEN "when"
 %token COUNT "count" SIGNAL "signal" SKIP "skip" DEFINE "define"
 %token OTHERWISE "otherwise" BUCKET "bucket" CAPACITY "capacity" BY "by"
+%token UNLIMITED "unlimited"
 %token ASC "asc" DESC "desc" OVERFLOW "overflow" TO "to" WITHOUT "without"
 %token SPREAD "spread" OVER "over" BACKFILL "backfill" FROM "from"
 %token NO "no" FOLLOW_UP "follow-up" LABEL "label" ELSE "else"
@@ -195,6 +196,8 @@ bucket_head:
 clause:
 	CAPACITY INT
 		{ $$ = ast_clause_new(A, CL_CAPACITY, @$); $$->capacity = $2.num; }
+	| CAPACITY UNLIMITED
+		{ $$ = ast_clause_new(A, CL_CAPACITY, @$); $$->capacity = -1; $$->unlimited = true; }
 	| BY order_keys
 		{ $$ = ast_clause_new(A, CL_ORDER, @$); $$->order = $2; }
 	| OVERFLOW IDENT

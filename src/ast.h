@@ -102,7 +102,8 @@ typedef struct ast_clause ast_clause;
 struct ast_clause {
 	enum ast_clause_kind kind;
 	diag_loc loc;
-	int64_t capacity;
+	int64_t capacity;         /* CL_CAPACITY: N, or -1 for "capacity unlimited" */
+	bool unlimited;           /* CL_CAPACITY: "capacity unlimited", no limit on purpose */
 	ast_order_key *order;     /* CL_ORDER, and CL_BACKFILL's optional order */
 	ast_name target;          /* CL_OVERFLOW, CL_WITHOUT, CL_BACKFILL: a bucket */
 	ast_name what;            /* CL_WITHOUT: phone/email; CL_SPREAD: a fact */

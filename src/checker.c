@@ -648,7 +648,10 @@ static void check_bucket(checker *ck, chk_bucket *b)
 		seen[c->kind] = true;
 		switch (c->kind) {
 		case CL_CAPACITY:
-			b->capacity = c->capacity;
+			/* "capacity unlimited" decides as no capacity at all; it only
+			 * tells lint that no limit is meant (check_unbounded). */
+			b->capacity = c->unlimited ? -1 : c->capacity;
+			b->unlimited = c->unlimited;
 			break;
 		case CL_ORDER:
 			b->order = c->order;
@@ -743,14 +746,16 @@ static bool find_cycle(checker *ck, int b, int *state, int *path, int depth)
 	return false;
 }
 
-static void check_bucket_graph(checker *ck)
+/* Whether the buckets flow without a cycle (a cycle is reported). */
+static bool check_bucket_graph(checker *ck)
 {
 	const int n = ck->p->nbuckets;
 	int *state = arena_alloc(ck->a, sizeof *state * (size_t)(n + 1));
 	int *path = arena_alloc(ck->a, sizeof *path * (size_t)(n + 1));
 	for (int b = 0; b < n; b++)
 		if (state[b] == 0 && find_cycle(ck, b, state, path, 0))
-			return;
+			return false;
+	return true;
 }
 
 static bool same_expr(const ast_expr *a, const ast_expr *b)
@@ -1098,7 +1103,82 @@ static void check_rules(checker *ck)
 	p->cover_end = cover_end;
 }
 
-static void check_reach(checker *ck)
+static bool has_own_rule(const chk_policy *p, int b)
+{
+	for (int i = 0; i < p->nrules; i++)
+		if (p->rule_bucket[i] == b)
+			return true;
+	return false;
+}
+
+/* Writes "line L: `without W -> T`" to WHERE for each redirect into bucket T
+ * that a reached bucket makes (the first three, then how many more); returns
+ * how many there are. */
+static int redirects_into(const chk_policy *p, int t, char *where, size_t size)
+{
+	enum { SHOWN = 3 };
+	int n = 0;
+	where[0] = '\0';
+	for (int r = 0; r < p->nbuckets; r++) {
+		if (!p->buckets[r].reached)
+			continue;
+		for (const ast_clause *c = p->buckets[r].stmt->clauses; c; c = c->next) {
+			if (c->kind != CL_WITHOUT || strcmp(c->target.text, p->buckets[t].name) != 0)
+				continue;
+			const size_t len = strlen(where);
+			if (n < SHOWN && len < size)
+				snprintf(where + len, size - len, "%sline %d: `without %s -> %s`", n ? "; " : "",
+					 c->loc.line, c->what.text, c->target.text);
+			n++;
+		}
+	}
+	const size_t len = strlen(where);
+	if (n > SHOWN && len < size)
+		snprintf(where + len, size - len, "; and %d more", n - SHOWN);
+	return n;
+}
+
+/* A bucket without a capacity that households reach other than by a rule of
+ * its own takes however many arrive: every household a bucket with a capacity
+ * turns away, or every household a redirect sends. That is often meant (a
+ * letter can always be sent), so `capacity unlimited` says so and silences
+ * these warnings; without it, lint asks. T is a reached bucket: an unreached
+ * one has its own warning. */
+static void check_unbounded(checker *ck, int t)
+{
+	const chk_policy *p = ck->p;
+	const chk_bucket *bt = &p->buckets[t];
+	if (bt->capacity >= 0 || bt->unlimited)
+		return;
+	bool warned = false;
+	for (int s = 0; s < p->nbuckets; s++) {
+		const chk_bucket *bs = &p->buckets[s];
+		if (!bs->reached || bs->capacity < 0 || bs->overflow != t)
+			continue;
+		warning(ck, bt->stmt->name.loc,
+			"bucket `%s` has no capacity but takes the overflow of `%s` (capacity %lld, line %d): "
+			"every household `%s` turns away lands here without limit; "
+			"write `capacity unlimited` on `%s` if that is meant",
+			bt->name, bs->name, (long long)bs->capacity, bs->stmt->loc.line, bs->name, bt->name);
+		warned = true;
+	}
+	/* One warning per bucket is enough: a bucket already told that it takes
+	 * an overflow without limit is not also told about its redirects (the
+	 * same `capacity unlimited` answers both). */
+	if (warned || has_own_rule(p, t))
+		return;
+	char where[320];
+	if (redirects_into(p, t, where, sizeof where) > 0)
+		warning(ck, bt->stmt->name.loc,
+			"bucket `%s` is reached only by redirects (%s) and no rule of its own; "
+			"write `capacity unlimited` on it if every such household is meant to go there",
+			bt->name, where);
+}
+
+/* Marks the buckets households reach and warns about the others; when the
+ * buckets flow without a cycle (ACYCLIC), also about reached buckets that take
+ * an overflow or redirects without a limit. */
+static void check_reach(checker *ck, bool acyclic)
 {
 	chk_policy *p = ck->p;
 	bool changed = true;
@@ -1124,6 +1204,8 @@ static void check_reach(checker *ck)
 			warning(ck, bk->stmt->name.loc,
 				"households in bucket `%s` get no offer of help; since 2021 the law (Wgs) requires an offer on every signal picked up",
 				bk->name);
+		if (bk->reached && acyclic)
+			check_unbounded(ck, b);
 	}
 }
 
@@ -1159,6 +1241,8 @@ chk_policy *check_policy(arena *a, diag *d, ast_file *file)
 {
 	chk_policy *p = arena_alloc(a, sizeof *p);
 	p->file = file;
+	/* D may carry errors of other files (lint takes several): count ours. */
+	const int errors_before = d->errors;
 	checker ck = { a, d, p, &file->source, 0 };
 	parse_prelude(&ck);
 
@@ -1232,9 +1316,9 @@ chk_policy *check_policy(arena *a, diag *d, ast_file *file)
 		check_bucket(&ck, &p->buckets[b]);
 	check_rules(&ck);
 	check_labels(&ck);
-	if (d->errors == 0) {
-		check_bucket_graph(&ck);
-		check_reach(&ck);
+	if (d->errors == errors_before) {
+		const bool acyclic = check_bucket_graph(&ck);
+		check_reach(&ck, acyclic);
 	}
 	for (int i = 0; i < p->ndefs; i++)
 		if (!p->defs[i].builtin && !p->defs[i].used && p->defs[i].name[0])

@@ -22,6 +22,7 @@ typedef struct chk_bucket {
 	ast_stmt *stmt;
 	int overflow, without_phone, without_email, backfill_from;  /* indexes or -1 */
 	int64_t capacity;                                           /* -1: none */
+	bool unlimited;      /* "capacity unlimited": no limit, on purpose (capacity -1) */
 	bool spread, no_follow_up;
 	ast_order_key *order, *backfill_order;
 	bool reached;        /* some rule, overflow or redirect sends households here */

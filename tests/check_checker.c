@@ -389,6 +389,103 @@ START_TEST(a_repeated_bucket_clause_is_reported_where_it_is_repeated)
 }
 END_TEST
 
+START_TEST(capacity_unlimited_is_a_capacity_given_once)
+{
+	/* Either a number or unlimited: both is a capacity given twice. */
+	expect(HEAD "otherwise -> a\nbucket a capacity 1 overflow b capacity unlimited\nbucket b capacity unlimited\n", 1, 0,
+		"t.vroeg:4:32: error: `capacity` is given twice for bucket `a`\n"
+		"  bucket a capacity 1 overflow b capacity unlimited\n"
+		"                                 ^~~~~~~~~~~~~~~~~~\n");
+	expect(HEAD "otherwise -> a\nbucket a capacity unlimited capacity 5\n", 1, 0,
+		"t.vroeg:4:29: error: `capacity` is given twice for bucket `a`\n"
+		"  bucket a capacity unlimited capacity 5\n"
+		"                              ^~~~~~~~~~\n");
+}
+END_TEST
+
+START_TEST(capacity_unlimited_is_no_capacity_to_the_other_clauses)
+{
+	/* No overflow is needed; nothing overflows; a spread gives every
+	 * household a place; there are no spare places to back-fill. */
+	expect(HEAD "otherwise -> a\nbucket a capacity unlimited\n", 0, 0, "");
+	expect(HEAD "otherwise -> a\nbucket a capacity unlimited overflow b\nbucket b capacity unlimited\n", 0, 1,
+		"t.vroeg:4:29: warning: bucket `a` has no capacity, so nothing ever overflows\n"
+		"  bucket a capacity unlimited overflow b\n"
+		"                              ^~~~~~~~~~\n");
+	expect(HEAD "otherwise -> a\nbucket a capacity unlimited spread over district\n", 0, 1,
+		"t.vroeg:4:8: warning: bucket `a` spreads places but has no capacity, so every household gets one\n"
+		"  bucket a capacity unlimited spread over district\n"
+		"         ^\n");
+	expect(HEAD "otherwise -> a\nbucket a\nbucket c capacity unlimited backfill from a\n", 1, 0,
+		"t.vroeg:5:8: error: bucket `c` back-fills spare places but has no capacity\n"
+		"  bucket c capacity unlimited backfill from a\n"
+		"         ^\n");
+}
+END_TEST
+
+START_TEST(an_overflow_target_without_a_capacity_is_warned)
+{
+	/* One warning per bucket that overflows into it, at the target. */
+	expect(HEAD "match -> a\nany sector = rent -> b\notherwise -> c\n"
+		"bucket a capacity 30 overflow mail\nbucket b capacity 5 overflow mail\nbucket c\nbucket mail\n", 0, 2,
+		"t.vroeg:9:8: warning: bucket `mail` has no capacity but takes the overflow of `a` (capacity 30, line 6): "
+		"every household `a` turns away lands here without limit; write `capacity unlimited` on `mail` if that is meant\n"
+		"  bucket mail\n"
+		"         ^~~~\n"
+		"t.vroeg:9:8: warning: bucket `mail` has no capacity but takes the overflow of `b` (capacity 5, line 7): "
+		"every household `b` turns away lands here without limit; write `capacity unlimited` on `mail` if that is meant\n"
+		"  bucket mail\n"
+		"         ^~~~\n");
+	/* A rule of its own does not change that the overflow has no limit. */
+	checked c;
+	check_text(&c, HEAD "match -> a\notherwise -> mail\nbucket a capacity 30 overflow mail\nbucket mail\n");
+	ck_assert_int_eq(c.d.warnings, 1);
+	ck_assert_ptr_nonnull(strstr(messages(&c), "takes the overflow of `a`"));
+	done(&c);
+	/* A target with a capacity of its own, or unlimited on purpose: fine. */
+	expect(HEAD "match -> a\notherwise -> b\nbucket a capacity 30 overflow b\nbucket b capacity 50 overflow mail\n"
+		"bucket mail capacity unlimited\n", 0, 0, "");
+	/* A bucket nothing sends to is warned for that, and sends nothing on. */
+	expect(HEAD "otherwise -> c\nbucket a capacity 30 overflow mail\nbucket c\nbucket mail\n", 0, 2,
+		"t.vroeg:4:8: warning: no rule, overflow or redirect sends households to bucket `a`\n"
+		"  bucket a capacity 30 overflow mail\n"
+		"         ^\n"
+		"t.vroeg:6:8: warning: no rule, overflow or redirect sends households to bucket `mail`\n"
+		"  bucket mail\n"
+		"         ^~~~\n");
+}
+END_TEST
+
+START_TEST(a_bucket_reached_only_by_redirects_is_warned)
+{
+	expect(HEAD "match -> a\notherwise -> b\nbucket a without phone -> card\nbucket b without email -> card\nbucket card\n", 0, 1,
+		"t.vroeg:7:8: warning: bucket `card` is reached only by redirects (line 5: `without phone -> card`; "
+		"line 6: `without email -> card`) and no rule of its own; "
+		"write `capacity unlimited` on it if every such household is meant to go there\n"
+		"  bucket card\n"
+		"         ^~~~\n");
+	/* A rule of its own, or unlimited on purpose: fine. */
+	expect(HEAD "match -> a\nany sector = rent -> card\notherwise -> b\nbucket a without phone -> card\nbucket b\nbucket card\n",
+	       0, 0, "");
+	expect(HEAD "match -> a\notherwise -> b\nbucket a without phone -> card\nbucket b\nbucket card capacity unlimited\n",
+	       0, 0, "");
+	/* Only the overflow warning for a bucket that also takes an overflow. */
+	checked c;
+	check_text(&c, HEAD "match -> a\notherwise -> b\nbucket a capacity 3 overflow mail\nbucket b without phone -> mail\n"
+		"bucket mail\n");
+	ck_assert_msg(c.d.warnings == 1 && strstr(messages(&c), "takes the overflow of `a`"), "%s", messages(&c));
+	done(&c);
+	/* Many redirects: the first three are named. */
+	expect(HEAD "match -> a\notherwise -> b\nbucket a without phone -> x without email -> x\n"
+		"bucket b without phone -> x without email -> x\nbucket x\n", 0, 1,
+		"t.vroeg:7:8: warning: bucket `x` is reached only by redirects (line 5: `without phone -> x`; "
+		"line 5: `without email -> x`; line 6: `without phone -> x`; and 1 more) and no rule of its own; "
+		"write `capacity unlimited` on it if every such household is meant to go there\n"
+		"  bucket x\n"
+		"         ^\n");
+}
+END_TEST
+
 /* BUG (checker.c, check_bucket): CL_WITHOUT is exempt from the "given twice"
  * check (so that `without phone` and `without email` can both be given), so
  * the same redirect given twice, "without phone -> b without phone -> c", is
@@ -401,7 +498,8 @@ START_TEST(the_same_redirect_given_twice_is_an_error)
 	ck_assert_msg(c.d.errors == 1, "a second `without phone` is not reported:\n%s", messages(&c));
 	done(&c);
 	/* Both redirects, one of each, are fine. */
-	expect(HEAD "otherwise -> a\nbucket a without phone -> b without email -> c\nbucket b\nbucket c\n", 0, 0, "");
+	expect(HEAD "otherwise -> a\nbucket a without phone -> b without email -> c\nbucket b capacity unlimited\nbucket c capacity unlimited\n",
+	       0, 0, "");
 }
 END_TEST
 
@@ -411,7 +509,7 @@ START_TEST(buckets_are_resolved_to_indexes)
 	check_text(&c, HEAD "match -> visit\notherwise -> letter\n"
 		"bucket visit capacity 4 overflow phone\n"
 		"bucket phone capacity 2 overflow letter without phone -> letter\n"
-		"bucket letter\n"
+		"bucket letter capacity unlimited\n"
 		"bucket spare capacity 3 overflow letter backfill from letter spread over district\n");
 	ck_assert_int_eq(c.d.errors, 0);
 	const chk_policy *p = c.pol;
@@ -424,6 +522,8 @@ START_TEST(buckets_are_resolved_to_indexes)
 	ck_assert_int_eq(p->buckets[1].without_phone, 2);
 	ck_assert_int_eq(p->buckets[1].without_email, -1);
 	ck_assert_int_eq(p->buckets[2].capacity, -1);
+	ck_assert(p->buckets[2].unlimited);
+	ck_assert(!p->buckets[0].unlimited && !p->buckets[3].unlimited);
 	ck_assert_int_eq(p->buckets[3].backfill_from, 2);
 	ck_assert(p->buckets[3].spread);
 	done(&c);
@@ -565,7 +665,8 @@ END_TEST
 
 START_TEST(a_definition_used_only_as_an_order_key_is_used)
 {
-	expect(HEAD "define owed = total arrears within 3 months\notherwise -> a\nbucket a capacity 1 by owed desc overflow b\nbucket b\n", 0, 0, "");
+	expect(HEAD "define owed = total arrears within 3 months\notherwise -> a\nbucket a capacity 1 by owed desc overflow b\n"
+	       "bucket b capacity unlimited\n", 0, 0, "");
 }
 END_TEST
 
@@ -618,7 +719,27 @@ START_TEST(a_bucket_nothing_sends_to_is_warned)
 		"         ^\n");
 	/* An overflow or a redirect sends households there; a back-fill source
 	 * is not sent to by back-filling. */
-	expect(HEAD "otherwise -> a\nbucket a capacity 1 overflow b without email -> c\nbucket b\nbucket c\n", 0, 0, "");
+	expect(HEAD "otherwise -> a\nbucket a capacity 1 overflow b without email -> c\nbucket b capacity unlimited\n"
+	       "bucket c capacity unlimited\n", 0, 0, "");
+}
+END_TEST
+
+START_TEST(a_file_checked_after_one_with_errors_gets_its_bucket_warnings)
+{
+	/* lint checks many files into one sink: the warnings given only to a
+	 * file without errors look at that file's errors, not at the sink's. */
+	checked c;
+	check_text(&c, HEAD "otherwise -> nowhere\nbucket a\n");
+	ck_assert_int_eq(c.d.errors, 1);
+	ck_assert_int_eq(c.d.warnings, 0);
+	static const char second[] = HEAD "match -> a\notherwise -> a\nbucket a capacity 2 overflow b\nbucket b\nbucket c\n";
+	ast_file *f = parse_rules(&c.a, &c.d, "u.vroeg", second, sizeof second - 1);
+	check_policy(&c.a, &c.d, f);
+	ck_assert_int_eq(c.d.errors, 1);
+	ck_assert_msg(c.d.warnings == 2 && strstr(messages(&c), "u.vroeg:6:8: warning: bucket `b` has no capacity but takes") &&
+		      strstr(messages(&c), "u.vroeg:7:8: warning: no rule, overflow or redirect sends households to bucket `c`"),
+		      "%s", messages(&c));
+	done(&c);
 }
 END_TEST
 
@@ -750,6 +871,10 @@ Suite *checker_suite(void)
 	tcase_add_test(tc, bucket_clauses_are_checked);
 	tcase_add_test(tc, a_repeated_bucket_clause_is_reported_where_it_is_repeated);
 	tcase_add_test(tc, the_same_redirect_given_twice_is_an_error);
+	tcase_add_test(tc, capacity_unlimited_is_a_capacity_given_once);
+	tcase_add_test(tc, capacity_unlimited_is_no_capacity_to_the_other_clauses);
+	tcase_add_test(tc, an_overflow_target_without_a_capacity_is_warned);
+	tcase_add_test(tc, a_bucket_reached_only_by_redirects_is_warned);
 	tcase_add_test(tc, buckets_are_resolved_to_indexes);
 	suite_add_tcase(s, tc);
 
@@ -773,6 +898,7 @@ Suite *checker_suite(void)
 	tcase_add_test(tc, an_exclusion_that_lets_legal_persons_through_is_warned);
 	tcase_add_test(tc, a_bucket_with_no_follow_up_is_warned);
 	tcase_add_test(tc, a_bucket_nothing_sends_to_is_warned);
+	tcase_add_test(tc, a_file_checked_after_one_with_errors_gets_its_bucket_warnings);
 	tcase_add_test(tc, outcomes_of_the_run_month_are_warned);
 	tcase_add_test(tc, a_window_is_at_least_a_month);
 	tcase_add_test(tc, labels_are_declared_once_with_else_last);

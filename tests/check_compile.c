@@ -1,6 +1,7 @@
 /* check_compile.c - from rule text to a verified program: the header fields,
  * the rule, bucket, label and definition tables, the contract on failure,
- * determinism, the line table, and the listing of every instruction. Every
+ * determinism, the line table, and the listing of every instruction;
+ * `capacity unlimited` compiles to the very bytes of no capacity. Every
  * published field policy compiles. */
 #include <check.h>
 #include <dirent.h>
@@ -414,6 +415,102 @@ START_TEST(deep_nesting_is_a_source_error_not_an_internal_error)
 }
 END_TEST
 
+/* ---- capacity unlimited ------------------------------------------------------------------- */
+
+/* The .vrb bytes of P written with DIGEST as its source digest, so that two
+ * programs compiled from different texts compare on everything else. */
+static char *written(const bc_program *p, const uint8_t digest[32], size_t *len)
+{
+	bc_program q = *p;
+	memcpy(q.source_sha256, digest, sizeof q.source_sha256);
+	char *bytes = NULL;
+	FILE *f = open_memstream(&bytes, len);
+	ck_assert_ptr_nonnull(f);
+	ck_assert(bc_write(&q, f));
+	fclose(f);
+	return bytes;
+}
+
+/* Compiles WITH and WITHOUT (the same policy without its `capacity unlimited`
+ * clauses, on the same lines) and asserts that the programs are the same
+ * bytes but for the source digest. */
+static void same_bytes_but_the_digest(const char *name, const char *with, const char *without)
+{
+	compiled a, b;
+	compile_text(&a, name, with);
+	ck_assert_msg(a.ok, "%s:\n%s", name, a.out);
+	compile_text(&b, name, without);
+	ck_assert_msg(b.ok, "%s without `capacity unlimited`:\n%s", name, b.out);
+	ck_assert_msg(memcmp(a.p.source_sha256, b.p.source_sha256, 32) != 0, "%s: the texts should differ", name);
+	size_t na, nb;
+	char *x = written(&a.p, a.p.source_sha256, &na);
+	char *y = written(&b.p, a.p.source_sha256, &nb);
+	ck_assert_msg(na == nb && memcmp(x, y, na) == 0, "%s: `capacity unlimited` changes the program", name);
+	free(x);
+	free(y);
+	done(&a);
+	done(&b);
+}
+
+START_TEST(capacity_unlimited_compiles_to_no_capacity)
+{
+	same_bytes_but_the_digest("t.vroeg",
+		HEAD "match -> visit\notherwise -> letter\n"
+		"bucket visit capacity 3 overflow mail\n"
+		"bucket mail capacity unlimited\n"
+		"bucket letter capacity unlimited without phone -> mail\n",
+		HEAD "match -> visit\notherwise -> letter\n"
+		"bucket visit capacity 3 overflow mail\n"
+		"bucket mail\n"
+		"bucket letter without phone -> mail\n");
+	compiled c;
+	must_compile(&c, HEAD "otherwise -> letter\nbucket letter capacity unlimited\n");
+	ck_assert_int_eq(c.p.buckets[0].capacity, -1);
+	done(&c);
+}
+END_TEST
+
+/* The published policies that say `capacity unlimited` decide as they did
+ * before they said it. */
+START_TEST(capacity_unlimited_in_the_field_policies_changes_no_byte)
+{
+	static const char clause[] = " capacity unlimited";
+	DIR *dir = opendir("rules");
+	ck_assert_msg(dir != NULL, "run the tests from the top of the repository");
+	int n = 0;
+	struct dirent *ent;
+	while ((ent = readdir(dir)) != NULL) {
+		const size_t len = strlen(ent->d_name);
+		if (len < 7 || strcmp(ent->d_name + len - 6, ".vroeg") != 0)
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "rules/%s", ent->d_name);
+		char *text = read_file(path);
+		if (!strstr(text, clause)) {
+			free(text);
+			continue;
+		}
+		char *without = malloc(strlen(text) + 1);
+		ck_assert_ptr_nonnull(without);
+		char *out = without;
+		for (const char *in = text; *in;) {
+			if (strncmp(in, clause, sizeof clause - 1) == 0) {
+				in += sizeof clause - 1;
+				continue;
+			}
+			*out++ = *in++;
+		}
+		*out = '\0';
+		same_bytes_but_the_digest(path, text, without);
+		free(without);
+		free(text);
+		n++;
+	}
+	closedir(dir);
+	ck_assert_int_ge(n, 1);
+}
+END_TEST
+
 /* ---- the field policies ------------------------------------------------------------------ */
 
 START_TEST(every_field_policy_compiles_and_verifies)
@@ -460,6 +557,8 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, each_rule_decides_at_its_own_source_line);
 	tcase_add_test(tc, the_listing_names_every_instruction_the_code_holds);
 	tcase_add_test(tc, every_field_policy_compiles_and_verifies);
+	tcase_add_test(tc, capacity_unlimited_compiles_to_no_capacity);
+	tcase_add_test(tc, capacity_unlimited_in_the_field_policies_changes_no_byte);
 	tcase_add_test(tc, a_condition_too_long_to_compile_is_an_error);
 	tcase_add_test(tc, a_huge_condition_is_refused_without_a_crash);
 	tcase_add_test(tc, deep_nesting_is_a_source_error_not_an_internal_error);

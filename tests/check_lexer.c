@@ -27,12 +27,12 @@ static const ast_expr *rhs_of(parsed *p, const char *text)
 
 static const char *const keywords[] = {
 	"policy", "version", "effective", "exclude", "before", "counting", "when",
-	"count", "signal", "skip", "define", "otherwise", "bucket", "capacity", "by",
-	"asc", "desc", "overflow", "to", "without", "spread", "over", "backfill",
-	"from", "no", "follow-up", "label", "else", "and", "or", "not", "in", "is",
-	"missing", "known", "between", "any", "all", "creditors", "sectors",
-	"signals", "months", "month", "with", "outcomes", "total", "max", "min",
-	"same", "within", "this",
+	"count", "signal", "skip", "define", "otherwise", "bucket", "capacity",
+	"unlimited", "by", "asc", "desc", "overflow", "to", "without", "spread",
+	"over", "backfill", "from", "no", "follow-up", "label", "else", "and", "or",
+	"not", "in", "is", "missing", "known", "between", "any", "all", "creditors",
+	"sectors", "signals", "months", "month", "with", "outcomes", "total", "max",
+	"min", "same", "within", "this",
 };
 
 START_TEST(every_keyword_is_reserved_and_cannot_name_a_definition)
@@ -510,7 +510,7 @@ START_TEST(a_file_without_a_final_newline_ends_its_last_statement)
 	parse_text(&p, "bucket letter capacity");
 	ck_assert_int_eq(p.d.errors, 1);
 	ck_assert_str_eq(messages(&p),
-		"t.vroeg:1:23: error: unexpected end of line; expected number\n"
+		"t.vroeg:1:23: error: unexpected end of line; expected number or `unlimited`\n"
 		"  bucket letter capacity\n"
 		"                        ^\n");
 	done(&p);

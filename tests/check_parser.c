@@ -167,6 +167,59 @@ START_TEST(every_statement_form_parses_into_its_node)
 }
 END_TEST
 
+START_TEST(capacity_unlimited_is_a_capacity_clause_without_a_number)
+{
+	parsed p;
+	parse_text(&p,
+		"bucket mail capacity unlimited without phone -> letter\n"
+		"bucket visit overflow mail capacity 30\n"
+		"bucket letter\n"
+		"              capacity\n"
+		"              unlimited\n");
+	ck_assert_msg(p.d.errors == 0, "%s", messages(&p));
+	const ast_stmt *s = stmt_at(p.file, 0);
+	ck_assert_int_eq(count_clauses(s), 2);
+	const ast_clause *c = clause(s, CL_CAPACITY, 0);
+	ck_assert(c->unlimited);
+	ck_assert_int_eq(c->capacity, -1);
+	/* The clause spans both words: a "given twice" error underlines it whole. */
+	ck_assert_int_eq(c->loc.col, 13);
+	ck_assert_int_eq(c->loc.end_col, 31);
+	ck_assert_int_eq(s->clauses->kind, CL_CAPACITY);   /* in the order written */
+	c = clause(stmt_at(p.file, 1), CL_CAPACITY, 0);
+	ck_assert(!c->unlimited);
+	ck_assert_int_eq(c->capacity, 30);
+	/* Like any clause, it may be split over continuation lines. */
+	c = clause(stmt_at(p.file, 2), CL_CAPACITY, 0);
+	ck_assert(c->unlimited);
+	ck_assert_int_eq(c->loc.line, 4);
+	ck_assert_int_eq(c->loc.end_line, 5);
+	done(&p);
+}
+END_TEST
+
+START_TEST(unlimited_is_only_a_capacity)
+{
+	parsed p;
+	parse_text(&p,
+		"bucket mail unlimited\n"
+		"bucket letter capacity unlimited 5\n"
+		"bucket phone capacity -> letter\n");
+	ck_assert_int_eq(p.d.errors, 3);
+	ck_assert_str_eq(messages(&p),
+		"t.vroeg:1:13: error: unexpected `unlimited`\n"
+		"  bucket mail unlimited\n"
+		"              ^~~~~~~~~\n"
+		"t.vroeg:2:34: error: unexpected number\n"
+		"  bucket letter capacity unlimited 5\n"
+		"                                   ^\n"
+		"t.vroeg:3:23: error: unexpected `->`; expected number or `unlimited`\n"
+		"  bucket phone capacity -> letter\n"
+		"                        ^~\n");
+	done(&p);
+}
+END_TEST
+
 START_TEST(version_takes_text_number_amount_or_month)
 {
 	static const char *const texts[][2] = {
@@ -437,7 +490,7 @@ START_TEST(errors_on_consecutive_lines_are_each_reported)
 		"t.vroeg:3:14: error: unexpected `->`; expected `)`, `and` or `or`\n"
 		"  (arrears > 5 -> a\n"
 		"               ^~\n"
-		"t.vroeg:4:18: error: unexpected end of line; expected number\n"
+		"t.vroeg:4:18: error: unexpected end of line; expected number or `unlimited`\n"
 		"  bucket a capacity\n"
 		"                   ^\n"
 		"t.vroeg:5:20: error: unexpected end of line; expected `asc` or `desc`\n"
@@ -485,6 +538,7 @@ Suite *parser_suite(void)
 	Suite *s = suite_create("parser");
 	TCase *tc = tcase_create("forms");
 	tcase_add_test(tc, every_statement_form_parses_into_its_node);
+	tcase_add_test(tc, capacity_unlimited_is_a_capacity_clause_without_a_number);
 	tcase_add_test(tc, version_takes_text_number_amount_or_month);
 	tcase_add_test(tc, every_aggregate_and_condition_form_parses);
 	tcase_add_test(tc, the_design_card_lines_parse_as_written);
@@ -501,6 +555,7 @@ Suite *parser_suite(void)
 	tc = tcase_create("errors");
 	tcase_add_test(tc, three_syntax_errors_on_three_lines_are_all_reported);
 	tcase_add_test(tc, errors_on_consecutive_lines_are_each_reported);
+	tcase_add_test(tc, unlimited_is_only_a_capacity);
 	tcase_add_test(tc, a_syntax_error_in_a_continued_statement_points_into_the_continuation);
 	tcase_add_test(tc, a_comparison_with_a_window_is_not_a_count);
 	suite_add_tcase(s, tc);
