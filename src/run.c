@@ -92,7 +92,8 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 		r->rule_cites[i] = c;
 	}
 	const size_t nlabels = p->nlabels, nslots = vm_order_slots(v);
-	store_cursor *cur = store_households(s, month, p->lookback, vm_reads(p), d);
+	store_cursor *cur = store_households(s, month, p->lookback, vm_reads(p),
+						vm_history_reads(p), d);
 	if (!cur) {
 		vm_free(v);
 		return false;

@@ -53,6 +53,8 @@ struct store_cursor {
 	diag *d;
 	bool streaming;             /* owns sig and SQL_CURSOR_OUTCOMES; else a store_household holder */
 	unsigned reads;             /* enum vr_read: the parts filled in */
+	unsigned history_reads;     /* those of a signal before the run month */
+	vr_date run_first;          /* first day of the run month */
 	sqlite3_stmt *sig, *out;
 	bool sig_row, out_row;      /* the statement stands on a row not yet read */
 	char month[8], first[11], last[11];
@@ -181,7 +183,9 @@ static int add_signal(store_cursor *c)
 		return out_of_memory(c);
 	vr_signal *g = &c->signals[c->nsignals];
 	signal_text *t = &c->signal_text[c->nsignals];
-	const unsigned r = c->reads;
+	if (column_date(st, SIG_RECEIVED, &g->received) != 1)
+		return damaged(c, "received date", sqlite3_column_text(st, SIG_RECEIVED));
+	const unsigned r = g->received < c->run_first ? c->history_reads : c->reads;
 	/* A part not read gets its "not read" value (household.h); EMPTY is
 	 * the "" that ends the key in the arena. */
 	const size_t empty = c->key + c->key_len;
@@ -198,8 +202,6 @@ static int add_signal(store_cursor *c)
 	if (t->id == (size_t)-1 || t->person == (size_t)-1 ||
 	    t->creditor == (size_t)-1 || t->district == (size_t)-1)
 		return out_of_memory(c);
-	if (column_date(st, SIG_RECEIVED, &g->received) != 1)
-		return damaged(c, "received date", sqlite3_column_text(st, SIG_RECEIVED));
 	g->birth_date = VR_DATE_NONE;
 	if (r & VR_READ_BIRTH_DATE && column_date(st, SIG_BIRTH_DATE, &g->birth_date) < 0)
 		return damaged(c, "birth date", sqlite3_column_text(st, SIG_BIRTH_DATE));
@@ -366,13 +368,13 @@ static store_cursor *cursor_new(store *s, diag *d)
 	else {
 		c->s = s;
 		c->d = d;
-		c->reads = VR_READ_ALL;
+		c->reads = c->history_reads = VR_READ_ALL;
 	}
 	return c;
 }
 
 store_cursor *store_households(store *s, vr_month month, int lookback, unsigned reads,
-			       diag *d)
+			       unsigned history_reads, diag *d)
 {
 	if (s->cursor_open) {
 		diag_error(d, "the store %s already has a household cursor open", s->path);
@@ -383,6 +385,8 @@ store_cursor *store_households(store *s, vr_month month, int lookback, unsigned 
 		return NULL;
 	c->streaming = true;
 	c->reads = reads;
+	c->history_reads = history_reads & reads;
+	c->run_first = vr_month_first_day(month);
 	c->out = s->stmt[SQL_CURSOR_OUTCOMES];
 	s->cursor_open = true;
 	if (!(c->sig = schema_cursor_signals(s, reads, d))) {

@@ -44,11 +44,12 @@ enum store_status store_import_outcomes(store *s, FILE *in, const char *name,
  * household key byte order, each with its signals received from the first day
  * of MONTH - LOOKBACK up to the end of MONTH, and its outcomes dated in the
  * same span. Fills in the parts READS (enum vr_read, household.h; VR_READ_ALL
- * for everything): leaving out what a policy does not use spares most of the
- * cursor's work. */
+ * for everything) of a signal of MONTH, and those of HISTORY_READS (within
+ * READS) of a signal before it: leaving out what a policy does not use spares
+ * most of the cursor's work. */
 typedef struct store_cursor store_cursor;
 store_cursor *store_households(store *s, vr_month month, int lookback, unsigned reads,
-			       diag *d);
+			       unsigned history_reads, diag *d);
 /* 1: *out holds the next household, valid until the next call; 0: no more;
  * -1: error (reported). */
 int store_cursor_next(store_cursor *c, vr_household *out);

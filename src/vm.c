@@ -12,9 +12,19 @@
 
 enum { VM_MAX_DEPTH = 16, VM_STACK = VM_MAX_DEPTH * BC_MAX_STACK };
 
+/* An instruction decoded once, when the vm is made: its operands as numbers
+ * and a jump's target as an instruction index, so the loop neither assembles
+ * operand bytes nor looks up instruction lengths. */
+typedef struct vm_ins {
+	uint8_t op;            /* enum bc_op */
+	uint16_t a[5];         /* operands; jump targets are indexes into the function */
+} vm_ins;
+
 struct vm {
 	const bc_program *p;
 	vm_value stack[VM_STACK];
+	vm_ins *ins;           /* every function's instructions, decoded */
+	uint32_t *fn_first;    /* per function: its first instruction in ins */
 
 	/* Per signal, grown to the largest household seen. */
 	uint8_t *status;
@@ -52,12 +62,52 @@ struct vm {
 	void *trace_arg;
 };
 
+/* Decodes P's code into V->ins. P is verified: whole instructions, jumps to
+ * instruction starts within their function. */
+static bool decode(vm *v, const bc_program *p)
+{
+	v->ins = calloc(p->ncode + 1, sizeof *v->ins);   /* at most one per byte */
+	v->fn_first = calloc(p->nfns + 1, sizeof *v->fn_first);
+	uint32_t *index_of = calloc(p->ncode + 1, sizeof *index_of);   /* byte -> instruction */
+	if (!v->ins || !v->fn_first || !index_of) {
+		free(index_of);
+		return false;
+	}
+	uint32_t n = 0;
+	for (uint32_t fn = 0; fn < p->nfns; fn++) {
+		const bc_function *f = &p->fns[fn];
+		const uint8_t *code = p->code + f->start;
+		v->fn_first[fn] = n;
+		for (uint32_t pc = 0; pc < f->len; n++) {
+			const enum bc_op op = (enum bc_op)code[pc];
+			index_of[f->start + pc] = n - v->fn_first[fn];
+			v->ins[n].op = (uint8_t)op;
+			for (int k = 0; k < bc_ops[op].operands && k < 5; k++)
+				v->ins[n].a[k] = bc_operand(code, pc + 1 + 2 * (uint32_t)k);
+			pc += 1 + 2 * (uint32_t)bc_ops[op].operands;
+		}
+		for (uint32_t i = v->fn_first[fn]; i < n; i++) {
+			vm_ins *in = &v->ins[i];
+			if (in->op == BC_JUMP || in->op == BC_JUMP_IF_FALSE || in->op == BC_JUMP_IF_TRUE)
+				in->a[0] = (uint16_t)index_of[f->start + in->a[0]];
+			else if (in->op == BC_RULE)
+				in->a[1] = (uint16_t)index_of[f->start + in->a[1]];
+		}
+	}
+	free(index_of);
+	return true;
+}
+
 vm *vm_new(const bc_program *p)
 {
 	vm *v = calloc(1, sizeof *v);
 	if (!v)
 		return NULL;
 	v->p = p;
+	if (!decode(v, p)) {
+		vm_free(v);
+		return NULL;
+	}
 	v->firsts_month = INT32_MIN;
 	v->memo_stamp = calloc(p->nfns + 1, sizeof *v->memo_stamp);
 	v->memo = calloc(p->nfns + 1, sizeof *v->memo);
@@ -87,6 +137,8 @@ void vm_free(vm *v)
 	free(v->slot_of_bucket);
 	free(v->keys);
 	free(v->labels);
+	free(v->ins);
+	free(v->fn_first);
 	free(v);
 }
 
@@ -364,19 +416,18 @@ static bool compare(enum bc_op op, vm_value a, vm_value b)
 	return a.num >= b.num;
 }
 
-#define OPERAND(k) bc_operand(code, pc + 1 + 2 * (k))
+#define OPERAND(k) (in->a[k])
 
 /* Runs function FN with its stack starting at SP. For the decision function
  * the result is meaningless; the decision is in v->decided. */
 static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 {
 	const bc_program *p = v->p;
-	const uint8_t *code = p->code + p->fns[fn].start;
-	vm_value *const base = sp;
-	uint32_t pc = 0;
+	const vm_ins *const code = v->ins + v->fn_first[fn];
+	const vm_ins *ip = code;
 	for (;;) {
-		const enum bc_op op = (enum bc_op)code[pc];
-		uint32_t next = pc + 1 + 2 * (uint32_t)bc_ops[op].operands;
+		const vm_ins *in = ip++;
+		const enum bc_op op = (enum bc_op)in->op;
 		switch (op) {
 		case BC_CONST: {
 			const bc_const *k = &p->consts[OPERAND(0)];
@@ -444,15 +495,15 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 			sp[-1] = number(!sp[-1].text && sp[-1].num == VR_MISSING);
 			break;
 		case BC_JUMP:
-			next = OPERAND(0);
+			ip = code + OPERAND(0);
 			break;
 		case BC_JUMP_IF_FALSE:
 			if (!(--sp)->num)
-				next = OPERAND(0);
+				ip = code + OPERAND(0);
 			break;
 		case BC_JUMP_IF_TRUE:
 			if ((--sp)->num)
-				next = OPERAND(0);
+				ip = code + OPERAND(0);
 			break;
 		case BC_ANY: case BC_ALL: case BC_COUNT:
 			*sp = aggregate(v, op, 0, OPERAND(0), OPERAND(1), OPERAND(2), OPERAND(3), sp + 1);
@@ -483,7 +534,7 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 			if (v->trace)
 				v->trace(v->trace_arg, OPERAND(0), applies);
 			if (!applies)
-				next = OPERAND(1);
+				ip = code + OPERAND(1);
 			break;
 		}
 		case BC_DECIDE:
@@ -498,9 +549,7 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 		case BC_OP_COUNT:
 			return number(0);
 		}
-		pc = next;
 	}
-	(void)base;
 }
 
 /* The exclusion of a household none of whose current signals counts: a skip's
@@ -646,46 +695,131 @@ static unsigned fact_read(unsigned f)
 	return VR_READ_ALL;
 }
 
-/* P is verified, so its code is a sequence of whole instructions. */
-unsigned vm_reads(const bc_program *p)
+/* What one function reads: ALL, every part it reads when it runs, directly or
+ * through the functions it calls; HISTORY, the parts it reads of signals
+ * before the run month, through an aggregate (or `same`) whose window reaches
+ * back. A signal function run over such a window reads all it reads there. */
+typedef struct fn_reads {
+	unsigned all, history;
+} fn_reads;
+
+/* Folds function FN's instructions into R[FN] from what R holds for the
+ * functions it calls. P is verified, so its code is whole instructions and
+ * every function index is in range. */
+static void fold_reads(const bc_program *p, uint32_t fn, fn_reads *r)
 {
-	unsigned reads = 0;
-	for (uint32_t pc = 0; pc < p->ncode;) {
-		const enum bc_op op = (enum bc_op)p->code[pc];
-		const uint16_t a = bc_ops[op].operands ? bc_operand(p->code, pc + 1) : 0;
+	const bc_function *f = &p->fns[fn];
+	const uint8_t *code = p->code + f->start;
+	fn_reads acc = { 0, 0 };
+	for (uint32_t pc = 0; pc < f->len;) {
+		const enum bc_op op = (enum bc_op)code[pc];
+		uint16_t a[5] = { 0, 0, 0, 0, 0 };
+		for (int k = 0; k < bc_ops[op].operands && k < 5; k++)
+			a[k] = bc_operand(code, pc + 1 + 2 * (uint32_t)k);
+		uint16_t callee = BC_NONE, hi = 0;
+		unsigned field = 0;
 		switch (op) {
-		case BC_SFIELD: case BC_DISTINCT: case BC_SUM: case BC_MAX: case BC_MIN: case BC_SAME:
-			reads |= field_read(a);
+		case BC_SFIELD:
+			acc.all |= field_read(a[0]);
 			break;
-		case BC_SECTOR_TOTAL:
-			reads |= VR_READ_SECTOR;
+		case BC_ANY: case BC_ALL: case BC_COUNT:
+			callee = a[0], hi = a[3];
 			break;
-		case BC_HFACT:
-			reads |= fact_read(a);
+		case BC_DISTINCT: case BC_SUM: case BC_MAX: case BC_MIN:
+			field = field_read(a[0]), callee = a[1], hi = a[4];
 			break;
-		case BC_OFIELD: case BC_OANY: case BC_OALL: case BC_OCOUNT:
-			reads |= VR_READ_OUTCOMES;
+		case BC_SAME:
+			field = field_read(a[0]), hi = a[3];
 			break;
-		case BC_CONST: case BC_DEF: case BC_NOT: case BC_EQ: case BC_NE: case BC_LT:
+		case BC_SECTOR_TOTAL:   /* counted current signals only */
+			acc.all |= VR_READ_SECTOR;
+			break;
+		case BC_HFACT:          /* facts come from the current signals */
+			acc.all |= fact_read(a[0]);
+			break;
+		case BC_DEF:
+			acc.all |= r[a[0]].all;
+			acc.history |= r[a[0]].history;
+			break;
+		case BC_OFIELD:
+			acc.all |= VR_READ_OUTCOMES;
+			break;
+		case BC_OANY: case BC_OALL: case BC_OCOUNT:
+			acc.all |= VR_READ_OUTCOMES | r[a[0]].all;
+			break;
+		case BC_CONST: case BC_NOT: case BC_EQ: case BC_NE: case BC_LT:
 		case BC_LE: case BC_GT: case BC_GE: case BC_EQ_TEXT: case BC_NE_TEXT:
 		case BC_BETWEEN: case BC_IN_SET: case BC_IN_TEXT: case BC_IS_MISSING:
-		case BC_JUMP: case BC_JUMP_IF_FALSE: case BC_JUMP_IF_TRUE: case BC_ANY:
-		case BC_ALL: case BC_COUNT: case BC_RETURN: case BC_RULE: case BC_DECIDE:
-		case BC_COUNTED: case BC_OP_COUNT:
+		case BC_JUMP: case BC_JUMP_IF_FALSE: case BC_JUMP_IF_TRUE: case BC_RETURN:
+		case BC_RULE: case BC_DECIDE: case BC_COUNTED: case BC_OP_COUNT:
 			break;
+		}
+		if (op == BC_ANY || op == BC_ALL || op == BC_COUNT || op == BC_DISTINCT ||
+		    op == BC_SUM || op == BC_MAX || op == BC_MIN || op == BC_SAME) {
+			const unsigned over = field | (callee == BC_NONE ? 0 : r[callee].all);
+			acc.all |= over;
+			if (hi >= 1)   /* the window reaches before the run month */
+				acc.history |= over;
+			if (callee != BC_NONE)
+				acc.history |= r[callee].history;
 		}
 		pc += 1 + 2 * (uint32_t)bc_ops[op].operands;
 	}
+	r[fn] = acc;
+}
+
+/* Both sets of parts: *HISTORY gets those read of signals before the run
+ * month (a subset of the result). */
+static unsigned program_reads(const bc_program *p, unsigned *history)
+{
+	fn_reads *r = calloc(p->nfns + 1, sizeof *r);
+	if (!r) {   /* no memory to find out: read everything */
+		*history = VR_READ_ALL;
+		return VR_READ_ALL;
+	}
+	/* The compiler puts callees before callers, so one pass suffices; a
+	 * program from elsewhere may not, so go on until nothing changes. */
+	for (bool changed = true; changed;) {
+		changed = false;
+		for (uint32_t fn = 0; fn < p->nfns; fn++) {
+			const fn_reads before = r[fn];
+			fold_reads(p, fn, r);
+			changed |= r[fn].all != before.all || r[fn].history != before.history;
+		}
+	}
+	unsigned all = 0, hist = 0;
+	for (uint32_t fn = 0; fn < p->nfns; fn++) {
+		all |= r[fn].all;
+		hist |= r[fn].history;
+	}
+	/* The floor decides the status of every signal, current or not. */
+	if (p->floor_fn != BC_NONE)
+		hist |= r[p->floor_fn].all;
+	free(r);
 	for (uint32_t b = 0; b < p->nbuckets; b++) {
 		const bc_bucket *bk = &p->buckets[b];
 		if (bk->spread != SPREAD_NONE)
-			reads |= VR_READ_DISTRICT;
+			all |= VR_READ_DISTRICT;
 		if (bk->without_phone >= 0)
-			reads |= VR_READ_HAS_PHONE;
+			all |= VR_READ_HAS_PHONE;
 		if (bk->without_email >= 0)
-			reads |= VR_READ_HAS_EMAIL;
+			all |= VR_READ_HAS_EMAIL;
 	}
-	return reads;
+	*history = hist & all;
+	return all;
+}
+
+unsigned vm_reads(const bc_program *p)
+{
+	unsigned history;
+	return program_reads(p, &history);
+}
+
+unsigned vm_history_reads(const bc_program *p)
+{
+	unsigned history;
+	program_reads(p, &history);
+	return history;
 }
 
 vm_value vm_eval(vm *v, uint16_t fn)

@@ -50,6 +50,9 @@ void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out);
  * fields its code names, and those its buckets use (district for a spread,
  * phone and e-mail for redirects). A reader may leave the rest out. */
 unsigned vm_reads(const bc_program *p);
+/* Of those, the parts it reads of signals received before the run month: the
+ * floor's, and those of the aggregates whose window reaches back. */
+unsigned vm_history_reads(const bc_program *p);
 
 /* First key slot of bucket B's order keys (its back-fill keys follow them). */
 uint32_t vm_order_slot(const vm *v, uint32_t bucket);

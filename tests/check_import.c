@@ -108,7 +108,7 @@ static vr_month month(const char *text)
  * with a cursor that the caller closes. */
 static store_cursor *only_household(store *s, const char *m, vr_household *h, diag *d)
 {
-	store_cursor *c = store_households(s, month(m), 0, VR_READ_ALL, d);
+	store_cursor *c = store_households(s, month(m), 0, VR_READ_ALL, VR_READ_ALL, d);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_int_eq(store_cursor_next(c, h), 1);
 	return c;
@@ -308,7 +308,7 @@ START_TEST(a_dutch_spreadsheet_export)
 	fclose(in);
 	expect_counts(&n, 3, 0, 0);
 	expect_text(captured(&c), "");
-	store_cursor *cur = store_households(s, month("2024-03"), 0, VR_READ_ALL, &c.d);
+	store_cursor *cur = store_households(s, month("2024-03"), 0, VR_READ_ALL, VR_READ_ALL, &c.d);
 	vr_household h;
 	ck_assert_int_eq(store_cursor_next(cur, &h), 1);
 	ck_assert_str_eq(h.key, "HH-0999");

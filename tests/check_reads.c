@@ -1,7 +1,8 @@
 /* check_reads.c - the cursor reads only the parts of a household a policy
- * uses (vm_reads): which parts each published policy needs, what a part left
- * out holds, and that reading less changes no decision of any policy under
- * rules/ over the example city's month. */
+ * uses (vm_reads, and vm_history_reads for the signals before the run month):
+ * which parts each published policy needs, what a part left out holds, and
+ * that reading less changes no decision of any policy under rules/ over two
+ * months of the example city. */
 #include <check.h>
 #include <glob.h>
 #include <stdio.h>
@@ -61,34 +62,46 @@ static void load(const char *file, bc_program *p)
 	free(text);
 }
 
-static unsigned reads_of(const char *file)
+static unsigned reads_of(const char *file, unsigned *history)
 {
 	bc_program p;
 	load(file, &p);
 	const unsigned r = vm_reads(&p);
+	*history = vm_history_reads(&p);
 	bc_program_free(&p);
+	ck_assert_msg((*history & ~r) == 0, "%s: history reads outside the reads", file);
 	return r;
 }
 
 START_TEST(crisis_queue_reads_the_fields_it_names_and_the_phone_its_redirect_needs)
 {
-	ck_assert_uint_eq(reads_of("rules/crisis-queue.vroeg"),
+	unsigned history;
+	ck_assert_uint_eq(reads_of("rules/crisis-queue.vroeg", &history),
 			  VR_READ_CREDITOR | VR_READ_SECTOR | VR_READ_KIND | VR_READ_LEGAL_FORM |
 			  VR_READ_BRP_MATCH | VR_READ_KNOWN_DEBT_HELP | VR_READ_HAS_PHONE);
+	/* Before the run month only the floor looks (arrears, always read, and
+	 * sector); recidive counts counted signals without a condition. */
+	ck_assert_uint_eq(history, VR_READ_SECTOR);
 }
 END_TEST
 
 START_TEST(outcomes_districts_ages_and_contact_data_are_read_when_used)
 {
-	const unsigned p1 = reads_of("rules/zoetermeer-2018.vroeg");
+	unsigned h1, h7, h4;
+	const unsigned p1 = reads_of("rules/zoetermeer-2018.vroeg", &h1);
 	ck_assert(p1 & VR_READ_OUTCOMES);        /* declined recently */
 	ck_assert(p1 & VR_READ_DISTRICT);        /* round-robin spread */
 	ck_assert(p1 & VR_READ_DAYS_OVERDUE);    /* the floor */
 	ck_assert(!(p1 & VR_READ_BIRTH_DATE));
-	const unsigned p7 = reads_of("rules/youth-route.vroeg");
+	ck_assert(h1 & VR_READ_CREDITOR);        /* creditors within 3 months */
+	ck_assert(h1 & VR_READ_DAYS_OVERDUE);    /* the floor */
+	ck_assert(!(h1 & VR_READ_BRP_MATCH));    /* any brp_match = 0: this month */
+	const unsigned p7 = reads_of("rules/youth-route.vroeg", &h7);
 	ck_assert(p7 & VR_READ_BIRTH_DATE);      /* aged 18-27 */
 	ck_assert(!(p7 & VR_READ_OUTCOMES));
-	const unsigned p4 = reads_of("rules/amount-and-contact.vroeg");
+	ck_assert(h7 & VR_READ_CREDITOR);        /* same creditor in the previous month */
+	ck_assert(!(h7 & VR_READ_BIRTH_DATE));
+	const unsigned p4 = reads_of("rules/amount-and-contact.vroeg", &h4);
 	ck_assert(p4 & VR_READ_HAS_PHONE);
 	ck_assert(p4 & VR_READ_HAS_EMAIL);
 	ck_assert(!(p4 & VR_READ_DISTRICT));
@@ -117,8 +130,8 @@ static store *city_store(void)
 /* One line per household: what the VM decided, with everything a run keeps
  * of it (rule, bucket, arrears, contact data, district when read, order
  * keys, labels). */
-static void decide_month(store *s, const bc_program *p, unsigned reads, vr_month month,
-			 char **text, size_t *len)
+static void decide_month(store *s, const bc_program *p, unsigned reads, unsigned history,
+			 vr_month month, char **text, size_t *len)
 {
 	FILE *out = open_memstream(text, len);
 	ck_assert_ptr_nonnull(out);
@@ -126,7 +139,8 @@ static void decide_month(store *s, const bc_program *p, unsigned reads, vr_month
 	capture_start(&c);
 	vm *v = vm_new(p);
 	ck_assert_ptr_nonnull(v);
-	store_cursor *cur = store_households(s, month, p->lookback, reads, &c.d);
+	store_cursor *cur = store_households(s, month, p->lookback, reads, history, &c.d);
+	const vr_date run_first = vr_month_first_day(month);
 	ck_assert_msg(cur != NULL, "%s", captured(&c));
 	vr_household h;
 	int got;
@@ -148,16 +162,21 @@ static void decide_month(store *s, const bc_program *p, unsigned reads, vr_month
 		/* What a part left out holds (household.h). */
 		for (size_t i = 0; i < h.nsignals && reads != VR_READ_ALL; i++) {
 			const vr_signal *g = &h.signals[i];
-			if (!(reads & VR_READ_SIGNAL_ID))
+			const unsigned r = g->received < run_first ? history : reads;
+			if (!(r & VR_READ_SIGNAL_ID))
 				ck_assert_str_eq(g->signal_id, "");
-			if (!(reads & VR_READ_PERSON))
+			if (!(r & VR_READ_PERSON))
 				ck_assert_str_eq(g->person, h.key);
-			if (!(reads & VR_READ_BIRTH_DATE))
+			if (!(r & VR_READ_CREDITOR))
+				ck_assert_str_eq(g->creditor, "");
+			if (!(r & VR_READ_BIRTH_DATE))
 				ck_assert_int_eq(g->birth_date, VR_DATE_NONE);
-			if (!(reads & VR_READ_DAYS_OVERDUE))
+			if (!(r & VR_READ_DAYS_OVERDUE))
 				ck_assert(g->days_overdue == VR_MISSING);
-			if (!(reads & VR_READ_BRP_MATCH))
+			if (!(r & VR_READ_BRP_MATCH))
 				ck_assert_int_eq(g->brp_match, -1);
+			if (!(r & VR_READ_KIND))
+				ck_assert_int_eq(g->kind, 0);
 		}
 		if (!(reads & VR_READ_OUTCOMES))
 			ck_assert_uint_eq(h.noutcomes, 0);
@@ -179,15 +198,15 @@ START_TEST(reading_only_what_a_policy_uses_changes_no_decision)
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		bc_program p;
 		load(g.gl_pathv[i], &p);
-		const unsigned reads = vm_reads(&p);
+		const unsigned reads = vm_reads(&p), history = vm_history_reads(&p);
 		ck_assert_msg(reads != VR_READ_ALL, "%s reads every part", g.gl_pathv[i]);
 		for (size_t m = 0; m < sizeof months / sizeof months[0]; m++) {
 			vr_month month;
 			ck_assert(vr_month_parse(months[m], 7, &month));
 			char *all, *some;
 			size_t all_len, some_len;
-			decide_month(s, &p, VR_READ_ALL, month, &all, &all_len);
-			decide_month(s, &p, reads, month, &some, &some_len);
+			decide_month(s, &p, VR_READ_ALL, VR_READ_ALL, month, &all, &all_len);
+			decide_month(s, &p, reads, history, month, &some, &some_len);
 			ck_assert_uint_gt(all_len, 1000);   /* the month has households */
 			ck_assert_msg(all_len == some_len && memcmp(all, some, all_len) == 0,
 				      "%s, %s: reading less changed a decision", g.gl_pathv[i], months[m]);

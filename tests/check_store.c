@@ -168,7 +168,7 @@ START_TEST(memory_store_works)
 	ck_assert_ptr_nonnull(s);
 	import(s, "signal_id,received,household,creditor,sector,arrears\n"
 	       "S1,2024-03-01,H1,Menzis,health,1.00\n", false, &c);
-	store_cursor *cur = store_households(s, month("2024-03"), 0, VR_READ_ALL, &c.d);
+	store_cursor *cur = store_households(s, month("2024-03"), 0, VR_READ_ALL, VR_READ_ALL, &c.d);
 	vr_household h;
 	ck_assert_int_eq(store_cursor_next(cur, &h), 1);
 	ck_assert_str_eq(h.key, "H1");
@@ -251,7 +251,7 @@ START_TEST(cursor_walks_the_month_in_byte_order_with_the_span)
 	capture c;
 	capture_start(&c);
 	store *s = loaded_store(&c);
-	store_cursor *cur = store_households(s, month("2024-03"), 2, VR_READ_ALL, &c.d);
+	store_cursor *cur = store_households(s, month("2024-03"), 2, VR_READ_ALL, VR_READ_ALL, &c.d);
 	ck_assert_ptr_nonnull(cur);
 	vr_household h;
 	ck_assert_int_eq(store_cursor_next(cur, &h), 1);
@@ -280,7 +280,7 @@ START_TEST(lookback_zero_reads_the_month_only)
 	capture c;
 	capture_start(&c);
 	store *s = loaded_store(&c);
-	store_cursor *cur = store_households(s, month("2024-03"), 0, VR_READ_ALL, &c.d);
+	store_cursor *cur = store_households(s, month("2024-03"), 0, VR_READ_ALL, VR_READ_ALL, &c.d);
 	vr_household h;
 	ck_assert_int_eq(store_cursor_next(cur, &h), 1);
 	ck_assert_int_eq(store_cursor_next(cur, &h), 1);
@@ -290,11 +290,11 @@ START_TEST(lookback_zero_reads_the_month_only)
 	ck_assert_uint_eq(h.noutcomes, 0);
 	store_cursor_close(cur);
 	/* A month with no signals has no households. */
-	cur = store_households(s, month("2023-11"), 6, VR_READ_ALL, &c.d);
+	cur = store_households(s, month("2023-11"), 6, VR_READ_ALL, VR_READ_ALL, &c.d);
 	ck_assert_int_eq(store_cursor_next(cur, &h), 0);
 	store_cursor_close(cur);
 	/* April: only H1 and H99, and H99's March signals are history now. */
-	cur = store_households(s, month("2024-04"), 1, VR_READ_ALL, &c.d);
+	cur = store_households(s, month("2024-04"), 1, VR_READ_ALL, VR_READ_ALL, &c.d);
 	ck_assert_int_eq(store_cursor_next(cur, &h), 1);
 	ck_assert_str_eq(h.key, "H1");
 	ck_assert_int_eq(store_cursor_next(cur, &h), 1);
@@ -313,15 +313,15 @@ START_TEST(one_cursor_at_a_time_and_reopening_restarts)
 	capture c;
 	capture_start(&c);
 	store *s = loaded_store(&c);
-	store_cursor *cur = store_households(s, month("2024-03"), 2, VR_READ_ALL, &c.d);
-	ck_assert_ptr_null(store_households(s, month("2024-03"), 2, VR_READ_ALL, &c.d));
+	store_cursor *cur = store_households(s, month("2024-03"), 2, VR_READ_ALL, VR_READ_ALL, &c.d);
+	ck_assert_ptr_null(store_households(s, month("2024-03"), 2, VR_READ_ALL, VR_READ_ALL, &c.d));
 	char want[256];
 	snprintf(want, sizeof want, "vroeg: the store %s already has a household cursor open\n", path);
 	ck_assert_str_eq(captured(&c), want);
 	vr_household h;
 	ck_assert_int_eq(store_cursor_next(cur, &h), 1);
 	store_cursor_close(cur);
-	cur = store_households(s, month("2024-03"), 2, VR_READ_ALL, &c.d);
+	cur = store_households(s, month("2024-03"), 2, VR_READ_ALL, VR_READ_ALL, &c.d);
 	ck_assert_int_eq(store_cursor_next(cur, &h), 1);
 	ck_assert_str_eq(h.key, "H100");
 	store_cursor_close(cur);
@@ -345,7 +345,7 @@ START_TEST(one_household_as_the_cursor_gives_it)
 	ck_assert_str_eq(h.key, "H100");
 	ck_assert_uint_eq(h.nsignals, 1);
 	/* While a cursor walks the month. */
-	store_cursor *cur = store_households(s, month("2024-03"), 2, VR_READ_ALL, &c.d);
+	store_cursor *cur = store_households(s, month("2024-03"), 2, VR_READ_ALL, VR_READ_ALL, &c.d);
 	vr_household w;
 	ck_assert_int_eq(store_cursor_next(cur, &w), 1);
 	ck_assert_int_eq(store_household(s, "H99", month("2024-03"), 2, &holder, &h, &c.d), 1);
@@ -378,7 +378,7 @@ START_TEST(many_households_stream_through_reused_buffers)
 	fclose(out);
 	import(s, text, false, &c);
 	free(text);
-	store_cursor *cur = store_households(s, month("2024-03"), 0, VR_READ_ALL, &c.d);
+	store_cursor *cur = store_households(s, month("2024-03"), 0, VR_READ_ALL, VR_READ_ALL, &c.d);
 	vr_household h;
 	ck_assert_int_eq(store_cursor_next(cur, &h), 1);
 	ck_assert_uint_eq(h.nsignals, 400);
@@ -409,7 +409,7 @@ START_TEST(reading_goes_on_while_another_connection_writes)
 	store *writer = loaded_store(&c);
 	store *reader = store_open(path, 50, &c.d);
 	ck_assert_int_eq(store_begin(writer, &c.d), STORE_OK);
-	store_cursor *cur = store_households(reader, month("2024-03"), 2, VR_READ_ALL, &c.d);
+	store_cursor *cur = store_households(reader, month("2024-03"), 2, VR_READ_ALL, VR_READ_ALL, &c.d);
 	vr_household h;
 	int n = 0;
 	while (store_cursor_next(cur, &h) == 1)
