@@ -3,6 +3,7 @@
  * table is for people: aligned columns, amounts in euros. */
 #include "report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 bool report_parse_format(const char *s, enum report_format *out)
@@ -66,100 +67,165 @@ static void pad(FILE *out, const char *s, size_t w)
 static const char *const fixed_columns[] = { "month", "household", "bucket", "reason", "rule", "overflowed_from" };
 enum { NFIXED = 6 };
 
-static void row_fields(const vr_decision_set *set, size_t i, const char **f, char *month,
-		       char *place, char *arrears)
+/* Cell C of row I (C counts the fixed columns, the labels, then place and
+ * arrears); numbers are written into NUM. HEADER gives the column's name. */
+static const char *cell(const vr_decision_set *set, size_t i, size_t c, bool header,
+			const char *month, char num[24])
 {
+	if (c >= NFIXED + set->nlabels) {
+		const bool place = c == NFIXED + set->nlabels;
+		if (header)
+			return place ? "place" : "arrears";
+		const vr_decision_row *r = &set->rows[i];
+		if (!place)
+			vr_cents_format(r->arrears, num);
+		else if (r->place > 0)
+			snprintf(num, 24, "%lld", (long long)r->place);
+		else
+			num[0] = '\0';
+		return num;
+	}
+	if (c >= NFIXED)
+		return header ? set->label_names[c - NFIXED] : set->rows[i].labels[c - NFIXED];
+	if (header)
+		return fixed_columns[c];
 	const vr_decision_row *r = &set->rows[i];
-	f[0] = month;
-	f[1] = r->household;
-	f[2] = r->bucket;
-	f[3] = r->reason;
-	f[4] = r->rule;
-	f[5] = r->overflowed_from;
-	for (size_t l = 0; l < set->nlabels; l++)
-		f[NFIXED + l] = r->labels[l];
-	if (r->place > 0)
-		snprintf(place, 24, "%lld", (long long)r->place);
-	else
-		place[0] = '\0';
-	vr_cents_format(r->arrears, arrears);
-	f[NFIXED + set->nlabels] = place;
-	f[NFIXED + set->nlabels + 1] = arrears;
+	const char *const fixed[NFIXED] = { month, r->household, r->bucket, r->reason, r->rule,
+					    r->overflowed_from };
+	return fixed[c];
+}
+
+/* Output gathered in a buffer of our own and written in large pieces: a
+ * national month is over a million fields, and stdio locks the stream on
+ * every call. */
+typedef struct out_buf {
+	FILE *f;
+	size_t len;
+	char b[16384];
+} out_buf;
+
+static void ob_flush(out_buf *o)
+{
+	fwrite(o->b, 1, o->len, o->f);
+	o->len = 0;
+}
+
+static void ob_put(out_buf *o, const char *s, size_t n)
+{
+	if (n > sizeof o->b - o->len) {
+		ob_flush(o);
+		if (n > sizeof o->b) {
+			fwrite(s, 1, n, o->f);
+			return;
+		}
+	}
+	memcpy(o->b + o->len, s, n);
+	o->len += n;
+}
+
+static void ob_char(out_buf *o, char c)
+{
+	if (o->len == sizeof o->b)
+		ob_flush(o);
+	o->b[o->len++] = c;
+}
+
+/* As report_csv_field. */
+static void ob_csv(out_buf *o, const char *s)
+{
+	const size_t n = strcspn(s, ",\"\r\n;");
+	if (s[n] == '\0') {
+		ob_put(o, s, n);
+		return;
+	}
+	ob_char(o, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			ob_char(o, '"');
+		ob_char(o, *s);
+	}
+	ob_char(o, '"');
+}
+
+static void csv_decisions(FILE *out, const vr_decision_set *set, const char *month)
+{
+	const size_t ncols = NFIXED + set->nlabels + 2;
+	out_buf o = { .f = out, .len = 0 };
+	char num[24];
+	for (size_t c = 0; c < ncols; c++) {
+		if (c)
+			ob_char(&o, ',');
+		ob_csv(&o, cell(set, 0, c, true, month, num));
+	}
+	ob_char(&o, '\n');
+	for (size_t i = 0; i < set->nrows; i++) {
+		for (size_t c = 0; c < ncols; c++) {
+			if (c)
+				ob_char(&o, ',');
+			ob_csv(&o, cell(set, i, c, false, month, num));
+		}
+		ob_char(&o, '\n');
+	}
+	ob_flush(&o);
+}
+
+static void json_decisions(FILE *out, const vr_decision_set *set, const char *month)
+{
+	const size_t ncols = NFIXED + set->nlabels + 2;
+	char num[24];
+	for (size_t i = 0; i < set->nrows; i++) {
+		fputc('{', out);
+		for (size_t c = 0; c < ncols; c++) {
+			if (c)
+				fputc(',', out);
+			report_json_string(out, cell(set, i, c, true, month, num));
+			fputc(':', out);
+			const char *v = cell(set, i, c, false, month, num);
+			if (c == ncols - 2)   /* place: a number, or null without one */
+				fputs(set->rows[i].place > 0 ? v : "null", out);
+			else if (c == ncols - 1)
+				fputs(v, out);
+			else
+				report_json_string(out, v);
+		}
+		fputs("}\n", out);
+	}
+}
+
+static void table_decisions(FILE *out, const vr_decision_set *set, const char *month)
+{
+	const size_t ncols = NFIXED + set->nlabels + 2;
+	char num[24];
+	/* The widest cell of each column; without memory for them, no padding. */
+	size_t *w = calloc(ncols, sizeof *w);
+	for (size_t c = 0; w && c < ncols; c++) {
+		w[c] = width(cell(set, 0, c, true, month, num));
+		for (size_t i = 0; i < set->nrows; i++) {
+			const size_t cw = width(cell(set, i, c, false, month, num));
+			if (cw > w[c])
+				w[c] = cw;
+		}
+	}
+	for (size_t i = 0; i <= set->nrows; i++) {   /* the header, then the rows */
+		for (size_t c = 0; c < ncols; c++) {
+			const char *v = cell(set, i ? i - 1 : 0, c, i == 0, month, num);
+			pad(out, v, c + 1 == ncols ? 0 : (w ? w[c] : width(v)) + 2);
+		}
+		fputc('\n', out);
+	}
+	free(w);
 }
 
 void report_decisions(FILE *out, const vr_decision_set *set, enum report_format fmt)
 {
 	char month[8];
 	vr_month_format(set->month, month);
-	const size_t ncols = NFIXED + set->nlabels + 2;
-	const char *head[NFIXED + 64 + 2];
-	const char *f[NFIXED + 64 + 2];
-	const size_t nl = set->nlabels > 64 ? 64 : set->nlabels;
-	for (size_t c = 0; c < NFIXED; c++)
-		head[c] = fixed_columns[c];
-	for (size_t l = 0; l < nl; l++)
-		head[NFIXED + l] = set->label_names[l];
-	head[NFIXED + nl] = "place";
-	head[NFIXED + nl + 1] = "arrears";
-	char place[24], arrears[24];
-
-	if (fmt == REPORT_CSV) {
-		for (size_t c = 0; c < ncols; c++) {
-			if (c)
-				fputc(',', out);
-			report_csv_field(out, head[c]);
-		}
-		fputc('\n', out);
-		for (size_t i = 0; i < set->nrows; i++) {
-			row_fields(set, i, f, month, place, arrears);
-			for (size_t c = 0; c < ncols; c++) {
-				if (c)
-					fputc(',', out);
-				report_csv_field(out, f[c]);
-			}
-			fputc('\n', out);
-		}
-		return;
-	}
-	if (fmt == REPORT_JSON) {
-		for (size_t i = 0; i < set->nrows; i++) {
-			row_fields(set, i, f, month, place, arrears);
-			fputc('{', out);
-			for (size_t c = 0; c < ncols; c++) {
-				if (c)
-					fputc(',', out);
-				report_json_string(out, head[c]);
-				fputc(':', out);
-				if (c == ncols - 2)
-					fputs(set->rows[i].place > 0 ? place : "null", out);
-				else if (c == ncols - 1)
-					fputs(arrears, out);
-				else
-					report_json_string(out, f[c]);
-			}
-			fputs("}\n", out);
-		}
-		return;
-	}
-	size_t w[NFIXED + 64 + 2];
-	for (size_t c = 0; c < ncols; c++)
-		w[c] = width(head[c]);
-	for (size_t i = 0; i < set->nrows; i++) {
-		row_fields(set, i, f, month, place, arrears);
-		for (size_t c = 0; c < ncols; c++)
-			if (width(f[c]) > w[c])
-				w[c] = width(f[c]);
-	}
-	for (size_t c = 0; c < ncols; c++) {
-		pad(out, head[c], c + 1 < ncols ? w[c] + 2 : 0);
-	}
-	fputc('\n', out);
-	for (size_t i = 0; i < set->nrows; i++) {
-		row_fields(set, i, f, month, place, arrears);
-		for (size_t c = 0; c < ncols; c++)
-			pad(out, f[c], c + 1 < ncols ? w[c] + 2 : 0);
-		fputc('\n', out);
-	}
+	if (fmt == REPORT_CSV)
+		csv_decisions(out, set, month);
+	else if (fmt == REPORT_JSON)
+		json_decisions(out, set, month);
+	else
+		table_decisions(out, set, month);
 }
 
 void report_summary(FILE *out, const run_result *r, const bc_program *p)

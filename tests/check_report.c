@@ -1,0 +1,110 @@
+/* check_report.c - the decision formats: CSV quoting (RFC 4180, and the `;`
+ * of the Dutch dialect), JSON escapes and null places, the aligned table, and
+ * a policy with more labels than any fixed-size row could hold. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* Prints SET in FMT into a string the caller frees. */
+static char *print(const vr_decision_set *set, enum report_format fmt)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	ck_assert_ptr_nonnull(out);
+	report_decisions(out, set, fmt);
+	fclose(out);
+	return text;
+}
+
+static vr_month june(void)
+{
+	vr_month m;
+	ck_assert(vr_month_parse("2024-06", 7, &m));
+	return m;
+}
+
+static const char *const two_labels[] = { "sequence", "note" };
+static const char *const row_a_labels[] = { "consecutive", "says \"hi\", twice" };
+static const char *const row_b_labels[] = { "", "a;b" };
+static const vr_decision_row rows[] = {
+	{ "H-1", "home_visit", "", "p.vroeg:12", "", row_a_labels, 123456, 1 },
+	{ "H-2", "excluded", "legal person", "p.vroeg:4", "", row_b_labels, 0, 0 },
+};
+
+START_TEST(csv_quotes_what_needs_quoting_and_nothing_else)
+{
+	const vr_decision_set set = { june(), two_labels, 2, rows, 2 };
+	char *text = print(&set, REPORT_CSV);
+	ck_assert_str_eq(text,
+		"month,household,bucket,reason,rule,overflowed_from,sequence,note,place,arrears\n"
+		"2024-06,H-1,home_visit,,p.vroeg:12,,consecutive,\"says \"\"hi\"\", twice\",1,1234.56\n"
+		"2024-06,H-2,excluded,legal person,p.vroeg:4,,,\"a;b\",,0.00\n");
+	free(text);
+}
+END_TEST
+
+START_TEST(json_escapes_quotes_and_gives_no_place_as_null)
+{
+	const vr_decision_set set = { june(), two_labels, 2, rows, 2 };
+	char *text = print(&set, REPORT_JSON);
+	ck_assert_ptr_nonnull(strstr(text, "\"note\":\"says \\\"hi\\\", twice\",\"place\":1,\"arrears\":1234.56}\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\"household\":\"H-2\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"place\":null,\"arrears\":0.00}\n"));
+	free(text);
+}
+END_TEST
+
+START_TEST(table_aligns_columns_and_leaves_no_trailing_blanks)
+{
+	const vr_decision_set set = { june(), two_labels, 2, rows, 2 };
+	char *text = print(&set, REPORT_TABLE);
+	ck_assert_ptr_nonnull(strstr(text, "month    household  bucket      reason"));
+	ck_assert_ptr_nonnull(strstr(text, "2024-06  H-2        excluded    legal person"));
+	ck_assert_ptr_null(strstr(text, " \n"));
+	free(text);
+}
+END_TEST
+
+START_TEST(a_hundred_labels_are_all_printed)
+{
+	enum { N = 100 };
+	char names[N][8], values[N][8];
+	const char *name_ptrs[N], *value_ptrs[N];
+	for (int l = 0; l < N; l++) {
+		snprintf(names[l], sizeof names[l], "l%d", l);
+		snprintf(values[l], sizeof values[l], "v%d", l);
+		name_ptrs[l] = names[l];
+		value_ptrs[l] = values[l];
+	}
+	const vr_decision_row row = { "H-1", "letter", "", "p.vroeg:3", "", value_ptrs, 100, 0 };
+	const vr_decision_set set = { june(), name_ptrs, N, &row, 1 };
+	const enum report_format fmts[] = { REPORT_CSV, REPORT_JSON, REPORT_TABLE };
+	for (size_t f = 0; f < 3; f++) {
+		char *text = print(&set, fmts[f]);
+		ck_assert_ptr_nonnull(strstr(text, "l99"));
+		ck_assert_ptr_nonnull(strstr(text, "v99"));
+		ck_assert_ptr_nonnull(strstr(text, "1.00"));
+		free(text);
+	}
+	char *csv = print(&set, REPORT_CSV);
+	ck_assert_ptr_nonnull(strstr(csv, ",l98,l99,place,arrears\n"));
+	ck_assert_ptr_nonnull(strstr(csv, ",v98,v99,,1.00\n"));
+	free(csv);
+}
+END_TEST
+
+Suite *report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("report");
+	tcase_add_test(tc, csv_quotes_what_needs_quoting_and_nothing_else);
+	tcase_add_test(tc, json_escapes_quotes_and_gives_no_place_as_null);
+	tcase_add_test(tc, table_aligns_columns_and_leaves_no_trailing_blanks);
+	tcase_add_test(tc, a_hundred_labels_are_all_printed);
+	suite_add_tcase(s, tc);
+	return s;
+}
