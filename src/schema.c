@@ -224,13 +224,13 @@ static const char *const statements[SQL_COUNT] = {
 };
 
 /* The cursor's signals statement reads the parts a program uses (enum
- * vr_read): each column in its place (enum schema_signal_col), NULL where a
- * part is not read, which spares decoding and copying it for every signal.
- * ?1 'YYYY-MM', ?2 first day, ?3 last day: the month's households in key
- * order, each household's signals in the span by (received, signal_id).
- * CROSS JOIN keeps month_households the outer loop, so the order comes from
- * the indexes and nothing is sorted. A missing number comes back as -1
- * (stored numbers are >= 0), which saves the reader a type check. */
+ * vr_read) and no other column, which spares decoding and copying them for
+ * every signal. ?1 'YYYY-MM', ?2 first day, ?3 last day: the month's
+ * households in key order, each household's signals in the span by
+ * (received, signal_id). CROSS JOIN keeps month_households the outer loop,
+ * so the order comes from the indexes and nothing is sorted. A missing
+ * number comes back as -1 (stored numbers are >= 0), which saves the reader
+ * a type check. */
 static const struct {
 	const char *expr;
 	unsigned read;     /* 0: always read */
@@ -255,15 +255,18 @@ static const struct {
 	[SIG_KNOWN_DEBT_HELP] = { "s.known_debt_help", VR_READ_KNOWN_DEBT_HELP },
 };
 
-sqlite3_stmt *schema_cursor_signals(store *s, unsigned reads, diag *d)
+sqlite3_stmt *schema_cursor_signals(store *s, unsigned reads, int col[SIG_NCOLS], diag *d)
 {
 	char sql[1024];
-	size_t len = 0;
-	len += (size_t)snprintf(sql + len, sizeof sql - len, "SELECT ");
-	for (int col = 0; col < SIG_NCOLS; col++) {
-		const bool read = cursor_columns[col].read == 0 || (reads & cursor_columns[col].read);
-		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s",
-					col ? ", " : "", read ? cursor_columns[col].expr : "NULL");
+	size_t len = (size_t)snprintf(sql, sizeof sql, "SELECT ");
+	int n = 0;
+	for (int i = 0; i < SIG_NCOLS; i++) {
+		col[i] = -1;
+		if (cursor_columns[i].read && !(reads & cursor_columns[i].read))
+			continue;
+		col[i] = n;
+		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s", n++ ? ", " : "",
+					cursor_columns[i].expr);
 	}
 	len += (size_t)snprintf(sql + len, sizeof sql - len, "%s",
 				" FROM month_households AS m CROSS JOIN signals AS s"

@@ -48,10 +48,11 @@ enum schema_signal_col {
 	SIG_NCOLS
 };
 
-/* The household cursor's signals statement (see schema.c), reading the parts
- * READS (enum vr_read) and NULL in the columns of the others. The caller
- * finalizes it. NULL after reporting why. */
-sqlite3_stmt *schema_cursor_signals(store *s, unsigned reads, diag *d);
+/* The household cursor's signals statement (see schema.c), reading the
+ * columns of the parts READS (enum vr_read) only; COL[SIG_x] receives where
+ * it returns column SIG_x, or -1. The caller finalizes it. NULL after
+ * reporting why. */
+sqlite3_stmt *schema_cursor_signals(store *s, unsigned reads, int col[SIG_NCOLS], diag *d);
 
 /* A growable byte buffer, reused: strings are appended and found again by
  * offset, since growing may move them. */

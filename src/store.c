@@ -55,6 +55,10 @@ struct store_cursor {
 	unsigned reads;             /* enum vr_read: the parts filled in */
 	unsigned history_reads;     /* those of a signal before the run month */
 	vr_date run_first;          /* first day of the run month */
+	int col[SIG_NCOLS];         /* where sig returns each column (-1: not read) */
+	char ym[7];                 /* 'YYYY-MM' of the last received date read */
+	vr_date ym_first;           /* its first day */
+	int ym_days;                /* its number of days (0: none read yet) */
 	sqlite3_stmt *sig, *out;
 	bool sig_row, out_row;      /* the statement stands on a row not yet read */
 	char month[8], first[11], last[11];
@@ -151,6 +155,33 @@ static int column_date(sqlite3_stmt *st, int col, vr_date *out)
 	return vr_date_parse(t, len, out) ? 1 : -1;
 }
 
+/* The received date on the current row: 1 read, -1 not a date. Most signals
+ * share their month with the signal read before, so the month's first day
+ * and length are kept and only the day is converted. */
+static int column_received(store_cursor *c, sqlite3_stmt *st, vr_date *out)
+{
+	size_t len;
+	const char *t = column_str(st, c->col[SIG_RECEIVED], &len);
+	if (!t || len != 10)
+		return -1;
+	if (c->ym_days == 0 || memcmp(t, c->ym, 7) != 0) {
+		vr_month m;
+		if (!vr_date_parse(t, len, out) || !vr_month_parse(t, 7, &m))
+			return -1;
+		memcpy(c->ym, t, 7);
+		c->ym_first = vr_month_first_day(m);
+		c->ym_days = (int)(vr_month_first_day(m + 1) - c->ym_first);
+		return 1;
+	}
+	if (t[7] != '-' || t[8] < '0' || t[8] > '9' || t[9] < '0' || t[9] > '9')
+		return -1;
+	const int day = (t[8] - '0') * 10 + (t[9] - '0');
+	if (day < 1 || day > c->ym_days)
+		return -1;
+	*out = c->ym_first + day - 1;
+	return 1;
+}
+
 static bool grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	if (need <= *cap)
@@ -183,51 +214,51 @@ static int add_signal(store_cursor *c)
 		return out_of_memory(c);
 	vr_signal *g = &c->signals[c->nsignals];
 	signal_text *t = &c->signal_text[c->nsignals];
-	if (column_date(st, SIG_RECEIVED, &g->received) != 1)
-		return damaged(c, "received date", sqlite3_column_text(st, SIG_RECEIVED));
+	if (column_received(c, st, &g->received) != 1)
+		return damaged(c, "received date", sqlite3_column_text(st, c->col[SIG_RECEIVED]));
 	const unsigned r = g->received < c->run_first ? c->history_reads : c->reads;
 	/* A part not read gets its "not read" value (household.h); EMPTY is
 	 * the "" that ends the key in the arena. */
 	const size_t empty = c->key + c->key_len;
-	t->id = r & VR_READ_SIGNAL_ID ? column_copy(c, st, SIG_SIGNAL_ID) : empty;
+	t->id = r & VR_READ_SIGNAL_ID ? column_copy(c, st, c->col[SIG_SIGNAL_ID]) : empty;
 	t->person = c->key;
 	if (r & VR_READ_PERSON) {
 		size_t person_len;
-		const char *person = column_str(st, SIG_PERSON, &person_len);
+		const char *person = column_str(st, c->col[SIG_PERSON], &person_len);
 		if (person)
 			t->person = arena_add(&c->arena, person, person_len);
 	}
-	t->creditor = r & VR_READ_CREDITOR ? column_copy(c, st, SIG_CREDITOR) : empty;
-	t->district = r & VR_READ_DISTRICT ? column_copy(c, st, SIG_DISTRICT) : empty;
+	t->creditor = r & VR_READ_CREDITOR ? column_copy(c, st, c->col[SIG_CREDITOR]) : empty;
+	t->district = r & VR_READ_DISTRICT ? column_copy(c, st, c->col[SIG_DISTRICT]) : empty;
 	if (t->id == (size_t)-1 || t->person == (size_t)-1 ||
 	    t->creditor == (size_t)-1 || t->district == (size_t)-1)
 		return out_of_memory(c);
 	g->birth_date = VR_DATE_NONE;
-	if (r & VR_READ_BIRTH_DATE && column_date(st, SIG_BIRTH_DATE, &g->birth_date) < 0)
-		return damaged(c, "birth date", sqlite3_column_text(st, SIG_BIRTH_DATE));
-	g->arrears = sqlite3_column_int64(st, SIG_ARREARS);
-	g->installment = r & VR_READ_INSTALLMENT ? column_optional(st, SIG_INSTALLMENT) : VR_MISSING;
+	if (r & VR_READ_BIRTH_DATE && column_date(st, c->col[SIG_BIRTH_DATE], &g->birth_date) < 0)
+		return damaged(c, "birth date", sqlite3_column_text(st, c->col[SIG_BIRTH_DATE]));
+	g->arrears = sqlite3_column_int64(st, c->col[SIG_ARREARS]);
+	g->installment = r & VR_READ_INSTALLMENT ? column_optional(st, c->col[SIG_INSTALLMENT]) : VR_MISSING;
 	g->installments_missed = r & VR_READ_INSTALLMENTS_MISSED
-		? column_optional(st, SIG_INSTALLMENTS_MISSED) : VR_MISSING;
-	g->days_overdue = r & VR_READ_DAYS_OVERDUE ? column_optional(st, SIG_DAYS_OVERDUE) : VR_MISSING;
+		? column_optional(st, c->col[SIG_INSTALLMENTS_MISSED]) : VR_MISSING;
+	g->days_overdue = r & VR_READ_DAYS_OVERDUE ? column_optional(st, c->col[SIG_DAYS_OVERDUE]) : VR_MISSING;
 	int sector = 0, kind = 0, form = 0;
 	if (r & VR_READ_SECTOR)
-		sector = column_enum(c, st, SIG_SECTOR, vr_sector_names, SECTOR_COUNT, "sector");
+		sector = column_enum(c, st, c->col[SIG_SECTOR], vr_sector_names, SECTOR_COUNT, "sector");
 	if (r & VR_READ_KIND)
-		kind = column_enum(c, st, SIG_KIND, vr_kind_names, KIND_COUNT, "kind");
+		kind = column_enum(c, st, c->col[SIG_KIND], vr_kind_names, KIND_COUNT, "kind");
 	if (r & VR_READ_LEGAL_FORM)
-		form = column_enum(c, st, SIG_LEGAL_FORM, vr_legal_form_names, LEGAL_COUNT, "legal form");
+		form = column_enum(c, st, c->col[SIG_LEGAL_FORM], vr_legal_form_names, LEGAL_COUNT, "legal form");
 	if (sector < 0 || kind < 0 || form < 0)
 		return -1;
 	g->sector = (uint8_t)sector;
 	g->kind = (uint8_t)kind;
 	g->legal_form = (uint8_t)form;
-	const int brp = r & VR_READ_BRP_MATCH ? sqlite3_column_int(st, SIG_BRP_MATCH) : -1;
+	const int brp = r & VR_READ_BRP_MATCH ? sqlite3_column_int(st, c->col[SIG_BRP_MATCH]) : -1;
 	g->brp_match = (int8_t)(brp < 0 ? -1 : brp != 0);
-	g->has_phone = r & VR_READ_HAS_PHONE && sqlite3_column_int(st, SIG_HAS_PHONE) != 0;
-	g->has_email = r & VR_READ_HAS_EMAIL && sqlite3_column_int(st, SIG_HAS_EMAIL) != 0;
+	g->has_phone = r & VR_READ_HAS_PHONE && sqlite3_column_int(st, c->col[SIG_HAS_PHONE]) != 0;
+	g->has_email = r & VR_READ_HAS_EMAIL && sqlite3_column_int(st, c->col[SIG_HAS_EMAIL]) != 0;
 	g->known_debt_help = r & VR_READ_KNOWN_DEBT_HELP &&
-			     sqlite3_column_int(st, SIG_KNOWN_DEBT_HELP) != 0;
+			     sqlite3_column_int(st, c->col[SIG_KNOWN_DEBT_HELP]) != 0;
 	c->nsignals++;
 	return 0;
 }
@@ -273,7 +304,7 @@ static bool step(store_cursor *c, sqlite3_stmt *st, bool *row)
 static bool same_household(store_cursor *c, sqlite3_stmt *st)
 {
 	size_t klen;
-	const char *k = column_str(st, SIG_HOUSEHOLD, &klen);
+	const char *k = column_str(st, c->col[SIG_HOUSEHOLD], &klen);
 	return k && klen == c->key_len && memcmp(k, c->arena.p + c->key, klen) == 0;
 }
 
@@ -310,7 +341,7 @@ static int read_household(store_cursor *c, vr_household *out)
 	c->nsignals = 0;
 	c->noutcomes = 0;
 	size_t klen;
-	const char *k = column_str(c->sig, SIG_HOUSEHOLD, &klen);
+	const char *k = column_str(c->sig, c->col[SIG_HOUSEHOLD], &klen);
 	c->key = schema_buf_add(&c->arena, k ? k : "", klen);
 	c->key_len = klen;
 	if (c->key == (size_t)-1)
@@ -369,6 +400,8 @@ static store_cursor *cursor_new(store *s, diag *d)
 		c->s = s;
 		c->d = d;
 		c->reads = c->history_reads = VR_READ_ALL;
+		for (int i = 0; i < SIG_NCOLS; i++)
+			c->col[i] = i;   /* SQL_ONE_SIGNALS returns every column in order */
 	}
 	return c;
 }
@@ -389,7 +422,7 @@ store_cursor *store_households(store *s, vr_month month, int lookback, unsigned 
 	c->run_first = vr_month_first_day(month);
 	c->out = s->stmt[SQL_CURSOR_OUTCOMES];
 	s->cursor_open = true;
-	if (!(c->sig = schema_cursor_signals(s, reads, d))) {
+	if (!(c->sig = schema_cursor_signals(s, reads, c->col, d))) {
 		store_cursor_close(c);
 		return NULL;
 	}

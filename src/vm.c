@@ -20,11 +20,23 @@ typedef struct vm_ins {
 	uint16_t a[5];         /* operands; jump targets are indexes into the function */
 } vm_ins;
 
+/* A signal function that only compares one field of the signal (`kind in
+ * {...}`, `arrears >= 100`, `known_debt_help`): aggregates call these for
+ * every signal, so they are answered without running the function. */
+enum vm_pred_kind { PRED_NONE, PRED_FLAG, PRED_COMPARE, PRED_IN };
+typedef struct vm_pred {
+	uint8_t kind;          /* enum vm_pred_kind */
+	uint8_t op;            /* PRED_COMPARE: the comparison; PRED_IN: IN_SET or IN_TEXT */
+	uint16_t field;
+	uint16_t a, n;         /* PRED_COMPARE: the constant; PRED_IN: first constant, count */
+} vm_pred;
+
 struct vm {
 	const bc_program *p;
 	vm_value stack[VM_STACK];
 	vm_ins *ins;           /* every function's instructions, decoded */
 	uint32_t *fn_first;    /* per function: its first instruction in ins */
+	vm_pred *pred;         /* per function */
 
 	/* Per signal, grown to the largest household seen. */
 	uint8_t *status;
@@ -62,6 +74,36 @@ struct vm {
 	void *trace_arg;
 };
 
+static bool is_comparison(enum bc_op op)
+{
+	return op == BC_EQ || op == BC_NE || op == BC_LT || op == BC_LE || op == BC_GT ||
+	       op == BC_GE || op == BC_EQ_TEXT || op == BC_NE_TEXT;
+}
+
+/* The shape of a decoded signal function, when it is one of the simple ones.
+ * A function always ends in RETURN, so reading up to the first RETURN stays
+ * inside it. */
+static vm_pred simple_predicate(const vm_ins *in)
+{
+	vm_pred pr = { PRED_NONE, 0, 0, 0, 0 };
+	if (in[0].op != BC_SFIELD)
+		return pr;
+	pr.field = in[0].a[0];
+	if (in[1].op == BC_RETURN)
+		pr.kind = PRED_FLAG;
+	else if (in[1].op == BC_CONST && is_comparison((enum bc_op)in[2].op) && in[3].op == BC_RETURN) {
+		pr.kind = PRED_COMPARE;
+		pr.op = in[2].op;
+		pr.a = in[1].a[0];
+	} else if ((in[1].op == BC_IN_SET || in[1].op == BC_IN_TEXT) && in[2].op == BC_RETURN) {
+		pr.kind = PRED_IN;
+		pr.op = in[1].op;
+		pr.a = in[1].a[0];
+		pr.n = in[1].a[1];
+	}
+	return pr;
+}
+
 /* Decodes P's code into V->ins. P is verified: whole instructions, jumps to
  * instruction starts within their function. */
 static bool decode(vm *v, const bc_program *p)
@@ -95,6 +137,12 @@ static bool decode(vm *v, const bc_program *p)
 		}
 	}
 	free(index_of);
+	v->pred = calloc(p->nfns + 1, sizeof *v->pred);
+	if (!v->pred)
+		return false;
+	for (uint32_t fn = 0; fn < p->nfns; fn++)
+		if (p->fns[fn].kind == FN_SIGNAL)
+			v->pred[fn] = simple_predicate(v->ins + v->fn_first[fn]);
 	return true;
 }
 
@@ -139,6 +187,7 @@ void vm_free(vm *v)
 	free(v->labels);
 	free(v->ins);
 	free(v->fn_first);
+	free(v->pred);
 	free(v);
 }
 
@@ -266,10 +315,30 @@ static bool same_value(vm_value a, vm_value b)
 
 static vm_value exec(vm *v, uint16_t fn, vm_value *sp);
 
+static bool compare(enum bc_op op, vm_value a, vm_value b);
+
+/* What running a simple predicate would give, as exec computes it. */
+static bool pred_holds(const vm *v, const vm_pred *pr, size_t i)
+{
+	const vm_value x = signal_field(v, i, pr->field);
+	if (pr->kind == PRED_FLAG)
+		return x.num == 1;
+	const bc_const *k = &v->p->consts[pr->a];
+	if (pr->kind == PRED_COMPARE)
+		return compare((enum bc_op)pr->op, x, (vm_value){ k->num, k->text });
+	for (uint16_t j = 0; j < pr->n; j++, k++)
+		if (pr->op == BC_IN_TEXT ? x.text && strcmp(x.text, k->text) == 0
+					 : x.num != VR_MISSING && x.num == k->num)
+			return true;
+	return false;
+}
+
 static bool holds(vm *v, uint16_t fn, size_t i, vm_value *sp)
 {
 	if (fn == BC_NONE)
 		return true;
+	if (v->pred[fn].kind != PRED_NONE)
+		return pred_holds(v, &v->pred[fn], i);
 	const size_t saved = v->sig;
 	v->sig = i;
 	const bool r = exec(v, fn, sp).num == 1;

@@ -76,6 +76,50 @@ static void import(store *s, const char *text, bool outcomes, capture *c)
 	ck_assert_msg(st == STORE_OK, "import failed: %s", captured(c));
 }
 
+/* Reads the month 2024-03 with a lookback of 2 and READS; the cursor's
+ * answer for the first household and what it reported. */
+static int read_first(store *s, unsigned reads, capture *c)
+{
+	store_cursor *cur = store_households(s, month("2024-03"), 2, reads, reads, &c->d);
+	ck_assert_ptr_nonnull(cur);
+	vr_household h;
+	const int got = store_cursor_next(cur, &h);
+	store_cursor_close(cur);
+	return got;
+}
+
+START_TEST(a_value_this_program_did_not_write_is_reported_as_damage)
+{
+	static const char *const damage[][2] = {
+		/* a day the month does not have, after a good date of that month */
+		{ "UPDATE signals SET received = '2024-02-30' WHERE signal_id = 'S2'", "received date `2024-02-30`" },
+		{ "UPDATE signals SET received = '2024-03-0x' WHERE signal_id = 'S3'", "received date `2024-03-0x`" },
+		{ "UPDATE signals SET sector = 'rentt' WHERE signal_id = 'S3'", "sector `rentt`" },
+		{ "UPDATE signals SET birth_date = '1990-13-01' WHERE signal_id = 'S3'", "birth date `1990-13-01`" },
+	};
+	for (size_t i = 0; i < sizeof damage / sizeof damage[0]; i++) {
+		capture c;
+		capture_start(&c);
+		unlink(path);
+		store *s = store_open(path, 100, &c.d);
+		ck_assert_ptr_nonnull(s);
+		import(s, "signal_id,received,household,creditor,sector,arrears,birth_date\n"
+		       "S1,2024-02-01,H1,Vidomes,rent,10.00,1990-01-01\n"
+		       "S2,2024-02-10,H1,Vidomes,rent,10.00,1990-01-01\n"
+		       "S3,2024-03-05,H1,Menzis,health,10.00,1990-01-01\n", false, &c);
+		ck_assert_int_eq(read_first(s, VR_READ_ALL, &c), 1);
+		raw_sql(path, damage[i][0]);
+		ck_assert_int_eq(read_first(s, VR_READ_ALL, &c), -1);
+		char want[256];
+		snprintf(want, sizeof want, "vroeg: the store %s is damaged: household H1 has %s\n",
+			 path, damage[i][1]);
+		ck_assert_str_eq(captured(&c), want);
+		store_close(s);
+		capture_end(&c);
+	}
+}
+END_TEST
+
 /* ---------------------------------------------------------- opening -- */
 
 START_TEST(a_new_store_is_private_wal_and_versioned)
@@ -657,6 +701,7 @@ Suite *store_suite(void)
 	tcase_add_test(tc, a_newer_store_is_refused);
 	tcase_add_test(tc, other_files_are_not_taken_for_a_store);
 	tcase_add_test(tc, memory_store_works);
+	tcase_add_test(tc, a_value_this_program_did_not_write_is_reported_as_damage);
 	tcase_add_test(tc, cursor_walks_the_month_in_byte_order_with_the_span);
 	tcase_add_test(tc, lookback_zero_reads_the_month_only);
 	tcase_add_test(tc, one_cursor_at_a_time_and_reopening_restarts);
