@@ -67,6 +67,35 @@ static void sort_positions(int32_t *pos, int32_t *tmp, size_t n, const sort_ctx 
 	memcpy(pos, tmp, n * sizeof *pos);
 }
 
+/* A stable LSD radix sort of N positions by one key word each: the common
+ * case (one order key, no spread, entries in key order, so that ties keep
+ * the lower key by keeping the lower index). A byte every word shares is
+ * skipped. */
+static void radix_positions(int32_t *pos, int32_t *tmp, size_t n, const uint64_t *words)
+{
+	static const size_t B = 256;
+	size_t count[8][256];
+	memset(count, 0, sizeof count);
+	for (size_t i = 0; i < n; i++)
+		for (int b = 0; b < 8; b++)
+			count[b][(words[i] >> (8 * b)) & 0xFF]++;
+	for (int b = 0; b < 8; b++) {
+		size_t at = 0;
+		bool trivial = false;
+		for (size_t k = 0; k < B; k++) {
+			const size_t c = count[b][k];
+			trivial |= c == n;
+			count[b][k] = at;
+			at += c;
+		}
+		if (trivial)
+			continue;
+		for (size_t i = 0; i < n; i++)
+			tmp[count[b][(words[pos[i]] >> (8 * b)) & 0xFF]++] = pos[i];
+		memcpy(pos, tmp, n * sizeof *pos);
+	}
+}
+
 /* Scratch space for sorting up to N candidates. */
 typedef struct sorter {
 	int32_t *pos, *tmp, *sorted;
@@ -97,7 +126,10 @@ static void sort_candidates(sorter *so, const bc_program *p, const vm *v, const 
 		so->pos[i] = (int32_t)i;
 	}
 	const sort_ctx c = { e, cand, so->words, nkeys ? nkeys : 1, by_district, so->in_key_order };
-	sort_positions(so->pos, so->tmp, nc, &c);
+	if (c.nkeys == 1 && !by_district && so->in_key_order)
+		radix_positions(so->pos, so->tmp, nc, so->words);
+	else
+		sort_positions(so->pos, so->tmp, nc, &c);
 	for (size_t i = 0; i < nc; i++)
 		so->sorted[i] = cand[so->pos[i]];
 	memcpy(cand, so->sorted, nc * sizeof *cand);

@@ -43,6 +43,11 @@ static void month_text(vr_month month, char buf[8])
 
 /* ------------------------------------------------------------ cursor -- */
 
+/* Months of the span whose first days the cursor keeps (a received date in
+ * them is converted without the calendar; one outside, as explain may read,
+ * takes the long way). */
+enum { CURSOR_SPAN_MAX = 64 };
+
 /* Where a signal's strings sit in the arena until the household is whole. */
 typedef struct signal_text {
 	size_t id, person, creditor, district;
@@ -56,9 +61,9 @@ struct store_cursor {
 	unsigned history_reads;     /* those of a signal before the run month */
 	vr_date run_first;          /* first day of the run month */
 	int col[SIG_NCOLS];         /* where sig returns each column (-1: not read) */
-	char ym[7];                 /* 'YYYY-MM' of the last received date read */
-	vr_date ym_first;           /* its first day */
-	int ym_days;                /* its number of days (0: none read yet) */
+	vr_month span_month;        /* the first month the cursor reads */
+	int span_months;            /* how many months month_first holds (0: none) */
+	vr_date month_first[CURSOR_SPAN_MAX + 1];   /* first day of each, and of the next */
 	sqlite3_stmt *sig, *out;
 	bool sig_row, out_row;      /* the statement stands on a row not yet read */
 	char month[8], first[11], last[11];
@@ -155,31 +160,27 @@ static int column_date(sqlite3_stmt *st, int col, vr_date *out)
 	return vr_date_parse(t, len, out) ? 1 : -1;
 }
 
-/* The received date on the current row: 1 read, -1 not a date. Most signals
- * share their month with the signal read before, so the month's first day
- * and length are kept and only the day is converted. */
+/* The received date on the current row: 1 read, -1 not a date. The first
+ * days of the span's months are computed once, so a date in the span is
+ * checked and converted with a few digits and a table. */
 static int column_received(store_cursor *c, sqlite3_stmt *st, vr_date *out)
 {
 	size_t len;
 	const char *t = column_str(st, c->col[SIG_RECEIVED], &len);
-	if (!t || len != 10)
+	if (!t)
 		return -1;
-	if (c->ym_days == 0 || memcmp(t, c->ym, 7) != 0) {
-		vr_month m;
-		if (!vr_date_parse(t, len, out) || !vr_month_parse(t, 7, &m))
+	vr_month m;
+	if (len == 10 && t[7] == '-' && vr_month_parse(t, 7, &m) && m >= c->span_month &&
+	    m - c->span_month < c->span_months && t[8] >= '0' && t[8] <= '9' &&
+	    t[9] >= '0' && t[9] <= '9') {
+		const vr_date first = c->month_first[m - c->span_month];
+		const int day = (t[8] - '0') * 10 + (t[9] - '0');
+		if (day < 1 || day > c->month_first[m - c->span_month + 1] - first)
 			return -1;
-		memcpy(c->ym, t, 7);
-		c->ym_first = vr_month_first_day(m);
-		c->ym_days = (int)(vr_month_first_day(m + 1) - c->ym_first);
+		*out = first + day - 1;
 		return 1;
 	}
-	if (t[7] != '-' || t[8] < '0' || t[8] > '9' || t[9] < '0' || t[9] > '9')
-		return -1;
-	const int day = (t[8] - '0') * 10 + (t[9] - '0');
-	if (day < 1 || day > c->ym_days)
-		return -1;
-	*out = c->ym_first + day - 1;
-	return 1;
+	return vr_date_parse(t, len, out) ? 1 : -1;
 }
 
 static bool grow(void **p, size_t *cap, size_t need, size_t size)
@@ -420,6 +421,12 @@ store_cursor *store_households(store *s, vr_month month, int lookback, unsigned 
 	c->reads = reads;
 	c->history_reads = history_reads & reads;
 	c->run_first = vr_month_first_day(month);
+	c->span_month = month - (lookback > 0 ? lookback : 0);
+	c->span_months = month - c->span_month + 1;
+	if (c->span_months > CURSOR_SPAN_MAX)
+		c->span_months = 0;
+	for (int i = 0; i <= c->span_months && c->span_months; i++)
+		c->month_first[i] = vr_month_first_day(c->span_month + i);
 	c->out = s->stmt[SQL_CURSOR_OUTCOMES];
 	s->cursor_open = true;
 	if (!(c->sig = schema_cursor_signals(s, reads, c->col, d))) {

@@ -153,6 +153,60 @@ START_TEST(the_result_does_not_depend_on_the_entry_order)
 }
 END_TEST
 
+/* Thousands of candidates, many with equal arrears: entries in key order
+ * take the radix sort, the same entries shuffled take the merge sort; both
+ * must give every household the same place, rank and overflow. */
+START_TEST(a_large_bucket_sorts_the_same_whichever_way_the_entries_come)
+{
+	enum { N_ENTRIES = 3000 };
+	fixture fx;
+	load(&fx, HEAD "otherwise -> visit\nbucket visit capacity 700 overflow phone\n"
+	     "bucket phone capacity 900 by arrears asc overflow letter\nbucket letter\n");
+	static alloc_entry sorted[N_ENTRIES], shuffled[N_ENTRIES];
+	static char keys[N_ENTRIES][16];
+	static int64_t slots[N_ENTRIES][MAX_KEYS];
+	unsigned seed = 12345;
+	for (size_t i = 0; i < N_ENTRIES; i++) {
+		snprintf(keys[i], sizeof keys[i], "H%05zu", i);   /* in byte order */
+		seed = seed * 1103515245u + 12345u;
+		memset(&sorted[i], 0, sizeof sorted[i]);
+		sorted[i].household = keys[i];
+		sorted[i].rule_bucket = bucket(&fx, "visit");
+		sorted[i].arrears = EUR(10) * (cents_t)((seed >> 16) % 50);   /* many ties */
+		sorted[i].has_phone = sorted[i].has_email = true;
+		sorted[i].district = "";
+		/* the phone bucket's key (arrears asc), some missing */
+		slots[i][vm_order_slot(fx.v, (uint32_t)bucket(&fx, "phone"))] =
+			(seed >> 8) % 7 == 0 ? VR_MISSING : sorted[i].arrears;
+		sorted[i].keys = slots[i];
+	}
+	for (size_t i = 0; i < N_ENTRIES; i++)   /* a fixed permutation, not in key order */
+		shuffled[i] = sorted[(i * 1237) % N_ENTRIES];
+	ck_assert(alloc_run(&fx.p, fx.v, sorted, N_ENTRIES));
+	ck_assert(alloc_run(&fx.p, fx.v, shuffled, N_ENTRIES));
+	long placed = 0;
+	for (size_t i = 0; i < N_ENTRIES; i++) {
+		const alloc_entry *a = &shuffled[i], *b = &sorted[(i * 1237) % N_ENTRIES];
+		ck_assert_str_eq(a->household, b->household);
+		ck_assert_msg(a->bucket == b->bucket && a->place == b->place &&
+			      a->overflowed_from == b->overflowed_from && a->rank == b->rank,
+			      "%s: %s #%lld rank %lld against %s #%lld rank %lld", a->household,
+			      bucket_name(&fx, a->bucket), (long long)a->place, (long long)a->rank,
+			      bucket_name(&fx, b->bucket), (long long)b->place, (long long)b->rank);
+		placed += a->place > 0;
+	}
+	ck_assert_int_eq(placed, 700 + 900);
+	/* The first place is the highest arrears, the lowest key among equals. */
+	for (size_t i = 0; i < N_ENTRIES; i++)
+		if (sorted[i].bucket == bucket(&fx, "visit") && sorted[i].place == 1) {
+			for (size_t j = 0; j < N_ENTRIES; j++)
+				ck_assert(sorted[j].arrears < sorted[i].arrears ||
+					  (sorted[j].arrears == sorted[i].arrears && j >= i));
+		}
+	unload(&fx);
+}
+END_TEST
+
 START_TEST(zero_capacity_overflows_everyone)
 {
 	fixture fx;
@@ -615,6 +669,7 @@ Suite *alloc_suite(void)
 	TCase *tc = tcase_create("places");
 	tcase_add_test(tc, places_go_by_arrears_descending_ties_to_the_lower_key);
 	tcase_add_test(tc, the_result_does_not_depend_on_the_entry_order);
+	tcase_add_test(tc, a_large_bucket_sorts_the_same_whichever_way_the_entries_come);
 	tcase_add_test(tc, zero_capacity_overflows_everyone);
 	tcase_add_test(tc, a_bucket_without_capacity_takes_everyone_without_places);
 	tcase_add_test(tc, in_an_overflow_chain_overflowed_from_is_the_last_bucket);
