@@ -16,9 +16,13 @@ enum { VM_MAX_DEPTH = 16, VM_STACK = VM_MAX_DEPTH * BC_MAX_STACK };
  * and a jump's target as an instruction index, so the loop neither assembles
  * operand bytes nor looks up instruction lengths. */
 typedef struct vm_ins {
-	uint8_t op;            /* enum bc_op */
+	uint8_t op;            /* enum bc_op, or one of the fused ones below */
 	uint16_t a[5];         /* operands; jump targets are indexes into the function */
 } vm_ins;
+
+/* Instructions the decoder makes of three: push a signal field (or a
+ * household fact) A, push constant B, compare with comparison C. */
+enum { VM_SFIELD_CMP = BC_OP_COUNT, VM_HFACT_CMP };
 
 /* A signal function that only compares one field of the signal (`kind in
  * {...}`, `arrears >= 100`, `known_debt_help`): aggregates call these for
@@ -104,45 +108,88 @@ static vm_pred simple_predicate(const vm_ins *in)
 	return pr;
 }
 
+/* The operand of IN that holds a jump target, or NULL. */
+static uint16_t *jump_operand(vm_ins *in)
+{
+	if (in->op == BC_JUMP || in->op == BC_JUMP_IF_FALSE || in->op == BC_JUMP_IF_TRUE)
+		return &in->a[0];
+	if (in->op == BC_RULE)
+		return &in->a[1];
+	return NULL;
+}
+
 /* Decodes P's code into V->ins. P is verified: whole instructions, jumps to
  * instruction starts within their function. */
 static bool decode(vm *v, const bc_program *p)
 {
 	v->ins = calloc(p->ncode + 1, sizeof *v->ins);   /* at most one per byte */
 	v->fn_first = calloc(p->nfns + 1, sizeof *v->fn_first);
+	v->pred = calloc(p->nfns + 1, sizeof *v->pred);
 	uint32_t *index_of = calloc(p->ncode + 1, sizeof *index_of);   /* byte -> instruction */
-	if (!v->ins || !v->fn_first || !index_of) {
+	uint32_t *new_index = calloc(p->ncode + 1, sizeof *new_index);
+	uint8_t *target = calloc(p->ncode + 1, 1);
+	if (!v->ins || !v->fn_first || !v->pred || !index_of || !new_index || !target) {
 		free(index_of);
+		free(new_index);
+		free(target);
 		return false;
 	}
 	uint32_t n = 0;
 	for (uint32_t fn = 0; fn < p->nfns; fn++) {
 		const bc_function *f = &p->fns[fn];
 		const uint8_t *code = p->code + f->start;
-		v->fn_first[fn] = n;
+		const uint32_t first = n;
+		v->fn_first[fn] = first;
 		for (uint32_t pc = 0; pc < f->len; n++) {
 			const enum bc_op op = (enum bc_op)code[pc];
-			index_of[f->start + pc] = n - v->fn_first[fn];
+			index_of[f->start + pc] = n - first;
 			v->ins[n].op = (uint8_t)op;
 			for (int k = 0; k < bc_ops[op].operands && k < 5; k++)
 				v->ins[n].a[k] = bc_operand(code, pc + 1 + 2 * (uint32_t)k);
 			pc += 1 + 2 * (uint32_t)bc_ops[op].operands;
 		}
-		for (uint32_t i = v->fn_first[fn]; i < n; i++) {
-			vm_ins *in = &v->ins[i];
-			if (in->op == BC_JUMP || in->op == BC_JUMP_IF_FALSE || in->op == BC_JUMP_IF_TRUE)
-				in->a[0] = (uint16_t)index_of[f->start + in->a[0]];
-			else if (in->op == BC_RULE)
-				in->a[1] = (uint16_t)index_of[f->start + in->a[1]];
+		vm_ins *ins = v->ins + first;
+		const uint32_t len = n - first;
+		memset(target, 0, len);
+		for (uint32_t i = 0; i < len; i++) {
+			uint16_t *to = jump_operand(&ins[i]);
+			if (to) {
+				*to = (uint16_t)index_of[f->start + *to];
+				target[*to] = 1;
+			}
 		}
+		if (f->kind == FN_SIGNAL)
+			v->pred[fn] = simple_predicate(ins);
+		/* Fuse `field, constant, comparison` into one instruction where
+		 * no jump lands inside it. */
+		uint32_t out = 0;
+		for (uint32_t i = 0; i < len; out++) {
+			new_index[i] = out;
+			const bool fusable = (ins[i].op == BC_SFIELD || ins[i].op == BC_HFACT) &&
+				i + 2 < len && ins[i + 1].op == BC_CONST &&
+				is_comparison((enum bc_op)ins[i + 2].op) && !target[i + 1] && !target[i + 2];
+			if (fusable) {
+				const vm_ins fused = {
+					(uint8_t)(ins[i].op == BC_SFIELD ? VM_SFIELD_CMP : VM_HFACT_CMP),
+					{ ins[i].a[0], ins[i + 1].a[0], ins[i + 2].op, 0, 0 },
+				};
+				ins[out] = fused;
+				i += 3;
+			} else {
+				ins[out] = ins[i];
+				i++;
+			}
+		}
+		for (uint32_t i = 0; i < out; i++) {
+			uint16_t *to = jump_operand(&ins[i]);
+			if (to)
+				*to = (uint16_t)new_index[*to];
+		}
+		n = first + out;
 	}
 	free(index_of);
-	v->pred = calloc(p->nfns + 1, sizeof *v->pred);
-	if (!v->pred)
-		return false;
-	for (uint32_t fn = 0; fn < p->nfns; fn++)
-		if (p->fns[fn].kind == FN_SIGNAL)
-			v->pred[fn] = simple_predicate(v->ins + v->fn_first[fn]);
+	free(new_index);
+	free(target);
 	return true;
 }
 
@@ -496,6 +543,13 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 	const vm_ins *ip = code;
 	for (;;) {
 		const vm_ins *in = ip++;
+		if (in->op >= BC_OP_COUNT) {
+			const bc_const *k = &p->consts[OPERAND(1)];
+			const vm_value x = in->op == VM_SFIELD_CMP ? signal_field(v, v->sig, OPERAND(0))
+								   : household_fact(v, OPERAND(0));
+			*sp++ = number(compare((enum bc_op)OPERAND(2), x, (vm_value){ k->num, k->text }));
+			continue;
+		}
 		const enum bc_op op = (enum bc_op)in->op;
 		switch (op) {
 		case BC_CONST: {
