@@ -133,8 +133,10 @@ static void ob_char(out_buf *o, char c)
 /* As report_csv_field. */
 static void ob_csv(out_buf *o, const char *s)
 {
-	const size_t n = strcspn(s, ",\"\r\n;");
-	if (s[n] == '\0') {
+	size_t n = 0;
+	while (s[n] && s[n] != ',' && s[n] != '"' && s[n] != ';' && s[n] != '\r' && s[n] != '\n')
+		n++;
+	if (!s[n]) {
 		ob_put(o, s, n);
 		return;
 	}
@@ -158,12 +160,28 @@ static void csv_decisions(FILE *out, const vr_decision_set *set, const char *mon
 		ob_csv(&o, cell(set, 0, c, true, month, num));
 	}
 	ob_char(&o, '\n');
+	/* The month is the same on every row, and needs no quotes. */
 	for (size_t i = 0; i < set->nrows; i++) {
-		for (size_t c = 0; c < ncols; c++) {
-			if (c)
-				ob_char(&o, ',');
-			ob_csv(&o, cell(set, i, c, false, month, num));
+		const vr_decision_row *r = &set->rows[i];
+		ob_put(&o, month, 7);
+		const char *const fixed[NFIXED - 1] = { r->household, r->bucket, r->reason, r->rule,
+							r->overflowed_from };
+		for (size_t c = 0; c < NFIXED - 1; c++) {
+			ob_char(&o, ',');
+			ob_csv(&o, fixed[c]);
 		}
+		for (size_t l = 0; l < set->nlabels; l++) {
+			ob_char(&o, ',');
+			ob_csv(&o, r->labels[l]);
+		}
+		ob_char(&o, ',');
+		if (r->place > 0) {
+			const int n = snprintf(num, sizeof num, "%lld", (long long)r->place);
+			ob_put(&o, num, (size_t)n);
+		}
+		ob_char(&o, ',');
+		vr_cents_format(r->arrears, num);
+		ob_put(&o, num, strlen(num));
 		ob_char(&o, '\n');
 	}
 	ob_flush(&o);

@@ -116,7 +116,7 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 		e->arrears = dec.arrears;
 		e->has_phone = dec.has_phone;
 		e->has_email = dec.has_email;
-		e->district = keep(&r->strings, dec.district);
+		e->district = dec.district[0] ? keep(&r->strings, dec.district) : "";
 		r->rules[r->n] = dec.rule;
 		for (size_t l = 0; l < nlabels; l++)
 			r->row_labels[r->n * nlabels + l] = dec.labels[l].text ? dec.labels[l].text : "";

@@ -131,12 +131,12 @@ static int64_t column_optional(sqlite3_stmt *st, int col)
 	return v < 0 ? VR_MISSING : v;
 }
 
-/* The index of text T (LEN bytes) in NAMES, or -1; compares the first byte
- * before anything else, since this runs for every enum of every signal. */
-static int name_index(const char *const *names, int n, const char *t, size_t len)
+/* The index of text T in NAMES, or -1; compares the first byte before
+ * anything else, since this runs for every enum of every signal. */
+static int name_index(const char *const *names, int n, const char *t)
 {
 	for (int i = 0; i < n; i++)
-		if (names[i][0] == t[0] && strncmp(names[i], t, len) == 0 && names[i][len] == '\0')
+		if (names[i][0] == t[0] && strcmp(names[i], t) == 0)
 			return i;
 	return -1;
 }
@@ -144,9 +144,8 @@ static int name_index(const char *const *names, int n, const char *t, size_t len
 static int column_enum(store_cursor *c, sqlite3_stmt *st, int col,
 		       const char *const *names, int n, const char *what)
 {
-	size_t len;
-	const char *t = column_str(st, col, &len);
-	const int v = t ? name_index(names, n, t, len) : -1;
+	const char *t = (const char *)sqlite3_column_text(st, col);
+	const int v = t ? name_index(names, n, t) : -1;
 	return v < 0 ? damaged(c, what, (const unsigned char *)t) : v;
 }
 
