@@ -3,6 +3,7 @@
  * table is for people: aligned columns, amounts in euros. */
 #include "report.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,9 +134,7 @@ static void ob_char(out_buf *o, char c)
 /* As report_csv_field. */
 static void ob_csv(out_buf *o, const char *s)
 {
-	size_t n = 0;
-	while (s[n] && s[n] != ',' && s[n] != '"' && s[n] != ';' && s[n] != '\r' && s[n] != '\n')
-		n++;
+	const size_t n = strcspn(s, ",\";\r\n");
 	if (!s[n]) {
 		ob_put(o, s, n);
 		return;
@@ -147,6 +146,27 @@ static void ob_csv(out_buf *o, const char *s)
 		ob_char(o, *s);
 	}
 	ob_char(o, '"');
+}
+
+/* Bucket names, reasons and rule cites repeat on every row from a handful of
+ * strings: what ob_csv would find about each is remembered by address. */
+typedef struct csv_memo {
+	const char *s;
+	size_t len;        /* (size_t)-1: needs quotes */
+} csv_memo;
+enum { CSV_MEMO = 64 };
+
+static void ob_csv_memo(out_buf *o, const char *s, csv_memo *memo)
+{
+	csv_memo *m = &memo[((uintptr_t)s >> 3) % CSV_MEMO];
+	if (m->s != s) {
+		const size_t n = strcspn(s, ",\";\r\n");
+		*m = (csv_memo){ s, s[n] ? (size_t)-1 : n };
+	}
+	if (m->len == (size_t)-1)
+		ob_csv(o, s);
+	else
+		ob_put(o, s, m->len);
 }
 
 static void csv_decisions(FILE *out, const vr_decision_set *set, const char *month)
@@ -161,14 +181,16 @@ static void csv_decisions(FILE *out, const vr_decision_set *set, const char *mon
 	}
 	ob_char(&o, '\n');
 	/* The month is the same on every row, and needs no quotes. */
+	csv_memo memo[CSV_MEMO] = { { NULL, 0 } };
 	for (size_t i = 0; i < set->nrows; i++) {
 		const vr_decision_row *r = &set->rows[i];
 		ob_put(&o, month, 7);
-		const char *const fixed[NFIXED - 1] = { r->household, r->bucket, r->reason, r->rule,
-							r->overflowed_from };
-		for (size_t c = 0; c < NFIXED - 1; c++) {
+		ob_char(&o, ',');
+		ob_csv(&o, r->household);
+		const char *const repeated[] = { r->bucket, r->reason, r->rule, r->overflowed_from };
+		for (size_t c = 0; c < sizeof repeated / sizeof *repeated; c++) {
 			ob_char(&o, ',');
-			ob_csv(&o, fixed[c]);
+			ob_csv_memo(&o, repeated[c], memo);
 		}
 		for (size_t l = 0; l < set->nlabels; l++) {
 			ob_char(&o, ',');
