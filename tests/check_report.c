@@ -72,7 +72,7 @@ END_TEST
 START_TEST(a_hundred_labels_are_all_printed)
 {
 	enum { N = 100 };
-	char names[N][8], values[N][8];
+	char names[N][16], values[N][16];
 	const char *name_ptrs[N], *value_ptrs[N];
 	for (int l = 0; l < N; l++) {
 		snprintf(names[l], sizeof names[l], "l%d", l);
