@@ -12,6 +12,14 @@
 
 enum { VM_MAX_DEPTH = 16, VM_STACK = VM_MAX_DEPTH * BC_MAX_STACK };
 
+/* The small helpers the loop calls for every instruction or signal: worth
+ * inlining, which gcc declines on its own for those called from many places. */
+#if defined(__GNUC__)
+#define HOT static inline __attribute__((always_inline))
+#else
+#define HOT static inline
+#endif
+
 /* An instruction decoded once, when the vm is made: its operands as numbers
  * and a jump's target as an instruction index, so the loop neither assembles
  * operand bytes nor looks up instruction lengths. */
@@ -300,7 +308,7 @@ static int32_t months_back(vm *v, vr_month month, vr_date day)
 	return month - vr_month_of(day);
 }
 
-static bool in_set(const vm *v, size_t i, unsigned set)
+HOT bool in_set(const vm *v, size_t i, unsigned set)
 {
 	const uint8_t s = v->status[i];
 	switch ((enum bc_signal_set)set) {
@@ -314,7 +322,7 @@ static bool in_set(const vm *v, size_t i, unsigned set)
 	return false;
 }
 
-static bool in_window(const vm *v, size_t i, unsigned lo, unsigned hi)
+HOT bool in_window(const vm *v, size_t i, unsigned lo, unsigned hi)
 {
 	const int32_t back = v->months_back[i];
 	return back >= (int32_t)lo && back <= (int32_t)hi;
@@ -326,7 +334,7 @@ static vm_value number(int64_t n)
 	return x;
 }
 
-static vm_value signal_field(const vm *v, size_t i, unsigned field)
+HOT vm_value signal_field(const vm *v, size_t i, unsigned field)
 {
 	const vr_signal *s = &v->h->signals[i];
 	vm_value x = { VR_MISSING, NULL };
@@ -362,10 +370,10 @@ static bool same_value(vm_value a, vm_value b)
 
 static vm_value exec(vm *v, uint16_t fn, vm_value *sp);
 
-static bool compare(enum bc_op op, vm_value a, vm_value b);
+HOT bool compare(enum bc_op op, vm_value a, vm_value b);
 
 /* What running a simple predicate would give, as exec computes it. */
-static bool pred_holds(const vm *v, const vm_pred *pr, size_t i)
+HOT bool pred_holds(const vm *v, const vm_pred *pr, size_t i)
 {
 	const vm_value x = signal_field(v, i, pr->field);
 	if (pr->kind == PRED_FLAG)
@@ -415,22 +423,28 @@ static vm_value aggregate(vm *v, enum bc_op op, unsigned field, uint16_t fn,
 			  unsigned set, unsigned lo, unsigned hi, vm_value *sp)
 {
 	const vr_household *h = v->h;
-	int64_t acc = op == BC_ALL ? 1 : op == BC_MAX || op == BC_MIN ? VR_MISSING : 0;
+	/* The common ones first, each with a loop of its own. */
+	if (op == BC_ANY || op == BC_ALL || op == BC_COUNT) {
+		int64_t n = 0;
+		for (size_t i = 0; i < h->nsignals; i++) {
+			if (!in_set(v, i, set) || !in_window(v, i, lo, hi))
+				continue;
+			const bool ok = holds(v, fn, i, sp);
+			if (op == BC_ANY && ok)
+				return number(1);
+			if (op == BC_ALL && !ok)
+				return number(0);
+			n += ok;
+		}
+		return number(op == BC_ANY ? 0 : op == BC_ALL ? 1 : n);
+	}
+	int64_t acc = op == BC_MAX || op == BC_MIN ? VR_MISSING : 0;
 	for (size_t i = 0; i < h->nsignals; i++) {
 		if (!in_set(v, i, set) || !in_window(v, i, lo, hi))
 			continue;
 		const bool ok = holds(v, fn, i, sp);
 		switch (op) {
-		case BC_ANY:
-			if (ok)
-				return number(1);
-			break;
-		case BC_ALL:
-			if (!ok)
-				return number(0);
-			break;
-		case BC_COUNT:
-			acc += ok;
+		case BC_ANY: case BC_ALL: case BC_COUNT:   /* above */
 			break;
 		case BC_DISTINCT: {
 			if (!ok)
@@ -467,7 +481,7 @@ static vm_value aggregate(vm *v, enum bc_op op, unsigned field, uint16_t fn,
 			break;
 		}
 	}
-	return number(op == BC_ANY ? 0 : acc);
+	return number(acc);
 }
 
 static vm_value outcome_aggregate(vm *v, enum bc_op op, uint16_t fn, unsigned lo, unsigned hi, vm_value *sp)
@@ -511,7 +525,7 @@ static int64_t sector_total(const vm *v, unsigned sector)
 	return total;
 }
 
-static bool compare(enum bc_op op, vm_value a, vm_value b)
+HOT bool compare(enum bc_op op, vm_value a, vm_value b)
 {
 	if (op == BC_EQ_TEXT || op == BC_NE_TEXT) {
 		const bool eq = a.text && b.text && strcmp(a.text, b.text) == 0;
