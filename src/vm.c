@@ -126,6 +126,40 @@ static uint16_t *jump_operand(vm_ins *in)
 	return NULL;
 }
 
+/* Where a jump to instruction T of INS (LEN of them) may go instead without
+ * changing what happens: past a chain of unconditional jumps, and past a
+ * `CONST k` + conditional jump pair (what `and` / `or` compile to), whose
+ * outcome k decides. */
+static uint16_t jump_destination(const bc_program *p, const vm_ins *ins, uint32_t len, uint16_t t)
+{
+	for (uint32_t steps = 0; steps < len && t < len; steps++) {
+		const vm_ins *at = &ins[t];
+		if (at->op == BC_JUMP) {
+			t = at->a[0];
+			continue;
+		}
+		if (at->op == BC_CONST && t + 1u < len && !p->consts[at->a[0]].text &&
+		    (ins[t + 1].op == BC_JUMP_IF_FALSE || ins[t + 1].op == BC_JUMP_IF_TRUE)) {
+			const bool yes = p->consts[at->a[0]].num != 0;
+			const bool jumps = ins[t + 1].op == BC_JUMP_IF_TRUE ? yes : !yes;
+			t = jumps ? ins[t + 1].a[0] : (uint16_t)(t + 2);
+			continue;
+		}
+		break;
+	}
+	return t;
+}
+
+/* Retargets every jump of INS to its final destination. Jumps only go
+ * forward (the verifier saw to that), so each destination is later than
+ * the jump and the walk ends. */
+static void thread_jumps(const bc_program *p, vm_ins *ins, uint32_t len)
+{
+	for (uint32_t i = 0; i < len; i++)
+		if (ins[i].op == BC_JUMP || ins[i].op == BC_JUMP_IF_FALSE || ins[i].op == BC_JUMP_IF_TRUE)
+			ins[i].a[0] = jump_destination(p, ins, len, ins[i].a[0]);
+}
+
 /* Decodes P's code into V->ins. P is verified: whole instructions, jumps to
  * instruction starts within their function. */
 static bool decode(vm *v, const bc_program *p)
@@ -193,6 +227,7 @@ static bool decode(vm *v, const bc_program *p)
 			if (to)
 				*to = (uint16_t)new_index[*to];
 		}
+		thread_jumps(p, ins, out);
 		n = first + out;
 	}
 	free(index_of);
