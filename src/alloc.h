@@ -13,18 +13,19 @@
 #include "vm.h"
 
 typedef struct alloc_entry {
-	/* In: what the rules decided. */
+	/* In: what the rules decided. (Fields ordered by size: a month holds
+	 * one entry per household.) */
 	const char *household;
-	int32_t rule_bucket;       /* -1: excluded, takes no part */
-	cents_t arrears;
-	bool has_phone, has_email;
 	const char *district;
 	const int64_t *keys;       /* this household's order keys (vm_order_slots wide) */
+	cents_t arrears;
+	int32_t rule_bucket;       /* -1: excluded, takes no part */
+	bool has_phone, has_email;
 	/* Out. */
+	bool backfilled;
 	int32_t bucket;            /* final bucket, -1 when excluded */
 	int32_t overflowed_from;   /* -1 when the household came by a rule */
 	int64_t place;             /* 1-based place in a capacity bucket, 0 otherwise */
-	bool backfilled;
 	/* Where the bucket that turned it away ranked it (for explain; with a
 	 * spread over districts, the rank within its district). */
 	int64_t rank, candidates;
