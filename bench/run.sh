@@ -7,7 +7,8 @@
 #
 # Environment:
 #   VROEG_BENCH_POLICY    P2 rule file for the dry-run (default rules/crisis-queue.vroeg)
-#   VROEG_BENCH_RUNS      runs per timed step; the best is reported (default 3)
+#   VROEG_BENCH_RUNS      runs per timed generate/import step; the best is reported (default 3)
+#   VROEG_BENCH_READ_RUNS rounds of the month's read, ref-p2 and dry-run, taking turns (default 7)
 #   VROEG_BENCH_MONTH     run month (default 2024-06)
 #   VROEG_BENCH_GEN_ARGS  size of the data set (default: the national month)
 #   VROEG_BENCH_KEEP      set to 1 to keep the scratch directory
@@ -24,6 +25,7 @@ BUILD=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 POLICY=${VROEG_BENCH_POLICY:-$ROOT/rules/crisis-queue.vroeg}
 RUNS=${VROEG_BENCH_RUNS:-3}
+READ_RUNS=${VROEG_BENCH_READ_RUNS:-7}
 MONTH=${VROEG_BENCH_MONTH:-2024-06}
 GEN_ARGS=${VROEG_BENCH_GEN_ARGS:---households 400000 --months 7 --run-month-signals 150000 --total-signals 900000}
 
@@ -42,6 +44,8 @@ command -v sqlite3 >/dev/null 2>&1 ||
 	die "the sqlite3 shell is needed for the baseline.
 Install it: apt-get install sqlite3   (Fedora: dnf install sqlite; Alpine: apk add sqlite)"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "VROEG_BENCH_RUNS must be a whole number >= 1, got '$RUNS'"
+[[ $READ_RUNS =~ ^[1-9][0-9]*$ ]] ||
+	die "VROEG_BENCH_READ_RUNS must be a whole number >= 1, got '$READ_RUNS'"
 for exe in vroeg-gen bench-ref-p2 vroeg; do
 	[ -x "$BUILD/$exe" ] || die "$BUILD/$exe is missing: run make first (make bench builds it)"
 done
@@ -74,29 +78,46 @@ now() { echo "${EPOCHREALTIME:-}"; }
 measure() {
 	local name=$1 out=$2 prep=$3
 	shift 3
-	local best="" peak=0 i t0 t1 rc secs kb
+	local i
 	for ((i = 1; i <= RUNS; i++)); do
 		$prep
-		t0=$(now)
-		rc=0
-		"$TIME" -f '%e %M' -o "$SCRATCH/time.txt" "$@" >"$out" 2>"$SCRATCH/stderr.txt" || rc=$?
-		t1=$(now)
-		if [ "$rc" -ne 0 ]; then
-			echo "bench: step '$name' failed (exit $rc): $*" >&2
-			tail -n 20 "$SCRATCH/stderr.txt" >&2
-			exit 1
-		fi
-		read -r secs kb < <(tail -n 1 "$SCRATCH/time.txt")
-		if [ -n "$t0" ] && [ -n "$t1" ]; then
-			secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-		fi
-		if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-			best=$secs
-		fi
-		if ((kb > peak)); then peak=$kb; fi
+		run_once "$name" "$out" "$@"
 	done
-	BEST_S=$best
-	PEAK_MB=$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')
+	record "$name"
+}
+
+# run_once NAME OUT CMD...: one timed run, folded into BEST[NAME] and PEAK[NAME],
+# and appended to TIMES[NAME] (for ratios round by round).
+declare -A BEST PEAK TIMES
+run_once() {
+	local name=$1 out=$2
+	shift 2
+	local t0 t1 rc secs kb
+	t0=$(now)
+	rc=0
+	"$TIME" -f '%e %M' -o "$SCRATCH/time.txt" "$@" >"$out" 2>"$SCRATCH/stderr.txt" || rc=$?
+	t1=$(now)
+	if [ "$rc" -ne 0 ]; then
+		echo "bench: step '$name' failed (exit $rc): $*" >&2
+		tail -n 20 "$SCRATCH/stderr.txt" >&2
+		exit 1
+	fi
+	read -r secs kb < <(tail -n 1 "$SCRATCH/time.txt")
+	if [ -n "$t0" ] && [ -n "$t1" ]; then
+		secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+	fi
+	TIMES[$name]="${TIMES[$name]:-} $secs"
+	if [ -z "${BEST[$name]:-}" ] || awk -v a="$secs" -v b="${BEST[$name]}" 'BEGIN { exit !(a < b) }'; then
+		BEST[$name]=$secs
+	fi
+	if ((kb > ${PEAK[$name]:-0})); then PEAK[$name]=$kb; fi
+}
+
+# record NAME: the step's best time and peak memory go into the report.
+record() {
+	local name=$1
+	BEST_S=${BEST[$name]}
+	PEAK_MB=$(awk -v k="${PEAK[$name]}" 'BEGIN { printf "%.1f", k / 1024 }')
 	SECS[$name]=$BEST_S
 	MB[$name]=$PEAK_MB
 	STEPS+=("$name")
@@ -109,7 +130,8 @@ fresh_store() { rm -f "$DB" "$DB-wal" "$DB-shm" "$DB-journal"; }
 lines() { local n; n=$(wc -l <"$1"); echo $((n - 1)); }
 size_mb() { awk -v b="$(wc -c <"$1")" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
-echo "vroeg benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), month $MONTH, best of $RUNS runs" >&2
+echo "vroeg benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), month $MONTH, best of $RUNS runs" \
+	"($READ_RUNS for the month's read)" >&2
 echo "  host: $(nproc) cpu, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || echo unknown)," \
 	"sqlite3 shell $(sqlite3 --version | cut -d' ' -f1)" >&2
 
@@ -124,13 +146,17 @@ NOUT=$(lines "$OUTCOMES")
 echo "  data: $NSIG signals ($NRUN in $MONTH), $(size_mb "$SIGNALS") MB; $NOUT outcomes, $(size_mb "$OUTCOMES") MB" >&2
 
 # --- 2. import: the sqlite3 shell's plain .import, then vroeg import ---------
-measure sqlite-import /dev/null fresh_raw \
-	sqlite3 "$RAWDB" ".import --csv \"$SIGNALS\" signals_raw"
+# The two take turns (see step 3 for why).
+for ((round = 1; round <= RUNS; round++)); do
+	fresh_raw
+	run_once sqlite-import /dev/null sqlite3 "$RAWDB" ".import --csv \"$SIGNALS\" signals_raw"
+	fresh_store
+	run_once vroeg-import "$SCRATCH/import.txt" "$BUILD/vroeg" import --db "$DB" "$SIGNALS"
+done
+record sqlite-import
+record vroeg-import
 got=$(sqlite3 "$RAWDB" 'SELECT count(*) FROM signals_raw')
 [ "$got" = "$NSIG" ] || { echo "bench: sqlite3 .import stored $got rows, expected $NSIG" >&2; exit 1; }
-
-measure vroeg-import "$SCRATCH/import.txt" fresh_store \
-	"$BUILD/vroeg" import --db "$DB" "$SIGNALS"
 # Outcomes once: importing them again is a no-op, and they are small.
 RUNS_SAVED=$RUNS
 RUNS=1
@@ -140,13 +166,19 @@ RUNS=$RUNS_SAVED
 echo "  store: $(size_mb "$DB") MB" >&2
 
 # --- 3. the run month: bare read, the C yardstick, vroeg dry-run -------------
+# These three take turns, READ_RUNS rounds of one run each: a shared machine
+# speeds up and slows down over seconds, and taking turns exposes all three
+# to the same spells, so their ratios compare like with like.
 READ_SQL=$("$BUILD/bench-ref-p2" --sql "$MONTH")
-measure sqlite-ordered-read /dev/null nothing \
-	sqlite3 "$DB" "$READ_SQL"
-measure ref-p2 "$SCRATCH/ref-p2.txt" nothing \
-	"$BUILD/bench-ref-p2" "$DB" "$MONTH"
-measure vroeg-dry-run /dev/null nothing \
-	"$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$POLICY"
+for ((round = 1; round <= READ_RUNS; round++)); do
+	run_once sqlite-ordered-read /dev/null sqlite3 "$DB" "$READ_SQL"
+	run_once ref-p2 "$SCRATCH/ref-p2.txt" "$BUILD/bench-ref-p2" "$DB" "$MONTH"
+	run_once vroeg-dry-run /dev/null \
+		"$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$POLICY"
+done
+record sqlite-ordered-read
+record ref-p2
+record vroeg-dry-run
 
 # Same answer? Bucket counts of one more (untimed) dry-run against ref-p2's.
 if ! "$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$POLICY" \
@@ -162,6 +194,15 @@ grep -v '^#' "$SCRATCH/ref-p2.txt" | grep -v '^total' | LC_ALL=C sort >"$SCRATCH
 
 # --- the report --------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
+# paired A B: the median, over the rounds, of A's time over B's in the same
+# round: two runs back to back meet the same spell of a shared machine.
+paired() {
+	awk -v a="${TIMES[$1]}" -v b="${TIMES[$2]}" 'BEGIN {
+		n = split(a, x, " "); split(b, y, " ")
+		for (i = 1; i <= n; i++) r[i] = y[i] > 0 ? x[i] / y[i] : 1e9
+		for (i = 2; i <= n; i++) for (j = i; j > 1 && r[j] < r[j - 1]; j--) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
+		printf "%.2f", n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2 }'
+}
 verdict() { # value op target
 	awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN {
 		ok = (op == "<=") ? (v <= t) : (v < t); print ok ? "ok" : "MISSED" }'
@@ -174,17 +215,20 @@ for s in "${STEPS[@]}"; do
 	printf '%-22s %9.3f %9.1f\n' "$s" "${SECS[$s]}" "${MB[$s]}"
 done
 echo
-echo "data: $NSIG signals, $NRUN in $MONTH, $NOUT outcomes; times are the best of $RUNS runs" \
-	"(outcome import: 1 run), peak MB the highest of the runs"
+echo "data: $NSIG signals, $NRUN in $MONTH, $NOUT outcomes; times are the best of $RUNS rounds" \
+	"(outcome import: 1 run; the month's read, ref-p2 and dry-run: $READ_RUNS rounds), peak MB the" \
+	"highest of the runs; a ratio is the median over the rounds of the two steps' times in the same round"
 echo
-r1=$(ratio "${SECS[vroeg-import]}" "${SECS[sqlite-import]}")
-r2=$(ratio "${SECS[vroeg-dry-run]}" "${SECS[ref-p2]}")
+r1=$(paired vroeg-import sqlite-import)
+r2=$(paired vroeg-dry-run ref-p2)
 m=${MB[vroeg-dry-run]}
 printf '%-34s %8s   target %-7s %s\n' "vroeg-import / sqlite-import" "$r1" "<= $TARGET_IMPORT_RATIO" "$(verdict "$r1" "<=" "$TARGET_IMPORT_RATIO")"
 printf '%-34s %8s   target %-7s %s\n' "vroeg-dry-run / ref-p2" "$r2" "<= $TARGET_DRYRUN_RATIO" "$(verdict "$r2" "<=" "$TARGET_DRYRUN_RATIO")"
 printf '%-34s %8s   target %-7s %s\n' "vroeg-dry-run peak MB" "$m" "< $TARGET_DRYRUN_MB" "$(verdict "$m" "<" "$TARGET_DRYRUN_MB")"
 printf '%-34s %8s   (context: the read alone)\n' "sqlite-ordered-read / ref-p2" \
-	"$(ratio "${SECS[sqlite-ordered-read]}" "${SECS[ref-p2]}")"
+	"$(paired sqlite-ordered-read ref-p2)"
+printf '%-34s %8s   (context: best over best)\n' "vroeg-dry-run / ref-p2, best times" \
+	"$(ratio "${SECS[vroeg-dry-run]}" "${SECS[ref-p2]}")"
 echo
 if cmp -s "$SCRATCH/dry-run.counts" "$SCRATCH/ref-p2.counts"; then
 	echo "decisions: vroeg dry-run and ref-p2 agree on every bucket count:"
