@@ -35,7 +35,10 @@ enum { VM_SFIELD_CMP = BC_OP_COUNT, VM_HFACT_CMP };
 /* A signal function that only compares one field of the signal (`kind in
  * {...}`, `arrears >= 100`, `known_debt_help`): aggregates call these for
  * every signal, so they are answered without running the function. */
-enum vm_pred_kind { PRED_NONE, PRED_FLAG, PRED_COMPARE, PRED_IN };
+enum vm_pred_kind {
+	PRED_NONE, PRED_FLAG, PRED_COMPARE, PRED_IN,
+	PRED_FACT      /* a household function that only gives a fact (`by arrears desc`) */
+};
 typedef struct vm_pred {
 	uint8_t kind;          /* enum vm_pred_kind */
 	uint8_t op;            /* PRED_COMPARE: the comparison; PRED_IN: IN_SET or IN_TEXT */
@@ -202,6 +205,8 @@ static bool decode(vm *v, const bc_program *p)
 		}
 		if (f->kind == FN_SIGNAL)
 			v->pred[fn] = simple_predicate(ins);
+		else if (f->kind == FN_HOUSEHOLD && ins[0].op == BC_HFACT && ins[1].op == BC_RETURN)
+			v->pred[fn] = (vm_pred){ PRED_FACT, 0, ins[0].a[0], 0, 0 };
 		/* Fuse `field, constant, comparison` into one instruction where
 		 * no jump lands inside it. */
 		uint32_t out = 0;
@@ -996,6 +1001,8 @@ unsigned vm_history_reads(const bc_program *p)
 
 vm_value vm_eval(vm *v, uint16_t fn)
 {
+	if (v->pred[fn].kind == PRED_FACT)
+		return household_fact(v, v->pred[fn].field);
 	if (v->memo_stamp[fn] == v->stamp)
 		return v->memo[fn];
 	const vm_value x = exec(v, fn, v->stack);
