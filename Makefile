@@ -34,7 +34,7 @@ LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/lexer.o $(BUILD)/parser.o
 TEST_SRC := $(wildcard tests/check_*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/main.o $(BUILD)/tests/support.o
-TOOLS    := $(BUILD)/vroeg-gen $(BUILD)/bench-ref-p2 $(BUILD)/opdoc $(BUILD)/mkseed
+TOOLS    := $(BUILD)/vroeg-gen $(BUILD)/bench-ref-p2 $(BUILD)/bench-time $(BUILD)/opdoc $(BUILD)/mkseed
 
 .PHONY: all test asan-test check clean install uninstall bench fuzz lint-rules fmt-check
 all: $(BUILD)/vroeg $(TOOLS)
@@ -68,6 +68,9 @@ $(BUILD)/vroeg-gen: $(BUILD)/tools/gen.o $(BUILD)/libvroeg.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SQLITE_LIBS) -lm
 $(BUILD)/bench-ref-p2: $(BUILD)/tools/ref_p2.o $(BUILD)/libvroeg.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SQLITE_LIBS) -lm
+$(BUILD)/bench-time: $(BUILD)/tools/bench_time.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
 $(BUILD)/opdoc: $(BUILD)/tools/opdoc.o $(BUILD)/libvroeg.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SQLITE_LIBS) -lm
 $(BUILD)/mkseed: $(BUILD)/tools/mkseed.o $(BUILD)/libvroeg.a

@@ -35,18 +35,13 @@ TARGET_DRYRUN_RATIO=1.3
 TARGET_DRYRUN_MB=100
 
 # --- what we need ----------------------------------------------------------
-TIME=/usr/bin/time
-if ! [ -x "$TIME" ] || ! "$TIME" -f '%e %M' -o /dev/null true 2>/dev/null; then
-	die "GNU time is needed at /usr/bin/time for peak memory (%M).
-Install it: apt-get install time   (Fedora: dnf install time; Alpine: apk add time)"
-fi
 command -v sqlite3 >/dev/null 2>&1 ||
 	die "the sqlite3 shell is needed for the baseline.
 Install it: apt-get install sqlite3   (Fedora: dnf install sqlite; Alpine: apk add sqlite)"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "VROEG_BENCH_RUNS must be a whole number >= 1, got '$RUNS'"
 [[ $READ_RUNS =~ ^[1-9][0-9]*$ ]] ||
 	die "VROEG_BENCH_READ_RUNS must be a whole number >= 1, got '$READ_RUNS'"
-for exe in vroeg-gen bench-ref-p2 vroeg; do
+for exe in vroeg-gen bench-ref-p2 bench-time vroeg; do
 	[ -x "$BUILD/$exe" ] || die "$BUILD/$exe is missing: run make first (make bench builds it)"
 done
 [ -r "$POLICY" ] || die "policy $POLICY not found (set VROEG_BENCH_POLICY to the P2 rule file)"
@@ -69,12 +64,10 @@ DB=$SCRATCH/store.db
 # --- measuring -------------------------------------------------------------
 # measure NAME OUT PREP CMD...: runs PREP (untimed: e.g. remove the database a
 # run would otherwise find filled), then CMD with stdout to OUT, RUNS times.
-# Wall time is taken around GNU time with bash's EPOCHREALTIME (microseconds;
-# falls back to time's own %e, 10 ms steps), peak RSS from time's %M.
-# Sets BEST_S (best wall seconds) and PEAK_MB (highest peak over the runs).
+# bench-time (tools/bench_time.c) gives the wall time (a monotonic clock,
+# microseconds) and the peak resident memory of each run.
 declare -A SECS MB
 STEPS=()
-now() { echo "${EPOCHREALTIME:-}"; }
 measure() {
 	local name=$1 out=$2 prep=$3
 	shift 3
@@ -92,20 +85,16 @@ declare -A BEST PEAK TIMES
 run_once() {
 	local name=$1 out=$2
 	shift 2
-	local t0 t1 rc secs kb
-	t0=$(now)
+	local rc secs kb
 	rc=0
-	"$TIME" -f '%e %M' -o "$SCRATCH/time.txt" "$@" >"$out" 2>"$SCRATCH/stderr.txt" || rc=$?
-	t1=$(now)
+	"$BUILD/bench-time" "$SCRATCH/time.txt" "$@" >"$out" 2>"$SCRATCH/stderr.txt" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		echo "bench: step '$name' failed (exit $rc): $*" >&2
 		tail -n 20 "$SCRATCH/stderr.txt" >&2
 		exit 1
 	fi
-	read -r secs kb < <(tail -n 1 "$SCRATCH/time.txt")
-	if [ -n "$t0" ] && [ -n "$t1" ]; then
-		secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-	fi
+	read -r secs _ kb <"$SCRATCH/time.txt"
+	secs=$(awk -v s="$secs" 'BEGIN { printf "%.3f", s }')
 	TIMES[$name]="${TIMES[$name]:-} $secs"
 	if [ -z "${BEST[$name]:-}" ] || awk -v a="$secs" -v b="${BEST[$name]}" 'BEGIN { exit !(a < b) }'; then
 		BEST[$name]=$secs
@@ -195,7 +184,8 @@ grep -v '^#' "$SCRATCH/ref-p2.txt" | grep -v '^total' | LC_ALL=C sort >"$SCRATCH
 # --- the report --------------------------------------------------------------
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
 # paired A B: the median, over the rounds, of A's time over B's in the same
-# round: two runs back to back meet the same spell of a shared machine.
+# round: how far apart the two are run by run (context for the best-time
+# ratio: a wide gap between the two says the machine was noisy).
 paired() {
 	awk -v a="${TIMES[$1]}" -v b="${TIMES[$2]}" 'BEGIN {
 		n = split(a, x, " "); split(b, y, " ")
@@ -217,18 +207,18 @@ done
 echo
 echo "data: $NSIG signals, $NRUN in $MONTH, $NOUT outcomes; times are the best of $RUNS rounds" \
 	"(outcome import: 1 run; the month's read, ref-p2 and dry-run: $READ_RUNS rounds), peak MB the" \
-	"highest of the runs; a ratio is the median over the rounds of the two steps' times in the same round"
+	"highest of the runs"
 echo
-r1=$(paired vroeg-import sqlite-import)
-r2=$(paired vroeg-dry-run ref-p2)
+r1=$(ratio "${SECS[vroeg-import]}" "${SECS[sqlite-import]}")
+r2=$(ratio "${SECS[vroeg-dry-run]}" "${SECS[ref-p2]}")
 m=${MB[vroeg-dry-run]}
 printf '%-34s %8s   target %-7s %s\n' "vroeg-import / sqlite-import" "$r1" "<= $TARGET_IMPORT_RATIO" "$(verdict "$r1" "<=" "$TARGET_IMPORT_RATIO")"
 printf '%-34s %8s   target %-7s %s\n' "vroeg-dry-run / ref-p2" "$r2" "<= $TARGET_DRYRUN_RATIO" "$(verdict "$r2" "<=" "$TARGET_DRYRUN_RATIO")"
 printf '%-34s %8s   target %-7s %s\n' "vroeg-dry-run peak MB" "$m" "< $TARGET_DRYRUN_MB" "$(verdict "$m" "<" "$TARGET_DRYRUN_MB")"
 printf '%-34s %8s   (context: the read alone)\n' "sqlite-ordered-read / ref-p2" \
-	"$(paired sqlite-ordered-read ref-p2)"
-printf '%-34s %8s   (context: best over best)\n' "vroeg-dry-run / ref-p2, best times" \
-	"$(ratio "${SECS[vroeg-dry-run]}" "${SECS[ref-p2]}")"
+	"$(ratio "${SECS[sqlite-ordered-read]}" "${SECS[ref-p2]}")"
+printf '%-34s %8s   (context: median of the per-round ratios)\n' "vroeg-dry-run / ref-p2, by round" \
+	"$(paired vroeg-dry-run ref-p2)"
 echo
 if cmp -s "$SCRATCH/dry-run.counts" "$SCRATCH/ref-p2.counts"; then
 	echo "decisions: vroeg dry-run and ref-p2 agree on every bucket count:"

@@ -428,7 +428,7 @@ HOT bool pred_holds(const vm *v, const vm_pred *pr, size_t i)
 	return false;
 }
 
-static bool holds(vm *v, uint16_t fn, size_t i, vm_value *sp)
+HOT bool holds(vm *v, uint16_t fn, size_t i, vm_value *sp)
 {
 	if (fn == BC_NONE)
 		return true;
