@@ -53,6 +53,14 @@ struct vm {
 	uint32_t *fn_first;    /* per function: its first instruction in ins */
 	vm_pred *pred;         /* per function */
 
+	/* window_start[k + 1]: the first signal whose months_back is at most k,
+	 * for k = -1 .. max_back (the furthest any window of the program
+	 * reaches). Signals come in date order, so months_back only falls along
+	 * them, and a window lo..hi is the run window_start[hi + 1] ..
+	 * window_start[lo]. */
+	size_t *window_start;
+	uint16_t max_back;
+
 	/* Per signal, grown to the largest household seen. */
 	uint8_t *status;
 	uint16_t *skip_rule;
@@ -238,7 +246,18 @@ static bool decode(vm *v, const bc_program *p)
 	free(index_of);
 	free(new_index);
 	free(target);
-	return true;
+	for (uint32_t i = 0; i < n; i++) {
+		const vm_ins *in = &v->ins[i];
+		uint16_t hi = 0;
+		if (in->op == BC_ANY || in->op == BC_ALL || in->op == BC_COUNT || in->op == BC_SAME)
+			hi = in->a[3];
+		else if (in->op == BC_DISTINCT || in->op == BC_SUM || in->op == BC_MAX || in->op == BC_MIN)
+			hi = in->a[4];
+		if (hi > v->max_back)
+			v->max_back = hi;
+	}
+	v->window_start = calloc((size_t)v->max_back + 2, sizeof *v->window_start);
+	return v->window_start != NULL;
 }
 
 vm *vm_new(const bc_program *p)
@@ -283,6 +302,7 @@ void vm_free(vm *v)
 	free(v->ins);
 	free(v->fn_first);
 	free(v->pred);
+	free(v->window_start);
 	free(v);
 }
 
@@ -362,10 +382,11 @@ HOT bool in_set(const vm *v, size_t i, unsigned set)
 	return false;
 }
 
-HOT bool in_window(const vm *v, size_t i, unsigned lo, unsigned hi)
+/* The signals in window LO..HI: FROM .. TO - 1. */
+HOT void window(const vm *v, unsigned lo, unsigned hi, size_t *from, size_t *to)
 {
-	const int32_t back = v->months_back[i];
-	return back >= (int32_t)lo && back <= (int32_t)hi;
+	*from = v->window_start[hi + 1];
+	*to = v->window_start[lo];
 }
 
 static vm_value number(int64_t n)
@@ -462,12 +483,13 @@ static bool outcome_holds(vm *v, uint16_t fn, size_t i, vm_value *sp)
 static vm_value aggregate(vm *v, enum bc_op op, unsigned field, uint16_t fn,
 			  unsigned set, unsigned lo, unsigned hi, vm_value *sp)
 {
-	const vr_household *h = v->h;
 	/* The common ones first, each with a loop of its own. */
+	size_t from, to;
+	window(v, lo, hi, &from, &to);
 	if (op == BC_ANY || op == BC_ALL || op == BC_COUNT) {
 		int64_t n = 0;
-		for (size_t i = 0; i < h->nsignals; i++) {
-			if (!in_set(v, i, set) || !in_window(v, i, lo, hi))
+		for (size_t i = from; i < to; i++) {
+			if (!in_set(v, i, set))
 				continue;
 			const bool ok = holds(v, fn, i, sp);
 			if (op == BC_ANY && ok)
@@ -479,8 +501,8 @@ static vm_value aggregate(vm *v, enum bc_op op, unsigned field, uint16_t fn,
 		return number(op == BC_ANY ? 0 : op == BC_ALL ? 1 : n);
 	}
 	int64_t acc = op == BC_MAX || op == BC_MIN ? VR_MISSING : 0;
-	for (size_t i = 0; i < h->nsignals; i++) {
-		if (!in_set(v, i, set) || !in_window(v, i, lo, hi))
+	for (size_t i = from; i < to; i++) {
+		if (!in_set(v, i, set))
 			continue;
 		const bool ok = holds(v, fn, i, sp);
 		switch (op) {
@@ -492,8 +514,8 @@ static vm_value aggregate(vm *v, enum bc_op op, unsigned field, uint16_t fn,
 			/* Counted once: at its first occurrence among the selected signals. */
 			const vm_value x = signal_field(v, i, field);
 			bool seen = false;
-			for (size_t j = 0; j < i && !seen; j++)
-				if (in_set(v, j, set) && in_window(v, j, lo, hi) && holds(v, fn, j, sp))
+			for (size_t j = from; j < i && !seen; j++)
+				if (in_set(v, j, set) && holds(v, fn, j, sp))
 					seen = same_value(signal_field(v, j, field), x);
 			acc += !seen;
 			break;
@@ -697,9 +719,10 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 		case BC_SAME: {
 			const vm_value mine = signal_field(v, v->sig, OPERAND(0));
 			bool found = false;
-			for (size_t i = 0; i < v->h->nsignals && !found; i++)
+			size_t from, to;
+			window(v, OPERAND(2), OPERAND(3), &from, &to);
+			for (size_t i = from; i < to && !found; i++)
 				found = i != v->sig && in_set(v, i, OPERAND(1)) &&
-					in_window(v, i, OPERAND(2), OPERAND(3)) &&
 					same_value(signal_field(v, i, OPERAND(0)), mine);
 			*sp++ = number(found);
 			break;
@@ -767,6 +790,12 @@ void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 			first_current = i;
 		v->skip_rule[i] = BC_NONE;
 		v->status[i] = VM_SIGNAL_COUNTED; /* the floor's own "same" must not see garbage */
+	}
+	size_t at = 0;
+	for (int k = v->max_back; k >= -1; k--) {
+		while (at < h->nsignals && v->months_back[at] > k)
+			at++;
+		v->window_start[k + 1] = at;
 	}
 	for (size_t i = 0; i < h->nsignals; i++) {
 		const bool floor = holds(v, p->floor_fn, i, v->stack);
