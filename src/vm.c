@@ -37,13 +37,15 @@ enum { VM_SFIELD_CMP = BC_OP_COUNT, VM_HFACT_CMP };
  * every signal, so they are answered without running the function. */
 enum vm_pred_kind {
 	PRED_NONE, PRED_FLAG, PRED_COMPARE, PRED_IN,
-	PRED_FACT      /* a household function that only gives a fact (`by arrears desc`) */
+	PRED_FACT,     /* a household function that only gives a fact (`by arrears desc`) */
+	PRED_AGG_CMP   /* a definition that compares one aggregate with a constant (`match`) */
 };
 typedef struct vm_pred {
 	uint8_t kind;          /* enum vm_pred_kind */
 	uint8_t op;            /* PRED_COMPARE: the comparison; PRED_IN: IN_SET or IN_TEXT */
 	uint16_t field;
 	uint16_t a, n;         /* PRED_COMPARE: the constant; PRED_IN: first constant, count */
+	uint32_t at;           /* PRED_AGG_CMP: the aggregate's instruction in vm.ins */
 } vm_pred;
 
 struct vm {
@@ -108,7 +110,7 @@ static bool is_comparison(enum bc_op op)
  * inside it. */
 static vm_pred simple_predicate(const vm_ins *in)
 {
-	vm_pred pr = { PRED_NONE, 0, 0, 0, 0 };
+	vm_pred pr = { PRED_NONE, 0, 0, 0, 0, 0 };
 	if (in[0].op != BC_SFIELD)
 		return pr;
 	pr.field = in[0].a[0];
@@ -125,6 +127,12 @@ static vm_pred simple_predicate(const vm_ins *in)
 		pr.n = in[1].a[1];
 	}
 	return pr;
+}
+
+static bool is_aggregate(enum bc_op op)
+{
+	return op == BC_ANY || op == BC_ALL || op == BC_COUNT || op == BC_DISTINCT ||
+	       op == BC_SUM || op == BC_MAX || op == BC_MIN;
 }
 
 /* The operand of IN that holds a jump target, or NULL. */
@@ -214,7 +222,7 @@ static bool decode(vm *v, const bc_program *p)
 		if (f->kind == FN_SIGNAL)
 			v->pred[fn] = simple_predicate(ins);
 		else if (f->kind == FN_HOUSEHOLD && ins[0].op == BC_HFACT && ins[1].op == BC_RETURN)
-			v->pred[fn] = (vm_pred){ PRED_FACT, 0, ins[0].a[0], 0, 0 };
+			v->pred[fn] = (vm_pred){ PRED_FACT, 0, ins[0].a[0], 0, 0, 0 };
 		/* Fuse `field, constant, comparison` into one instruction where
 		 * no jump lands inside it. */
 		uint32_t out = 0;
@@ -241,6 +249,9 @@ static bool decode(vm *v, const bc_program *p)
 				*to = (uint16_t)new_index[*to];
 		}
 		thread_jumps(p, ins, out);
+		if (f->kind == FN_HOUSEHOLD && out >= 4 && is_aggregate((enum bc_op)ins[0].op) &&
+		    ins[1].op == BC_CONST && is_comparison((enum bc_op)ins[2].op) && ins[3].op == BC_RETURN)
+			v->pred[fn] = (vm_pred){ PRED_AGG_CMP, ins[2].op, 0, ins[1].a[0], 0, first };
 		n = first + out;
 	}
 	free(index_of);
@@ -546,6 +557,18 @@ static vm_value aggregate(vm *v, enum bc_op op, unsigned field, uint16_t fn,
 	return number(acc);
 }
 
+/* What a PRED_AGG_CMP definition gives, as exec would compute it. */
+static vm_value aggregate_compared(vm *v, const vm_pred *pr, vm_value *sp)
+{
+	const vm_ins *in = &v->ins[pr->at];
+	const enum bc_op op = (enum bc_op)in->op;
+	const vm_value x = op == BC_ANY || op == BC_ALL || op == BC_COUNT
+		? aggregate(v, op, 0, in->a[0], in->a[1], in->a[2], in->a[3], sp)
+		: aggregate(v, op, in->a[0], in->a[1], in->a[2], in->a[3], in->a[4], sp);
+	const bc_const *k = &v->p->consts[pr->a];
+	return number(compare((enum bc_op)pr->op, x, (vm_value){ k->num, k->text }));
+}
+
 static vm_value outcome_aggregate(vm *v, enum bc_op op, uint16_t fn, unsigned lo, unsigned hi, vm_value *sp)
 {
 	int64_t acc = op == BC_OALL ? 1 : 0;
@@ -657,7 +680,8 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 		case BC_DEF: {
 			const uint16_t f = OPERAND(0);
 			if (v->memo_stamp[f] != v->stamp) {
-				v->memo[f] = exec(v, f, sp);
+				v->memo[f] = v->pred[f].kind == PRED_AGG_CMP ? aggregate_compared(v, &v->pred[f], sp)
+									     : exec(v, f, sp);
 				v->memo_stamp[f] = v->stamp;
 			}
 			*sp++ = v->memo[f];
