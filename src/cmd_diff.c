@@ -73,7 +73,9 @@ static void print_csv(const run_result *o, const run_result *n, enum report_form
 		fputc('\n', stdout);
 	}
 	for (size_t i = 0; i < o->set.nrows && i < n->set.nrows; i++) {
-		const vr_decision_row *a = &o->set.rows[i], *b = &n->set.rows[i];
+		vr_decision_row abuf, bbuf;
+		const vr_decision_row *a = vr_decision_at(&o->set, i, &abuf);
+		const vr_decision_row *b = vr_decision_at(&n->set, i, &bbuf);
 		if (!row_changed(&o->set, a, &n->set, b))
 			continue;
 		const char *f[7] = { a->household, a->bucket, b->bucket, a->reason, b->reason,
@@ -131,7 +133,9 @@ static void print_table(const run_result *o, const bc_program *po, const run_res
 		return;
 	size_t changed = 0;
 	for (size_t i = 0; i < o->set.nrows && i < n->set.nrows; i++) {
-		const vr_decision_row *a = &o->set.rows[i], *b = &n->set.rows[i];
+		vr_decision_row abuf, bbuf;
+		const vr_decision_row *a = vr_decision_at(&o->set, i, &abuf);
+		const vr_decision_row *b = vr_decision_at(&n->set, i, &bbuf);
 		matrix[name_index(&ns, a->bucket) * k + name_index(&ns, b->bucket)]++;
 		changed += row_changed(&o->set, a, &n->set, b);
 	}
@@ -179,7 +183,9 @@ static void print_table(const run_result *o, const bc_program *po, const run_res
 		return;
 	printf("\nHouseholds that change:\n%-14s %-18s %-18s %s\n", "household", "old", "new", "new rule");
 	for (size_t i = 0; i < o->set.nrows && i < n->set.nrows; i++) {
-		const vr_decision_row *a = &o->set.rows[i], *b = &n->set.rows[i];
+		vr_decision_row abuf, bbuf;
+		const vr_decision_row *a = vr_decision_at(&o->set, i, &abuf);
+		const vr_decision_row *b = vr_decision_at(&n->set, i, &bbuf);
 		if (!row_changed(&o->set, a, &n->set, b))
 			continue;
 		char old_desc[128], new_desc[128];

@@ -16,13 +16,27 @@ typedef struct vr_decision_row {
 	int64_t place;                /* 1-based place in a capacity bucket, 0 when none */
 } vr_decision_row;
 
-/* What the output formats and the store need to know about a set of decisions. */
+/* What the output formats and the store need to know about a set of decisions.
+ * The rows are stored (ROWS), or made one at a time by ROW from SOURCE, which
+ * spares a month's evaluation a second copy of every household's decision. */
 typedef struct vr_decision_set {
 	vr_month month;
 	const char *const *label_names;
 	size_t nlabels;
-	const vr_decision_row *rows;  /* sorted by household, byte order */
+	const vr_decision_row *rows;  /* sorted by household, byte order; or NULL */
 	size_t nrows;
+	void (*row)(const void *source, size_t i, vr_decision_row *out);
+	const void *source;
 } vr_decision_set;
+
+/* Row I of SET: the stored one, or one made in *BUF. */
+static inline const vr_decision_row *vr_decision_at(const vr_decision_set *set, size_t i,
+						    vr_decision_row *buf)
+{
+	if (set->rows)
+		return &set->rows[i];
+	set->row(set->source, i, buf);
+	return buf;
+}
 
 #endif

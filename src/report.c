@@ -77,7 +77,8 @@ static const char *cell(const vr_decision_set *set, size_t i, size_t c, bool hea
 		const bool place = c == NFIXED + set->nlabels;
 		if (header)
 			return place ? "place" : "arrears";
-		const vr_decision_row *r = &set->rows[i];
+		vr_decision_row buf;
+		const vr_decision_row *r = vr_decision_at(set, i, &buf);
 		if (!place)
 			vr_cents_format(r->arrears, num);
 		else if (r->place > 0)
@@ -86,11 +87,12 @@ static const char *cell(const vr_decision_set *set, size_t i, size_t c, bool hea
 			num[0] = '\0';
 		return num;
 	}
-	if (c >= NFIXED)
-		return header ? set->label_names[c - NFIXED] : set->rows[i].labels[c - NFIXED];
 	if (header)
-		return fixed_columns[c];
-	const vr_decision_row *r = &set->rows[i];
+		return c >= NFIXED ? set->label_names[c - NFIXED] : fixed_columns[c];
+	vr_decision_row buf;
+	const vr_decision_row *r = vr_decision_at(set, i, &buf);
+	if (c >= NFIXED)
+		return r->labels[c - NFIXED];
 	const char *const fixed[NFIXED] = { month, r->household, r->bucket, r->reason, r->rule,
 					    r->overflowed_from };
 	return fixed[c];
@@ -183,7 +185,8 @@ static void csv_decisions(FILE *out, const vr_decision_set *set, const char *mon
 	/* The month is the same on every row, and needs no quotes. */
 	csv_memo memo[CSV_MEMO] = { { NULL, 0 } };
 	for (size_t i = 0; i < set->nrows; i++) {
-		const vr_decision_row *r = &set->rows[i];
+		vr_decision_row buf;
+		const vr_decision_row *r = vr_decision_at(set, i, &buf);
 		ob_put(&o, month, 7);
 		ob_char(&o, ',');
 		ob_csv(&o, r->household);
@@ -222,7 +225,7 @@ static void json_decisions(FILE *out, const vr_decision_set *set, const char *mo
 			fputc(':', out);
 			const char *v = cell(set, i, c, false, month, num);
 			if (c == ncols - 2)   /* place: a number, or null without one */
-				fputs(set->rows[i].place > 0 ? v : "null", out);
+				fputs(v[0] ? v : "null", out);
 			else if (c == ncols - 1)
 				fputs(v, out);
 			else

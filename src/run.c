@@ -70,6 +70,24 @@ static void count_stats(run_result *r, const bc_program *p)
 	(void)p;
 }
 
+/* Row I of a run_result (vr_decision_set.row): made from the household's
+ * entry when asked for, not kept for every household. */
+static void decision_row(const void *source, size_t i, vr_decision_row *row)
+{
+	const run_result *r = source;
+	const bc_program *p = r->program;
+	const alloc_entry *e = &r->entries[i];
+	const bc_rule *rule = &p->rules[r->rules[i]];
+	row->household = e->household;
+	row->bucket = e->bucket < 0 ? "excluded" : p->consts[p->buckets[e->bucket].name].text;
+	row->reason = e->bucket < 0 ? p->consts[rule->reason].text : "";
+	row->rule = r->rule_cites[r->rules[i]];
+	row->overflowed_from = e->overflowed_from < 0 ? "" : p->consts[p->buckets[e->overflowed_from].name].text;
+	row->labels = &r->row_labels[i * p->nlabels];
+	row->arrears = e->arrears;
+	row->place = e->place;
+}
+
 bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
 {
 	memset(r, 0, sizeof *r);
@@ -137,33 +155,21 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 	if (!ok)
 		return false;
 
-	r->rows = calloc(r->n + 1, sizeof *r->rows);
 	const char **label_names = calloc(nlabels + 1, sizeof *label_names);
-	if (!r->rows || !label_names) {
-		free(label_names);
+	if (!label_names) {
 		diag_error(d, "out of memory");
 		return false;
 	}
 	for (size_t l = 0; l < nlabels; l++)
 		label_names[l] = p->consts[p->labels[l].name].text;
-	for (size_t i = 0; i < r->n; i++) {
-		const alloc_entry *e = &r->entries[i];
-		const bc_rule *rule = &p->rules[r->rules[i]];
-		vr_decision_row *row = &r->rows[i];
-		row->household = e->household;
-		row->bucket = e->bucket < 0 ? "excluded" : p->consts[p->buckets[e->bucket].name].text;
-		row->reason = e->bucket < 0 ? p->consts[rule->reason].text : "";
-		row->rule = r->rule_cites[r->rules[i]];
-		row->overflowed_from = e->overflowed_from < 0 ? "" : p->consts[p->buckets[e->overflowed_from].name].text;
-		row->labels = &r->row_labels[i * nlabels];
-		row->arrears = e->arrears;
-		row->place = e->place;
-	}
+	r->program = p;
 	r->set.month = month;
 	r->set.label_names = label_names;
 	r->set.nlabels = nlabels;
-	r->set.rows = r->rows;
+	r->set.rows = NULL;
 	r->set.nrows = r->n;
+	r->set.row = decision_row;
+	r->set.source = r;
 	r->triaged = (long)r->n;
 	count_stats(r, p);
 	return true;
@@ -172,7 +178,6 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 void run_result_free(run_result *r)
 {
 	free((void *)r->set.label_names);
-	free(r->rows);
 	free(r->row_labels);
 	free(r->entries);
 	free(r->rules);

@@ -20,9 +20,9 @@ typedef struct run_bucket_stats {
 } run_bucket_stats;
 
 typedef struct run_result {
+	const bc_program *program;     /* the program evaluated (must outlive the result) */
 	arena strings;                 /* household keys, districts, "FILE:LINE" texts */
-	vr_decision_set set;           /* rows in household byte order */
-	vr_decision_row *rows;
+	vr_decision_set set;           /* rows in household byte order, made on demand */
 	const char **row_labels;       /* nrows * nlabels */
 	alloc_entry *entries;
 	uint32_t *rules;               /* per row: the deciding rule */
@@ -34,7 +34,9 @@ typedef struct run_result {
 	long triaged, excluded;
 } run_result;
 
-/* Evaluates P over MONTH of store S into OUT (freed with run_result_free). */
+/* Evaluates P over MONTH of store S into OUT (freed with run_result_free).
+ * P must stay alive and unchanged while OUT is used: the decision rows are
+ * made from it when asked for. */
 bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *out);
 void run_result_free(run_result *r);
 

@@ -822,7 +822,8 @@ static enum store_status insert_decisions(store *s, long long run_id,
 {
 	sqlite3_stmt *st = s->stmt[SQL_DECISION_INSERT];
 	for (size_t i = 0; i < set->nrows; i++) {
-		const vr_decision_row *r = &set->rows[i];
+		vr_decision_row buf;
+		const vr_decision_row *r = vr_decision_at(set, i, &buf);
 		if (!json_array(&s->scratch, r->labels, set->nlabels)) {
 			diag_error(d, "out of memory recording a run in the store %s", s->path);
 			return STORE_IO_ERROR;

@@ -1,6 +1,7 @@
 /* check_report.c - the decision formats: CSV quoting (RFC 4180, and the `;`
  * of the Dutch dialect), JSON escapes and null places, the aligned table, and
- * a policy with more labels than any fixed-size row could hold. */
+ * a policy with more labels than any fixed-size row could hold, and rows
+ * made on demand printing as stored ones do. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ static const vr_decision_row rows[] = {
 
 START_TEST(csv_quotes_what_needs_quoting_and_nothing_else)
 {
-	const vr_decision_set set = { june(), two_labels, 2, rows, 2 };
+	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL };
 	char *text = print(&set, REPORT_CSV);
 	ck_assert_str_eq(text,
 		"month,household,bucket,reason,rule,overflowed_from,sequence,note,place,arrears\n"
@@ -49,7 +50,7 @@ END_TEST
 
 START_TEST(json_escapes_quotes_and_gives_no_place_as_null)
 {
-	const vr_decision_set set = { june(), two_labels, 2, rows, 2 };
+	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL };
 	char *text = print(&set, REPORT_JSON);
 	ck_assert_ptr_nonnull(strstr(text, "\"note\":\"says \\\"hi\\\", twice\",\"place\":1,\"arrears\":1234.56}\n"));
 	ck_assert_ptr_nonnull(strstr(text, "\"household\":\"H-2\""));
@@ -60,7 +61,7 @@ END_TEST
 
 START_TEST(table_aligns_columns_and_leaves_no_trailing_blanks)
 {
-	const vr_decision_set set = { june(), two_labels, 2, rows, 2 };
+	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL };
 	char *text = print(&set, REPORT_TABLE);
 	ck_assert_ptr_nonnull(strstr(text, "month    household  bucket      reason"));
 	ck_assert_ptr_nonnull(strstr(text, "2024-06  H-2        excluded    legal person"));
@@ -81,7 +82,7 @@ START_TEST(a_hundred_labels_are_all_printed)
 		value_ptrs[l] = values[l];
 	}
 	const vr_decision_row row = { "H-1", "letter", "", "p.vroeg:3", "", value_ptrs, 100, 0 };
-	const vr_decision_set set = { june(), name_ptrs, N, &row, 1 };
+	const vr_decision_set set = { june(), name_ptrs, N, &row, 1, NULL, NULL };
 	const enum report_format fmts[] = { REPORT_CSV, REPORT_JSON, REPORT_TABLE };
 	for (size_t f = 0; f < 3; f++) {
 		char *text = print(&set, fmts[f]);
@@ -97,6 +98,26 @@ START_TEST(a_hundred_labels_are_all_printed)
 }
 END_TEST
 
+/* A row source for the made-on-demand form: rows[] again, one at a time. */
+static void row_of(const void *source, size_t i, vr_decision_row *out)
+{
+	*out = ((const vr_decision_row *)source)[i];
+}
+
+START_TEST(rows_made_on_demand_print_as_stored_rows_do)
+{
+	const vr_decision_set stored = { june(), two_labels, 2, rows, 2, NULL, NULL };
+	const vr_decision_set made = { june(), two_labels, 2, NULL, 2, row_of, rows };
+	const enum report_format fmts[] = { REPORT_CSV, REPORT_JSON, REPORT_TABLE };
+	for (size_t f = 0; f < 3; f++) {
+		char *a = print(&stored, fmts[f]), *b = print(&made, fmts[f]);
+		ck_assert_str_eq(a, b);
+		free(a);
+		free(b);
+	}
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -105,6 +126,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, json_escapes_quotes_and_gives_no_place_as_null);
 	tcase_add_test(tc, table_aligns_columns_and_leaves_no_trailing_blanks);
 	tcase_add_test(tc, a_hundred_labels_are_all_printed);
+	tcase_add_test(tc, rows_made_on_demand_print_as_stored_rows_do);
 	suite_add_tcase(s, tc);
 	return s;
 }
