@@ -32,11 +32,15 @@ typedef struct vm_ins {
  * household fact) A, push constant B, compare with comparison C. */
 enum { VM_SFIELD_CMP = BC_OP_COUNT, VM_HFACT_CMP };
 
-/* A signal function that only compares one field of the signal (`kind in
+/* Functions of a shape common enough to be answered without running them.
+ * Signal functions that only look at one field of the signal (`kind in
  * {...}`, `arrears >= 100`, `known_debt_help`): aggregates call these for
- * every signal, so they are answered without running the function. */
+ * every signal. And two household shapes, below. */
 enum vm_pred_kind {
-	PRED_NONE, PRED_FLAG, PRED_COMPARE, PRED_IN,
+	PRED_NONE,     /* run the function */
+	PRED_FLAG,     /* the field is yes */
+	PRED_COMPARE,  /* the field compared with a constant */
+	PRED_IN,       /* the field in a set of constants */
 	PRED_FACT,     /* a household function that only gives a fact (`by arrears desc`) */
 	PRED_AGG_CMP   /* a definition that compares one aggregate with a constant (`match`) */
 };
