@@ -12,6 +12,8 @@
 #   VROEG_BENCH_MONTH     run month (default 2024-06)
 #   VROEG_BENCH_GEN_ARGS  size of the data set (default: the national month)
 #   VROEG_BENCH_KEEP      set to 1 to keep the scratch directory
+#   VROEG_BENCH_INSTRUCTIONS  0 skips counting instructions with valgrind (default: count when
+#                         valgrind is installed; about a minute more)
 #   TMPDIR                where the scratch directory goes (about 400 MB)
 #
 # Exits non-zero only when a step fails to run; a missed target prints MISSED.
@@ -169,6 +171,24 @@ record sqlite-ordered-read
 record ref-p2
 record vroeg-dry-run
 
+# Instructions executed, counted by callgrind: unlike time, no busy neighbour
+# changes them, so their ratio shows what a change did even on a noisy machine.
+INSTR_RATIO=""
+if [ "${VROEG_BENCH_INSTRUCTIONS:-1}" != 0 ] && command -v valgrind >/dev/null 2>&1; then
+	instructions() { # OUT CMD...: prints the instructions CMD executes
+		local out=$1
+		shift
+		valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" >"$out" 2>"$SCRATCH/callgrind.txt" ||
+			{ echo "bench: callgrind failed: $*" >&2; tail -n 5 "$SCRATCH/callgrind.txt" >&2; exit 1; }
+		awk '/Collected :/ { print $NF }' "$SCRATCH/callgrind.txt"
+	}
+	echo "  counting instructions (valgrind)" >&2
+	IREF=$(instructions /dev/null "$BUILD/bench-ref-p2" "$DB" "$MONTH")
+	IDRY=$(instructions /dev/null "$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$POLICY")
+	INSTR_RATIO=$(awk -v a="$IDRY" -v b="$IREF" 'BEGIN { if (b > 0) printf "%.2f", a / b }')
+	echo "  instructions: ref-p2 $IREF, vroeg-dry-run $IDRY" >&2
+fi
+
 # Same answer? Bucket counts of one more (untimed) dry-run against ref-p2's.
 if ! "$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$POLICY" \
 	>"$SCRATCH/dry-run.csv" 2>"$SCRATCH/stderr.txt"; then
@@ -221,6 +241,9 @@ printf '%-34s %8s   (context: median of the rounds)\n' "vroeg-import / sqlite-im
 	"$(paired vroeg-import sqlite-import)"
 printf '%-34s %8s   (context: median of the rounds)\n' "vroeg-dry-run / ref-p2" \
 	"$(paired vroeg-dry-run ref-p2)"
+if [ -n "$INSTR_RATIO" ]; then
+	printf '%-34s %8s   (context: instructions executed, valgrind)\n' "vroeg-dry-run / ref-p2" "$INSTR_RATIO"
+fi
 echo
 if cmp -s "$SCRATCH/dry-run.counts" "$SCRATCH/ref-p2.counts"; then
 	echo "decisions: vroeg dry-run and ref-p2 agree on every bucket count:"
