@@ -68,17 +68,16 @@ static void pad(FILE *out, const char *s, size_t w)
 static const char *const fixed_columns[] = { "month", "household", "bucket", "reason", "rule", "overflowed_from" };
 enum { NFIXED = 6 };
 
-/* Cell C of row I (C counts the fixed columns, the labels, then place and
- * arrears); numbers are written into NUM. HEADER gives the column's name. */
-static const char *cell(const vr_decision_set *set, size_t i, size_t c, bool header,
+/* Cell C of row R (C counts the fixed columns, the labels, then place and
+ * arrears), or the column's name when R is NULL; numbers are written into
+ * NUM. */
+static const char *cell(const vr_decision_set *set, const vr_decision_row *r, size_t c,
 			const char *month, char num[24])
 {
 	if (c >= NFIXED + set->nlabels) {
 		const bool place = c == NFIXED + set->nlabels;
-		if (header)
+		if (!r)
 			return place ? "place" : "arrears";
-		vr_decision_row buf;
-		const vr_decision_row *r = vr_decision_at(set, i, &buf);
 		if (!place)
 			vr_cents_format(r->arrears, num);
 		else if (r->place > 0)
@@ -87,10 +86,8 @@ static const char *cell(const vr_decision_set *set, size_t i, size_t c, bool hea
 			num[0] = '\0';
 		return num;
 	}
-	if (header)
+	if (!r)
 		return c >= NFIXED ? set->label_names[c - NFIXED] : fixed_columns[c];
-	vr_decision_row buf;
-	const vr_decision_row *r = vr_decision_at(set, i, &buf);
 	if (c >= NFIXED)
 		return r->labels[c - NFIXED];
 	const char *const fixed[NFIXED] = { month, r->household, r->bucket, r->reason, r->rule,
@@ -179,7 +176,7 @@ static void csv_decisions(FILE *out, const vr_decision_set *set, const char *mon
 	for (size_t c = 0; c < ncols; c++) {
 		if (c)
 			ob_char(&o, ',');
-		ob_csv(&o, cell(set, 0, c, true, month, num));
+		ob_csv(&o, cell(set, NULL, c, month, num));
 	}
 	ob_char(&o, '\n');
 	/* The month is the same on every row, and needs no quotes. */
@@ -217,13 +214,15 @@ static void json_decisions(FILE *out, const vr_decision_set *set, const char *mo
 	const size_t ncols = NFIXED + set->nlabels + 2;
 	char num[24];
 	for (size_t i = 0; i < set->nrows; i++) {
+		vr_decision_row buf;
+		const vr_decision_row *r = vr_decision_at(set, i, &buf);
 		fputc('{', out);
 		for (size_t c = 0; c < ncols; c++) {
 			if (c)
 				fputc(',', out);
-			report_json_string(out, cell(set, i, c, true, month, num));
+			report_json_string(out, cell(set, NULL, c, month, num));
 			fputc(':', out);
-			const char *v = cell(set, i, c, false, month, num);
+			const char *v = cell(set, r, c, month, num);
 			if (c == ncols - 2)   /* place: a number, or null without one */
 				fputs(v[0] ? v : "null", out);
 			else if (c == ncols - 1)
@@ -239,19 +238,25 @@ static void table_decisions(FILE *out, const vr_decision_set *set, const char *m
 {
 	const size_t ncols = NFIXED + set->nlabels + 2;
 	char num[24];
-	/* The widest cell of each column; without memory for them, no padding. */
+	/* The widest cell of each column; without memory for them, no padding.
+	 * Row by row, so each decision row is made once a pass. */
 	size_t *w = calloc(ncols, sizeof *w);
-	for (size_t c = 0; w && c < ncols; c++) {
-		w[c] = width(cell(set, 0, c, true, month, num));
-		for (size_t i = 0; i < set->nrows; i++) {
-			const size_t cw = width(cell(set, i, c, false, month, num));
+	for (size_t c = 0; w && c < ncols; c++)
+		w[c] = width(cell(set, NULL, c, month, num));
+	for (size_t i = 0; w && i < set->nrows; i++) {
+		vr_decision_row buf;
+		const vr_decision_row *r = vr_decision_at(set, i, &buf);
+		for (size_t c = 0; c < ncols; c++) {
+			const size_t cw = width(cell(set, r, c, month, num));
 			if (cw > w[c])
 				w[c] = cw;
 		}
 	}
 	for (size_t i = 0; i <= set->nrows; i++) {   /* the header, then the rows */
+		vr_decision_row buf;
+		const vr_decision_row *r = i ? vr_decision_at(set, i - 1, &buf) : NULL;
 		for (size_t c = 0; c < ncols; c++) {
-			const char *v = cell(set, i ? i - 1 : 0, c, i == 0, month, num);
+			const char *v = cell(set, r, c, month, num);
 			pad(out, v, c + 1 == ncols ? 0 : (w ? w[c] : width(v)) + 2);
 		}
 		fputc('\n', out);
