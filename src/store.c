@@ -141,6 +141,11 @@ static int name_index(const char *const *names, int n, const char *t)
 	return -1;
 }
 
+static inline bool is_digit(char c)
+{
+	return (unsigned char)(c - '0') <= 9;
+}
+
 static int column_enum(store_cursor *c, sqlite3_stmt *st, int col,
 		       const char *const *names, int n, const char *what)
 {
@@ -168,10 +173,14 @@ static int column_received(store_cursor *c, sqlite3_stmt *st, vr_date *out)
 	const char *t = column_str(st, c->col[SIG_RECEIVED], &len);
 	if (!t)
 		return -1;
-	vr_month m;
-	if (len == 10 && t[7] == '-' && vr_month_parse(t, 7, &m) && m >= c->span_month &&
-	    m - c->span_month < c->span_months && t[8] >= '0' && t[8] <= '9' &&
-	    t[9] >= '0' && t[9] <= '9') {
+	if (len == 10 && t[4] == '-' && t[7] == '-' && is_digit(t[0]) && is_digit(t[1]) &&
+	    is_digit(t[2]) && is_digit(t[3]) && is_digit(t[5]) && is_digit(t[6]) &&
+	    is_digit(t[8]) && is_digit(t[9])) {
+		const int year = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+		const int mon = (t[5] - '0') * 10 + (t[6] - '0');
+		const vr_month m = year * 12 + mon - 1;
+		if (mon < 1 || mon > 12 || m < c->span_month || m - c->span_month >= c->span_months)
+			return vr_date_parse(t, len, out) ? 1 : -1;
 		const vr_date first = c->month_first[m - c->span_month];
 		const int day = (t[8] - '0') * 10 + (t[9] - '0');
 		if (day < 1 || day > c->month_first[m - c->span_month + 1] - first)

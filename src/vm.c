@@ -5,6 +5,7 @@
  * bucket, its labels and the order keys of every bucket it might enter. */
 #include "vm.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,12 +53,40 @@ typedef struct vm_pred {
 	uint32_t at;           /* PRED_AGG_CMP: the aggregate's instruction in vm.ins */
 } vm_pred;
 
+/* A test of one signal that needs no function run: a byte-sized field looked
+ * up in a table of what each of its 256 values gives, a number compared with
+ * a constant, or any other simple predicate (text fields, age, month). */
+enum vm_test_kind { TEST_BYTE, TEST_NUMBER, TEST_PRED };
+typedef struct vm_test {
+	uint8_t kind;          /* enum vm_test_kind */
+	uint8_t op;            /* TEST_NUMBER: the comparison */
+	uint16_t offset;       /* TEST_BYTE, TEST_NUMBER: of the field in vr_signal */
+	int64_t k;             /* TEST_NUMBER: the constant */
+	vm_pred pred;          /* TEST_PRED */
+	uint8_t yes[256];      /* TEST_BYTE */
+} vm_test;
+
+/* A signal function made of such tests, joined by and / or / not, becomes a
+ * decision diagram: from the root, each node's test picks the next node,
+ * until a leaf says yes or no. A function of another shape has no diagram
+ * and runs in exec. */
+enum { LEAF_NO = -1, LEAF_YES = -2, NO_DIAGRAM = -3 };
+typedef struct vm_node {
+	uint16_t test;         /* index in vm.tests */
+	int16_t next[2];       /* when the test fails, holds: a node, or a leaf */
+} vm_node;
+
 struct vm {
 	const bc_program *p;
 	vm_value stack[VM_STACK];
 	vm_ins *ins;           /* every function's instructions, decoded */
 	uint32_t *fn_first;    /* per function: its first instruction in ins */
 	vm_pred *pred;         /* per function */
+	int32_t *root;         /* per function: its diagram's root, a leaf, or NO_DIAGRAM */
+	vm_test *tests;
+	vm_node *nodes;
+	uint32_t ntests, nnodes, tests_cap, nodes_cap;
+	bool no_shortcuts;     /* vm_new_plain: every function runs in exec */
 
 	/* window_start[k + 1]: the first signal whose months_back is at most k,
 	 * for k = -1 .. max_back (the furthest any window of the program
@@ -107,30 +136,6 @@ static bool is_comparison(enum bc_op op)
 {
 	return op == BC_EQ || op == BC_NE || op == BC_LT || op == BC_LE || op == BC_GT ||
 	       op == BC_GE || op == BC_EQ_TEXT || op == BC_NE_TEXT;
-}
-
-/* The shape of a decoded signal function, when it is one of the simple ones.
- * A function always ends in RETURN, so reading up to the first RETURN stays
- * inside it. */
-static vm_pred simple_predicate(const vm_ins *in)
-{
-	vm_pred pr = { PRED_NONE, 0, 0, 0, 0, 0 };
-	if (in[0].op != BC_SFIELD)
-		return pr;
-	pr.field = in[0].a[0];
-	if (in[1].op == BC_RETURN)
-		pr.kind = PRED_FLAG;
-	else if (in[1].op == BC_CONST && is_comparison((enum bc_op)in[2].op) && in[3].op == BC_RETURN) {
-		pr.kind = PRED_COMPARE;
-		pr.op = in[2].op;
-		pr.a = in[1].a[0];
-	} else if ((in[1].op == BC_IN_SET || in[1].op == BC_IN_TEXT) && in[2].op == BC_RETURN) {
-		pr.kind = PRED_IN;
-		pr.op = in[1].op;
-		pr.a = in[1].a[0];
-		pr.n = in[1].a[1];
-	}
-	return pr;
 }
 
 static bool is_aggregate(enum bc_op op)
@@ -183,6 +188,8 @@ static void thread_jumps(const bc_program *p, vm_ins *ins, uint32_t len)
 			ins[i].a[0] = jump_destination(p, ins, len, ins[i].a[0]);
 }
 
+static int32_t build_diagram(vm *v, const vm_ins *ins, uint32_t len);
+
 /* Decodes P's code into V->ins. P is verified: whole instructions, jumps to
  * instruction starts within their function. */
 static bool decode(vm *v, const bc_program *p)
@@ -190,10 +197,11 @@ static bool decode(vm *v, const bc_program *p)
 	v->ins = calloc(p->ncode + 1, sizeof *v->ins);   /* at most one per byte */
 	v->fn_first = calloc(p->nfns + 1, sizeof *v->fn_first);
 	v->pred = calloc(p->nfns + 1, sizeof *v->pred);
+	v->root = calloc(p->nfns + 1, sizeof *v->root);
 	uint32_t *index_of = calloc(p->ncode + 1, sizeof *index_of);   /* byte -> instruction */
 	uint32_t *new_index = calloc(p->ncode + 1, sizeof *new_index);
 	uint8_t *target = calloc(p->ncode + 1, 1);
-	if (!v->ins || !v->fn_first || !v->pred || !index_of || !new_index || !target) {
+	if (!v->ins || !v->fn_first || !v->pred || !v->root || !index_of || !new_index || !target) {
 		free(index_of);
 		free(new_index);
 		free(target);
@@ -223,9 +231,12 @@ static bool decode(vm *v, const bc_program *p)
 				target[*to] = 1;
 			}
 		}
-		if (f->kind == FN_SIGNAL)
-			v->pred[fn] = simple_predicate(ins);
-		else if (f->kind == FN_HOUSEHOLD && ins[0].op == BC_HFACT && ins[1].op == BC_RETURN)
+		v->root[fn] = NO_DIAGRAM;
+		if (v->no_shortcuts) {
+			n = first + len;
+			continue;
+		}
+		if (f->kind == FN_HOUSEHOLD && ins[0].op == BC_HFACT && ins[1].op == BC_RETURN)
 			v->pred[fn] = (vm_pred){ PRED_FACT, 0, ins[0].a[0], 0, 0, 0 };
 		/* Fuse `field, constant, comparison` into one instruction where
 		 * no jump lands inside it. */
@@ -256,6 +267,8 @@ static bool decode(vm *v, const bc_program *p)
 		if (f->kind == FN_HOUSEHOLD && out >= 4 && is_aggregate((enum bc_op)ins[0].op) &&
 		    ins[1].op == BC_CONST && is_comparison((enum bc_op)ins[2].op) && ins[3].op == BC_RETURN)
 			v->pred[fn] = (vm_pred){ PRED_AGG_CMP, ins[2].op, 0, ins[1].a[0], 0, first };
+		if (f->kind == FN_SIGNAL)
+			v->root[fn] = build_diagram(v, ins, out);
 		n = first + out;
 	}
 	free(index_of);
@@ -275,12 +288,13 @@ static bool decode(vm *v, const bc_program *p)
 	return v->window_start != NULL;
 }
 
-vm *vm_new(const bc_program *p)
+static vm *make_vm(const bc_program *p, bool no_shortcuts)
 {
 	vm *v = calloc(1, sizeof *v);
 	if (!v)
 		return NULL;
 	v->p = p;
+	v->no_shortcuts = no_shortcuts;
 	if (!decode(v, p)) {
 		vm_free(v);
 		return NULL;
@@ -302,6 +316,16 @@ vm *vm_new(const bc_program *p)
 	return v;
 }
 
+vm *vm_new(const bc_program *p)
+{
+	return make_vm(p, false);
+}
+
+vm *vm_new_plain(const bc_program *p)
+{
+	return make_vm(p, true);
+}
+
 void vm_free(vm *v)
 {
 	if (!v)
@@ -317,6 +341,9 @@ void vm_free(vm *v)
 	free(v->ins);
 	free(v->fn_first);
 	free(v->pred);
+	free(v->root);
+	free(v->tests);
+	free(v->nodes);
 	free(v->window_start);
 	free(v);
 }
@@ -410,9 +437,9 @@ static vm_value number(int64_t n)
 	return x;
 }
 
-HOT vm_value signal_field(const vm *v, size_t i, unsigned field)
+/* Field FIELD of signal S, the I-th of the household. */
+HOT vm_value field_of(const vm *v, const vr_signal *s, size_t i, unsigned field)
 {
-	const vr_signal *s = &v->h->signals[i];
 	vm_value x = { VR_MISSING, NULL };
 	switch ((enum signal_field)field) {
 	case SF_SECTOR: x.num = s->sector; break;
@@ -437,6 +464,11 @@ HOT vm_value signal_field(const vm *v, size_t i, unsigned field)
 	return x;
 }
 
+HOT vm_value signal_field(const vm *v, size_t i, unsigned field)
+{
+	return field_of(v, &v->h->signals[i], i, field);
+}
+
 static bool same_value(vm_value a, vm_value b)
 {
 	if (a.text || b.text)
@@ -448,10 +480,10 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp);
 
 HOT bool compare(enum bc_op op, vm_value a, vm_value b);
 
-/* What running a simple predicate would give, as exec computes it. */
-HOT bool pred_holds(const vm *v, const vm_pred *pr, size_t i)
+/* What running simple predicate PR would give for field value X, as exec
+ * computes it. */
+HOT bool value_holds(const vm *v, const vm_pred *pr, vm_value x)
 {
-	const vm_value x = signal_field(v, i, pr->field);
 	if (pr->kind == PRED_FLAG)
 		return x.num == 1;
 	const bc_const *k = &v->p->consts[pr->a];
@@ -464,12 +496,43 @@ HOT bool pred_holds(const vm *v, const vm_pred *pr, size_t i)
 	return false;
 }
 
+HOT bool pred_holds(const vm *v, const vm_pred *pr, size_t i)
+{
+	return value_holds(v, pr, signal_field(v, i, pr->field));
+}
+
+HOT bool test_holds(const vm *v, const vm_test *t, size_t i)
+{
+	const vr_signal *s = &v->h->signals[i];
+	switch ((enum vm_test_kind)t->kind) {
+	case TEST_BYTE:
+		return t->yes[((const unsigned char *)s)[t->offset]];
+	case TEST_NUMBER: {
+		const int64_t x = *(const int64_t *)(const void *)((const char *)s + t->offset);
+		return compare((enum bc_op)t->op, number(x), number(t->k));
+	}
+	case TEST_PRED:
+		break;
+	}
+	return pred_holds(v, &t->pred, i);
+}
+
+/* Whether signal I passes the diagram from ROOT (a node or a leaf). */
+HOT bool diagram_holds(const vm *v, int32_t at, size_t i)
+{
+	while (at >= 0) {
+		const vm_node *n = &v->nodes[at];
+		at = n->next[test_holds(v, &v->tests[n->test], i)];
+	}
+	return at == LEAF_YES;
+}
+
 HOT bool holds(vm *v, uint16_t fn, size_t i, vm_value *sp)
 {
 	if (fn == BC_NONE)
 		return true;
-	if (v->pred[fn].kind != PRED_NONE)
-		return pred_holds(v, &v->pred[fn], i);
+	if (v->root[fn] != NO_DIAGRAM)
+		return diagram_holds(v, v->root[fn], i);
 	const size_t saved = v->sig;
 	v->sig = i;
 	const bool r = exec(v, fn, sp).num == 1;
@@ -633,6 +696,223 @@ HOT bool compare(enum bc_op op, vm_value a, vm_value b)
 	if (op == BC_GT)
 		return a.num > b.num;
 	return a.num >= b.num;
+}
+
+/* ------------------------------------------------------- diagrams -- */
+
+/* The offset in vr_signal of a field held in one byte, or -1. */
+static int byte_field_offset(unsigned field)
+{
+	switch ((enum signal_field)field) {
+	case SF_SECTOR: return (int)offsetof(vr_signal, sector);
+	case SF_KIND: return (int)offsetof(vr_signal, kind);
+	case SF_LEGAL_FORM: return (int)offsetof(vr_signal, legal_form);
+	case SF_HAS_PHONE: return (int)offsetof(vr_signal, has_phone);
+	case SF_HAS_EMAIL: return (int)offsetof(vr_signal, has_email);
+	case SF_BRP_MATCH: return (int)offsetof(vr_signal, brp_match);
+	case SF_KNOWN_DEBT_HELP: return (int)offsetof(vr_signal, known_debt_help);
+	case SF_CREDITOR: case SF_ARREARS: case SF_INSTALLMENT: case SF_INSTALLMENTS_MISSED:
+	case SF_DAYS_OVERDUE: case SF_AGE: case SF_DISTRICT: case SF_PERSON: case SF_SIGNAL_ID:
+	case SF_MONTH: case SF_COUNT:
+		break;
+	}
+	return -1;
+}
+
+/* The offset in vr_signal of a field held as an int64_t, or -1. */
+static int number_field_offset(unsigned field)
+{
+	switch ((enum signal_field)field) {
+	case SF_ARREARS: return (int)offsetof(vr_signal, arrears);
+	case SF_INSTALLMENT: return (int)offsetof(vr_signal, installment);
+	case SF_INSTALLMENTS_MISSED: return (int)offsetof(vr_signal, installments_missed);
+	case SF_DAYS_OVERDUE: return (int)offsetof(vr_signal, days_overdue);
+	case SF_SECTOR: case SF_KIND: case SF_CREDITOR: case SF_LEGAL_FORM: case SF_AGE:
+	case SF_DISTRICT: case SF_HAS_PHONE: case SF_HAS_EMAIL: case SF_BRP_MATCH:
+	case SF_KNOWN_DEBT_HELP: case SF_PERSON: case SF_SIGNAL_ID: case SF_MONTH: case SF_COUNT:
+		break;
+	}
+	return -1;
+}
+
+/* Adds the test of simple predicate PR; its index, or -1 out of memory. */
+static int add_test(vm *v, vm_pred pr)
+{
+	if (v->ntests == v->tests_cap) {
+		const uint32_t cap = v->tests_cap ? v->tests_cap * 2 : 8;
+		vm_test *t = realloc(v->tests, cap * sizeof *t);
+		if (!t)
+			return -1;
+		v->tests = t;
+		v->tests_cap = cap;
+	}
+	vm_test *t = &v->tests[v->ntests];
+	memset(t, 0, sizeof *t);
+	t->kind = TEST_PRED;
+	t->pred = pr;
+	const int byte = byte_field_offset(pr.field), num = number_field_offset(pr.field);
+	const bc_const *k = &v->p->consts[pr.a];
+	if (byte >= 0) {
+		/* Each byte value's answer, from the field value exec would see. */
+		t->kind = TEST_BYTE;
+		t->offset = (uint16_t)byte;
+		for (unsigned b = 0; b < 256; b++) {
+			vr_signal sig;
+			memset(&sig, 0, sizeof sig);
+			((unsigned char *)&sig)[byte] = (unsigned char)b;
+			t->yes[b] = value_holds(v, &pr, field_of(v, &sig, 0, pr.field));
+		}
+	} else if (num >= 0 && pr.kind == PRED_COMPARE && !k->text && is_comparison((enum bc_op)pr.op) &&
+		   pr.op != BC_EQ_TEXT && pr.op != BC_NE_TEXT) {
+		t->kind = TEST_NUMBER;
+		t->offset = (uint16_t)num;
+		t->op = pr.op;
+		t->k = k->num;
+	}
+	return (int)v->ntests++;
+}
+
+/* A walk of a signal function's paths keeps, for each stack slot, a
+ * constant or "test T, negated or not". A conditional jump on a test
+ * becomes a node, a RETURN a leaf (or a last node). Another instruction, a
+ * text constant or a function too large to be worth it: no diagram. */
+enum { DIAGRAM_MAX_NODES = 64, DIAGRAM_MAX_WALKS = 256, DIAGRAM_MAX_STACK = 8 };
+
+typedef struct sym {
+	bool is_test, neg;
+	uint16_t test;
+	int64_t num;
+} sym;
+
+typedef struct diagram_builder {
+	vm *v;
+	const vm_ins *ins;
+	uint32_t len, nodes, walks;
+	bool failed;
+} diagram_builder;
+
+static int32_t give_up(diagram_builder *b)
+{
+	b->failed = true;
+	return LEAF_NO;
+}
+
+/* A node testing T that goes to NO when it fails, YES when it holds. */
+static int32_t branch(diagram_builder *b, uint16_t t, int32_t no, int32_t yes)
+{
+	if (no == yes)
+		return no;
+	vm *v = b->v;
+	if (b->failed || ++b->nodes > DIAGRAM_MAX_NODES || v->nnodes >= INT16_MAX)
+		return give_up(b);
+	if (v->nnodes == v->nodes_cap) {
+		const uint32_t cap = v->nodes_cap ? v->nodes_cap * 2 : 16;
+		vm_node *n = realloc(v->nodes, cap * sizeof *n);
+		if (!n)
+			return give_up(b);
+		v->nodes = n;
+		v->nodes_cap = cap;
+	}
+	v->nodes[v->nnodes] = (vm_node){ t, { (int16_t)no, (int16_t)yes } };
+	return (int32_t)v->nnodes++;
+}
+
+static int32_t push_test(diagram_builder *b, sym *st, int *depth, vm_pred pr)
+{
+	const int t = add_test(b->v, pr);
+	if (t < 0 || *depth == DIAGRAM_MAX_STACK)
+		return give_up(b);
+	st[(*depth)++] = (sym){ true, false, (uint16_t)t, 0 };
+	return 0;
+}
+
+/* The diagram of the function's rest from instruction IP with stack STACK. */
+static int32_t walk(diagram_builder *b, uint32_t ip, const sym *stack, int depth)
+{
+	sym st[DIAGRAM_MAX_STACK];
+	memcpy(st, stack, (size_t)depth * sizeof *st);
+	if (++b->walks > DIAGRAM_MAX_WALKS)
+		return give_up(b);
+	const bc_program *p = b->v->p;
+	while (!b->failed && ip < b->len) {
+		const vm_ins *in = &b->ins[ip++];
+		const vm_ins *next = ip < b->len ? &b->ins[ip] : NULL;
+		switch (in->op) {
+		case VM_SFIELD_CMP:
+			push_test(b, st, &depth, (vm_pred){ PRED_COMPARE, (uint8_t)in->a[2], in->a[0], in->a[1], 0, 0 });
+			break;
+		case BC_SFIELD:
+			/* A field alone is the predicate's value only where RETURN
+			 * takes it (== 1) or IN_SET / IN_TEXT tests it. */
+			if (next && (next->op == BC_IN_SET || next->op == BC_IN_TEXT)) {
+				push_test(b, st, &depth, (vm_pred){ PRED_IN, next->op, in->a[0], next->a[0], next->a[1], 0 });
+				ip++;
+			} else if (next && next->op == BC_RETURN)
+				push_test(b, st, &depth, (vm_pred){ PRED_FLAG, 0, in->a[0], 0, 0, 0 });
+			else
+				return give_up(b);
+			break;
+		case BC_CONST:
+			if (p->consts[in->a[0]].text || depth == DIAGRAM_MAX_STACK)
+				return give_up(b);
+			st[depth++] = (sym){ false, false, 0, p->consts[in->a[0]].num };
+			break;
+		case BC_NOT:
+			if (!depth)
+				return give_up(b);
+			if (st[depth - 1].is_test)
+				st[depth - 1].neg = !st[depth - 1].neg;
+			else
+				st[depth - 1].num = !st[depth - 1].num;
+			break;
+		case BC_JUMP:
+			ip = in->a[0];
+			break;
+		case BC_JUMP_IF_FALSE:
+		case BC_JUMP_IF_TRUE: {
+			if (!depth)
+				return give_up(b);
+			const sym x = st[--depth];
+			const bool jumps_on = in->op == BC_JUMP_IF_TRUE;
+			if (!x.is_test) {
+				if ((x.num != 0) == jumps_on)
+					ip = in->a[0];
+				break;
+			}
+			/* A test's value is 1 when it holds (0 when negated). */
+			const int32_t jumped = walk(b, in->a[0], st, depth);
+			const int32_t fell = walk(b, ip, st, depth);
+			return branch(b, x.test, x.neg == jumps_on ? jumped : fell,
+				      x.neg != jumps_on ? jumped : fell);
+		}
+		case BC_RETURN: {
+			if (!depth)
+				return give_up(b);
+			const sym x = st[depth - 1];
+			if (!x.is_test)
+				return x.num == 1 ? LEAF_YES : LEAF_NO;
+			return branch(b, x.test, x.neg ? LEAF_YES : LEAF_NO, x.neg ? LEAF_NO : LEAF_YES);
+		}
+		default:
+			return give_up(b);
+		}
+	}
+	return give_up(b);
+}
+
+/* The root of the decoded signal function INS (LEN instructions), or
+ * NO_DIAGRAM. The tests and nodes of a failed attempt are dropped. */
+static int32_t build_diagram(vm *v, const vm_ins *ins, uint32_t len)
+{
+	const uint32_t ntests = v->ntests, nnodes = v->nnodes;
+	diagram_builder b = { v, ins, len, 0, 0, false };
+	const sym none[1] = { { false, false, 0, 0 } };
+	const int32_t root = walk(&b, 0, none, 0);
+	if (!b.failed)
+		return root;
+	v->ntests = ntests;
+	v->nnodes = nnodes;
+	return NO_DIAGRAM;
 }
 
 #define OPERAND(k) (in->a[k])

@@ -40,6 +40,11 @@ typedef struct vm_decision {
 
 /* NULL on allocation failure. P must stay alive and unchanged while the vm is. */
 vm *vm_new(const bc_program *p);
+/* The same, deciding the same, but running every function as its code is
+ * written: none of the shortcuts vm_new's vm takes (fused instructions,
+ * threaded jumps, signal tests as decision diagrams, functions answered
+ * without running). The tests hold the two against each other. */
+vm *vm_new_plain(const bc_program *p);
 void vm_free(vm *v);
 
 /* Decides household H for run month MONTH. H's signals must be sorted by

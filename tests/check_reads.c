@@ -2,7 +2,7 @@
  * uses (vm_reads, and vm_history_reads for the signals before the run month):
  * which parts each published policy needs, what a part left out holds, and
  * that reading less changes no decision of any policy under rules/ over two
- * months of the example city. */
+ * months of the example city; nor do the vm's shortcuts (vm_new_plain). */
 #include <check.h>
 #include <glob.h>
 #include <stdio.h>
@@ -131,13 +131,13 @@ static store *city_store(void)
  * of it (rule, bucket, arrears, contact data, district when read, order
  * keys, labels). */
 static void decide_month(store *s, const bc_program *p, unsigned reads, unsigned history,
-			 vr_month month, char **text, size_t *len)
+			 bool plain, vr_month month, char **text, size_t *len)
 {
 	FILE *out = open_memstream(text, len);
 	ck_assert_ptr_nonnull(out);
 	capture c;
 	capture_start(&c);
-	vm *v = vm_new(p);
+	vm *v = plain ? vm_new_plain(p) : vm_new(p);
 	ck_assert_ptr_nonnull(v);
 	store_cursor *cur = store_households(s, month, p->lookback, reads, history, &c.d);
 	const vr_date run_first = vr_month_first_day(month);
@@ -158,6 +158,11 @@ static void decide_month(store *s, const bc_program *p, unsigned reads, unsigned
 			fprintf(out, " %lld", (long long)dec.keys[k]);
 		for (uint32_t l = 0; l < p->nlabels; l++)
 			fprintf(out, " label %s", dec.labels[l].text ? dec.labels[l].text : "-");
+		for (size_t i = 0; i < h.nsignals; i++) {
+			uint32_t skip;
+			const enum vm_signal_status st = vm_signal(v, i, &skip);
+			fprintf(out, " signal %d %u", (int)st, st == VM_SIGNAL_SKIPPED ? skip : 0);
+		}
 		fputc('\n', out);
 		/* What a part left out holds (household.h). */
 		for (size_t i = 0; i < h.nsignals && reads != VR_READ_ALL; i++) {
@@ -205,14 +210,42 @@ START_TEST(reading_only_what_a_policy_uses_changes_no_decision)
 			ck_assert(vr_month_parse(months[m], 7, &month));
 			char *all, *some;
 			size_t all_len, some_len;
-			decide_month(s, &p, VR_READ_ALL, VR_READ_ALL, month, &all, &all_len);
-			decide_month(s, &p, reads, history, month, &some, &some_len);
+			decide_month(s, &p, VR_READ_ALL, VR_READ_ALL, false, month, &all, &all_len);
+			decide_month(s, &p, reads, history, false, month, &some, &some_len);
 			ck_assert_uint_gt(all_len, 1000);   /* the month has households */
 			ck_assert_msg(all_len == some_len && memcmp(all, some, all_len) == 0,
 				      "%s, %s: reading less changed a decision", g.gl_pathv[i], months[m]);
 			free(all);
 			free(some);
 		}
+		bc_program_free(&p);
+	}
+	globfree(&g);
+	store_close(s);
+}
+END_TEST
+
+/* The vm's shortcuts (vm_new against vm_new_plain) change nothing either. */
+START_TEST(the_vm_shortcuts_change_no_decision_of_any_policy)
+{
+	store *s = city_store();
+	glob_t g;
+	ck_assert_int_eq(glob("rules/*.vroeg", 0, NULL, &g), 0);
+	ck_assert_uint_ge(g.gl_pathc, 9);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		bc_program p;
+		load(g.gl_pathv[i], &p);
+		vr_month month;
+		ck_assert(vr_month_parse("2024-06", 7, &month));
+		char *fast, *plain;
+		size_t fast_len, plain_len;
+		decide_month(s, &p, VR_READ_ALL, VR_READ_ALL, false, month, &fast, &fast_len);
+		decide_month(s, &p, VR_READ_ALL, VR_READ_ALL, true, month, &plain, &plain_len);
+		ck_assert_uint_gt(plain_len, 1000);
+		ck_assert_msg(fast_len == plain_len && memcmp(fast, plain, plain_len) == 0,
+			      "%s: the shortcuts changed a decision", g.gl_pathv[i]);
+		free(fast);
+		free(plain);
 		bc_program_free(&p);
 	}
 	globfree(&g);
@@ -229,6 +262,7 @@ Suite *reads_suite(void)
 	tcase_add_test(tc, crisis_queue_reads_the_fields_it_names_and_the_phone_its_redirect_needs);
 	tcase_add_test(tc, outcomes_districts_ages_and_contact_data_are_read_when_used);
 	tcase_add_test(tc, reading_only_what_a_policy_uses_changes_no_decision);
+	tcase_add_test(tc, the_vm_shortcuts_change_no_decision_of_any_policy);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -20,6 +20,7 @@
 typedef struct policy {
 	bc_program p;
 	vm *v;
+	vm *plain;          /* vm_new_plain: the oracle every decision is checked against */
 	vm_decision dec;
 	char last[160];
 } policy;
@@ -38,11 +39,14 @@ static void load(policy *pl, const char *text)
 	ck_assert_msg(ok, "policy does not compile:\n%s\n%s", text, out);
 	free(out);
 	pl->v = vm_new(&pl->p);
+	pl->plain = vm_new_plain(&pl->p);
 	ck_assert_ptr_nonnull(pl->v);
+	ck_assert_ptr_nonnull(pl->plain);
 }
 
 static void unload(policy *pl)
 {
+	vm_free(pl->plain);
 	vm_free(pl->v);
 	bc_program_free(&pl->p);
 }
@@ -89,6 +93,34 @@ static vr_outcome outcome(const char *date, enum vr_outcome_kind k)
 	return o;
 }
 
+/* The vm's shortcuts decide as the code is written: the plain vm decides H
+ * the same in every part a run keeps, and counts the same signals. */
+static void same_as_written(policy *pl, const vr_household *h, vr_month m)
+{
+	vm_decision plain;
+	vm_decide(pl->plain, h, m, &plain);
+	const vm_decision *d = &pl->dec;
+	ck_assert_uint_eq(d->rule, plain.rule);
+	ck_assert_int_eq(d->bucket, plain.bucket);
+	ck_assert_int_eq(d->arrears, plain.arrears);
+	ck_assert_int_eq(d->has_phone, plain.has_phone);
+	ck_assert_int_eq(d->has_email, plain.has_email);
+	ck_assert_str_eq(d->district, plain.district);
+	for (uint32_t k = 0; d->bucket >= 0 && k < vm_order_slots(pl->v); k++)
+		ck_assert_int_eq(d->keys[k], plain.keys[k]);
+	for (uint32_t l = 0; l < pl->p.nlabels; l++) {
+		ck_assert_int_eq(d->labels[l].num, plain.labels[l].num);
+		ck_assert(!d->labels[l].text == !plain.labels[l].text);
+		if (d->labels[l].text)
+			ck_assert_str_eq(d->labels[l].text, plain.labels[l].text);
+	}
+	for (size_t i = 0; i < h->nsignals; i++) {
+		uint32_t skip, plain_skip;
+		ck_assert_int_eq(vm_signal(pl->v, i, &skip), vm_signal(pl->plain, i, &plain_skip));
+		ck_assert_uint_eq(skip, plain_skip);
+	}
+}
+
 /* Decides household KEY in month RUN; returns "bucket" or "excluded: reason".
  * The signals must be as household.h requires: sorted by (received,
  * signal_id), none after the run month. */
@@ -105,6 +137,7 @@ static const char *decide_full(policy *pl, const char *key, const vr_signal *s, 
 	}
 	const vr_household h = { key, s, n, o, no };
 	vm_decide(pl->v, &h, m, &pl->dec);
+	same_as_written(pl, &h, m);
 	const bc_program *p = &pl->p;
 	ck_assert_uint_lt(pl->dec.rule, p->nrules);
 	const bc_rule *r = &p->rules[pl->dec.rule];
@@ -829,6 +862,67 @@ START_TEST(text_fields_compare_exactly)
 }
 END_TEST
 
+/* Conditions on one signal joined by and / or / not run as decision diagrams
+ * (docs/bytecode.md); over every combination of the values they test,
+ * missing ones included, each household decides as the plain vm decides it
+ * (decide_full checks that for every test here). */
+START_TEST(compound_signal_conditions_decide_as_written)
+{
+	policy pl;
+	load(&pl, HEAD
+		"count signal when not (arrears < 100 and sector != water) or kind = eviction\n"
+		"any ((brp_match = 0 or not known_debt_help) and sector in {rent, energy}) -> a\n"
+		"any (creditor = \"Eneco\" and not (installments_missed >= 2)) -> b\n"
+		"all (brp_match or has_phone) -> c\n"
+		">= 2 signals with (days_overdue > 30 or days_overdue is missing) -> d\n"
+		"otherwise -> other\n"
+		"bucket a\nbucket b\nbucket c\nbucket d\nbucket other\n");
+	static const enum vr_sector sectors[] = { SECTOR_RENT, SECTOR_HEALTH, SECTOR_WATER, SECTOR_ENERGY };
+	static const cents_t arrears[] = { 9999, 10000 };
+	static const int8_t brp[] = { -1, 0, 1 };
+	static const int64_t missed[] = { VR_MISSING, 1, 2 };
+	static const int64_t overdue[] = { VR_MISSING, 31 };
+	static const char *const creditors[] = { "Eneco", "ENECO" };
+	size_t decided[5] = { 0 };
+	for (size_t a = 0; a < N(sectors); a++)
+	for (size_t b = 0; b < N(arrears); b++)
+	for (size_t c = 0; c < N(brp); c++)
+	for (size_t d = 0; d < N(missed); d++)
+	for (size_t e = 0; e < N(overdue); e++)
+	for (unsigned flags = 0; flags < 16; flags++) {
+		vr_signal s[2] = {
+			sig("S1", "2024-06-03", creditors[flags & 1], sectors[a], arrears[b]),
+			sig("S2", "2024-06-10", "Vitens", SECTOR_WATER, EUR(50)),
+		};
+		s[0].kind = flags & 2 ? KIND_EVICTION : KIND_EARLY;
+		s[0].known_debt_help = flags & 4 ? 1 : 0;
+		s[0].has_phone = flags & 8 ? 1 : 0;
+		s[0].brp_match = brp[c];
+		s[0].installments_missed = missed[d];
+		s[0].days_overdue = overdue[e];
+		s[1].brp_match = brp[(c + 1) % N(brp)];
+		s[1].days_overdue = overdue[(e + d) % N(overdue)];
+		const char *got = decide(&pl, s, 2, "2024-06");
+		for (size_t k = 0; k < 5; k++)
+			decided[k] += strcmp(got, (const char *[]){ "a", "b", "c", "d", "other" }[k]) == 0;
+		decide(&pl, s, 1, "2024-06");
+	}
+	for (size_t k = 0; k < 5; k++)   /* every rule is reached */
+		ck_assert_msg(decided[k] > 0, "rule %zu never decides", k);
+
+	/* And by hand: a EUR 99.99 health signal counts only as an eviction. */
+	vr_signal one[] = { sig("S1", "2024-06-03", "Eneco", SECTOR_HEALTH, 9999) };
+	one[0].installments_missed = 2;
+	one[0].brp_match = 1;
+	ck_assert_str_eq(decide(&pl, one, 1, "2024-06"), "excluded: not counted");
+	one[0].kind = KIND_EVICTION;
+	ck_assert_str_eq(decide(&pl, one, 1, "2024-06"), "c");
+	one[0].installments_missed = VR_MISSING;   /* missing: not >= 2, so not (...) holds */
+	ck_assert_str_eq(decide(&pl, one, 1, "2024-06"), "b");
+	unload(&pl);
+}
+END_TEST
+
 /* ---- outcomes ------------------------------------------------------------------------------------- */
 
 START_TEST(outcomes_in_previous_months_exclude_the_run_month)
@@ -1208,6 +1302,7 @@ Suite *vm_suite(void)
 	tcase_add_test(tc, months_with_signals_counts_distinct_months);
 	tcase_add_test(tc, any_and_all_range_over_counted_current_signals);
 	tcase_add_test(tc, text_fields_compare_exactly);
+	tcase_add_test(tc, compound_signal_conditions_decide_as_written);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("labels");
