@@ -108,6 +108,7 @@ struct vm {
 	uint32_t stamp;
 
 	uint32_t *slot_of_bucket;
+	uint16_t *key_fn;      /* per slot: the function of that order key */
 	uint32_t nslots;
 	int64_t *keys;
 	vm_value *labels;
@@ -309,9 +310,17 @@ static vm *make_vm(const bc_program *p, bool no_shortcuts)
 		v->nslots += p->buckets[b].norder + p->buckets[b].nbackfill_order;
 	}
 	v->keys = calloc(v->nslots + 1, sizeof *v->keys);
-	if (!v->memo_stamp || !v->memo || !v->slot_of_bucket || !v->labels || !v->keys) {
+	v->key_fn = calloc(v->nslots + 1, sizeof *v->key_fn);
+	if (!v->memo_stamp || !v->memo || !v->slot_of_bucket || !v->labels || !v->keys || !v->key_fn) {
 		vm_free(v);
 		return NULL;
+	}
+	for (uint32_t b = 0, slot = 0; b < p->nbuckets; b++) {
+		const bc_bucket *bk = &p->buckets[b];
+		for (uint8_t k = 0; k < bk->norder; k++)
+			v->key_fn[slot++] = bk->order[k].fn;
+		for (uint8_t k = 0; k < bk->nbackfill_order; k++)
+			v->key_fn[slot++] = bk->backfill_order[k].fn;
 	}
 	return v;
 }
@@ -337,6 +346,7 @@ void vm_free(vm *v)
 	free(v->memo);
 	free(v->slot_of_bucket);
 	free(v->keys);
+	free(v->key_fn);
 	free(v->labels);
 	free(v->ins);
 	free(v->fn_first);
@@ -393,18 +403,24 @@ static bool grow_signals(vm *v, size_t n)
 	return true;
 }
 
-/* Months between the month of DAY and MONTH (0 = the run month). */
-static int32_t months_back(vm *v, vr_month month, vr_date day)
+enum { NFIRSTS = sizeof ((vm *)0)->firsts / sizeof ((vm *)0)->firsts[0] };
+
+/* firsts[0] is the first day after the run month MONTH; firsts[k] the first
+ * day of the month k-1 before it. */
+static void set_firsts(vm *v, vr_month month)
 {
-	enum { N = sizeof v->firsts / sizeof v->firsts[0] };
-	/* firsts[0] is the first day after the run month; firsts[k] the first
-	 * day of the month k-1 before it. */
 	if (v->firsts_month != month) {
-		for (int k = 0; k < N; k++)
+		for (int k = 0; k < NFIRSTS; k++)
 			v->firsts[k] = vr_month_first_day(month + 1 - k);
 		v->firsts_month = month;
 	}
-	for (int k = 0; k < N; k++)
+}
+
+/* Months between the month of DAY and MONTH (0 = the run month); set_firsts
+ * has been called for MONTH. */
+HOT int32_t months_back(const vm *v, vr_month month, vr_date day)
+{
+	for (int k = 0; k < NFIRSTS; k++)
 		if (day >= v->firsts[k])
 			return k - 1;   /* -1: after the run month, in no window */
 	return month - vr_month_of(day);
@@ -1060,6 +1076,17 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 	}
 }
 
+/* The status of a signal BACK months before the run month that passes
+ * the floor or not. */
+static uint8_t counted_status(int32_t back, bool floor)
+{
+	if (back < 0)   /* after the run month: ignored */
+		return VM_SIGNAL_HISTORY_BELOW;
+	if (back > 0)
+		return floor ? VM_SIGNAL_HISTORY_COUNTED : VM_SIGNAL_HISTORY_BELOW;
+	return floor ? VM_SIGNAL_COUNTED : VM_SIGNAL_BELOW_FLOOR;
+}
+
 /* The exclusion of a household none of whose current signals counts: a skip's
  * reason when every signal above the floor was skipped, else "not counted". */
 static uint32_t not_counted_rule(const vm *v, size_t first_current)
@@ -1079,7 +1106,8 @@ void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 {
 	const bc_program *p = v->p;
 	v->h = h;
-	v->month_first = vr_month_first_day(month);
+	set_firsts(v, month);
+	v->month_first = v->firsts[1];
 	if (++v->stamp == 0) {
 		memset(v->memo_stamp, 0, sizeof *v->memo_stamp * p->nfns);
 		v->stamp = 1;
@@ -1090,31 +1118,30 @@ void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 		h = v->h = &none;
 	}
 
-	/* Count: the floor for every signal, then the skips for current ones. */
-	size_t first_current = h->nsignals;
-	for (size_t i = 0; i < h->nsignals; i++) {
-		v->months_back[i] = months_back(v, month, h->signals[i].received);
-		if (v->months_back[i] == 0 && first_current == h->nsignals)
+	/* Count: the floor for every signal, then the skips for current ones.
+	 * A floor that runs as code may look at other signals (`same`), so it
+	 * waits until every signal has its month and a status to be seen with;
+	 * a diagram looks at its own signal only and goes along. */
+	const size_t n = h->nsignals;
+	const bool floor_alone = p->floor_fn == BC_NONE || v->root[p->floor_fn] != NO_DIAGRAM;
+	size_t first_current = n;
+	int level = v->max_back;   /* window_start[level + 1] is the next to find */
+	for (size_t i = 0; i < n; i++) {
+		const int32_t back = months_back(v, month, h->signals[i].received);
+		v->months_back[i] = back;
+		for (; level >= -1 && back <= level; level--)
+			v->window_start[level + 1] = i;
+		if (back == 0 && first_current == n)
 			first_current = i;
 		v->skip_rule[i] = BC_NONE;
-		v->status[i] = VM_SIGNAL_COUNTED; /* the floor's own "same" must not see garbage */
+		v->status[i] = floor_alone ? counted_status(back, holds(v, p->floor_fn, i, v->stack))
+					   : VM_SIGNAL_COUNTED;
 	}
-	size_t at = 0;
-	for (int k = v->max_back; k >= -1; k--) {
-		while (at < h->nsignals && v->months_back[at] > k)
-			at++;
-		v->window_start[k + 1] = at;
-	}
-	for (size_t i = 0; i < h->nsignals; i++) {
-		const bool floor = holds(v, p->floor_fn, i, v->stack);
-		if (v->months_back[i] < 0)   /* after the run month: ignored */
-			v->status[i] = VM_SIGNAL_HISTORY_BELOW;
-		else if (v->months_back[i] > 0)
-			v->status[i] = floor ? VM_SIGNAL_HISTORY_COUNTED : VM_SIGNAL_HISTORY_BELOW;
-		else
-			v->status[i] = floor ? VM_SIGNAL_COUNTED : VM_SIGNAL_BELOW_FLOOR;
-	}
-	for (size_t i = first_current; i < h->nsignals; i++) {
+	for (; level >= -1; level--)
+		v->window_start[level + 1] = n;
+	for (size_t i = 0; i < n && !floor_alone; i++)
+		v->status[i] = counted_status(v->months_back[i], holds(v, p->floor_fn, i, v->stack));
+	for (size_t i = first_current; i < n && p->nskips; i++) {
 		if (v->status[i] != VM_SIGNAL_COUNTED || v->months_back[i] != 0)
 			continue;
 		for (uint32_t k = 0; k < p->nskips; k++)
@@ -1161,14 +1188,8 @@ void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 	}
 	for (uint32_t l = 0; l < p->nlabels; l++)
 		v->labels[l] = vm_eval(v, p->labels[l].fn);
-	for (uint32_t b = 0; b < p->nbuckets; b++) {
-		const bc_bucket *bk = &p->buckets[b];
-		uint32_t slot = v->slot_of_bucket[b];
-		for (uint8_t k = 0; k < bk->norder; k++)
-			v->keys[slot++] = vm_eval(v, bk->order[k].fn).num;
-		for (uint8_t k = 0; k < bk->nbackfill_order; k++)
-			v->keys[slot++] = vm_eval(v, bk->backfill_order[k].fn).num;
-	}
+	for (uint32_t slot = 0; slot < v->nslots; slot++)
+		v->keys[slot] = vm_eval(v, v->key_fn[slot]).num;
 }
 
 /* The part of a signal field F lives in (0: received, always read). */
