@@ -124,16 +124,6 @@ static const char *const migrations[] = {
 	t".birth_date, "t".district, "t".has_phone, "t".has_email, " \
 	t".brp_match, "t".known_debt_help"
 
-/* The same columns of table alias T, for the cursor; a missing
- * number comes back as -1 (stored numbers are >= 0), which saves the reader
- * a type check per column. */
-#define SIGNAL_COLUMNS_OF(t) \
-	t".signal_id, "t".received, "t".household, "t".person, "t".creditor, " \
-	t".sector, "t".kind, "t".arrears, coalesce("t".installment, -1), " \
-	"coalesce("t".installments_missed, -1), coalesce("t".days_overdue, -1), " \
-	t".legal_form, "t".birth_date, "t".district, "t".has_phone, "t".has_email, " \
-	"coalesce("t".brp_match, -1), "t".known_debt_help"
-
 #define RUN_COLUMNS \
 	"id, month, policy_name, policy_version, source_sha256, started, " \
 	"finished, households, superseded, label_names"
@@ -192,7 +182,7 @@ static const char *const statements[SQL_COUNT] = {
 	[SQL_ONE_CURRENT] =
 		"SELECT 1 FROM month_households WHERE month = ?1 AND household = ?2",
 	[SQL_ONE_SIGNALS] =
-		"SELECT " SIGNAL_COLUMNS_OF("s") " FROM signals AS s "
+		"SELECT " SIGNAL_COLUMNS_AS_STORED("s") " FROM signals AS s "
 		"WHERE s.household = ?2 AND s.received BETWEEN ?1 AND ?3 "
 		"ORDER BY s.received, s.signal_id",
 	[SQL_ONE_OUTCOMES] =
@@ -228,9 +218,7 @@ static const char *const statements[SQL_COUNT] = {
  * every signal. ?1 'YYYY-MM', ?2 first day, ?3 last day: the month's
  * households in key order, each household's signals in the span by
  * (received, signal_id). CROSS JOIN keeps month_households the outer loop,
- * so the order comes from the indexes and nothing is sorted. A missing
- * number comes back as -1 (stored numbers are >= 0), which saves the reader
- * a type check. */
+ * so the order comes from the indexes and nothing is sorted. */
 static const struct {
 	const char *expr;
 	unsigned read;     /* 0: always read */
@@ -243,15 +231,15 @@ static const struct {
 	[SIG_SECTOR] = { "s.sector", VR_READ_SECTOR },
 	[SIG_KIND] = { "s.kind", VR_READ_KIND },
 	[SIG_ARREARS] = { "s.arrears", 0 },
-	[SIG_INSTALLMENT] = { "coalesce(s.installment, -1)", VR_READ_INSTALLMENT },
-	[SIG_INSTALLMENTS_MISSED] = { "coalesce(s.installments_missed, -1)", VR_READ_INSTALLMENTS_MISSED },
-	[SIG_DAYS_OVERDUE] = { "coalesce(s.days_overdue, -1)", VR_READ_DAYS_OVERDUE },
+	[SIG_INSTALLMENT] = { "s.installment", VR_READ_INSTALLMENT },
+	[SIG_INSTALLMENTS_MISSED] = { "s.installments_missed", VR_READ_INSTALLMENTS_MISSED },
+	[SIG_DAYS_OVERDUE] = { "s.days_overdue", VR_READ_DAYS_OVERDUE },
 	[SIG_LEGAL_FORM] = { "s.legal_form", VR_READ_LEGAL_FORM },
 	[SIG_BIRTH_DATE] = { "s.birth_date", VR_READ_BIRTH_DATE },
 	[SIG_DISTRICT] = { "s.district", VR_READ_DISTRICT },
 	[SIG_HAS_PHONE] = { "s.has_phone", VR_READ_HAS_PHONE },
 	[SIG_HAS_EMAIL] = { "s.has_email", VR_READ_HAS_EMAIL },
-	[SIG_BRP_MATCH] = { "coalesce(s.brp_match, -1)", VR_READ_BRP_MATCH },
+	[SIG_BRP_MATCH] = { "s.brp_match", VR_READ_BRP_MATCH },
 	[SIG_KNOWN_DEBT_HELP] = { "s.known_debt_help", VR_READ_KNOWN_DEBT_HELP },
 };
 

@@ -124,11 +124,12 @@ static size_t column_copy(store_cursor *c, sqlite3_stmt *st, int col)
 	return arena_add(&c->arena, t ? t : "", len);
 }
 
-/* The cursor statements give a missing number as -1 (see schema.c). */
+/* A number that may be missing (NULL). SQLite reads NULL as 0, so only a 0
+ * needs its type looked at, which spares the other values that call. */
 static int64_t column_optional(sqlite3_stmt *st, int col)
 {
 	const int64_t v = sqlite3_column_int64(st, col);
-	return v < 0 ? VR_MISSING : v;
+	return v == 0 && sqlite3_column_type(st, col) == SQLITE_NULL ? VR_MISSING : v;
 }
 
 /* The index of text T in NAMES, or -1; compares the first byte before
@@ -262,8 +263,8 @@ static int add_signal(store_cursor *c)
 	g->sector = (uint8_t)sector;
 	g->kind = (uint8_t)kind;
 	g->legal_form = (uint8_t)form;
-	const int brp = r & VR_READ_BRP_MATCH ? sqlite3_column_int(st, c->col[SIG_BRP_MATCH]) : -1;
-	g->brp_match = (int8_t)(brp < 0 ? -1 : brp != 0);
+	const int64_t brp = r & VR_READ_BRP_MATCH ? column_optional(st, c->col[SIG_BRP_MATCH]) : VR_MISSING;
+	g->brp_match = (int8_t)(brp == VR_MISSING ? -1 : brp != 0);
 	g->has_phone = r & VR_READ_HAS_PHONE && sqlite3_column_int(st, c->col[SIG_HAS_PHONE]) != 0;
 	g->has_email = r & VR_READ_HAS_EMAIL && sqlite3_column_int(st, c->col[SIG_HAS_EMAIL]) != 0;
 	g->known_debt_help = r & VR_READ_KNOWN_DEBT_HELP &&

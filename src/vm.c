@@ -426,18 +426,28 @@ HOT int32_t months_back(const vm *v, vr_month month, vr_date day)
 	return month - vr_month_of(day);
 }
 
-HOT bool in_set(const vm *v, size_t i, unsigned set)
+/* The statuses (enum vm_signal_status, as bits) of the signals in SET. */
+HOT unsigned set_statuses(unsigned set)
 {
-	const uint8_t s = v->status[i];
+	enum {
+		COUNTED = 1u << VM_SIGNAL_COUNTED | 1u << VM_SIGNAL_HISTORY_COUNTED,
+		ALL = 1u << VM_SIGNAL_HISTORY_COUNTED | 1u << VM_SIGNAL_HISTORY_BELOW |
+		      1u << VM_SIGNAL_COUNTED | 1u << VM_SIGNAL_BELOW_FLOOR | 1u << VM_SIGNAL_SKIPPED
+	};
 	switch ((enum bc_signal_set)set) {
 	case SET_COUNTED:
-		return s == VM_SIGNAL_COUNTED || s == VM_SIGNAL_HISTORY_COUNTED;
+		return COUNTED;
 	case SET_ALL:
-		return true;
+		return ALL;
 	case SET_FLOOR:
-		return s == VM_SIGNAL_COUNTED || s == VM_SIGNAL_HISTORY_COUNTED || s == VM_SIGNAL_SKIPPED;
+		return COUNTED | 1u << VM_SIGNAL_SKIPPED;
 	}
-	return false;
+	return 0;
+}
+
+HOT bool in_set(const vm *v, size_t i, unsigned set)
+{
+	return set_statuses(set) >> v->status[i] & 1u;
 }
 
 /* The signals in window LO..HI: FROM .. TO - 1. */
@@ -573,27 +583,37 @@ static bool outcome_holds(vm *v, uint16_t fn, size_t i, vm_value *sp)
 	return r;
 }
 
+/* ANY, ALL or COUNT (OP) over the signals of SET in window LO..HI that
+ * satisfy FN: the most common aggregates, with a loop of their own. */
+HOT vm_value count_signals(vm *v, enum bc_op op, uint16_t fn, unsigned set, unsigned lo, unsigned hi,
+			   vm_value *sp)
+{
+	size_t from, to;
+	window(v, lo, hi, &from, &to);
+	const unsigned statuses = set_statuses(set);
+	const int32_t root = fn == BC_NONE ? LEAF_YES : v->root[fn];
+	int64_t n = 0;
+	for (size_t i = from; i < to; i++) {
+		if (!(statuses >> v->status[i] & 1u))
+			continue;
+		const bool ok = root != NO_DIAGRAM ? diagram_holds(v, root, i) : holds(v, fn, i, sp);
+		if (op == BC_ANY && ok)
+			return number(1);
+		if (op == BC_ALL && !ok)
+			return number(0);
+		n += ok;
+	}
+	return number(op == BC_ANY ? 0 : op == BC_ALL ? 1 : n);
+}
+
 /* Aggregates over the signals of SET in window LO..HI that satisfy FN. */
 static vm_value aggregate(vm *v, enum bc_op op, unsigned field, uint16_t fn,
 			  unsigned set, unsigned lo, unsigned hi, vm_value *sp)
 {
-	/* The common ones first, each with a loop of its own. */
+	if (op == BC_ANY || op == BC_ALL || op == BC_COUNT)
+		return count_signals(v, op, fn, set, lo, hi, sp);
 	size_t from, to;
 	window(v, lo, hi, &from, &to);
-	if (op == BC_ANY || op == BC_ALL || op == BC_COUNT) {
-		int64_t n = 0;
-		for (size_t i = from; i < to; i++) {
-			if (!in_set(v, i, set))
-				continue;
-			const bool ok = holds(v, fn, i, sp);
-			if (op == BC_ANY && ok)
-				return number(1);
-			if (op == BC_ALL && !ok)
-				return number(0);
-			n += ok;
-		}
-		return number(op == BC_ANY ? 0 : op == BC_ALL ? 1 : n);
-	}
 	int64_t acc = op == BC_MAX || op == BC_MIN ? VR_MISSING : 0;
 	for (size_t i = from; i < to; i++) {
 		if (!in_set(v, i, set))
@@ -1029,7 +1049,7 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 				ip = code + OPERAND(0);
 			break;
 		case BC_ANY: case BC_ALL: case BC_COUNT:
-			*sp = aggregate(v, op, 0, OPERAND(0), OPERAND(1), OPERAND(2), OPERAND(3), sp + 1);
+			*sp = count_signals(v, op, OPERAND(0), OPERAND(1), OPERAND(2), OPERAND(3), sp + 1);
 			sp++;
 			break;
 		case BC_DISTINCT: case BC_SUM: case BC_MAX: case BC_MIN:
