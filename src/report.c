@@ -202,8 +202,7 @@ static void csv_decisions(FILE *out, const vr_decision_set *set, const char *mon
 			ob_put(&o, num, (size_t)n);
 		}
 		ob_char(&o, ',');
-		vr_cents_format(r->arrears, num);
-		ob_put(&o, num, strlen(num));
+		ob_put(&o, num, vr_cents_format(r->arrears, num));
 		ob_char(&o, '\n');
 	}
 	ob_flush(&o);

@@ -64,6 +64,7 @@ struct store_cursor {
 	vr_month span_month;        /* the first month the cursor reads */
 	int span_months;            /* how many months month_first holds (0: none) */
 	vr_date month_first[CURSOR_SPAN_MAX + 1];   /* first day of each, and of the next */
+	uint64_t month_prefix[CURSOR_SPAN_MAX];     /* the bytes "YYYY-MM-" of each */
 	sqlite3_stmt *sig, *out;
 	bool sig_row, out_row;      /* the statement stands on a row not yet read */
 	char month[8], first[11], last[11];
@@ -165,29 +166,28 @@ static int column_date(sqlite3_stmt *st, int col, vr_date *out)
 	return vr_date_parse(t, len, out) ? 1 : -1;
 }
 
-/* The received date on the current row: 1 read, -1 not a date. The first
- * days of the span's months are computed once, so a date in the span is
- * checked and converted with a few digits and a table. */
+/* The received date on the current row: 1 read, -1 not a date. The span's
+ * months are known, so a date in the span is recognised by its first eight
+ * bytes ("YYYY-MM-", compared as one word with each month's, the latest
+ * first) and its day checked against a table of first days. */
 static int column_received(store_cursor *c, sqlite3_stmt *st, vr_date *out)
 {
 	size_t len;
 	const char *t = column_str(st, c->col[SIG_RECEIVED], &len);
 	if (!t)
 		return -1;
-	if (len == 10 && t[4] == '-' && t[7] == '-' && is_digit(t[0]) && is_digit(t[1]) &&
-	    is_digit(t[2]) && is_digit(t[3]) && is_digit(t[5]) && is_digit(t[6]) &&
-	    is_digit(t[8]) && is_digit(t[9])) {
-		const int year = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
-		const int mon = (t[5] - '0') * 10 + (t[6] - '0');
-		const vr_month m = year * 12 + mon - 1;
-		if (mon < 1 || mon > 12 || m < c->span_month || m - c->span_month >= c->span_months)
-			return vr_date_parse(t, len, out) ? 1 : -1;
-		const vr_date first = c->month_first[m - c->span_month];
-		const int day = (t[8] - '0') * 10 + (t[9] - '0');
-		if (day < 1 || day > c->month_first[m - c->span_month + 1] - first)
-			return -1;
-		*out = first + day - 1;
-		return 1;
+	if (len == 10 && is_digit(t[8]) && is_digit(t[9])) {
+		uint64_t head;
+		memcpy(&head, t, sizeof head);
+		for (int k = c->span_months - 1; k >= 0; k--) {
+			if (head != c->month_prefix[k])
+				continue;
+			const int day = (t[8] - '0') * 10 + (t[9] - '0');
+			if (day < 1 || day > c->month_first[k + 1] - c->month_first[k])
+				return -1;
+			*out = c->month_first[k] + day - 1;
+			return 1;
+		}
 	}
 	return vr_date_parse(t, len, out) ? 1 : -1;
 }
@@ -436,6 +436,11 @@ store_cursor *store_households(store *s, vr_month month, int lookback, unsigned 
 		c->span_months = 0;
 	for (int i = 0; i <= c->span_months && c->span_months; i++)
 		c->month_first[i] = vr_month_first_day(c->span_month + i);
+	for (int i = 0; i < c->span_months; i++) {
+		char day[11];
+		vr_date_format(c->month_first[i], day);
+		memcpy(&c->month_prefix[i], day, sizeof c->month_prefix[i]);
+	}
 	c->out = s->stmt[SQL_CURSOR_OUTCOMES];
 	s->cursor_open = true;
 	if (!(c->sig = schema_cursor_signals(s, reads, c->col, d))) {

@@ -185,26 +185,27 @@ bool vr_cents_parse(const char *s, size_t len, bool comma_decimal, cents_t *out)
 	return true;
 }
 
-void vr_cents_format(cents_t cents, char *buf)
+size_t vr_cents_format(cents_t cents, char *buf)
 {
 	const bool negative = cents < 0;
 	/* Work in unsigned so INT64_MIN does not overflow on negation. */
 	uint64_t v = negative ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
+	/* Digits from the end of TMP backwards, then one copy. */
 	char tmp[24];
-	int n = 0;
-	tmp[n++] = (char)('0' + v % 10);
+	char *p = tmp + sizeof tmp;
+	*--p = (char)('0' + v % 10);
 	v /= 10;
-	tmp[n++] = (char)('0' + v % 10);
+	*--p = (char)('0' + v % 10);
 	v /= 10;
-	tmp[n++] = '.';
+	*--p = '.';
 	do {
-		tmp[n++] = (char)('0' + v % 10);
+		*--p = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	size_t o = 0;
 	if (negative)
-		buf[o++] = '-';
-	while (n)
-		buf[o++] = tmp[--n];
-	buf[o] = '\0';
+		*--p = '-';
+	const size_t len = (size_t)(tmp + sizeof tmp - p);
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	return len;
 }

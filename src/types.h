@@ -62,7 +62,7 @@ int64_t vr_age_on(vr_date birth, vr_date day);
  * "EUR 575". At most two decimals, no sign, no thousands separators. Returns
  * false on anything else or on overflow. */
 bool vr_cents_parse(const char *s, size_t len, bool comma_decimal, cents_t *out);
-/* Writes "1234.56" (or "-0.05") into buf (at least 24 bytes). */
-void vr_cents_format(cents_t cents, char *buf);
+/* Writes "1234.56" (or "-0.05") into buf (at least 24 bytes); its length. */
+size_t vr_cents_format(cents_t cents, char *buf);
 
 #endif
