@@ -116,31 +116,35 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 		vm_free(v);
 		return false;
 	}
-	vr_household h;
+	/* Households come in batches (store_cursor_next_batch says why). */
+	vr_household batch[32];
 	int got;
 	bool ok = true;
-	while ((got = store_cursor_next(cur, &h)) == 1) {
-		if (!reserve(r, nlabels, nslots)) {
-			diag_error(d, "out of memory");
-			ok = false;
-			break;
+	while (ok && (got = store_cursor_next_batch(cur, batch, 32)) > 0) {
+		for (int k = 0; k < got && ok; k++) {
+			if (!reserve(r, nlabels, nslots)) {
+				diag_error(d, "out of memory");
+				ok = false;
+				break;
+			}
+			const vr_household *h = &batch[k];
+			vm_decision dec;
+			vm_decide(v, h, month, &dec);
+			alloc_entry *e = &r->entries[r->n];
+			memset(e, 0, sizeof *e);
+			e->household = keep(&r->strings, h->key);
+			e->rule_bucket = dec.bucket;
+			e->arrears = dec.arrears;
+			e->has_phone = dec.has_phone;
+			e->has_email = dec.has_email;
+			e->district = dec.district[0] ? keep(&r->strings, dec.district) : "";
+			r->rules[r->n] = dec.rule;
+			for (size_t l = 0; l < nlabels; l++)
+				r->row_labels[r->n * nlabels + l] = dec.labels[l].text ? dec.labels[l].text : "";
+			if (nslots)
+				memcpy(&r->keys[r->n * nslots], dec.keys, nslots * sizeof *dec.keys);
+			r->n++;
 		}
-		vm_decision dec;
-		vm_decide(v, &h, month, &dec);
-		alloc_entry *e = &r->entries[r->n];
-		memset(e, 0, sizeof *e);
-		e->household = keep(&r->strings, h.key);
-		e->rule_bucket = dec.bucket;
-		e->arrears = dec.arrears;
-		e->has_phone = dec.has_phone;
-		e->has_email = dec.has_email;
-		e->district = dec.district[0] ? keep(&r->strings, dec.district) : "";
-		r->rules[r->n] = dec.rule;
-		for (size_t l = 0; l < nlabels; l++)
-			r->row_labels[r->n * nlabels + l] = dec.labels[l].text ? dec.labels[l].text : "";
-		if (nslots)
-			memcpy(&r->keys[r->n * nslots], dec.keys, nslots * sizeof *dec.keys);
-		r->n++;
 	}
 	store_cursor_close(cur);
 	if (got < 0)

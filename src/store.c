@@ -343,19 +343,24 @@ static void sort_outcomes(vr_outcome *o, size_t n)
 	}
 }
 
+/* Where a household read into the cursor's buffers sits in them, until
+ * its batch is whole and pointers can be made. */
+typedef struct household_at {
+	size_t key, signal, nsignals, outcome, noutcomes;
+} household_at;
+
 /* Reads the household whose first signal c->sig stands on, and its
- * outcomes from c->out; leaves both on the next household's first row. */
-static int read_household(store_cursor *c, vr_household *out)
+ * outcomes from c->out, after those already in the buffers; leaves both
+ * statements on the next household's first row. */
+static int read_household(store_cursor *c, household_at *at)
 {
-	c->arena.len = 0;
-	c->nsignals = 0;
-	c->noutcomes = 0;
 	size_t klen;
 	const char *k = column_str(c->sig, c->col[SIG_HOUSEHOLD], &klen);
 	c->key = schema_buf_add(&c->arena, k ? k : "", klen);
 	c->key_len = klen;
 	if (c->key == (size_t)-1)
 		return out_of_memory(c);
+	*at = (household_at){ c->key, c->nsignals, 0, c->noutcomes, 0 };
 	do {
 		if (add_signal(c) < 0 || !step(c, c->sig, &c->sig_row))
 			return -1;
@@ -373,6 +378,26 @@ static int read_household(store_cursor *c, vr_household *out)
 			return -1;
 	}
 
+	at->nsignals = c->nsignals - at->signal;
+	at->noutcomes = c->noutcomes - at->outcome;
+	return 1;
+}
+
+/* Reads up to MAX households into the emptied buffers, then points OUT at
+ * them (the arena may have moved while they were read): how many, or -1. */
+static int read_batch(store_cursor *c, vr_household *out, int max)
+{
+	enum { AT_MAX = 256 };
+	household_at at[AT_MAX];
+	if (max > AT_MAX)
+		max = AT_MAX;
+	c->arena.len = 0;
+	c->nsignals = 0;
+	c->noutcomes = 0;
+	int n = 0;
+	while (n < max && c->sig_row)
+		if (read_household(c, &at[n++]) < 0)
+			return -1;
 	const char *a = c->arena.p;
 	for (size_t i = 0; i < c->nsignals; i++) {
 		const signal_text *t = &c->signal_text[i];
@@ -383,13 +408,16 @@ static int read_household(store_cursor *c, vr_household *out)
 	}
 	for (size_t i = 0; i < c->noutcomes; i++)
 		c->outcomes[i].signal_id = a + c->outcome_ids[i];
-	sort_outcomes(c->outcomes, c->noutcomes);
-	*out = (vr_household){
-		.key = a + c->key,
-		.signals = c->signals, .nsignals = c->nsignals,
-		.outcomes = c->outcomes, .noutcomes = c->noutcomes,
-	};
-	return 1;
+	for (int k = 0; k < n; k++) {
+		vr_outcome *o = c->outcomes + at[k].outcome;
+		sort_outcomes(o, at[k].noutcomes);
+		out[k] = (vr_household){
+			.key = a + at[k].key,
+			.signals = c->signals + at[k].signal, .nsignals = at[k].nsignals,
+			.outcomes = o, .noutcomes = at[k].noutcomes,
+		};
+	}
+	return n;
 }
 
 /* The span a run of MONTH reads: 'YYYY-MM', its first day minus LOOKBACK
@@ -467,9 +495,14 @@ store_cursor *store_households(store *s, vr_month month, int lookback, unsigned 
 
 int store_cursor_next(store_cursor *c, vr_household *out)
 {
-	if (!c->streaming || !c->sig_row)
+	return store_cursor_next_batch(c, out, 1);
+}
+
+int store_cursor_next_batch(store_cursor *c, vr_household *out, int max)
+{
+	if (!c->streaming || !c->sig_row || max < 1)
 		return 0;
-	return read_household(c, out);
+	return read_batch(c, out, max);
 }
 
 void store_cursor_close(store_cursor *c)
@@ -523,7 +556,7 @@ int store_household(store *s, const char *key, vr_month month, int lookback,
 	}
 	int rc = -1;
 	if (step(c, c->sig, &c->sig_row) && step(c, c->out, &c->out_row))
-		rc = c->sig_row ? read_household(c, out) : 0;
+		rc = c->sig_row ? read_batch(c, out, 1) : 0;
 	for (int i = 0; i < 2; i++) {
 		sqlite3_reset(both[i]);
 		sqlite3_clear_bindings(both[i]);

@@ -53,6 +53,11 @@ store_cursor *store_households(store *s, vr_month month, int lookback, unsigned 
 /* 1: *out holds the next household, valid until the next call; 0: no more;
  * -1: error (reported). */
 int store_cursor_next(store_cursor *c, vr_household *out);
+/* The same for up to MAX (at most 256) households at once, into OUT[0..]:
+ * how many (0: no more), or -1. A run reads a batch, then decides it: the
+ * store's code and the VM's each stay warm in the processor's caches for a
+ * batch, instead of taking turns for every household. */
+int store_cursor_next_batch(store_cursor *c, vr_household *out, int max);
 void store_cursor_close(store_cursor *c);
 /* Loads just one household (for explain), every part of it; same contract
  * as one cursor step. */
