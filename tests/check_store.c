@@ -1,6 +1,6 @@
 /* check_store.c - the store: opening safely (mode 0600, WAL, versions, files
  * that are not a store), the household cursor (month, lookback span, order,
- * byte-order keys, outcomes), one household for explain, and the run history
+ * byte-order keys, outcomes, batches), one household for explain, and the run history
  * (insert, read back, list, supersede, the busy store). */
 #include <check.h>
 #include <sqlite3.h>
@@ -446,6 +446,84 @@ START_TEST(many_households_stream_through_reused_buffers)
 }
 END_TEST
 
+/* One line per household and one per signal and outcome, as read. */
+static void dump_household(FILE *out, const vr_household *h)
+{
+	fprintf(out, "%s %zu %zu\n", h->key, h->nsignals, h->noutcomes);
+	for (size_t i = 0; i < h->nsignals; i++) {
+		const vr_signal *g = &h->signals[i];
+		fprintf(out, " %s %d %s %s %s %lld %d %d\n", g->signal_id, (int)g->received, g->person,
+			g->creditor, g->district, (long long)g->arrears, g->sector, g->brp_match);
+	}
+	for (size_t i = 0; i < h->noutcomes; i++)
+		fprintf(out, " outcome %d %d %s\n", (int)h->outcomes[i].date, h->outcomes[i].outcome,
+			h->outcomes[i].signal_id);
+}
+
+/* The month read BATCH households at a time (1: store_cursor_next). */
+static char *read_in_batches(store *s, int batch, capture *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	store_cursor *cur = store_households(s, month("2024-03"), 1, VR_READ_ALL, VR_READ_ALL, &c->d);
+	ck_assert_ptr_nonnull(cur);
+	vr_household h[300];
+	int got;
+	while ((got = batch == 1 ? store_cursor_next(cur, h) : store_cursor_next_batch(cur, h, batch)) > 0) {
+		ck_assert_int_le(got, batch > 256 ? 256 : batch);
+		for (int k = 0; k < got; k++)
+			dump_household(out, &h[k]);
+	}
+	ck_assert_int_eq(got, 0);
+	store_cursor_close(cur);
+	fclose(out);
+	return text;
+}
+
+START_TEST(households_read_in_batches_are_those_read_one_by_one)
+{
+	capture c;
+	capture_start(&c);
+	store *s = store_open(path, 100, &c.d);
+	ck_assert_ptr_nonnull(s);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	/* One household with many signals (the buffers grow within a batch),
+	 * many with few, across two months; outcomes for some. */
+	fputs("signal_id,received,household,person,creditor,sector,arrears,district,brp_match\n", out);
+	for (int i = 0; i < 300; i++)
+		fprintf(out, "B%d,2024-0%d-%02d,H0000,,Creditor %d,other,1.00,D%d,1\n", i, 2 + i % 2, i % 28 + 1, i, i);
+	for (int i = 0; i < 2000; i++)
+		fprintf(out, "S%d,2024-0%d-%02d,H%04d,P%d,Menzis,health,%d.00,,%s\n", i, 2 + i % 2, i % 28 + 1,
+			1 + i % 700, i % 3, i, i % 5 ? "0" : "");
+	fclose(out);
+	import(s, text, false, &c);
+	free(text);
+	text = NULL;
+	out = open_memstream(&text, &len);
+	fputs("household,date,outcome\n", out);
+	for (int i = 0; i < 500; i += 3)
+		fprintf(out, "H%04d,2024-03-%02d,refused\nH%04d,2024-02-%02d,not_reached\n", i, i % 28 + 1, i, i % 28 + 1);
+	fclose(out);
+	import(s, text, true, &c);
+	free(text);
+	char *one = read_in_batches(s, 1, &c);
+	ck_assert_uint_gt(strlen(one), 10000);
+	const int sizes[] = { 2, 7, 32, 256, 300 };
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		char *many = read_in_batches(s, sizes[i], &c);
+		ck_assert_msg(strcmp(one, many) == 0, "batches of %d read differently", sizes[i]);
+		free(many);
+	}
+	free(one);
+	store_close(s);
+	ck_assert_str_eq(captured(&c), "");
+	capture_end(&c);
+}
+END_TEST
+
 START_TEST(reading_goes_on_while_another_connection_writes)
 {
 	capture c;
@@ -707,6 +785,7 @@ Suite *store_suite(void)
 	tcase_add_test(tc, one_cursor_at_a_time_and_reopening_restarts);
 	tcase_add_test(tc, one_household_as_the_cursor_gives_it);
 	tcase_add_test(tc, many_households_stream_through_reused_buffers);
+	tcase_add_test(tc, households_read_in_batches_are_those_read_one_by_one);
 	tcase_add_test(tc, reading_goes_on_while_another_connection_writes);
 	tcase_add_test(tc, a_run_is_recorded_and_read_back_in_byte_order);
 	tcase_add_test(tc, a_month_has_one_current_run_and_supersede_keeps_history);
