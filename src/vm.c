@@ -26,12 +26,17 @@ enum { VM_MAX_DEPTH = 16, VM_STACK = VM_MAX_DEPTH * BC_MAX_STACK };
  * operand bytes nor looks up instruction lengths. */
 typedef struct vm_ins {
 	uint8_t op;            /* enum bc_op, or one of the fused ones below */
-	uint16_t a[5];         /* operands; jump targets are indexes into the function */
+	uint16_t a[7];         /* operands; jump targets are indexes into the function */
 } vm_ins;
 
-/* Instructions the decoder makes of three: push a signal field (or a
- * household fact) A, push constant B, compare with comparison C. */
-enum { VM_SFIELD_CMP = BC_OP_COUNT, VM_HFACT_CMP };
+/* Instructions the decoder makes of several. Of three: push a signal field
+ * (or a household fact) A, push constant B, compare with comparison C. In
+ * the decision function, of an aggregate or definition and the instruction
+ * that takes its value as yes or no: VM_COUNTS_RULE, ANY/ALL/COUNT (op A)
+ * over B..E, then RULE F else G; VM_DEF_RULE, definition A, then RULE B
+ * else C; VM_DEF_JIF and VM_DEF_JIT, definition A, then a jump to B when
+ * it is false (true). */
+enum { VM_SFIELD_CMP = BC_OP_COUNT, VM_HFACT_CMP, VM_COUNTS_RULE, VM_DEF_RULE, VM_DEF_JIF, VM_DEF_JIT };
 
 /* Functions of a shape common enough to be answered without running them.
  * Signal functions that only look at one field of the signal (`kind in
@@ -148,11 +153,58 @@ static bool is_aggregate(enum bc_op op)
 /* The operand of IN that holds a jump target, or NULL. */
 static uint16_t *jump_operand(vm_ins *in)
 {
-	if (in->op == BC_JUMP || in->op == BC_JUMP_IF_FALSE || in->op == BC_JUMP_IF_TRUE)
+	switch (in->op) {
+	case BC_JUMP: case BC_JUMP_IF_FALSE: case BC_JUMP_IF_TRUE:
 		return &in->a[0];
-	if (in->op == BC_RULE)
+	case BC_RULE: case VM_DEF_JIF: case VM_DEF_JIT:
 		return &in->a[1];
-	return NULL;
+	case VM_DEF_RULE:
+		return &in->a[2];
+	case VM_COUNTS_RULE:
+		return &in->a[6];
+	default:
+		return NULL;
+	}
+}
+
+/* Fuses, in the decision function INS (LEN instructions), an aggregate or
+ * definition with the RULE or conditional jump after it, where no jump
+ * lands between them; the new length. TARGET and NEW_INDEX are scratch. */
+static uint32_t fuse_rules(vm_ins *ins, uint32_t len, uint8_t *target, uint32_t *new_index)
+{
+	memset(target, 0, len);
+	for (uint32_t i = 0; i < len; i++) {
+		const uint16_t *to = jump_operand(&ins[i]);
+		if (to)
+			target[*to] = 1;
+	}
+	uint32_t out = 0;
+	for (uint32_t i = 0; i < len; out++) {
+		new_index[i] = out;
+		const vm_ins a = ins[i];
+		const vm_ins b = i + 1 < len ? ins[i + 1] : (vm_ins){ BC_OP_COUNT, { 0 } };
+		const bool joins = i + 1 < len && !target[i + 1];
+		const bool counts = a.op == BC_ANY || a.op == BC_ALL || a.op == BC_COUNT;
+		if (joins && counts && b.op == BC_RULE)
+			ins[out] = (vm_ins){ VM_COUNTS_RULE, { a.op, a.a[0], a.a[1], a.a[2], a.a[3], b.a[0], b.a[1] } };
+		else if (joins && a.op == BC_DEF && b.op == BC_RULE)
+			ins[out] = (vm_ins){ VM_DEF_RULE, { a.a[0], b.a[0], b.a[1] } };
+		else if (joins && a.op == BC_DEF && (b.op == BC_JUMP_IF_FALSE || b.op == BC_JUMP_IF_TRUE))
+			ins[out] = (vm_ins){ b.op == BC_JUMP_IF_FALSE ? VM_DEF_JIF : VM_DEF_JIT, { a.a[0], b.a[0] } };
+		else {
+			ins[out] = a;
+			i++;
+			continue;
+		}
+		new_index[i + 1] = out;
+		i += 2;
+	}
+	for (uint32_t i = 0; i < out; i++) {
+		uint16_t *to = jump_operand(&ins[i]);
+		if (to)
+			*to = (uint16_t)new_index[*to];
+	}
+	return out;
 }
 
 /* Where a jump to instruction T of INS (LEN of them) may go instead without
@@ -265,6 +317,8 @@ static bool decode(vm *v, const bc_program *p)
 				*to = (uint16_t)new_index[*to];
 		}
 		thread_jumps(p, ins, out);
+		if (f->kind == FN_DECISION)
+			out = fuse_rules(ins, out, target, new_index);
 		if (f->kind == FN_HOUSEHOLD && out >= 4 && is_aggregate((enum bc_op)ins[0].op) &&
 		    ins[1].op == BC_CONST && is_comparison((enum bc_op)ins[2].op) && ins[3].op == BC_RETURN)
 			v->pred[fn] = (vm_pred){ PRED_AGG_CMP, ins[2].op, 0, ins[1].a[0], 0, first };
@@ -280,6 +334,8 @@ static bool decode(vm *v, const bc_program *p)
 		uint16_t hi = 0;
 		if (in->op == BC_ANY || in->op == BC_ALL || in->op == BC_COUNT || in->op == BC_SAME)
 			hi = in->a[3];
+		else if (in->op == VM_COUNTS_RULE)
+			hi = in->a[4];
 		else if (in->op == BC_DISTINCT || in->op == BC_SUM || in->op == BC_MAX || in->op == BC_MIN)
 			hi = in->a[4];
 		if (hi > v->max_back)
@@ -951,6 +1007,18 @@ static int32_t build_diagram(vm *v, const vm_ins *ins, uint32_t len)
 	return NO_DIAGRAM;
 }
 
+/* The value of definition F for this household, worked out once; SP is
+ * free stack for running it. */
+static vm_value def_value(vm *v, uint16_t f, vm_value *sp)
+{
+	if (v->memo_stamp[f] != v->stamp) {
+		v->memo[f] = v->pred[f].kind == PRED_AGG_CMP ? aggregate_compared(v, &v->pred[f], sp)
+							     : exec(v, f, sp);
+		v->memo_stamp[f] = v->stamp;
+	}
+	return v->memo[f];
+}
+
 #define OPERAND(k) (in->a[k])
 
 /* Runs function FN with its stack starting at SP. For the decision function
@@ -963,11 +1031,40 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 	for (;;) {
 		const vm_ins *in = ip++;
 		if (in->op >= BC_OP_COUNT) {
-			const bc_const *k = &p->consts[OPERAND(1)];
-			const vm_value x = in->op == VM_SFIELD_CMP ? signal_field(v, v->sig, OPERAND(0))
-								   : household_fact(v, OPERAND(0));
-			*sp++ = number(compare((enum bc_op)OPERAND(2), x, (vm_value){ k->num, k->text }));
-			continue;
+			bool yes;
+			switch (in->op) {
+			case VM_SFIELD_CMP:
+			case VM_HFACT_CMP: {
+				const bc_const *k = &p->consts[OPERAND(1)];
+				const vm_value x = in->op == VM_SFIELD_CMP ? signal_field(v, v->sig, OPERAND(0))
+									   : household_fact(v, OPERAND(0));
+				*sp++ = number(compare((enum bc_op)OPERAND(2), x, (vm_value){ k->num, k->text }));
+				continue;
+			}
+			case VM_COUNTS_RULE:
+				yes = count_signals(v, (enum bc_op)OPERAND(0), OPERAND(1), OPERAND(2), OPERAND(3),
+						    OPERAND(4), sp).num != 0;
+				if (v->trace)
+					v->trace(v->trace_arg, OPERAND(5), yes);
+				if (!yes)
+					ip = code + OPERAND(6);
+				continue;
+			case VM_DEF_RULE:
+				yes = def_value(v, OPERAND(0), sp).num != 0;
+				if (v->trace)
+					v->trace(v->trace_arg, OPERAND(1), yes);
+				if (!yes)
+					ip = code + OPERAND(2);
+				continue;
+			case VM_DEF_JIF:
+			case VM_DEF_JIT:
+				yes = def_value(v, OPERAND(0), sp).num != 0;
+				if (yes == (in->op == VM_DEF_JIT))
+					ip = code + OPERAND(1);
+				continue;
+			default:
+				return number(0);
+			}
 		}
 		const enum bc_op op = (enum bc_op)in->op;
 		switch (op) {
@@ -997,16 +1094,10 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 		case BC_SECTOR_TOTAL:
 			*sp++ = number(sector_total(v, OPERAND(0)));
 			break;
-		case BC_DEF: {
-			const uint16_t f = OPERAND(0);
-			if (v->memo_stamp[f] != v->stamp) {
-				v->memo[f] = v->pred[f].kind == PRED_AGG_CMP ? aggregate_compared(v, &v->pred[f], sp)
-									     : exec(v, f, sp);
-				v->memo_stamp[f] = v->stamp;
-			}
-			*sp++ = v->memo[f];
+		case BC_DEF:
+			*sp = def_value(v, OPERAND(0), sp);
+			sp++;
 			break;
-		}
 		case BC_NOT:
 			sp[-1].num = !sp[-1].num;
 			break;
