@@ -101,7 +101,7 @@ static const char *cell(const vr_decision_set *set, const vr_decision_row *r, si
 typedef struct out_buf {
 	FILE *f;
 	size_t len;
-	char b[16384];
+	char b[65536];         /* a pipe takes 64 KiB at once */
 } out_buf;
 
 static void ob_flush(out_buf *o)
