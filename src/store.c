@@ -7,6 +7,7 @@
  * program did not write is reported as a damaged store, never guessed. */
 #include "schema.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,7 +70,8 @@ struct store_cursor {
 	bool sig_row, out_row;      /* the statement stands on a row not yet read */
 	char month[8], first[11], last[11];
 
-	schema_buf arena;           /* the current household's strings */
+	schema_buf arena;           /* the current batch's strings */
+	bool arena_moved;           /* since the batch began */
 	size_t key, key_len;
 	vr_signal *signals;
 	signal_text *signal_text;
@@ -95,11 +97,18 @@ static int damaged(store_cursor *c, const char *what, const unsigned char *text)
 	return -1;
 }
 
-/* Copies LEN bytes of T into the arena; its offset, or (size_t)-1. */
-static inline size_t arena_add(schema_buf *b, const char *t, size_t len)
+/* Copies LEN bytes of T into the cursor's arena; its offset, or
+ * (size_t)-1. Notes when the arena moves (read_batch points the signals at
+ * their strings again). */
+static inline size_t arena_add(store_cursor *c, const char *t, size_t len)
 {
-	if (b->len + len + 1 > b->cap)
-		return schema_buf_add(b, t, len);
+	schema_buf *b = &c->arena;
+	if (b->len + len + 1 > b->cap) {
+		const uintptr_t was = (uintptr_t)b->p;
+		const size_t at = schema_buf_add(b, t, len);
+		c->arena_moved |= (uintptr_t)b->p != was;
+		return at;
+	}
 	const size_t at = b->len;
 	memcpy(b->p + at, t, len);
 	b->p[at + len] = '\0';
@@ -122,7 +131,7 @@ static size_t column_copy(store_cursor *c, sqlite3_stmt *st, int col)
 {
 	size_t len;
 	const char *t = column_str(st, col, &len);
-	return arena_add(&c->arena, t ? t : "", len);
+	return arena_add(c, t ? t : "", len);
 }
 
 /* A number that may be missing (NULL). SQLite reads NULL as 0, so only a 0
@@ -236,13 +245,19 @@ static int add_signal(store_cursor *c)
 		size_t person_len;
 		const char *person = column_str(st, c->col[SIG_PERSON], &person_len);
 		if (person)
-			t->person = arena_add(&c->arena, person, person_len);
+			t->person = arena_add(c, person, person_len);
 	}
 	t->creditor = r & VR_READ_CREDITOR ? column_copy(c, st, c->col[SIG_CREDITOR]) : empty;
 	t->district = r & VR_READ_DISTRICT ? column_copy(c, st, c->col[SIG_DISTRICT]) : empty;
 	if (t->id == (size_t)-1 || t->person == (size_t)-1 ||
 	    t->creditor == (size_t)-1 || t->district == (size_t)-1)
 		return out_of_memory(c);
+	/* Right while the arena stays where it is (read_batch sees to it). */
+	const char *a = c->arena.p;
+	g->signal_id = a + t->id;
+	g->person = a + t->person;
+	g->creditor = a + t->creditor;
+	g->district = a + t->district;
 	g->birth_date = VR_DATE_NONE;
 	if (r & VR_READ_BIRTH_DATE && column_date(st, c->col[SIG_BIRTH_DATE], &g->birth_date) < 0)
 		return damaged(c, "birth date", sqlite3_column_text(st, c->col[SIG_BIRTH_DATE]));
@@ -356,7 +371,7 @@ static int read_household(store_cursor *c, household_at *at)
 {
 	size_t klen;
 	const char *k = column_str(c->sig, c->col[SIG_HOUSEHOLD], &klen);
-	c->key = schema_buf_add(&c->arena, k ? k : "", klen);
+	c->key = arena_add(c, k ? k : "", klen);
 	c->key_len = klen;
 	if (c->key == (size_t)-1)
 		return out_of_memory(c);
@@ -394,12 +409,15 @@ static int read_batch(store_cursor *c, vr_household *out, int max)
 	c->arena.len = 0;
 	c->nsignals = 0;
 	c->noutcomes = 0;
+	/* The arena grows (and may move) only for a household larger than any
+	 * before: then the signals are pointed at their strings again. */
+	c->arena_moved = false;
 	int n = 0;
 	while (n < max && c->sig_row)
 		if (read_household(c, &at[n++]) < 0)
 			return -1;
 	const char *a = c->arena.p;
-	for (size_t i = 0; i < c->nsignals; i++) {
+	for (size_t i = 0; c->arena_moved && i < c->nsignals; i++) {
 		const signal_text *t = &c->signal_text[i];
 		c->signals[i].signal_id = a + t->id;
 		c->signals[i].person = a + t->person;

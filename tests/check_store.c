@@ -490,11 +490,12 @@ START_TEST(households_read_in_batches_are_those_read_one_by_one)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
-	/* One household with many signals (the buffers grow within a batch),
-	 * many with few, across two months; outcomes for some. */
+	/* Many households with few signals across two months, outcomes for
+	 * some, and amid them one with many signals: the buffers grow, and may
+	 * move, in the middle of a batch. */
 	fputs("signal_id,received,household,person,creditor,sector,arrears,district,brp_match\n", out);
 	for (int i = 0; i < 300; i++)
-		fprintf(out, "B%d,2024-0%d-%02d,H0000,,Creditor %d,other,1.00,D%d,1\n", i, 2 + i % 2, i % 28 + 1, i, i);
+		fprintf(out, "B%d,2024-0%d-%02d,H0350,,Creditor %d,other,1.00,D%d,1\n", i, 2 + i % 2, i % 28 + 1, i, i);
 	for (int i = 0; i < 2000; i++)
 		fprintf(out, "S%d,2024-0%d-%02d,H%04d,P%d,Menzis,health,%d.00,,%s\n", i, 2 + i % 2, i % 28 + 1,
 			1 + i % 700, i % 3, i, i % 5 ? "0" : "");
