@@ -177,8 +177,8 @@ static int column_date(sqlite3_stmt *st, int col, vr_date *out)
 
 /* The received date on the current row: 1 read, -1 not a date. The span's
  * months are known, so a date in the span is recognised by its first eight
- * bytes ("YYYY-MM-", compared as one word with each month's, the latest
- * first) and its day checked against a table of first days. */
+ * bytes ("YYYY-MM-", compared as one word with its month's) and its day
+ * checked against a table of first days. */
 static int column_received(store_cursor *c, sqlite3_stmt *st, vr_date *out)
 {
 	size_t len;
@@ -186,11 +186,13 @@ static int column_received(store_cursor *c, sqlite3_stmt *st, vr_date *out)
 	if (!t)
 		return -1;
 	if (len == 10 && is_digit(t[8]) && is_digit(t[9])) {
+		/* The month the digits would say, then its prefix compared as one
+		 * word: bytes that are not digits cannot match it. */
+		const int k = ((t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0')) * 12 +
+			      (t[5] - '0') * 10 + (t[6] - '0') - 1 - c->span_month;
 		uint64_t head;
 		memcpy(&head, t, sizeof head);
-		for (int k = c->span_months - 1; k >= 0; k--) {
-			if (head != c->month_prefix[k])
-				continue;
+		if (k >= 0 && k < c->span_months && head == c->month_prefix[k]) {
 			const int day = (t[8] - '0') * 10 + (t[9] - '0');
 			if (day < 1 || day > c->month_first[k + 1] - c->month_first[k])
 				return -1;
