@@ -136,6 +136,7 @@ START_TEST(a_new_store_is_private_wal_and_versioned)
 	ck_assert_int_eq(raw_int("PRAGMA user_version"), 1);
 	ck_assert_int_eq(raw_int("PRAGMA application_id"), 1987145573);
 	ck_assert_int_eq(raw_int("SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+	ck_assert_int_eq(raw_int("PRAGMA page_size"), 16384);
 	ck_assert_str_eq(captured(&c), "");
 	/* Opening again migrates nothing and keeps the data. */
 	s = store_open(path, 100, &c.d);
