@@ -292,6 +292,24 @@ static const char *status_text(enum vm_signal_status st)
 	return "?";
 }
 
+/* Characters in UTF-8 text S: its bytes that do not continue a character. */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* S, then spaces up to WIDTH characters (printf pads bytes, which puts a
+ * name with an accent out of line). */
+static void put_padded(FILE *out, const char *s, size_t width)
+{
+	fputs(s, out);
+	for (size_t w = text_width(s); w < width; w++)
+		fputc(' ', out);
+}
+
 static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_household *h,
 			      vr_month month, const char *text, size_t len, const run_result *r)
 {
@@ -306,14 +324,24 @@ static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_ho
 	vr_month_format(month, month_buf);
 	fprintf(out, "Household %s, month %s, policy \"%s\" (%s)\n\n", h->key, month_buf, p->policy_name, p->source_name);
 	fprintf(out, "Signals (the run month and the %u before it):\n", p->lookback);
+	/* Columns as wide as this household's longest id and creditor. */
+	size_t id_width = 12, creditor_width = 16;
+	for (size_t i = 0; i < h->nsignals; i++) {
+		const size_t id = text_width(h->signals[i].signal_id), cr = text_width(h->signals[i].creditor);
+		id_width = id > id_width ? id : id_width;
+		creditor_width = cr > creditor_width ? cr : creditor_width;
+	}
 	for (size_t i = 0; i < h->nsignals; i++) {
 		const vr_signal *s = &h->signals[i];
 		uint32_t skip;
 		const enum vm_signal_status st = vm_signal(v, i, &skip);
 		vr_date_format(s->received, day);
 		vr_cents_format(s->arrears, euros);
-		fprintf(out, "  %-12s %s  %-16s %-13s %10s  %s", s->signal_id, day, s->creditor,
-			vr_sector_names[s->sector], euros, status_text(st));
+		fputs("  ", out);
+		put_padded(out, s->signal_id, id_width);
+		fprintf(out, " %s  ", day);
+		put_padded(out, s->creditor, creditor_width);
+		fprintf(out, " %-13s %10s  %s", vr_sector_names[s->sector], euros, status_text(st));
 		if (st == VM_SIGNAL_SKIPPED)
 			fprintf(out, " (\"%s\", %s:%u)", p->consts[p->rules[skip].reason].text, p->source_name, p->rules[skip].line);
 		fputc('\n', out);

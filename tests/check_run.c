@@ -1,6 +1,6 @@
 /* check_run.c - the recorded run through the real binary: idempotence,
  * refusal and --replace with history, recorded decisions equal to a dry run,
- * determinism, the busy store, and a run killed at any moment leaving the
+ * determinism, explain's columns, the busy store, and a run killed at any moment leaving the
  * store exactly as it was. */
 #include <check.h>
 #include <signal.h>
@@ -125,6 +125,54 @@ START_TEST(recorded_decisions_equal_the_dry_run_and_are_deterministic)
 }
 END_TEST
 
+/* The column of the first character of NEEDLE in LINE, counting characters
+ * (UTF-8), or -1. */
+static long column_of(const char *line, const char *needle)
+{
+	const char *at = strstr(line, needle);
+	if (!at)
+		return -1;
+	long col = 0;
+	for (const char *c = line; c < at; c++)
+		col += ((unsigned char)*c & 0xC0) != 0x80;
+	return col;
+}
+
+START_TEST(explain_lines_up_the_signals_whatever_the_names)
+{
+	char csv[160], cmd[1024], out[1 << 14];
+	snprintf(csv, sizeof csv, "%s/one.csv", dir);
+	FILE *f = fopen(csv, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("signal_id,received,household,creditor,sector,arrears\n"
+	      "S1,2024-06-03,H1,Hoogheemraadschap van Delfland,municipal_tax,387.24\n"
+	      "SIGNAL-WITH-A-LONG-ID,2024-06-04,H1,\xc3\x89\xc3\xa9n Woning,rent,930.66\n"
+	      "S3,2024-06-05,H1,VGZ,health,63.19\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H1 rules/crisis-queue.vroeg",
+		 vroeg(), csv);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	const char *const sectors[] = { "municipal_tax", "rent ", "health" };
+	const char *const dates[] = { "2024-06-03", "2024-06-04", "2024-06-05" };
+	char *line = strtok(out, "\n");
+	int seen = 0;
+	long date_col = -1, sector_col = -1;
+	for (; line; line = strtok(NULL, "\n")) {
+		for (int i = 0; i < 3; i++) {
+			if (!strstr(line, dates[i]))
+				continue;
+			const long d = column_of(line, dates[i]), c = column_of(line, sectors[i]);
+			ck_assert_msg(date_col < 0 || d == date_col, "date out of line: %s", line);
+			ck_assert_msg(sector_col < 0 || c == sector_col, "sector out of line: %s", line);
+			date_col = d;
+			sector_col = c;
+			seen++;
+		}
+	}
+	ck_assert_int_eq(seen, 3);
+}
+END_TEST
+
 START_TEST(a_second_writer_waits_then_fails_as_busy)
 {
 	sqlite3 *h;
@@ -196,6 +244,7 @@ Suite *run_suite(void)
 	tcase_add_test(tc, same_month_same_policy_again_changes_nothing);
 	tcase_add_test(tc, another_policy_is_refused_unless_replace_and_history_keeps_both);
 	tcase_add_test(tc, recorded_decisions_equal_the_dry_run_and_are_deterministic);
+	tcase_add_test(tc, explain_lines_up_the_signals_whatever_the_names);
 	tcase_add_test(tc, a_second_writer_waits_then_fails_as_busy);
 	tcase_add_test(tc, a_run_killed_at_any_moment_leaves_the_store_as_it_was);
 	suite_add_tcase(s, tc);
