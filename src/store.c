@@ -1,9 +1,9 @@
 /* store.c - the store handle, the household cursor and the run history
  * (contracts in store.h; import is in import.c, all SQL in schema.c).
  * The cursor streams: it steps two ordered statements (signals and outcomes
- * of the run month's households) side by side and holds one household at a
- * time in buffers it reuses, so memory depends on the largest household, not
- * on the store. Text read back is checked (dates, enum names): a value this
+ * of the run month's households) side by side and holds one batch of
+ * households (at most 256) at a time in buffers it reuses, so memory
+ * depends on the largest batch, not on the store. Text read back is checked (dates, enum names): a value this
  * program did not write is reported as a damaged store, never guessed. */
 #include "schema.h"
 
