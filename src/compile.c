@@ -564,7 +564,19 @@ static void gen_labels(cg *g)
 	p->nlabels = (uint32_t)pol->nlabels;
 }
 
+static bool compile_held(const char *name, const char *text, size_t len, diag *d, bc_program *out);
+
 bool compile_policy(const char *name, const char *text, size_t len, diag *d, bc_program *out)
+{
+	/* The parser and the checker's passes find problems out of line
+	 * order; they are told in line order. */
+	diag_hold(d);
+	const bool ok = compile_held(name, text, len, d, out);
+	diag_release(d);
+	return ok;
+}
+
+static bool compile_held(const char *name, const char *text, size_t len, diag *d, bc_program *out)
 {
 	memset(out, 0, sizeof *out);
 	const int errors_before = d->errors;

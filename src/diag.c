@@ -2,6 +2,7 @@
  * errors and warnings, and suggests the name a misspelling probably meant. */
 #include "diag.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,24 +56,103 @@ static void quote(FILE *out, const diag_source *src, diag_loc loc)
 	fputc('\n', out);
 }
 
+/* A message diag_at kept back: where it points, and its text. */
+struct diag_held {
+	int line, col;
+	size_t seq;
+	char *text;
+};
+
+void diag_hold(diag *d)
+{
+	d->holding++;
+}
+
+static int held_cmp(const void *a, const void *b)
+{
+	const struct diag_held *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void diag_release(diag *d)
+{
+	if (d->holding == 0 || --d->holding > 0)
+		return;
+	qsort(d->held, d->nheld, sizeof *d->held, held_cmp);
+	for (size_t i = 0; i < d->nheld; i++) {
+		if (d->out)
+			fputs(d->held[i].text, d->out);
+		free(d->held[i].text);
+	}
+	free(d->held);
+	d->held = NULL;
+	d->nheld = d->held_cap = 0;
+}
+
+/* Where a message at LINE:COL goes while held: a stream into a new held
+ * entry (*TEXT to be closed by keep_end), or NULL to print it now (not
+ * holding, or no memory to hold it). */
+static FILE *keep_begin(diag *d, int line, int col, char **text, size_t *len)
+{
+	if (!d->holding || !d->out)
+		return NULL;
+	if (d->nheld == d->held_cap) {
+		const size_t cap = d->held_cap ? d->held_cap * 2 : 16;
+		struct diag_held *h = realloc(d->held, cap * sizeof *h);
+		if (!h)
+			return NULL;
+		d->held = h;
+		d->held_cap = cap;
+	}
+	*text = NULL;
+	FILE *f = open_memstream(text, len);
+	if (f)
+		d->held[d->nheld] = (struct diag_held){ line, col, d->nheld, NULL };
+	return f;
+}
+
+static void keep_end(diag *d, FILE *f, char *const *text)
+{
+	if (fclose(f) == 0 && *text) {
+		d->held[d->nheld++].text = *text;
+		return;
+	}
+	free(*text);   /* could not hold it: say it now rather than lose it */
+	fputs("vroeg: out of memory holding a diagnostic back\n", d->out);
+}
+
 void diag_at(diag *d, const diag_source *src, diag_loc loc,
 	     enum diag_severity sev, const char *fmt, ...)
 {
 	count(d, sev);
+	const char *name = src && src->name ? src->name : "<input>";
+	char *text;
+	size_t len;
 	if (quiet(d, sev)) {
-		if (d->out && sev == DIAG_ERROR && d->errors == d->max_errors + 1)
-			fprintf(d->out, "%s: too many errors; the rest are counted, not shown\n",
-				src && src->name ? src->name : "<input>");
+		if (d->out && sev == DIAG_ERROR && d->errors == d->max_errors + 1) {
+			/* Held, it goes after every message shown. */
+			FILE *f = keep_begin(d, INT_MAX, 0, &text, &len);
+			fprintf(f ? f : d->out, "%s: too many errors; the rest are counted, not shown\n", name);
+			if (f)
+				keep_end(d, f, &text);
+		}
 		return;
 	}
-	fprintf(d->out, "%s:%d:%d: %s: ", src && src->name ? src->name : "<input>",
-		loc.line, loc.col, severity_names[sev]);
+	FILE *f = keep_begin(d, loc.line, loc.col, &text, &len);
+	FILE *out = f ? f : d->out;
+	fprintf(out, "%s:%d:%d: %s: ", name, loc.line, loc.col, severity_names[sev]);
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(d->out, fmt, ap);
+	vfprintf(out, fmt, ap);
 	va_end(ap);
-	fputc('\n', d->out);
-	quote(d->out, src, loc);
+	fputc('\n', out);
+	quote(out, src, loc);
+	if (f)
+		keep_end(d, f, &text);
 }
 
 void diag_row(diag *d, const char *file, long line, const char *column,

@@ -10,12 +10,18 @@
 
 enum diag_severity { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
+struct diag_held;
+
 typedef struct diag {
 	FILE *out;          /* where messages go; NULL discards them (fuzzing) */
 	int errors;
 	int warnings;
 	int max_errors;     /* 0 = no limit; beyond it rule-file errors are counted, not
 			     * printed (a data file's bad rows are all reported) */
+	/* Between diag_hold and diag_release: rule-file messages kept back. */
+	int holding;
+	struct diag_held *held;
+	size_t nheld, held_cap;
 } diag;
 
 /* A position in a rule file. Lines and columns count from 1; columns in bytes. */
@@ -38,6 +44,14 @@ void diag_init(diag *d, FILE *out);
 void diag_at(diag *d, const diag_source *src, diag_loc loc,
 	     enum diag_severity sev, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+
+/* From diag_hold to diag_release, diag_at keeps its messages back, and
+ * diag_release prints them in line order (those of one line in the order
+ * they came): a rule file is checked in passes, and its reader wants line 2
+ * before line 9 whichever pass found it. Holds nest; the outermost release
+ * prints. */
+void diag_hold(diag *d);
+void diag_release(diag *d);
 
 /* file:line: column: message (a data file's row). */
 void diag_row(diag *d, const char *file, long line, const char *column,

@@ -1,6 +1,7 @@
 /* check_compile.c - from rule text to a verified program: the header fields,
  * the rule, bucket, label and definition tables, the contract on failure,
  * determinism, the line table, and the listing of every instruction;
+ * diagnostics in line order;
  * `capacity unlimited` compiles to the very bytes of no capacity. Every
  * published field policy compiles. */
 #include <check.h>
@@ -101,6 +102,80 @@ START_TEST(the_header_records_policy_source_and_digest)
 	ck_assert_int_eq(c.p.effective, -1);
 	ck_assert_str_eq(c.p.policy_version, "");
 	done(&c);
+}
+END_TEST
+
+/* The line numbers of the messages in OUT, in the order printed. */
+static int message_lines(const char *out, const char *name, int *lines, int max)
+{
+	int n = 0;
+	const size_t len = strlen(name);
+	for (const char *p = out; (p = strstr(p, name)) && n < max; p += len)
+		if (p[len] == ':')
+			lines[n++] = atoi(p + len + 1);
+	return n;
+}
+
+START_TEST(diagnostics_come_in_line_order_whichever_pass_finds_them)
+{
+	/* Found by three passes: bucket flow (lines 8 and 9), unused
+	 * definitions (line 2), the policy as a whole (line 1). */
+	compiled c;
+	compile_text(&c, "t.vroeg",
+		     "policy \"T\" version 1\n"
+		     "define unused_one = any sector = rent\n"
+		     "count signal when arrears >= 100\n"
+		     "any kind in {eviction} -> crisis\n"
+		     "otherwise -> letter\n"
+		     "bucket crisis capacity 5 overflow mail\n"
+		     "bucket letter\n"
+		     "bucket mail\n"
+		     "bucket spare\n");
+	ck_assert(c.ok);
+	ck_assert_int_eq(c.d.warnings, 4);
+	int lines[8];
+	ck_assert_int_eq(message_lines(c.out, "t.vroeg", lines, 8), 4);
+	ck_assert_int_eq(lines[0], 1);
+	ck_assert_int_eq(lines[1], 2);
+	ck_assert_int_eq(lines[2], 8);
+	ck_assert_int_eq(lines[3], 9);
+	done(&c);
+}
+END_TEST
+
+START_TEST(held_messages_keep_their_order_within_a_line_and_nest)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	ck_assert_ptr_nonnull(f);
+	diag d;
+	diag_init(&d, f);
+	const diag_source src = { "x.vroeg", "a\nb\nc\nd\ne\n", 10 };
+	diag_hold(&d);
+	diag_at(&d, &src, (diag_loc){ 5, 1, 5, 1 }, DIAG_WARNING, "fifth");
+	diag_hold(&d);   /* an inner hold releases nothing */
+	diag_at(&d, &src, (diag_loc){ 2, 1, 2, 1 }, DIAG_ERROR, "second");
+	diag_release(&d);
+	fflush(f);
+	ck_assert_uint_eq(len, 0);
+	diag_at(&d, &src, (diag_loc){ 5, 1, 5, 1 }, DIAG_WARNING, "fifth again");
+	diag_at(&d, &src, (diag_loc){ 3, 1, 3, 1 }, DIAG_NOTE, "third");
+	diag_release(&d);
+	fflush(f);
+	const char *second = strstr(out, "second"), *third = strstr(out, "third");
+	const char *fifth = strstr(out, "fifth\n"), *again = strstr(out, "fifth again");
+	ck_assert(second && third && fifth && again);
+	ck_assert(second < third && third < fifth && fifth < again);
+	ck_assert_int_eq(d.errors, 1);
+	ck_assert_int_eq(d.warnings, 2);
+	/* Released, messages print at once again. */
+	diag_at(&d, &src, (diag_loc){ 1, 1, 1, 1 }, DIAG_ERROR, "first, late");
+	fflush(f);
+	ck_assert_ptr_nonnull(strstr(out, "first, late"));
+	ck_assert(strstr(out, "first, late") > again);
+	fclose(f);
+	free(out);
 }
 END_TEST
 
@@ -547,6 +622,8 @@ Suite *compile_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, the_header_records_policy_source_and_digest);
 	tcase_add_test(tc, a_policy_with_errors_gives_an_empty_program);
+	tcase_add_test(tc, diagnostics_come_in_line_order_whichever_pass_finds_them);
+	tcase_add_test(tc, held_messages_keep_their_order_within_a_line_and_nest);
 	tcase_add_test(tc, syntax_errors_stop_before_the_checker);
 	tcase_add_test(tc, warnings_do_not_stop_compilation);
 	tcase_add_test(tc, rules_come_in_decision_order_with_their_lines);
