@@ -82,7 +82,8 @@ void diag_release(diag *d)
 {
 	if (d->holding == 0 || --d->holding > 0)
 		return;
-	qsort(d->held, d->nheld, sizeof *d->held, held_cmp);
+	if (d->nheld)   /* qsort wants an array, even of none */
+		qsort(d->held, d->nheld, sizeof *d->held, held_cmp);
 	for (size_t i = 0; i < d->nheld; i++) {
 		if (d->out)
 			fputs(d->held[i].text, d->out);
