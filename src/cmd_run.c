@@ -342,6 +342,13 @@ static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_ho
 		fprintf(out, " %s  ", day);
 		put_padded(out, s->creditor, creditor_width);
 		fprintf(out, " %-13s %10s  %s", vr_sector_names[s->sector], euros, status_text(st));
+		/* Which of the `count signal` statements it fails. */
+		const uint32_t floor = st == VM_SIGNAL_BELOW_FLOOR || st == VM_SIGNAL_HISTORY_BELOW
+			? vm_floor_line(v, h, i) : 0;
+		if (floor) {
+			source_line(text, len, floor, line, sizeof line);
+			fprintf(out, " (%s:%u%s%s)", p->source_name, floor, line[0] ? ": " : "", line);
+		}
 		if (st == VM_SIGNAL_SKIPPED)
 			fprintf(out, " (\"%s\", %s:%u)", p->consts[p->rules[skip].reason].text, p->source_name, p->rules[skip].line);
 		fputc('\n', out);
@@ -447,7 +454,9 @@ int cmd_explain(int argc, char **argv, diag *d)
 		text = NULL;
 	}
 	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
-	vm *v = vm_new(&p);
+	/* The plain vm, which can tell which floor a signal fails
+	 * (vm_floor_line); it decides as the one runs use. */
+	vm *v = vm_new_plain(&p);
 	if (s && v) {
 		run_result r;
 		const bool evaluated = run_evaluate(s, &p, month, d, &r);

@@ -506,12 +506,16 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 			ip = code + OPERAND(0);
 			break;
 		case BC_JUMP_IF_FALSE:
-			if (!(--sp)->num)
+			if (!(--sp)->num) {
 				ip = code + OPERAND(0);
+				v->jumped = in;
+			}
 			break;
 		case BC_JUMP_IF_TRUE:
-			if ((--sp)->num)
+			if ((--sp)->num) {
 				ip = code + OPERAND(0);
+				v->jumped = in;
+			}
 			break;
 		case BC_ANY: case BC_ALL: case BC_COUNT:
 			*sp = count_signals(v, op, OPERAND(0), OPERAND(1), OPERAND(2), OPERAND(3), sp + 1);
@@ -675,6 +679,40 @@ void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 		v->labels[l] = vm_eval(v, p->labels[l].fn);
 	for (uint32_t slot = 0; slot < v->nslots; slot++)
 		v->keys[slot] = vm_eval(v, v->key_fn[slot]).num;
+}
+
+uint32_t vm_floor_line(vm *v, const vr_household *h, size_t i)
+{
+	const bc_program *p = v->p;
+	if (!v->no_shortcuts || p->floor_fn == BC_NONE || i >= h->nsignals || h->nsignals > v->sig_cap)
+		return 0;
+	v->h = h;
+	/* Run as vm_decide ran it: every signal still counted (a floor's `same`
+	 * looks at the others). */
+	uint8_t *status = malloc(h->nsignals);
+	if (!status)
+		return 0;
+	memcpy(status, v->status, h->nsignals);
+	memset(v->status, VM_SIGNAL_COUNTED, h->nsignals);
+	v->jumped = NULL;
+	const size_t saved = v->sig;
+	v->sig = i;
+	const bool passes = exec(v, p->floor_fn, v->stack).num == 1;
+	v->sig = saved;
+	memcpy(v->status, status, h->nsignals);
+	free(status);
+	if (passes)
+		return 0;
+	/* The statements are joined by jumps to "fails": the last one taken is
+	 * in the statement that failed (none: the floor has one statement).
+	 * Without shortcuts, instruction k of the function is its k-th in the
+	 * bytecode. */
+	const bc_function *f = &p->fns[p->floor_fn];
+	const uint32_t k = v->jumped ? (uint32_t)(v->jumped - (v->ins + v->fn_first[p->floor_fn])) : 0;
+	uint32_t pc = 0;
+	for (uint32_t j = 0; j < k && pc < f->len; j++)
+		pc += 1 + 2 * (uint32_t)bc_ops[p->code[f->start + pc]].operands;
+	return bc_line_at(p, f->start + pc);
 }
 
 vm_value vm_eval(vm *v, uint16_t fn)

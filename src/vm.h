@@ -67,6 +67,11 @@ uint32_t vm_order_slots(const vm *v);
  * the rule index of the skip), the value of function FN (a definition), and a
  * trace callback called for every rule tried, in order. */
 enum vm_signal_status vm_signal(const vm *v, size_t i, uint32_t *skip_rule);
+/* For explain, with a vm from vm_new_plain, after vm_decide of H: the source
+ * line of the `count signal` statement H's signal I fails (the first as
+ * written when it fails several), or 0 when it passes the floor (or V has
+ * shortcuts). */
+uint32_t vm_floor_line(vm *v, const vr_household *h, size_t i);
 vm_value vm_eval(vm *v, uint16_t fn);
 void vm_set_trace(vm *v, void (*fn)(void *arg, uint32_t rule, bool applies), void *arg);
 

@@ -131,6 +131,7 @@ struct vm {
 	size_t sig;            /* current signal of a signal function */
 	size_t out;            /* current outcome of an outcome function */
 	uint32_t decided;      /* rule that decided */
+	const vm_ins *jumped;  /* the last conditional jump exec took (vm_floor_line) */
 
 	void (*trace)(void *arg, uint32_t rule, bool applies);
 	void *trace_arg;

@@ -923,6 +923,38 @@ START_TEST(compound_signal_conditions_decide_as_written)
 }
 END_TEST
 
+START_TEST(explain_learns_which_count_statement_a_signal_fails)
+{
+	policy pl;
+	load(&pl, HEAD
+		"count signal when sector in {rent, health, energy, water}\n"   /* line 3 */
+		"count signal when arrears >= 50\n"                              /* line 4 */
+		"count signal when days_overdue <= 100 or days_overdue is missing\n"
+		"otherwise -> letter\nbucket letter\n");
+	vr_signal s[] = {
+		sig("S1", "2024-05-10", "Menzis", SECTOR_HEALTH, EUR(20)),
+		sig("S2", "2024-06-01", "Gemeente", SECTOR_MUNICIPAL_TAX, EUR(20)),
+		sig("S3", "2024-06-02", "Menzis", SECTOR_HEALTH, EUR(20)),
+		sig("S4", "2024-06-03", "Menzis", SECTOR_HEALTH, EUR(80)),
+		sig("S5", "2024-06-04", "Menzis", SECTOR_HEALTH, EUR(80)),
+	};
+	s[3].days_overdue = 101;
+	s[4].days_overdue = 100;
+	decide(&pl, s, N(s), "2024-06");
+	const vr_household h = { "H1", s, N(s), NULL, 0 };
+	const uint32_t want[] = { 4, 3, 4, 5, 0 };   /* the first it fails, as written */
+	for (size_t i = 0; i < N(s); i++)
+		ck_assert_msg(vm_floor_line(pl.plain, &h, i) == want[i], "signal %zu: line %u, want %u", i,
+			      vm_floor_line(pl.plain, &h, i), want[i]);
+	/* The answer leaves the decision as it was. */
+	ck_assert_int_eq(vm_signal(pl.plain, 0, NULL), VM_SIGNAL_HISTORY_BELOW);
+	ck_assert_int_eq(vm_signal(pl.plain, 4, NULL), VM_SIGNAL_COUNTED);
+	/* A vm with shortcuts cannot tell. */
+	ck_assert_uint_eq(vm_floor_line(pl.v, &h, 1), 0);
+	unload(&pl);
+}
+END_TEST
+
 /* ---- outcomes ------------------------------------------------------------------------------------- */
 
 START_TEST(outcomes_in_previous_months_exclude_the_run_month)
@@ -1303,6 +1335,7 @@ Suite *vm_suite(void)
 	tcase_add_test(tc, any_and_all_range_over_counted_current_signals);
 	tcase_add_test(tc, text_fields_compare_exactly);
 	tcase_add_test(tc, compound_signal_conditions_decide_as_written);
+	tcase_add_test(tc, explain_learns_which_count_statement_a_signal_fails);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("labels");
