@@ -8,7 +8,7 @@
 # Environment:
 #   VROEG_BENCH_POLICY    P2 rule file for the dry-run (default rules/crisis-queue.vroeg)
 #   VROEG_BENCH_RUNS      runs per timed generate/import step; the best is reported (default 3)
-#   VROEG_BENCH_READ_RUNS rounds of the month's read, ref-p2 and dry-run, taking turns (default 11)
+#   VROEG_BENCH_READ_RUNS rounds of the month's read, ref-p2 and dry-run, taking turns (default 21)
 #   VROEG_BENCH_MONTH     run month (default 2024-06)
 #   VROEG_BENCH_GEN_ARGS  size of the data set (default: the national month)
 #   VROEG_BENCH_KEEP      set to 1 to keep the scratch directory
@@ -27,7 +27,7 @@ BUILD=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 POLICY=${VROEG_BENCH_POLICY:-$ROOT/rules/crisis-queue.vroeg}
 RUNS=${VROEG_BENCH_RUNS:-3}
-READ_RUNS=${VROEG_BENCH_READ_RUNS:-11}
+READ_RUNS=${VROEG_BENCH_READ_RUNS:-21}
 MONTH=${VROEG_BENCH_MONTH:-2024-06}
 GEN_ARGS=${VROEG_BENCH_GEN_ARGS:---households 400000 --months 7 --run-month-signals 150000 --total-signals 900000}
 
@@ -205,7 +205,7 @@ grep -v '^#' "$SCRATCH/ref-p2.txt" | grep -v '^total' | LC_ALL=C sort >"$SCRATCH
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "inf" }'; }
 # paired A B: the median, over the rounds, of A's time over B's in the same
 # round (context: it moves more from one bench to the next than best over
-# best does with 11 rounds, and sits above it when the machine is busy).
+# best does with 21 rounds, and sits above it when the machine is busy).
 paired() {
 	awk -v a="${TIMES[$1]}" -v b="${TIMES[$2]}" 'BEGIN {
 		n = split(a, x, " "); split(b, y, " ")
