@@ -1,12 +1,13 @@
-/* cli.c - helpers shared by the commands: options, files, policies, store. */
+/* cli.c - helpers shared by the commands: options, input files, policies,
+ * the store, the month, and the check that standard output was written. */
 #include "cli.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "compile.h"
 
@@ -60,7 +61,7 @@ bool cli_parse(int argc, char **argv, const cli_option *options, cli_args *out, 
 	return true;
 }
 
-char *cli_read_file(const char *path, size_t *len, diag *d)
+FILE *cli_open_input(const char *path, diag *d)
 {
 	const bool is_stdin = strcmp(path, "-") == 0;
 	FILE *f = is_stdin ? stdin : fopen(path, "rb");
@@ -68,26 +69,48 @@ char *cli_read_file(const char *path, size_t *len, diag *d)
 		diag_error(d, "cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
+	/* A directory opens, and only its first read fails: say so now. */
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		diag_error(d, "cannot read %s: %s", is_stdin ? "standard input" : path, strerror(EISDIR));
+		cli_close_input(f);
+		return NULL;
+	}
+	return f;
+}
+
+void cli_close_input(FILE *f)
+{
+	if (f && f != stdin)
+		fclose(f);
+}
+
+char *cli_read_file(const char *path, size_t *len, diag *d)
+{
+	FILE *f = cli_open_input(path, d);
+	if (!f)
+		return NULL;
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap + 1);
+	int err = buf ? 0 : ENOMEM;
 	while (buf) {
 		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap)
+		if (n < cap) {
+			err = ferror(f) ? (errno ? errno : EIO) : 0;
 			break;
+		}
 		cap *= 2;
 		char *grown = realloc(buf, cap + 1);
 		if (!grown) {
 			free(buf);
-			buf = NULL;
+			err = ENOMEM;
 		}
 		buf = grown;
 	}
-	const bool failed = ferror(f);
-	if (!is_stdin)
-		fclose(f);
-	if (!buf || failed) {
+	cli_close_input(f);
+	if (!buf || err) {
 		free(buf);
-		diag_error(d, "cannot read %s", path);
+		diag_error(d, "cannot read %s: %s", path, strerror(err));
 		return NULL;
 	}
 	buf[n] = '\0';
@@ -124,21 +147,26 @@ int cli_load_policy_opt(const char *path, bc_program *p, diag *d, bool warnings)
 	return ok ? EXIT_OK : EXIT_POLICY;
 }
 
-store *cli_open_store(const char *db, bool must_exist, diag *d)
+store *cli_open_store(const char *db, bool write, diag *d, int *rc)
 {
+	*rc = EXIT_USAGE;
 	if (!db || !*db)
 		db = getenv("VROEG_DB");
 	if (!db || !*db) {
 		diag_error(d, "no store: give --db FILE or set VROEG_DB");
 		return NULL;
 	}
-	/* Only import and run create a store: a misspelt --db elsewhere must not
-	 * quietly show an empty month. */
-	if (must_exist && access(db, F_OK) != 0) {
-		diag_error(d, "no store at %s (import signals into it first)", db);
+	/* SQLite's own names would give a store that keeps nothing (or some
+	 * other file than the one named). */
+	if (strcmp(db, ":memory:") == 0) {
+		diag_error(d, "`:memory:` is not a store: a store in memory keeps nothing; give the store's file name");
 		return NULL;
 	}
-	/* How long a write waits for another process; 10 s unless VROEG_BUSY_MS. */
+	if (strncmp(db, "file:", 5) == 0) {
+		diag_error(d, "`%s` is an SQLite URI: give the store's file name (./%s for a file of that name)", db, db);
+		return NULL;
+	}
+	/* How long a statement waits for another process; 10 s unless VROEG_BUSY_MS. */
 	int busy_ms = 10000;
 	const char *env = getenv("VROEG_BUSY_MS");
 	if (env && *env) {
@@ -147,21 +175,28 @@ store *cli_open_store(const char *db, bool must_exist, diag *d)
 		if (*end == '\0' && v >= 0 && v <= 3600000)
 			busy_ms = (int)v;
 	}
-	return store_open(db, busy_ms, d);
+	store *s;
+	*rc = cli_store_exit(store_connect(db, write ? STORE_READ_WRITE : STORE_READ_ONLY, busy_ms, &s, d));
+	return s;
 }
 
 bool cli_month(const char *s, vr_month *out, diag *d)
+{
+	return cli_month_at(s, time(NULL), out, d);
+}
+
+bool cli_month_at(const char *s, time_t now, vr_month *out, diag *d)
 {
 	if (!s) {
 		diag_error(d, "give the month with --month YYYY-MM (or --month previous)");
 		return false;
 	}
 	if (strcmp(s, "previous") == 0) {
-		/* The month before today where the scheduler runs (local time,
-		 * so a run just after midnight on the 1st picks the right month). */
-		const time_t now = time(NULL);
+		/* The month before today in UTC, as documented: local time would
+		 * make the answer depend on the server's time zone around the
+		 * turn of the month. */
 		struct tm tm;
-		localtime_r(&now, &tm);
+		gmtime_r(&now, &tm);
 		*out = (tm.tm_year + 1900) * 12 + tm.tm_mon - 1;
 		return true;
 	}
@@ -170,6 +205,28 @@ bool cli_month(const char *s, vr_month *out, diag *d)
 		return false;
 	}
 	return true;
+}
+
+int cli_output_error(void)
+{
+	errno = 0;
+	const bool flushed = fflush(stdout) == 0;
+	if (flushed && !ferror(stdout))
+		return 0;
+	/* A write that failed before this flush may have left no errno. */
+	return errno ? errno : EIO;
+}
+
+int cli_finish_output(int rc, diag *d)
+{
+	int err = cli_output_error();
+	errno = 0;
+	if (fclose(stdout) != 0 && !err)
+		err = errno ? errno : EIO;
+	if (!err || (rc != EXIT_OK && rc != EXIT_WARNINGS))
+		return rc;
+	diag_error(d, "cannot write the output: %s", strerror(err));
+	return EXIT_OUTPUT;
 }
 
 int cli_store_exit(enum store_status st)

@@ -1,11 +1,14 @@
 /* cli.h - what the command implementations share: exit codes, argument
  * parsing, reading files, loading a policy (rule text or .vrb), opening the
- * store. Only main and the cmd_* files use it. */
+ * store, the month, and checking that standard output was written. Only
+ * main and the cmd_* files use it. */
 #ifndef VROEG_CLI_H
 #define VROEG_CLI_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <time.h>
 
 #include "bytecode.h"
 #include "diag.h"
@@ -15,10 +18,13 @@
 enum cli_exit {
 	EXIT_OK = 0,
 	EXIT_WARNINGS = 1,     /* lint: warnings only */
-	EXIT_POLICY = 2,       /* the policy has errors, or a .vrb is refused */
-	EXIT_DATA = 3,         /* bad rows, conflicts, a month run with another policy */
-	EXIT_BUSY = 4,         /* another process holds the store */
+	EXIT_POLICY = 2,       /* the policy has errors or cannot be read, or a .vrb is refused */
+	EXIT_DATA = 3,         /* bad rows, conflicts, a month run with another policy,
+				* a data file (signals, outcomes, tests) that cannot be read */
+	EXIT_BUSY = 4,         /* another process holds the store, at open or later */
 	EXIT_STORE = 5,        /* cannot open or write the store */
+	EXIT_OUTPUT = 5,       /* cannot write standard output or an output file:
+				* like the store, a disk or a path to look at */
 	EXIT_USAGE = 64        /* the command line is wrong */
 };
 
@@ -41,7 +47,15 @@ typedef struct cli_option {
  * unknown option or a missing value to D and returns false. */
 bool cli_parse(int argc, char **argv, const cli_option *options, cli_args *out, diag *d);
 
-/* Reads all of PATH ("-" = standard input) into a malloc'ed buffer. */
+/* Opens the input file PATH for reading ("-": standard input). NULL after
+ * reporting why ("cannot open PATH: reason", "cannot read PATH: Is a
+ * directory"). */
+FILE *cli_open_input(const char *path, diag *d);
+/* Closes what cli_open_input opened (standard input stays open). */
+void cli_close_input(FILE *f);
+
+/* Reads all of PATH ("-" = standard input) into a malloc'ed buffer; NULL
+ * after reporting why, with the reason. */
 char *cli_read_file(const char *path, size_t *len, diag *d);
 
 /* Loads POLICY: a rule file (compiled) or a .vrb (read and verified).
@@ -50,17 +64,32 @@ int cli_load_policy(const char *path, bc_program *p, diag *d);
 /* The same, reporting only errors when WARNINGS is false. */
 int cli_load_policy_opt(const char *path, bc_program *p, diag *d, bool warnings);
 
-/* Opens the store named by DB (or $VROEG_DB), creating it unless MUST_EXIST.
- * NULL after reporting. */
-store *cli_open_store(const char *db, bool must_exist, diag *d);
+/* Opens the store named by DB (or $VROEG_DB): for WRITE (import, run)
+ * creating and migrating it, else read-only (it must be a vroeg store
+ * already, and nothing in it changes). `:memory:` and SQLite URIs
+ * (`file:...`) are refused: a store must be a file that keeps what is
+ * written. NULL after reporting, with *RC the exit code. */
+store *cli_open_store(const char *db, bool write, diag *d, int *rc);
 
 /* The store a dry-run (or diff, or explain) reads: --db, or a private
  * in-memory one filled from --signals (and --outcomes) files. *RC gets the
  * exit code when NULL is returned. */
 store *cli_dry_run_store(const char *db, const char *signals, const char *outcomes, diag *d, int *rc);
 
-/* Parses --month: YYYY-MM, or "previous" for the month before today. */
+/* Parses --month: YYYY-MM, or "previous" for the month before today, where
+ * today is taken in UTC. */
 bool cli_month(const char *s, vr_month *out, diag *d);
+/* The same, with NOW as the present moment. */
+bool cli_month_at(const char *s, time_t now, vr_month *out, diag *d);
+
+/* Flushes standard output: 0 when everything written to it so far has
+ * reached it, else the errno of the failure. */
+int cli_output_error(void);
+/* After a command that returned RC: flushes and closes standard output.
+ * When not all of it could be written and the command had succeeded (RC 0
+ * or 1), reports "cannot write the output: reason" and returns
+ * EXIT_OUTPUT; otherwise RC (a command that failed has said why). */
+int cli_finish_output(int rc, diag *d);
 
 /* Maps a store status to an exit code. */
 int cli_store_exit(enum store_status st);

@@ -17,28 +17,26 @@ int cmd_import(int argc, char **argv, diag *d)
 		diag_error(d, "import needs a file (or - for standard input)\n%s", cli_usage("import"));
 		return EXIT_USAGE;
 	}
-	store *s = cli_open_store(db, false, d);
+	int rc;
+	store *s = cli_open_store(db, true, d, &rc);
 	if (!s)
-		return db || getenv("VROEG_DB") ? EXIT_STORE : EXIT_USAGE;
-	int rc = EXIT_OK;
+		return rc;
 	for (int i = 0; i < a.npositional && rc == EXIT_OK; i++) {
 		const char *path = a.positional[i];
-		const bool is_stdin = strcmp(path, "-") == 0;
-		FILE *in = is_stdin ? stdin : fopen(path, "rb");
+		FILE *in = cli_open_input(path, d);
 		if (!in) {
-			diag_error(d, "cannot open %s", path);
 			rc = EXIT_DATA;
 			break;
 		}
-		const char *name = is_stdin ? "<stdin>" : path;
+		const char *name = in == stdin ? "<stdin>" : path;
 		store_import_counts counts = { 0, 0, 0 };
 		const enum store_status st = outcomes ? store_import_outcomes(s, in, name, d, &counts)
 						      : store_import_signals(s, in, name, d, &counts);
-		if (!is_stdin)
-			fclose(in);
+		/* A file that fails to read is the input's fault, not the store's. */
+		rc = st == STORE_IO_ERROR && ferror(in) ? EXIT_DATA : cli_store_exit(st);
+		cli_close_input(in);
 		fprintf(stderr, "%s: %ld added, %ld identical, %ld rejected%s\n", name, counts.added,
 			counts.identical, counts.rejected, st == STORE_OK ? "" : "; nothing stored");
-		rc = cli_store_exit(st);
 	}
 	store_close(s);
 	return rc;
@@ -61,9 +59,10 @@ int cmd_runs(int argc, char **argv, diag *d)
 	cli_args a;
 	if (!cli_parse(argc, argv, opts, &a, d))
 		return EXIT_USAGE;
-	store *s = cli_open_store(db, true, d);
+	int rc;
+	store *s = cli_open_store(db, false, d, &rc);
 	if (!s)
-		return db || getenv("VROEG_DB") ? EXIT_STORE : EXIT_USAGE;
+		return rc;
 	printf("%-5s %-7s %-32s %-10s %-20s %-20s %8s  %s\n", "run", "month", "policy", "version",
 	       "started", "finished", "triaged", "source");
 	const enum store_status st = store_list_runs(s, print_run, stdout, d);
@@ -99,13 +98,16 @@ int cmd_decisions(int argc, char **argv, diag *d)
 	}
 	if (!cli_month(month_text, &month, d))
 		return EXIT_USAGE;
-	store *s = cli_open_store(db, true, d);
+	int rc;
+	store *s = cli_open_store(db, false, d, &rc);
 	if (!s)
-		return db || getenv("VROEG_DB") ? EXIT_STORE : EXIT_USAGE;
+		return rc;
 	const enum store_status st = store_read_decisions(s, month, print_decisions, &c, d);
 	store_close(s);
 	if (st == STORE_OK && !c.found) {
-		diag_error(d, "no run recorded for %s", month_text);
+		char month_buf[8];
+		vr_month_format(month, month_buf);
+		diag_error(d, "no run recorded for %s", month_buf);
 		return EXIT_DATA;
 	}
 	return cli_store_exit(st);

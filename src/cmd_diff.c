@@ -239,18 +239,17 @@ int cmd_diff(int argc, char **argv, diag *d)
 				print_csv(&ro, &rn, fmt);
 			run_result_free(&rn);
 		} else {
-			rc = EXIT_POLICY;
+			rc = EXIT_STORE;
 		}
 		run_result_free(&ro);
 	} else if (s) {
-		rc = EXIT_POLICY;
-	} else if (rc == EXIT_OK) {
-		rc = EXIT_POLICY;
+		rc = EXIT_STORE;
 	}
 	if (s)
 		store_close(s);
 	bc_program_free(&po);
 	bc_program_free(&pn);
-	/* Exit 2 on any error in either policy or the store, as documented. */
-	return rc == EXIT_OK ? EXIT_OK : rc == EXIT_USAGE ? EXIT_USAGE : EXIT_POLICY;
+	/* Exit 2 on an error in either policy; the store and the input files
+	 * give the codes every command gives (a busy store is 4). */
+	return rc;
 }

@@ -1,7 +1,8 @@
 /* cmd_fmt.c - `vroeg fmt [--check] FILE...`: rewrites rule files in the
  * canonical layout. A file that does not compile is left alone. Before a file
  * is rewritten, both versions are compiled and must give the same program
- * (line numbers aside): formatting never changes what a policy decides. */
+ * (line numbers aside): formatting never changes what a policy decides. The
+ * new text replaces the file all or nothing (outfile.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "cli.h"
 #include "compile.h"
 #include "fmt.h"
+#include "outfile.h"
 
 /* Whether A and B decide alike: same code, constants, functions and tables;
  * only source lines (and the source hash) may differ. */
@@ -51,7 +53,7 @@ static int format_one(const char *path, bool check, diag *d)
 	size_t len;
 	char *text = cli_read_file(path, &len, d);
 	if (!text)
-		return EXIT_DATA;
+		return EXIT_POLICY;
 	bc_program before, after;
 	diag quiet;
 	diag_init(&quiet, NULL);
@@ -87,16 +89,16 @@ static int format_one(const char *path, bool check, diag *d)
 		} else if (strcmp(path, "-") == 0) {
 			fwrite(out, 1, out_len, stdout);
 		} else {
-			/* Write beside and rename: a crash leaves the old file whole. */
-			char tmp[4096];
-			snprintf(tmp, sizeof tmp, "%s.fmt-tmp", path);
-			FILE *f = fopen(tmp, "wb");
-			bool ok = f && fwrite(out, 1, out_len, f) == out_len;
-			ok = f && fclose(f) == 0 && ok;
-			if (!ok || rename(tmp, path) != 0) {
-				remove(tmp);
-				diag_error(d, "cannot write %s", path);
-				rc = EXIT_STORE;
+			/* Written beside and renamed: a crash or a full disk leaves
+			 * the old file whole. Only a regular file is rewritten. */
+			enum outfile_status st;
+			outfile *o = outfile_open(path, NULL, 0, d, &st);
+			if (!o) {
+				rc = st == OUTFILE_REFUSED ? EXIT_USAGE : EXIT_OUTPUT;
+			} else {
+				fwrite(out, 1, out_len, outfile_stream(o));
+				if (!outfile_commit(o, d))   /* checks the write */
+					rc = EXIT_OUTPUT;
 			}
 		}
 	} else if (rc == EXIT_OK && strcmp(path, "-") == 0 && !check) {

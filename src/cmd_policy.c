@@ -1,10 +1,12 @@
 /* cmd_policy.c - the commands about rule files: lint, compile, disasm. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "compile.h"
+#include "outfile.h"
 
 int cmd_lint(int argc, char **argv, diag *d)
 {
@@ -67,27 +69,29 @@ int cmd_compile(int argc, char **argv, diag *d)
 		strcpy(derived + stem, ".vrb");
 		output = derived;
 	}
-	/* Write to a temporary name and rename, so a crash never leaves half a file. */
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp", output);
-	FILE *f = strcmp(output, "-") == 0 ? stdout : fopen(tmp, "wb");
+	/* A file is written beside its name and renamed into place, so a crash
+	 * never leaves half a file; never over the rule file it came from, a
+	 * device or a directory. */
 	int result = EXIT_OK;
-	if (!f) {
-		diag_error(d, "cannot write %s", tmp);
-		result = EXIT_STORE;
-	} else {
-		bool ok = bc_write(&p, f);
-		if (f != stdout) {
-			ok = fclose(f) == 0 && ok;
-			if (ok && rename(tmp, output) != 0)
-				ok = false;
-			if (!ok)
-				remove(tmp);
-		}
-		if (!ok) {
-			diag_error(d, "cannot write %s", output);
-			result = EXIT_STORE;
-		}
+	outfile *o = NULL;
+	if (strcmp(output, "-") != 0) {
+		const char *const inputs[] = { a.positional[0] };
+		enum outfile_status st;
+		o = outfile_open(output, inputs, 1, d, &st);
+		if (!o)
+			result = st == OUTFILE_REFUSED ? EXIT_USAGE : EXIT_OUTPUT;
+	}
+	FILE *out = o ? outfile_stream(o) : stdout;
+	errno = 0;
+	if (result == EXIT_OK && !bc_write(&p, out)) {
+		/* bc_write flushes: the reason is this errno, or memory. */
+		const int err = !ferror(out) ? ENOMEM : errno ? errno : EIO;
+		diag_error(d, "cannot write %s: %s", o ? output : "the output", strerror(err));
+		result = EXIT_OUTPUT;
+		if (o)
+			outfile_abort(o);
+	} else if (o && !outfile_commit(o, d)) {
+		result = EXIT_OUTPUT;
 	}
 	bc_program_free(&p);
 	free(derived);

@@ -15,12 +15,8 @@
 store *cli_dry_run_store(const char *db, const char *signals, const char *outcomes, diag *d, int *rc)
 {
 	*rc = EXIT_OK;
-	if (!signals) {
-		store *s = cli_open_store(db, true, d);
-		if (!s)
-			*rc = db || getenv("VROEG_DB") ? EXIT_STORE : EXIT_USAGE;
-		return s;
-	}
+	if (!signals)
+		return cli_open_store(db, false, d, rc);
 	if (db) {
 		diag_error(d, "give either --db or --signals, not both");
 		*rc = EXIT_USAGE;
@@ -33,10 +29,8 @@ store *cli_dry_run_store(const char *db, const char *signals, const char *outcom
 	}
 	const char *files[2] = { signals, outcomes };
 	for (int i = 0; i < 2 && files[i]; i++) {
-		const bool is_stdin = strcmp(files[i], "-") == 0;
-		FILE *in = is_stdin ? stdin : fopen(files[i], "rb");
+		FILE *in = cli_open_input(files[i], d);
 		if (!in) {
-			diag_error(d, "cannot open %s", files[i]);
 			*rc = EXIT_DATA;
 			store_close(s);
 			return NULL;
@@ -44,10 +38,10 @@ store *cli_dry_run_store(const char *db, const char *signals, const char *outcom
 		store_import_counts counts;
 		const enum store_status st = i == 0 ? store_import_signals(s, in, files[i], d, &counts)
 						    : store_import_outcomes(s, in, files[i], d, &counts);
-		if (!is_stdin)
-			fclose(in);
+		const bool unread = ferror(in);
+		cli_close_input(in);
 		if (st != STORE_OK) {
-			*rc = cli_store_exit(st);
+			*rc = st == STORE_IO_ERROR && unread ? EXIT_DATA : cli_store_exit(st);
 			store_close(s);
 			return NULL;
 		}
@@ -147,10 +141,10 @@ int cmd_run(int argc, char **argv, diag *d)
 	int rc = cli_load_policy(a.positional[0], &p, d);
 	if (rc != EXIT_OK)
 		return rc;
-	store *s = cli_open_store(db, false, d);
+	store *s = cli_open_store(db, true, d, &rc);
 	if (!s) {
 		bc_program_free(&p);
-		return db || getenv("VROEG_DB") ? EXIT_STORE : EXIT_USAGE;
+		return rc;
 	}
 	char month_buf[8], sha[65], started[32], finished[32];
 	vr_month_format(month, month_buf);
@@ -212,10 +206,16 @@ int cmd_run(int argc, char **argv, diag *d)
 		printf("recorded run %lld for %s: %ld households, %ld excluded\n", run.id, month_buf, r.triaged, r.excluded);
 		report_summary(stdout, &r, &p);
 	}
+	/* The run is committed: an output that cannot be written is an error
+	 * (exit 5) that must not read as "nothing recorded". */
+	const int err = cli_output_error();
+	if (err)
+		diag_error(d, "cannot write the output: %s; run %lld for %s is recorded all the same "
+			   "(`vroeg decisions --month %s` shows its decisions)", strerror(err), run.id, month_buf, month_buf);
 	run_result_free(&r);
 	store_close(s);
 	bc_program_free(&p);
-	return EXIT_OK;
+	return err ? EXIT_OUTPUT : EXIT_OK;
 rollback:
 	store_rollback(s);
 	store_close(s);
@@ -456,7 +456,11 @@ int cmd_explain(int argc, char **argv, diag *d)
 	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
 	/* The plain vm, which can tell which floor a signal fails
 	 * (vm_floor_line); it decides as the one runs use. */
-	vm *v = vm_new_plain(&p);
+	vm *v = s ? vm_new_plain(&p) : NULL;
+	if (s && !v) {
+		diag_error(d, "out of memory");
+		rc = EXIT_STORE;
+	}
 	if (s && v) {
 		run_result r;
 		const bool evaluated = run_evaluate(s, &p, month, d, &r);
@@ -466,7 +470,9 @@ int cmd_explain(int argc, char **argv, diag *d)
 		if (got == 1) {
 			explain_household(stdout, &p, v, &h, month, text, len, evaluated ? &r : NULL);
 		} else if (got == 0) {
-			diag_error(d, "household %s has no signal in %s, so it is not triaged that month", household, month_text);
+			char month_buf[8];
+			vr_month_format(month, month_buf);
+			diag_error(d, "household %s has no signal in %s, so it is not triaged that month", household, month_buf);
 			rc = EXIT_DATA;
 		} else {
 			rc = EXIT_STORE;

@@ -18,27 +18,39 @@ int cmd_test(int argc, char **argv, diag *d)
 		return EXIT_USAGE;
 	}
 	const char *policy = a.positional[0];
-	char tests[4096];
-	if (a.npositional == 2) {
-		snprintf(tests, sizeof tests, "%s", a.positional[1]);
-	} else {
+	/* The tests file's name whole, however long: a cut name would read
+	 * another file. */
+	char *derived = NULL;
+	const char *tests = a.npositional == 2 ? a.positional[1] : NULL;
+	if (!tests) {
 		const char *dot = strrchr(policy, '.');
 		const size_t stem = dot && !strchr(dot, '/') ? (size_t)(dot - policy) : strlen(policy);
-		snprintf(tests, sizeof tests, "%.*s.tests", (int)stem, policy);
+		derived = malloc(stem + sizeof ".tests");
+		if (!derived) {
+			diag_error(d, "out of memory");
+			return EXIT_STORE;
+		}
+		memcpy(derived, policy, stem);
+		strcpy(derived + stem, ".tests");
+		tests = derived;
 	}
 	bc_program p;
 	const int rc = cli_load_policy_opt(policy, &p, d, false);
-	if (rc != EXIT_OK)
+	if (rc != EXIT_OK) {
+		free(derived);
 		return rc;
+	}
 	size_t len;
 	char *text = cli_read_file(tests, &len, d);
 	if (!text) {
 		bc_program_free(&p);
+		free(derived);
 		return EXIT_DATA;
 	}
 	policytest_result res;
 	const bool read = policytest_run(&p, tests, text, len, stdout, d, &res);
 	free(text);
+	free(derived);
 	bc_program_free(&p);
 	if (!read)
 		return EXIT_DATA;

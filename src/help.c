@@ -34,7 +34,7 @@ static const usage usages[] = {
 	  "\n"
 	  "POLICY is a rule file (.vroeg) or a compiled policy (.vrb). DB may also be\n"
 	  "given as $VROEG_DB. Exit codes: 0 ok, 1 lint warnings, 2 policy error,\n"
-	  "3 data error, 4 store busy, 5 store error, 64 usage error.\n" },
+	  "3 data error, 4 store busy, 5 store or output error, 64 usage error.\n" },
 	{ "lint",
 	  "usage: vroeg lint [--strict] FILE...\n"
 	  "Checks each rule file: syntax, names, types and units, buckets, rules.\n"
@@ -44,7 +44,8 @@ static const usage usages[] = {
 	  "usage: vroeg compile FILE [-o OUT.vrb]\n"
 	  "Compiles a rule file to a versioned bytecode file (default: FILE with .vrb).\n"
 	  "The file records the policy's name and version and the SHA-256 of its source.\n"
-	  "Exit 2 when the policy has errors.\n" },
+	  "Exit 2 when the policy has errors. OUT is replaced all or nothing; it must be\n"
+	  "a regular file (or new) and not FILE itself (exit 64). -o - is standard output.\n" },
 	{ "disasm",
 	  "usage: vroeg disasm FILE.vrb\n"
 	  "Prints a compiled policy: constants, buckets, rules and every function's\n"
@@ -89,7 +90,8 @@ static const usage usages[] = {
 	  "the households that change. csv and json give only the households that change:\n"
 	  "household,old_bucket,new_bucket,old_reason,new_reason,old_overflowed_from,\n"
 	  "new_overflowed_from, then old_LABEL and new_LABEL columns. Either policy may be\n"
-	  "- (standard input). Exit 0 when the comparison ran, 2 on an error.\n" },
+	  "- (standard input). Exit 0 when the comparison ran, 2 when a policy has an\n"
+	  "error; the store and input files give the exit codes of the other commands.\n" },
 	{ "test",
 	  "usage: vroeg test POLICY [TESTS]\n"
 	  "Runs the tests of a policy: households described in a text file (default: the\n"

@@ -1,7 +1,9 @@
 /* schema.c - every line of SQL the store runs: the schema as migration steps
  * keyed by PRAGMA user_version, and the statements prepared once per store.
- * Also opening a store file safely (mode 0600, WAL, foreign keys, a busy
- * timeout; never a database that is not ours or is newer than we know) and the
+ * Also opening a store file safely (only a regular file; mode 0600, WAL,
+ * foreign keys, a busy timeout; whose database it is read before anything
+ * is written, so a database that is not ours or is newer than we know is
+ * left exactly as it was; read-only commands open it read-only) and the
  * write-transaction helpers with their busy message.
  *
  * Layout, chosen for the two hot paths:
@@ -22,6 +24,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* 'vroe': marks the file as a vroeg store, so no other database is mistaken
@@ -406,92 +409,106 @@ static bool query_int(sqlite3 *db, const char *sql, int *out)
 	return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
-/* Settings of this connection; none is stored in the file except WAL. */
-static bool configure(store *s, diag *d)
+/* Settings of this connection only; nothing here is stored in the file.
+ * synchronous FULL: a committed run or import survives a power cut;
+ * commits are few, so the extra fsync costs nothing that matters. The WAL
+ * shrinks back to 64 MiB after a large import. */
+static enum store_status configure(store *s, diag *d)
 {
-	sqlite3_busy_timeout(s->db, s->busy_ms);
-	/* synchronous FULL: a committed run or import survives a power cut;
-	 * commits are few, so the extra fsync costs nothing that matters.
-	 * The WAL shrinks back to 64 MiB after a large import. A new store gets
-	 * 16 KiB pages (this does nothing to one that has tables): a month's
-	 * read seeks into `signals` once per household, and with four times
-	 * as many cells to a page there are about a quarter as many pages to
-	 * fetch (the national month reads about 12% faster, and an import
-	 * gains as much). */
 	static const char *const settings =
-		"PRAGMA page_size = 16384;"
 		"PRAGMA foreign_keys = ON;"
 		"PRAGMA synchronous = FULL;"
 		CACHE_NORMAL ";"
 		"PRAGMA journal_size_limit = 67108864;";
-	if (sqlite3_exec(s->db, settings, NULL, NULL, NULL) != SQLITE_OK) {
-		schema_fail(s, "configure the connection", d);
-		return false;
+	if (sqlite3_exec(s->db, settings, NULL, NULL, NULL) != SQLITE_OK)
+		return schema_fail(s, "configure the connection", d);
+	return STORE_OK;
+}
+
+/* Reads whose database this is, writing nothing: an empty file (no schema
+ * version, application id or table) is nobody's, anything else must carry
+ * our application id. Refuses a store newer than this program, and, when
+ * not WRITING, an empty file and a store that needs a migration (read-only
+ * commands create and change nothing). *VERSION gets the schema version. */
+static enum store_status claim(store *s, bool writing, int *version, diag *d)
+{
+	int app, tables;
+	if (!query_int(s->db, "PRAGMA user_version", version) ||
+	    !query_int(s->db, "PRAGMA application_id", &app) ||
+	    !query_int(s->db, "SELECT count(*) FROM sqlite_master", &tables))
+		return schema_fail(s, "read the schema version", d);
+	const bool empty = *version == 0 && app == 0 && tables == 0;
+	if (empty && !writing) {
+		diag_error(d, "%s is not a vroeg store: it is empty (import signals into it first)", s->path);
+		return STORE_IO_ERROR;
 	}
+	if (!empty && app != APPLICATION_ID) {
+		diag_error(d, "%s is an SQLite database but not a vroeg store", s->path);
+		return STORE_IO_ERROR;
+	}
+	if (*version > NMIGRATIONS) {
+		diag_error(d, "the store %s has schema version %d, newer than this vroeg "
+			   "knows (%d): use a newer vroeg", s->path, *version, NMIGRATIONS);
+		return STORE_IO_ERROR;
+	}
+	if (*version < NMIGRATIONS && !writing) {
+		diag_error(d, "the store %s has schema version %d, older than this vroeg's (%d): "
+			   "an import or a run updates it", s->path, *version, NMIGRATIONS);
+		return STORE_IO_ERROR;
+	}
+	return STORE_OK;
+}
+
+/* What a writer keeps in the file, set only once claim has found it ours
+ * (or empty). A new store gets 16 KiB pages (this does nothing to one that
+ * has tables): a month's read seeks into `signals` once per household, and
+ * with four times as many cells to a page there are about a quarter as many
+ * pages to fetch (the national month reads about 12% faster, and an import
+ * gains as much). Then WAL: readers do not wait for a writer. */
+static enum store_status set_file_mode(store *s, diag *d)
+{
+	if (sqlite3_exec(s->db, "PRAGMA page_size = 16384", NULL, NULL, NULL) != SQLITE_OK)
+		return schema_fail(s, "set the page size", d);
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK) {
-		schema_fail(s, "switch to WAL mode", d);
-		return false;
-	}
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK)
+		return schema_fail(s, "switch to WAL mode", d);
 	const int rc = sqlite3_step(st);
 	const char *mode = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
 	const bool ok = mode && (strcmp(mode, "wal") == 0 || strcmp(mode, "memory") == 0);
 	sqlite3_finalize(st);
-	if (!ok) {
-		if (rc == SQLITE_ROW)
-			diag_error(d, "cannot switch the store %s to WAL mode", s->path);
-		else
-			schema_fail(s, "switch to WAL mode", d);
-		return false;
-	}
-	return true;
+	if (ok)
+		return STORE_OK;
+	if (rc != SQLITE_ROW)
+		return schema_fail(s, "switch to WAL mode", d);
+	diag_error(d, "cannot switch the store %s to WAL mode", s->path);
+	return STORE_IO_ERROR;
 }
 
-/* Brings the schema up to date; refuses files that are not ours or newer. */
-static bool migrate(store *s, diag *d)
+/* Brings the schema up to date, in one write transaction. */
+static enum store_status migrate(store *s, diag *d)
 {
-	int version, app, tables;
-	if (!query_int(s->db, "PRAGMA user_version", &version) ||
-	    !query_int(s->db, "PRAGMA application_id", &app) ||
-	    !query_int(s->db, "SELECT count(*) FROM sqlite_master", &tables)) {
-		schema_fail(s, "read the schema version", d);
-		return false;
-	}
-	const bool empty = version == 0 && app == 0 && tables == 0;
-	if (!empty && app != APPLICATION_ID) {
-		diag_error(d, "%s is an SQLite database but not a vroeg store", s->path);
-		return false;
-	}
-	if (version > NMIGRATIONS) {
-		diag_error(d, "the store %s has schema version %d, newer than this vroeg "
-			   "knows (%d): use a newer vroeg", s->path, version, NMIGRATIONS);
-		return false;
-	}
-	if (version == NMIGRATIONS)
-		return true;
 	/* The statements are prepared after the schema exists, so this one
 	 * transaction runs its control statements directly. */
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-		schema_fail(s, "start migrating", d);
-		return false;
-	}
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return schema_fail(s, "start migrating", d);
 	/* Another process may have migrated while we waited for the lock. */
+	int version;
 	bool ok = query_int(s->db, "PRAGMA user_version", &version);
 	for (int step = version; ok && step < NMIGRATIONS; step++) {
 		if (sqlite3_exec(s->db, migrations[step], NULL, NULL, NULL) != SQLITE_OK) {
 			char doing[64];
 			snprintf(doing, sizeof doing, "migrate to schema version %d", step + 1);
-			schema_fail(s, doing, d);
+			const enum store_status st = schema_fail(s, doing, d);
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-			return false;
+			return st;
 		}
 	}
 	if (!ok || sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		schema_fail(s, "migrate", d);
+		const enum store_status st = schema_fail(s, "migrate", d);
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		return false;
+		return st;
 	}
-	return true;
+	return STORE_OK;
 }
 
 /* The text of a batch statement: its head, then SCHEMA_BATCH_ROWS tuples of
@@ -508,66 +525,104 @@ static bool batch_sql(schema_buf *b, const char *head, int nparams)
 	return ok;
 }
 
-static bool prepare_all(store *s, diag *d)
+static enum store_status prepare_all(store *s, diag *d)
 {
 	schema_buf text = { 0 };
-	bool ok = true;
-	for (int i = 0; ok && i < SQL_COUNT; i++) {
+	enum store_status st = STORE_OK;
+	for (int i = 0; st == STORE_OK && i < SQL_COUNT; i++) {
 		const char *sql = statements[i];
 		if (i == SQL_SIGNAL_INSERT_BATCH || i == SQL_MONTH_HOUSEHOLD_INSERT_BATCH) {
 			text.len = 0;
 			if (!batch_sql(&text, sql, i == SQL_SIGNAL_INSERT_BATCH ? SIG_NCOLS + 2 : 2)) {
 				diag_error(d, "out of memory opening the store %s", s->path);
-				ok = false;
+				st = STORE_IO_ERROR;
 				break;
 			}
 			sql = text.p;
 		}
 		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-				       &s->stmt[i], NULL) != SQLITE_OK) {
-			schema_fail(s, "prepare a statement", d);
-			ok = false;
-		}
+				       &s->stmt[i], NULL) != SQLITE_OK)
+			st = schema_fail(s, "prepare a statement", d);
 	}
 	schema_buf_free(&text);
-	return ok;
+	return st;
 }
 
-/* Creates PATH with mode 0600 unless it exists, so the store (and its WAL
- * and shm files, which sqlite creates with the database's mode) is never
- * readable by others; an existing file keeps the mode its owner gave it. */
-static bool create_private(const char *path, diag *d)
+/* The store's file: a regular file, or, when WRITING, none yet, which is
+ * then created with mode 0600 so the store (and its WAL and shm files,
+ * which sqlite creates with the database's mode) is never readable by
+ * others; an existing file keeps the mode its owner gave it. Anything else
+ * (a directory, a device, a fifo) is refused: sqlite would take it for an
+ * empty database, and a writer would put its WAL beside it. */
+static enum store_status check_file(const char *path, bool writing, diag *d)
 {
-	const int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		if (S_ISREG(st.st_mode))
+			return STORE_OK;
+		diag_error(d, "%s is not a vroeg store (not a regular file)", path);
+		return STORE_IO_ERROR;
+	}
+	if (errno == ENOENT && !writing) {
+		diag_error(d, "no store at %s (import signals into it first)", path);
+		return STORE_IO_ERROR;
+	}
+	const int fd = errno == ENOENT ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
 	if (fd < 0) {
 		diag_error(d, "cannot open the store %s: %s", path, strerror(errno));
-		return false;
+		return STORE_IO_ERROR;
 	}
 	close(fd);
-	return true;
+	return STORE_OK;
 }
 
-bool schema_connect(store *s, const char *path, int busy_ms, diag *d)
+enum store_status schema_connect(store *s, const char *path, enum store_access access,
+				 int busy_ms, diag *d)
 {
 	s->busy_ms = busy_ms < 0 ? 0 : busy_ms;
 	s->path = strdup(path);
 	if (!s->path) {
 		diag_error(d, "out of memory opening the store %s", path);
-		return false;
+		return STORE_IO_ERROR;
 	}
 	const bool memory = strcmp(path, ":memory:") == 0;
-	if (!memory && !create_private(path, d))
-		return false;
-	const int rc = sqlite3_open_v2(path, &s->db,
-				       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	const bool writing = memory || access == STORE_READ_WRITE;
+	enum store_status st = memory ? STORE_OK : check_file(path, writing, d);
+	if (st != STORE_OK)
+		return st;
+	/* This SQLite may take a name that starts with "file:" for a URI
+	 * (mode=memory, another file...) even without SQLITE_OPEN_URI;
+	 * "./" in front keeps it the file the caller named. */
+	const bool uri_like = strncmp(path, "file:", 5) == 0;
+	char *name = malloc(strlen(path) + 3);
+	if (!name) {
+		diag_error(d, "out of memory opening the store %s", path);
+		return STORE_IO_ERROR;
+	}
+	strcpy(name, uri_like ? "./" : "");
+	strcat(name, path);
+	const int rc = sqlite3_open_v2(name, &s->db,
+				       (writing ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY) |
 				       SQLITE_OPEN_NOMUTEX, NULL);
+	free(name);
 	if (rc != SQLITE_OK) {
 		diag_error(d, "cannot open the store %s: %s", path,
 			   s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
-		return false;
+		return STORE_IO_ERROR;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	return configure(s, d) && migrate(s, d) && prepare_all(s, d);
+	sqlite3_busy_timeout(s->db, s->busy_ms);
+	int version = 0;
+	st = claim(s, writing, &version, d);
+	if (st == STORE_OK)
+		st = configure(s, d);
+	if (st == STORE_OK && writing)
+		st = set_file_mode(s, d);
+	if (st == STORE_OK && writing && version < NMIGRATIONS)
+		st = migrate(s, d);
+	if (st == STORE_OK)
+		st = prepare_all(s, d);
+	return st;
 }
 
 void schema_disconnect(store *s)

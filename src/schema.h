@@ -83,12 +83,16 @@ struct store {
 /* The schema version this program writes (the number of migration steps). */
 int schema_version(void);
 
-/* Opens PATH (creating it with mode 0600 first), sets WAL, foreign keys and
- * the busy timeout, refuses a database that is not a vroeg store or is newer
- * than schema_version(), migrates an older one in one write transaction, and
- * prepares every statement into S. On failure reports why and returns false;
- * S must then still be passed to schema_disconnect. */
-bool schema_connect(store *s, const char *path, int busy_ms, diag *d);
+/* Opens PATH as store_connect (store.h) says: checks the file, opens it
+ * (read-only, or creating it with mode 0600 first), sets the busy timeout,
+ * reads whose database it is and refuses one that is not a vroeg store or
+ * is newer than schema_version(); only then, when writing, sets WAL and
+ * migrates an older store in one write transaction. Sets foreign keys and
+ * prepares every statement into S. On failure reports why and returns
+ * STORE_BUSY or STORE_IO_ERROR; S must then still be passed to
+ * schema_disconnect. */
+enum store_status schema_connect(store *s, const char *path, enum store_access access,
+				 int busy_ms, diag *d);
 void schema_disconnect(store *s);
 
 /* The write lock: BEGIN IMMEDIATE, or a savepoint when a transaction is

@@ -11,17 +11,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-store *store_open(const char *path, int busy_ms, diag *d)
+enum store_status store_connect(const char *path, enum store_access access, int busy_ms,
+				store **out, diag *d)
 {
+	*out = NULL;
 	store *s = calloc(1, sizeof *s);
 	if (!s) {
 		diag_error(d, "out of memory opening the store %s", path);
-		return NULL;
+		return STORE_IO_ERROR;
 	}
-	if (!schema_connect(s, path, busy_ms, d)) {
+	const enum store_status st = schema_connect(s, path, access, busy_ms, d);
+	if (st != STORE_OK) {
 		store_close(s);
-		return NULL;
+		return st;
 	}
+	*out = s;
+	return STORE_OK;
+}
+
+store *store_open(const char *path, int busy_ms, diag *d)
+{
+	store *s;
+	store_connect(path, STORE_READ_WRITE, busy_ms, &s, d);
 	return s;
 }
 

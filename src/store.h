@@ -21,10 +21,28 @@ enum store_status {
 	STORE_IO_ERROR      /* cannot open, corrupt, disk full, ... */
 };
 
-/* Opens (creating with mode 0600 when absent) the store at PATH, or a private
- * in-memory store for ":memory:". Applies migrations up to the current schema
- * version and WAL mode. BUSY_MS bounds how long a write waits for another
- * process. Returns NULL (after reporting why) on failure. */
+/* How a command opens the store. */
+enum store_access {
+	STORE_READ_ONLY,    /* an existing vroeg store, opened read-only: nothing in
+			     * the file can change, and nothing is created */
+	STORE_READ_WRITE    /* created (mode 0600) when absent or an empty file,
+			     * switched to WAL and migrated to the current schema */
+};
+
+/* Opens the store at PATH into *OUT, or a private in-memory store for
+ * ":memory:"; any other PATH is a file name, never an SQLite URI. PATH must
+ * be a regular file (or, for STORE_READ_WRITE, absent). Whose file it is
+ * (the application id; an empty file is nobody's) is read before anything is
+ * written, so a file that is not a vroeg store is refused unchanged; so is
+ * a store newer than this program, and, read-only, one that needs a
+ * migration (an import or a run migrates it). BUSY_MS bounds how long a
+ * statement waits for another process. On failure reports why, sets *OUT to
+ * NULL and returns STORE_BUSY (another process holds the store) or
+ * STORE_IO_ERROR. */
+enum store_status store_connect(const char *path, enum store_access access, int busy_ms,
+				store **out, diag *d);
+/* store_connect with STORE_READ_WRITE, for callers that need no reason:
+ * the store, or NULL after reporting why. */
 store *store_open(const char *path, int busy_ms, diag *d);
 void store_close(store *s);
 

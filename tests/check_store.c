@@ -1,5 +1,5 @@
 /* check_store.c - the store: opening safely (mode 0600, WAL, versions, files
- * that are not a store), the household cursor (month, lookback span, order,
+ * that are not a store, read-only), the household cursor (month, lookback span, order,
  * byte-order keys, outcomes, batches), one household for explain, and the run history
  * (insert, read back, list, supersede, the busy store). */
 #include <check.h>
@@ -221,6 +221,50 @@ START_TEST(memory_store_works)
 	store_cursor_close(cur);
 	store_close(s);
 	ck_assert_int_eq(access(":memory:", F_OK), -1);
+	capture_end(&c);
+}
+END_TEST
+
+/* Read-only: a file that is not yet a store, or not ours, is refused as it
+ * is; busy at open is STORE_BUSY, as later. */
+START_TEST(read_only_opening_creates_and_changes_nothing)
+{
+	capture c;
+	capture_start(&c);
+	store *s;
+	ck_assert_int_eq(store_connect(path, STORE_READ_ONLY, 100, &s, &c.d), STORE_IO_ERROR);
+	ck_assert_ptr_null(s);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	FILE *f = fopen(path, "w");
+	fclose(f);
+	ck_assert_int_eq(store_connect(path, STORE_READ_ONLY, 100, &s, &c.d), STORE_IO_ERROR);
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 0);
+	char want[512];
+	snprintf(want, sizeof want, "vroeg: no store at %s (import signals into it first)\n"
+		 "vroeg: %s is not a vroeg store: it is empty (import signals into it first)\n", path, path);
+	ck_assert_str_eq(captured(&c), want);
+	/* A store: read, not written (a write is refused by SQLite). */
+	store_close(store_open(path, 100, &c.d));
+	ck_assert_int_eq(store_connect(path, STORE_READ_ONLY, 100, &s, &c.d), STORE_OK);
+	ck_assert_int_eq(store_begin(s, &c.d), STORE_OK);
+	store_run run = { 0, month("2024-03"), "p", "1", "0", "t", "t", 0, false };
+	const vr_decision_set none = { .month = month("2024-03") };
+	ck_assert_int_eq(store_insert_run(s, &run, &none, &c.d), STORE_IO_ERROR);
+	store_rollback(s);
+	store_close(s);
+	capture_end(&c);
+
+	capture_start(&c);
+	sqlite3 *h;
+	ck_assert_int_eq(sqlite3_open(path, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(store_connect(path, STORE_READ_ONLY, 50, &s, &c.d), STORE_BUSY);
+	ck_assert_int_eq(store_connect(path, STORE_READ_WRITE, 50, &s, &c.d), STORE_BUSY);
+	ck_assert_ptr_null(s);
+	sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(h);
 	capture_end(&c);
 }
 END_TEST
@@ -781,6 +825,7 @@ Suite *store_suite(void)
 	tcase_add_test(tc, a_newer_store_is_refused);
 	tcase_add_test(tc, other_files_are_not_taken_for_a_store);
 	tcase_add_test(tc, memory_store_works);
+	tcase_add_test(tc, read_only_opening_creates_and_changes_nothing);
 	tcase_add_test(tc, a_value_this_program_did_not_write_is_reported_as_damage);
 	tcase_add_test(tc, cursor_walks_the_month_in_byte_order_with_the_span);
 	tcase_add_test(tc, lookback_zero_reads_the_month_only);

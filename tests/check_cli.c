@@ -1,0 +1,653 @@
+/* check_cli.c - what the command line promises about files and exit codes,
+ * through the real binary: compile and fmt write only regular files, never
+ * over an input, never under a cut name, all or nothing, keeping the file's
+ * mode and symbolic link; read-only commands leave another application's
+ * database and an empty file byte for byte as they were; `:memory:` and URIs
+ * are not stores; output that cannot be written is exit 5 for every command;
+ * a busy store at open is exit 4; an input that cannot be read is exit 3 (2
+ * for a policy); and `--month previous` is the month before today in UTC. */
+#include <check.h>
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static char dir[64];
+static char root[512];           /* the checkout, where the tests run */
+static char vroeg_path[1024];
+
+#define POLICY "rules/crisis-queue.vroeg"
+#define SIGNALS \
+	"signal_id,received,household,creditor,sector,arrears\n" \
+	"S1,2024-06-03,H1,Vidomes,rent,500.00\n" \
+	"S2,2024-06-04,H2,Menzis,health,120.00\n"
+
+/* The binary by an absolute name, so a command may change directory. */
+static const char *vroeg(void)
+{
+	return vroeg_path;
+}
+
+/* Runs the shell command made from FMT; its standard error (and output,
+ * unless the command sends it elsewhere) into OUT. The exit status. */
+static int sh(char *out, size_t size, const char *fmt, ...)
+{
+	char cmd[16384], full[16500];
+	va_list ap;
+	va_start(ap, fmt);
+	const int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	ck_assert_int_lt(n, (int)sizeof cmd);
+	snprintf(full, sizeof full, "( %s ) 2>&1", cmd);
+	FILE *p = popen(full, "r");
+	ck_assert_ptr_nonnull(p);
+	char sink[4096];
+	size_t got = 0;
+	if (!out) {
+		out = sink;
+		size = sizeof sink;
+	}
+	size_t k;
+	while ((k = fread(out + got, 1, size - 1 - got, p)) > 0)
+		got += k;
+	out[got] = '\0';
+	while (fread(sink, 1, sizeof sink, p) > 0)
+		;
+	const int status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* DIR/NAME into BUF. */
+static const char *in_dir(char *buf, size_t size, const char *name)
+{
+	snprintf(buf, size, "%s/%s", dir, name);
+	return buf;
+}
+
+static void write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The bytes of PATH (malloc'ed, NUL-ended); *LEN their number. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	size_t cap = 1 << 16, n = 0, k;
+	char *buf = malloc(cap + 1);
+	while ((k = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += k;
+		if (n == cap)
+			buf = realloc(buf, (cap *= 2) + 1);
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+static void assert_same_bytes(const char *path, const char *want, size_t want_len, const char *after)
+{
+	size_t len;
+	char *now = slurp(path, &len);
+	ck_assert_msg(len == want_len && memcmp(now, want, len) == 0, "%s changed after %s", path, after);
+	free(now);
+}
+
+/* The names in DIR, sorted, as one line. */
+static void listing(char *out, size_t size)
+{
+	sh(out, size, "ls -A %s | tr '\\n' ' '", dir);
+}
+
+static void setup(void)
+{
+	ck_assert_ptr_nonnull(getcwd(root, sizeof root));
+	const char *v = getenv("VROEG") ? getenv("VROEG") : "build/vroeg";
+	snprintf(vroeg_path, sizeof vroeg_path, "%s%s%s", v[0] == '/' ? "" : root, v[0] == '/' ? "" : "/", v);
+	strcpy(dir, "/tmp/vroeg-cli-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	sh(NULL, 0, "rm -rf %s", dir);
+}
+
+/* A store in DIR/store.db with SIGNALS imported, and DIR/signals.csv. */
+static const char *make_store(char *db, size_t size)
+{
+	char csv[128], out[4096];
+	write_file(in_dir(csv, sizeof csv, "signals.csv"), SIGNALS, strlen(SIGNALS));
+	in_dir(db, size, "store.db");
+	ck_assert_msg(sh(out, sizeof out, "%s import --db %s %s", vroeg(), db, csv) == 0, "import: %s", out);
+	return db;
+}
+
+/* Into PATH: DIR/ then ./ as often as it takes, then NAME, LEN bytes in all
+ * (a name the system takes, however long, is DIR/NAME). */
+static void long_name(char *path, const char *name, size_t len)
+{
+	size_t n = (size_t)sprintf(path, "%s/", dir);
+	if ((len - n - strlen(name)) % 2)
+		path[n++] = '/';
+	while (n + strlen(name) < len) {
+		memcpy(path + n, "./", 2);
+		n += 2;
+	}
+	strcpy(path + n, name);
+	ck_assert_uint_eq(strlen(path), len);
+}
+
+/* ------------------------------------------------- compile and fmt -- */
+
+START_TEST(compile_never_writes_over_its_input)
+{
+	char src[128], sym[128], hard[128], out[4096];
+	size_t len;
+	char *policy = slurp(POLICY, &len);
+	write_file(in_dir(src, sizeof src, "same.vroeg"), policy, len);
+	ck_assert_int_eq(symlink("same.vroeg", in_dir(sym, sizeof sym, "sym.vroeg")), 0);
+	ck_assert_int_eq(link(src, in_dir(hard, sizeof hard, "hard.vroeg")), 0);
+	/* By name, through a symbolic link, as a hard link, from standard input. */
+	const char *const outputs[] = { src, sym, hard };
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s", vroeg(), src, outputs[i]), 64);
+		char want[512];
+		snprintf(want, sizeof want, "vroeg: cannot write %s: it is the same file as the input %s\n", outputs[i], src);
+		ck_assert_str_eq(out, want);
+		assert_same_bytes(src, policy, len, "compile -o");
+	}
+	ck_assert_int_eq(sh(out, sizeof out, "%s compile - -o %s < %s", vroeg(), hard, src), 64);
+	ck_assert_ptr_nonnull(strstr(out, "it is the same file as the input (standard input)"));
+	assert_same_bytes(src, policy, len, "compile - -o");
+	/* The default output of a .vrb is its own name. */
+	char vrb[128];
+	ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s", vroeg(), src, in_dir(vrb, sizeof vrb, "p.vrb")), 0);
+	size_t vlen;
+	char *compiled = slurp(vrb, &vlen);
+	ck_assert_int_eq(sh(out, sizeof out, "%s compile %s", vroeg(), vrb), 64);
+	assert_same_bytes(vrb, compiled, vlen, "compile of a .vrb");
+	char names[1024];
+	listing(names, sizeof names);
+	ck_assert_str_eq(names, "hard.vroeg p.vrb same.vroeg sym.vroeg ");
+	free(compiled);
+	free(policy);
+}
+END_TEST
+
+/* Every path here is in the test's directory: a regression replaces a node
+ * there, never /dev/null itself. */
+START_TEST(compile_writes_only_regular_files)
+{
+	char fifo[128], sub[128], sym[128], dev[128], out[4096];
+	ck_assert_int_eq(mkfifo(in_dir(fifo, sizeof fifo, "fifo"), 0600), 0);
+	ck_assert_int_eq(mkdir(in_dir(sub, sizeof sub, "sub"), 0700), 0);
+	ck_assert_int_eq(symlink("/dev/null", in_dir(sym, sizeof sym, "null.vrb")), 0);
+	/* A device node of our own, where we may make one (as root). */
+	const bool have_dev = sh(out, sizeof out, "mknod %s c 1 3", in_dir(dev, sizeof dev, "dev")) == 0;
+	static const struct {
+		const char *name, *what;
+	} cases[] = {
+		{ "null.vrb", "it is a device (through a symbolic link), not a regular file" },
+		{ "fifo", "it is a fifo, not a regular file" },
+		{ "sub", "it is a directory, not a regular file" },
+		{ "dev", "it is a device, not a regular file" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0] - !have_dev; i++) {
+		char path[128], want[512];
+		in_dir(path, sizeof path, cases[i].name);
+		ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s", vroeg(), POLICY, path), 64);
+		snprintf(want, sizeof want, "vroeg: cannot write %s: %s\n", path, cases[i].what);
+		ck_assert_str_eq(out, want);
+	}
+	struct stat st;
+	ck_assert_int_eq(lstat(sym, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(stat(fifo, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert(!have_dev || (stat(dev, &st) == 0 && S_ISCHR(st.st_mode)));
+	char names[1024];
+	listing(names, sizeof names);
+	ck_assert_str_eq(names, have_dev ? "dev fifo null.vrb sub " : "fifo null.vrb sub ");
+}
+END_TEST
+
+/* The old temporary name was cut to 4,095 bytes: a file of the cut name was
+ * overwritten with bytecode and then deleted. */
+START_TEST(compile_never_cuts_a_long_output_name)
+{
+	char victim[128], out[8192];
+	write_file(in_dir(victim, sizeof victim, "victim"), "keep me\n", 8);
+	/* DIR/././.../victim, 4,095 bytes, then ".vrb": too long for a path. */
+	char *path = malloc(8192);
+	long_name(path, "victim", 4095);
+	assert_same_bytes(path, "keep me\n", 8, "building the name");
+	strcat(path, ".vrb");
+	ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s", vroeg(), POLICY, path), 5);
+	ck_assert_msg(strstr(out, ": File name too long\n"), "%.300s", out);
+	assert_same_bytes(victim, "keep me\n", 8, "compile -o with a long name");
+	char names[1024];
+	listing(names, sizeof names);
+	ck_assert_str_eq(names, "victim ");
+	free(path);
+}
+END_TEST
+
+START_TEST(compile_replaces_its_output_whole_keeping_mode_and_link)
+{
+	char real[128], link_path[128], out[4096];
+	write_file(in_dir(real, sizeof real, "real.vrb"), "old\n", 4);
+	ck_assert_int_eq(chmod(real, 0640), 0);
+	ck_assert_int_eq(symlink("real.vrb", in_dir(link_path, sizeof link_path, "policy.vrb")), 0);
+	/* A write that fails (a 512-byte file size limit) leaves the old file
+	 * and no temporary file. */
+	ck_assert_int_eq(sh(out, sizeof out, "trap '' XFSZ; ulimit -f 1; exec %s compile %s -o %s", vroeg(), POLICY,
+			    link_path), 5);
+	char want[256];
+	snprintf(want, sizeof want, "vroeg: cannot write %s: File too large\n", link_path);
+	ck_assert_str_eq(out, want);
+	assert_same_bytes(real, "old\n", 4, "a failed compile");
+	char names[1024];
+	listing(names, sizeof names);
+	ck_assert_str_eq(names, "policy.vrb real.vrb ");
+	/* Then it works: the link stays a link, its target gets the program
+	 * and keeps its mode. */
+	ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s && %s disasm %s | head -1", vroeg(), POLICY,
+			    link_path, vroeg(), link_path), 0);
+	ck_assert_str_eq(out, "policy      \"Crisis queue and capacity overflow\"\n");
+	struct stat st;
+	ck_assert_int_eq(lstat(link_path, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(stat(real, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0640);
+	listing(names, sizeof names);
+	ck_assert_str_eq(names, "policy.vrb real.vrb ");
+}
+END_TEST
+
+START_TEST(fmt_rewrites_a_file_whole_keeping_mode_and_link)
+{
+	char real[128], link_path[128], out[4096];
+	size_t len;
+	char *policy = slurp(POLICY, &len);
+	/* Unformatted: fmt gives back POLICY. */
+	ck_assert_int_eq(sh(out, sizeof out, "sed 's/-> /->    /' %s > %s", POLICY, in_dir(real, sizeof real, "real.vroeg")), 0);
+	size_t ulen;
+	char *unformatted = slurp(real, &ulen);
+	ck_assert_int_eq(chmod(real, 0600), 0);
+	ck_assert_int_eq(symlink("real.vroeg", in_dir(link_path, sizeof link_path, "policy.vroeg")), 0);
+	ck_assert_int_eq(sh(out, sizeof out, "trap '' XFSZ; ulimit -f 1; exec %s fmt %s", vroeg(), link_path), 5);
+	char want[256];
+	snprintf(want, sizeof want, "vroeg: cannot write %s: File too large\n", link_path);
+	ck_assert_str_eq(out, want);
+	assert_same_bytes(real, unformatted, ulen, "a failed fmt");
+	char names[1024];
+	listing(names, sizeof names);
+	ck_assert_str_eq(names, "policy.vroeg real.vroeg ");
+	ck_assert_int_eq(sh(out, sizeof out, "%s fmt %s", vroeg(), link_path), 0);
+	assert_same_bytes(real, policy, len, "fmt");
+	struct stat st;
+	ck_assert_int_eq(lstat(link_path, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(stat(real, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	listing(names, sizeof names);
+	ck_assert_str_eq(names, "policy.vroeg real.vroeg ");
+	free(unformatted);
+	free(policy);
+}
+END_TEST
+
+/* The default tests file was cut to 4,095 bytes: another file was read. */
+START_TEST(test_never_cuts_the_tests_file_name)
+{
+	char out[8192];
+	char *path = malloc(8192);
+	long_name(path, "pol", 4090);   /* a policy without an extension */
+	char *cut = malloc(8192);
+	sh(NULL, 0, "cp %s %s", POLICY, path);
+	/* What the cut name would have found: a tests file that passes. */
+	snprintf(cut, 8192, "%s.tests", path);
+	cut[4095] = '\0';
+	sh(NULL, 0, "cp rules/crisis-queue.tests '%s'", cut);
+	ck_assert_int_eq(sh(out, sizeof out, "%s test %s", vroeg(), path), 3);
+	ck_assert_msg(strstr(out, ".tests: File name too long\n"), "%s", out);
+	free(cut);
+	free(path);
+}
+END_TEST
+
+/* ------------------------------------------------------------ store -- */
+
+/* The commands that only read the store, each with --db DB. */
+static void read_only_commands(const char *db, char cmds[5][4096])
+{
+	snprintf(cmds[0], 4096, "%s runs --db %s", vroeg(), db);
+	snprintf(cmds[1], 4096, "%s decisions --db %s --month 2024-06", vroeg(), db);
+	snprintf(cmds[2], 4096, "%s dry-run --db %s --month 2024-06 %s", vroeg(), db, POLICY);
+	snprintf(cmds[3], 4096, "%s explain --db %s --month 2024-06 --household H1 %s", vroeg(), db, POLICY);
+	snprintf(cmds[4], 4096, "%s diff --db %s --month 2024-06 %s rules/letter-for-all.vroeg", vroeg(), db, POLICY);
+}
+
+START_TEST(another_applications_database_is_left_byte_for_byte)
+{
+	char db[128], csv[128], out[4096];
+	in_dir(db, sizeof db, "other.db");
+	sqlite3 *h;
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "CREATE TABLE accounts (id INTEGER, name TEXT);"
+				      "INSERT INTO accounts VALUES (1, 'a');", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	write_file(in_dir(csv, sizeof csv, "signals.csv"), SIGNALS, strlen(SIGNALS));
+	size_t len;
+	char *before = slurp(db, &len);
+	char cmds[7][4096];
+	read_only_commands(db, cmds);
+	snprintf(cmds[5], 4096, "%s import --db %s %s", vroeg(), db, csv);
+	snprintf(cmds[6], 4096, "%s run --db %s --month 2024-06 %s", vroeg(), db, POLICY);
+	char want[256];
+	snprintf(want, sizeof want, "vroeg: %s is an SQLite database but not a vroeg store\n", db);
+	for (int i = 0; i < 7; i++) {
+		ck_assert_int_eq(sh(out, sizeof out, "%s", cmds[i]), 5);
+		ck_assert_msg(strstr(out, want), "%s: %s", cmds[i], out);
+		assert_same_bytes(db, before, len, cmds[i]);
+		char names[1024];
+		listing(names, sizeof names);
+		ck_assert_str_eq(names, "other.db signals.csv ");
+	}
+	free(before);
+}
+END_TEST
+
+START_TEST(read_only_commands_leave_an_empty_file_empty)
+{
+	char db[128], out[4096];
+	write_file(in_dir(db, sizeof db, "empty.db"), "", 0);
+	char cmds[5][4096];
+	read_only_commands(db, cmds);
+	char want[256];
+	snprintf(want, sizeof want, "vroeg: %s is not a vroeg store: it is empty (import signals into it first)\n", db);
+	for (int i = 0; i < 5; i++) {
+		ck_assert_int_eq(sh(out, sizeof out, "%s", cmds[i]), 5);
+		ck_assert_msg(strstr(out, want), "%s: %s", cmds[i], out);
+		struct stat st;
+		ck_assert_int_eq(stat(db, &st), 0);
+		ck_assert_int_eq(st.st_size, 0);
+		char names[1024];
+		listing(names, sizeof names);
+		ck_assert_str_eq(names, "empty.db ");
+	}
+	/* A missing store is not created either. */
+	char missing[128];
+	in_dir(missing, sizeof missing, "missing.db");
+	read_only_commands(missing, cmds);
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(sh(out, sizeof out, "%s", cmds[i]), 5);
+	ck_assert_int_eq(access(missing, F_OK), -1);
+}
+END_TEST
+
+START_TEST(a_store_in_memory_or_a_uri_is_refused)
+{
+	char csv[128], out[4096];
+	write_file(in_dir(csv, sizeof csv, "signals.csv"), SIGNALS, strlen(SIGNALS));
+	ck_assert_int_eq(sh(out, sizeof out, "cd %s && %s import --db :memory: signals.csv", dir, vroeg()), 64);
+	ck_assert_str_eq(out, "vroeg: `:memory:` is not a store: a store in memory keeps nothing; give the store's file name\n");
+	ck_assert_int_eq(sh(out, sizeof out, "cd %s && %s run --db :memory: --month 2024-06 %s/%s", dir, vroeg(),
+			    root, POLICY), 64);
+	ck_assert_int_eq(sh(out, sizeof out, "cd %s && %s import --db 'file:x.db?mode=memory' signals.csv", dir, vroeg()), 64);
+	ck_assert_str_eq(out, "vroeg: `file:x.db?mode=memory` is an SQLite URI: give the store's file name "
+			 "(./file:x.db?mode=memory for a file of that name)\n");
+	ck_assert_int_eq(sh(out, sizeof out, "cd %s && VROEG_DB=:memory: %s runs", dir, vroeg()), 64);
+	char names[1024];
+	listing(names, sizeof names);
+	ck_assert_str_eq(names, "signals.csv ");
+	/* ./file:... is a file of that name. */
+	ck_assert_int_eq(sh(out, sizeof out, "cd %s && %s import --db ./file:x.db signals.csv", dir, vroeg()), 0);
+	listing(names, sizeof names);
+	ck_assert_str_eq(names, "file:x.db signals.csv ");
+	ck_assert_int_eq(sh(out, sizeof out, "cd %s && %s runs --db ./file:x.db", dir, vroeg()), 0);
+}
+END_TEST
+
+START_TEST(a_store_that_needs_a_migration_is_migrated_only_by_a_writer)
+{
+	char db[128], csv[128], out[4096];
+	in_dir(db, sizeof db, "old.db");
+	sqlite3 *h;
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "PRAGMA application_id = 1987145573", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	size_t len;
+	char *before = slurp(db, &len);
+	ck_assert_int_eq(sh(out, sizeof out, "%s runs --db %s", vroeg(), db), 5);
+	char want[256];
+	snprintf(want, sizeof want, "vroeg: the store %s has schema version 0, older than this vroeg's (1): "
+		 "an import or a run updates it\n", db);
+	ck_assert_str_eq(out, want);
+	assert_same_bytes(db, before, len, "runs");
+	write_file(in_dir(csv, sizeof csv, "signals.csv"), SIGNALS, strlen(SIGNALS));
+	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s %s && %s runs --db %s", vroeg(), db, csv, vroeg(), db), 0);
+	free(before);
+}
+END_TEST
+
+START_TEST(a_store_that_is_not_a_regular_file_is_refused)
+{
+	char sub[128], out[4096];
+	ck_assert_int_eq(mkdir(in_dir(sub, sizeof sub, "sub.db"), 0700), 0);
+	ck_assert_int_eq(sh(out, sizeof out, "%s runs --db %s", vroeg(), sub), 5);
+	char want[256];
+	snprintf(want, sizeof want, "vroeg: %s is not a vroeg store (not a regular file)\n", sub);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s /dev/null", vroeg(), sub), 5);
+	ck_assert_str_eq(out, want);
+	char names[1024];
+	listing(names, sizeof names);
+	ck_assert_str_eq(names, "sub.db ");
+}
+END_TEST
+
+/* ------------------------------------------------------ exit codes -- */
+
+START_TEST(output_that_cannot_be_written_is_exit_5_for_every_command)
+{
+	char db[128], out[4096];
+	make_store(db, sizeof db);
+	char vrb[128];
+	in_dir(vrb, sizeof vrb, "p.vrb");
+	ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s", vroeg(), POLICY, vrb), 0);
+	ck_assert_int_eq(sh(out, sizeof out, "%s run --db %s --month 2024-05 %s", vroeg(), db, POLICY), 0);
+	const char *const cmds[] = {
+		"%1$s dry-run --db %2$s --month 2024-06 " POLICY,
+		"%1$s dry-run --db %2$s --month 2024-06 --format csv --no-summary " POLICY,
+		"%1$s runs --db %2$s",
+		"%1$s decisions --db %2$s --month 2024-05 --format csv",
+		"%1$s explain --db %2$s --month 2024-06 --household H1 " POLICY,
+		"%1$s diff --db %2$s --month 2024-06 " POLICY " rules/letter-for-all.vroeg",
+		"%1$s disasm %3$s",
+		"%1$s fmt - < " POLICY,
+		"%1$s test " POLICY,
+		"%1$s compile " POLICY " -o -",
+		"%1$s help",
+		"%1$s --version",
+	};
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		char cmd[1024];
+		snprintf(cmd, sizeof cmd, cmds[i], vroeg(), db, vrb);
+		ck_assert_msg(sh(out, sizeof out, "%s > /dev/full", cmd) == 5, "%s: exit 5 expected: %s", cmd, out);
+		ck_assert_msg(strstr(out, "vroeg: cannot write the output: No space left on device\n"), "%s: %s", cmd, out);
+	}
+	/* run: the run is recorded, and the message says so. */
+	ck_assert_int_eq(sh(out, sizeof out, "%s run --db %s --month 2024-06 %s > /dev/full", vroeg(), db, POLICY), 5);
+	ck_assert_str_eq(out, "vroeg: cannot write the output: No space left on device; run 2 for 2024-06 is "
+			 "recorded all the same (`vroeg decisions --month 2024-06` shows its decisions)\n");
+	ck_assert_int_eq(sh(out, sizeof out, "%s decisions --db %s --month 2024-06 --format csv | wc -l", vroeg(), db), 0);
+	ck_assert_str_eq(out, "3\n");
+	/* A command that writes nothing to standard output does not fail. */
+	ck_assert_int_eq(sh(out, sizeof out, "%s lint %s > /dev/full", vroeg(), POLICY), 0);
+	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s %s/signals.csv > /dev/full", vroeg(), db, dir), 0);
+	/* Nor one started without a standard output. */
+	ck_assert_int_eq(sh(out, sizeof out, "%s lint %s >&-", vroeg(), POLICY), 0);
+	ck_assert_int_eq(sh(out, sizeof out, "%s runs --db %s >&-", vroeg(), db), 0);
+}
+END_TEST
+
+START_TEST(a_store_busy_at_open_is_exit_4)
+{
+	char db[128], out[4096];
+	make_store(db, sizeof db);
+	/* Exclusive locking mode keeps even readers out of a WAL store. */
+	sqlite3 *h;
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	const char *const cmds[] = {
+		"runs --db %s",
+		"decisions --db %s --month 2024-06",
+		"dry-run --db %s --month 2024-06 " POLICY,
+		"run --db %s --month 2024-06 " POLICY,
+		"import --db %s /dev/null",
+	};
+	char want[256];
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another run or import holds it (waited 100 ms); "
+		 "try again later\n", db);
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		char args[512];
+		snprintf(args, sizeof args, cmds[i], db);
+		const int rc = sh(out, sizeof out, "VROEG_BUSY_MS=100 %s %s", vroeg(), args);
+		ck_assert_msg(rc == 4, "%s: exit 4 expected, got %d: %s", args, rc, out);
+		ck_assert_str_eq(out, want);
+	}
+	sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(h);
+}
+END_TEST
+
+START_TEST(an_input_that_cannot_be_read_is_a_data_error)
+{
+	char db[128], out[4096], sub[128], missing[128], want[512];
+	make_store(db, sizeof db);
+	ck_assert_int_eq(mkdir(in_dir(sub, sizeof sub, "sub"), 0700), 0);
+	in_dir(missing, sizeof missing, "missing.csv");
+	/* Data files: exit 3. */
+	snprintf(want, sizeof want, "vroeg: cannot read %s: Is a directory\n", sub);
+	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s %s", vroeg(), db, sub), 3);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s --outcomes %s", vroeg(), db, sub), 3);
+	ck_assert_int_eq(sh(out, sizeof out, "%s dry-run --signals %s --month 2024-06 %s", vroeg(), sub, POLICY), 3);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s - < %s", vroeg(), db, sub), 3);
+	ck_assert_str_eq(out, "vroeg: cannot read standard input: Is a directory\n");
+	ck_assert_int_eq(sh(out, sizeof out, "%s test %s %s", vroeg(), POLICY, sub), 3);
+	ck_assert_str_eq(out, want);
+	snprintf(want, sizeof want, "vroeg: cannot open %s: No such file or directory\n", missing);
+	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s %s", vroeg(), db, missing), 3);
+	ck_assert_str_eq(out, want);
+	/* A policy (rule file or .vrb): exit 2, for every command. */
+	snprintf(want, sizeof want, "vroeg: cannot read %s: Is a directory\n", sub);
+	const char *const cmds[] = { "lint %s", "compile %s -o -", "disasm %s", "fmt %s", "test %s",
+				     "dry-run --signals /dev/null --month 2024-06 %s" };
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		char args[512];
+		snprintf(args, sizeof args, cmds[i], sub);
+		const int rc = sh(out, sizeof out, "%s %s", vroeg(), args);
+		ck_assert_msg(rc == 2, "%s: exit 2 expected, got %d: %s", args, rc, out);
+		ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s: %s", args, out);
+	}
+}
+END_TEST
+
+/* ----------------------------------------------------------- month -- */
+
+START_TEST(previous_is_the_month_before_today_in_utc)
+{
+	/* 00:30 UTC on the 1st is still the last day of the month before in
+	 * New York: local time would pick the month before that. */
+	setenv("TZ", "America/New_York", 1);
+	tzset();
+	static const struct {
+		time_t now;
+		const char *want;
+	} cases[] = {
+		{ 1719793800, "2024-06" },   /* 2024-07-01T00:30:00Z */
+		{ 1704069000, "2023-12" },   /* 2024-01-01T00:30:00Z */
+		{ 1722470399, "2024-06" },   /* 2024-07-31T23:59:59Z */
+		{ 1722470400, "2024-07" },   /* 2024-08-01T00:00:00Z */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		diag d;
+		diag_init(&d, NULL);
+		vr_month m;
+		ck_assert(cli_month_at("previous", cases[i].now, &m, &d));
+		char got[8];
+		vr_month_format(m, got);
+		ck_assert_str_eq(got, cases[i].want);
+	}
+	unsetenv("TZ");
+	tzset();
+}
+END_TEST
+
+START_TEST(messages_name_the_month_previous_stands_for)
+{
+	char db[128], out[4096], want[256];
+	make_store(db, sizeof db);
+	/* The month as this test sees it, before and after the command: the
+	 * same unless the month turned meanwhile. */
+	char months[2][8];
+	for (int k = 0; k < 2; k++) {
+		if (k == 1)
+			sh(out, sizeof out, "%s decisions --db %s --month previous", vroeg(), db);
+		diag d;
+		diag_init(&d, NULL);
+		vr_month m;
+		ck_assert(cli_month("previous", &m, &d));
+		vr_month_format(m, months[k]);
+	}
+	snprintf(want, sizeof want, "vroeg: no run recorded for %s\n", months[0]);
+	if (strcmp(out, want) != 0)
+		snprintf(want, sizeof want, "vroeg: no run recorded for %s\n", months[1]);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(sh(out, sizeof out, "%s explain --db %s --month previous --household H1 %s", vroeg(), db, POLICY), 3);
+	ck_assert_msg(!strstr(out, "previous") && (strstr(out, months[0]) || strstr(out, months[1])), "%s", out);
+}
+END_TEST
+
+Suite *cli_suite(void)
+{
+	Suite *s = suite_create("cli");
+	TCase *tc = tcase_create("files and exit codes");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, compile_never_writes_over_its_input);
+	tcase_add_test(tc, compile_writes_only_regular_files);
+	tcase_add_test(tc, compile_never_cuts_a_long_output_name);
+	tcase_add_test(tc, compile_replaces_its_output_whole_keeping_mode_and_link);
+	tcase_add_test(tc, fmt_rewrites_a_file_whole_keeping_mode_and_link);
+	tcase_add_test(tc, test_never_cuts_the_tests_file_name);
+	tcase_add_test(tc, another_applications_database_is_left_byte_for_byte);
+	tcase_add_test(tc, read_only_commands_leave_an_empty_file_empty);
+	tcase_add_test(tc, a_store_in_memory_or_a_uri_is_refused);
+	tcase_add_test(tc, a_store_that_needs_a_migration_is_migrated_only_by_a_writer);
+	tcase_add_test(tc, a_store_that_is_not_a_regular_file_is_refused);
+	tcase_add_test(tc, output_that_cannot_be_written_is_exit_5_for_every_command);
+	tcase_add_test(tc, a_store_busy_at_open_is_exit_4);
+	tcase_add_test(tc, an_input_that_cannot_be_read_is_a_data_error);
+	tcase_add_test(tc, previous_is_the_month_before_today_in_utc);
+	tcase_add_test(tc, messages_name_the_month_previous_stands_for);
+	suite_add_tcase(s, tc);
+	return s;
+}
