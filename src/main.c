@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "cli.h"
@@ -59,17 +59,20 @@ static int run_command(int argc, char **argv, diag *d)
 /* A standard file descriptor the caller closed is opened on /dev/null:
  * else the next file opened (a rule file rewritten by fmt, a compiled
  * policy) would take its number, and output or messages meant for the
- * terminal would be written into it. */
-static void open_standard_fds(void)
+ * terminal would be written into it. (open takes the lowest free number,
+ * so going up from 0 gives each its own.) */
+static bool open_standard_fds(void)
 {
 	for (int fd = 0; fd <= 2; fd++)
 		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF && open("/dev/null", O_RDWR) != fd)
-			abort();
+			return false;
+	return true;
 }
 
 int main(int argc, char **argv)
 {
-	open_standard_fds();
+	if (!open_standard_fds())
+		return EXIT_OUTPUT;   /* nowhere safe to say so */
 	diag d;
 	diag_init(&d, stderr);
 	d.max_errors = 100;

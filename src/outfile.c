@@ -33,7 +33,7 @@ static const char *kind_of(mode_t mode)
 		return "a fifo";
 	if (S_ISSOCK(mode))
 		return "a socket";
-	return "not a regular file";
+	return "something else";
 }
 
 
@@ -67,8 +67,10 @@ outfile *outfile_open(const char *path, const char *const *inputs, size_t ninput
 	bool exists = false;
 	if (lstat(path, &link) == 0) {
 		if (stat(path, &at) != 0) {
+			const bool dangling = errno == ENOENT;
 			diag_error(d, "cannot write %s: a symbolic link to %s", path,
-				   errno == ENOENT ? "nothing" : strerror(errno));
+				   dangling ? "nothing" : strerror(errno));
+			*st = dangling ? OUTFILE_REFUSED : OUTFILE_FAILED;
 			return NULL;
 		}
 		if (!S_ISREG(at.st_mode)) {

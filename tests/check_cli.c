@@ -196,6 +196,7 @@ START_TEST(compile_writes_only_regular_files)
 	ck_assert_int_eq(mkfifo(in_dir(fifo, sizeof fifo, "fifo"), 0600), 0);
 	ck_assert_int_eq(mkdir(in_dir(sub, sizeof sub, "sub"), 0700), 0);
 	ck_assert_int_eq(symlink("/dev/null", in_dir(sym, sizeof sym, "null.vrb")), 0);
+	ck_assert_int_eq(symlink("nowhere", in_dir(dev, sizeof dev, "dangling")), 0);
 	/* A device node of our own, where we may make one (as root). */
 	const bool have_dev = sh(out, sizeof out, "mknod %s c 1 3", in_dir(dev, sizeof dev, "dev")) == 0;
 	static const struct {
@@ -204,7 +205,8 @@ START_TEST(compile_writes_only_regular_files)
 		{ "null.vrb", "it is a device (through a symbolic link), not a regular file" },
 		{ "fifo", "it is a fifo, not a regular file" },
 		{ "sub", "it is a directory, not a regular file" },
-		{ "dev", "it is a device, not a regular file" },
+		{ "dangling", "a symbolic link to nothing" },
+		{ "dev", "it is a device, not a regular file" },   /* last: only as root */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0] - !have_dev; i++) {
 		char path[128], want[512];
@@ -221,7 +223,7 @@ START_TEST(compile_writes_only_regular_files)
 	ck_assert(!have_dev || (stat(dev, &st) == 0 && S_ISCHR(st.st_mode)));
 	char names[1024];
 	listing(names, sizeof names);
-	ck_assert_str_eq(names, have_dev ? "dev fifo null.vrb sub " : "fifo null.vrb sub ");
+	ck_assert_str_eq(names, have_dev ? "dangling dev fifo null.vrb sub " : "dangling fifo null.vrb sub ");
 }
 END_TEST
 
@@ -576,6 +578,8 @@ START_TEST(previous_is_the_month_before_today_in_utc)
 {
 	/* 00:30 UTC on the 1st is still the last day of the month before in
 	 * New York: local time would pick the month before that. */
+	const char *tz = getenv("TZ");
+	char *saved = tz ? strdup(tz) : NULL;
 	setenv("TZ", "America/New_York", 1);
 	tzset();
 	static const struct {
@@ -596,8 +600,12 @@ START_TEST(previous_is_the_month_before_today_in_utc)
 		vr_month_format(m, got);
 		ck_assert_str_eq(got, cases[i].want);
 	}
-	unsetenv("TZ");
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
 	tzset();
+	free(saved);
 }
 END_TEST
 
