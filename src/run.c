@@ -43,8 +43,13 @@ const char *run_rule_cite(const run_result *r, uint32_t rule)
 	return r->rule_cites[rule];
 }
 
-static void count_stats(run_result *r, const bc_program *p)
+/* Per rule and per bucket, from the decisions; how households moved
+ * between buckets is alloc's count (FLOWS), not re-derived here: a decision
+ * keeps only the last bucket that turned a household away. */
+static void count_stats(run_result *r, const bc_program *p, const alloc_flow *flows)
 {
+	for (uint32_t b = 0; b < p->nbuckets; b++)
+		r->buckets[b].flow = flows[b];
 	for (size_t i = 0; i < r->n; i++) {
 		const alloc_entry *e = &r->entries[i];
 		r->per_rule[r->rules[i]]++;
@@ -57,17 +62,7 @@ static void count_stats(run_result *r, const bc_program *p)
 		b->arrears += e->arrears;
 		if (e->place > 0)
 			b->places_taken++;
-		if (e->backfilled)
-			b->backfilled_in++;
-		r->buckets[e->rule_bucket].by_rule++;
-		if (e->overflowed_from >= 0) {
-			r->buckets[e->overflowed_from].overflow_out++;
-			b->overflow_in++;
-		}
-		if (e->overflowed_from < 0 && !e->backfilled && e->bucket != e->rule_bucket)
-			b->redirected_in++;
 	}
-	(void)p;
 }
 
 /* Row I of a run_result (vr_decision_set.row): made from the household's
@@ -153,16 +148,20 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 		ok = false;
 	for (size_t i = 0; ok && i < r->n; i++)
 		r->entries[i].keys = &r->keys[i * nslots];
-	if (ok && !alloc_run(p, v, r->entries, r->n)) {
+	alloc_flow *flows = ok ? calloc(p->nbuckets + 1, sizeof *flows) : NULL;
+	if (ok && (!flows || !alloc_run_flows(p, v, r->entries, r->n, flows))) {
 		diag_error(d, "out of memory");
 		ok = false;
 	}
 	vm_free(v);
-	if (!ok)
+	if (!ok) {
+		free(flows);
 		return false;
+	}
 
 	const char **label_names = calloc(nlabels + 1, sizeof *label_names);
 	if (!label_names) {
+		free(flows);
 		diag_error(d, "out of memory");
 		return false;
 	}
@@ -177,7 +176,8 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 	r->set.row = decision_row;
 	r->set.source = r;
 	r->triaged = (long)r->n;
-	count_stats(r, p);
+	count_stats(r, p, flows);
+	free(flows);
 	return true;
 }
 
