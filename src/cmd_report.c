@@ -1,6 +1,7 @@
 /* cmd_report.c - vroeg report: the month figures of a store over a range of
  * months (figures.h gathers them), as a table, CSV, JSON or one HTML page,
  * to standard output or a file written whole or not at all. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,7 @@ int cmd_report(int argc, char **argv, diag *d)
 		snprintf(tmp, sizeof tmp, "%s.tmp", output);
 		out = fopen(tmp, "wb");
 		if (!out) {
-			diag_error(d, "cannot write %s", tmp);
+			diag_error(d, "cannot write %s: %s", output, strerror(errno));
 			figures_report_free(&r);
 			return EXIT_STORE;
 		}

@@ -710,6 +710,16 @@ bool figures_lines(const figures_report *r, figures_line **out, size_t *n)
 	return true;
 }
 
+bool figures_line_says_something(const figures_line *l, size_t nmonths)
+{
+	if (l->measure != FM_OUTCOME || strcmp(l->category, NO_OUTCOME) == 0)
+		return true;
+	for (size_t k = 0; k < nmonths; k++)
+		if (l->cells[k] && (l->cells[k]->value || l->cells[k]->withheld))
+			return true;
+	return false;
+}
+
 void figures_lines_free(figures_line *lines, size_t n)
 {
 	for (size_t i = 0; lines && i < n; i++)

@@ -136,6 +136,9 @@ typedef struct figures_line {
  * of memory. */
 bool figures_lines(const figures_report *r, figures_line **out, size_t *n);
 void figures_lines_free(figures_line *lines, size_t n);
+/* False for an outcome no household of the bucket had in any month of the
+ * line: tables for people leave it out (the CSV and JSON keep it). */
+bool figures_line_says_something(const figures_line *l, size_t nmonths);
 
 /* Writing a report. */
 enum figures_format { FIGURES_TABLE, FIGURES_CSV, FIGURES_JSON, FIGURES_HTML };

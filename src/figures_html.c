@@ -236,15 +236,8 @@ static void table(const page *pg, const enum figures_measure *ms, size_t nms, co
 				wanted |= l->measure == ms[j];
 			if (!wanted || (bucket && strcmp(l->bucket, bucket) != 0))
 				continue;
-			/* An outcome no household of the bucket had in any month
-			 * says nothing: the CSV has it. */
-			if (l->measure == FM_OUTCOME && strcmp(l->category, "none") != 0) {
-				bool some = false;
-				for (size_t k = 0; k < pg->r->nmonths; k++)
-					some |= l->cells[k] && (l->cells[k]->value || l->cells[k]->withheld);
-				if (!some)
-					continue;
-			}
+			if (!figures_line_says_something(l, pg->r->nmonths))
+				continue;
 			if (!any) {
 				fputs("<table>\n<thead><tr><th></th>", out);
 				for (size_t k = first; k < last; k++) {

@@ -241,6 +241,8 @@ static bool write_table(FILE *out, const figures_report *r)
 		fputc('\n', out);
 		for (size_t i = 0; i < n; i++) {
 			const figures_line *l = &lines[i];
+			if (!figures_line_says_something(l, r->nmonths))
+				continue;
 			const char *h = heading(l->measure);
 			if (h[0] && (i == 0 || lines[i - 1].measure != l->measure))
 				fprintf(out, "%s\n", h);
