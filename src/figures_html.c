@@ -94,6 +94,7 @@ typedef struct page {
 	const figures_report *r;
 	const words *w;
 	const char **months;          /* "YYYY-MM" per month */
+	const char **no_run;          /* per month: "no run" when it has none, else NULL */
 	figures_line *lines;
 	size_t nlines;
 	bool any_withheld;
@@ -225,9 +226,11 @@ static void table(const page *pg, const enum figures_measure *ms, size_t nms, co
 {
 	FILE *out = pg->out;
 	char value[32];
-	for (size_t first = 0; first < pg->r->nmonths; first += HTML_TABLE_MONTHS) {
-		const size_t last = first + HTML_TABLE_MONTHS < pg->r->nmonths ? first + HTML_TABLE_MONTHS
-									       : pg->r->nmonths;
+	/* Blocks of equal size: 14 months are two tables of 7, not 12 and 2. */
+	const size_t nblocks = (pg->r->nmonths + HTML_TABLE_MONTHS - 1) / HTML_TABLE_MONTHS;
+	const size_t per = (pg->r->nmonths + nblocks - 1) / nblocks;
+	for (size_t first = 0; first < pg->r->nmonths; first += per) {
+		const size_t last = first + per < pg->r->nmonths ? first + per : pg->r->nmonths;
 		bool any = false;
 		for (size_t i = 0; i < pg->nlines; i++) {
 			const figures_line *l = &pg->lines[i];
@@ -344,7 +347,7 @@ static void stacked(const page *pg, const char *id, const char *title, enum figu
 		const html_chart c = { .id = id, .title = title, .columns = pg->months, .ncolumns = pg->r->nmonths,
 				       .series = series, .nseries = n, .layout = HTML_STACKED,
 				       .note = pg->any_withheld ? pg->w->not_drawn : NULL,
-				       .empty_text = m == FM_HOUSEHOLDS ? pg->w->no_run_short : NULL };
+				       .notes = m == FM_HOUSEHOLDS ? pg->no_run : NULL };
 		html_write_chart(pg->out, &c);
 	}
 	for (size_t i = 0; series && i < n; i++)
@@ -410,7 +413,7 @@ static void capacity_section(const page *pg)
 			const html_chart c = { .id = id, .title = title, .columns = pg->months,
 					       .ncolumns = pg->r->nmonths, .series = series, .nseries = 2,
 					       .layout = HTML_GROUPED, .limit = cap, .limit_name = pg->w->capacity_limit,
-					       .compact = true, .empty_text = pg->w->no_run_short,
+					       .compact = true, .notes = pg->no_run,
 					       .note = pg->any_withheld ? pg->w->not_drawn : NULL };
 			html_write_chart(pg->out, &c);
 		}
@@ -466,7 +469,7 @@ static void outcomes_section(const page *pg)
 			const html_chart c = { .id = id, .title = title, .columns = pg->months,
 					       .ncolumns = pg->r->nmonths, .series = series, .nseries = OUTCOME_COUNT,
 					       .layout = HTML_STACKED, .compact = true, .no_legend = true,
-					       .empty_text = pg->w->no_run_short,
+					       .notes = pg->no_run,
 					       .note = pg->any_withheld ? pg->w->not_drawn : NULL };
 			html_write_chart(pg->out, &c);
 		}
@@ -488,16 +491,19 @@ static void outcomes_section(const page *pg)
 bool figures_write_html(FILE *out, const figures_report *r, enum figures_lang lang)
 {
 	const words *w = lang == FIGURES_NL ? &dutch : &english;
-	page pg = { out, r, w, calloc(r->nmonths + 1, sizeof *pg.months), NULL, 0, false };
+	page pg = { out, r, w, calloc(r->nmonths + 1, sizeof *pg.months), calloc(r->nmonths + 1, sizeof *pg.no_run),
+		    NULL, 0, false };
 	char (*month_text)[8] = calloc(r->nmonths + 1, sizeof *month_text);
-	if (!pg.months || !month_text || !figures_lines(r, &pg.lines, &pg.nlines)) {
+	if (!pg.months || !pg.no_run || !month_text || !figures_lines(r, &pg.lines, &pg.nlines)) {
 		free(pg.months);
+		free(pg.no_run);
 		free(month_text);
 		return false;
 	}
 	for (size_t k = 0; k < r->nmonths; k++) {
 		vr_month_format(r->months[k].month, month_text[k]);
 		pg.months[k] = month_text[k];
+		pg.no_run[k] = r->months[k].has_run ? NULL : w->no_run_short;
 	}
 	for (size_t i = 0; i < r->rows.n; i++)
 		pg.any_withheld |= r->rows.v[i].withheld;
@@ -522,6 +528,7 @@ bool figures_write_html(FILE *out, const figures_report *r, enum figures_lang la
 	html_page_end(out);
 	figures_lines_free(pg.lines, pg.nlines);
 	free(pg.months);
+	free(pg.no_run);
 	free(month_text);
 	return true;
 }

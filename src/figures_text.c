@@ -230,8 +230,11 @@ static bool write_table(FILE *out, const figures_report *r)
 		lw = width(line_label(&lines[i], label, sizeof label)) > lw ? width(label) : lw;
 		lw = width(heading(lines[i].measure)) > lw ? width(heading(lines[i].measure)) : lw;
 	}
-	for (size_t first = 0; first < r->nmonths; first += TABLE_MONTHS) {
-		const size_t last = first + TABLE_MONTHS < r->nmonths ? first + TABLE_MONTHS : r->nmonths;
+	/* Blocks of equal size: 7 months are 4 and 3, not 6 and 1. */
+	const size_t nblocks = (r->nmonths + TABLE_MONTHS - 1) / TABLE_MONTHS;
+	const size_t per = (r->nmonths + nblocks - 1) / nblocks;
+	for (size_t first = 0; first < r->nmonths; first += per) {
+		const size_t last = first + per < r->nmonths ? first + per : r->nmonths;
 		fputc('\n', out);
 		pad_to(out, "", lw, false);
 		for (size_t k = first; k < last; k++) {

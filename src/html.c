@@ -307,13 +307,15 @@ void html_write_chart(FILE *out, const html_chart *c)
 			put_number(out, whole);
 			fputs("</text>", out);
 		}
-		if (!drawn && c->empty_text) {
+		/* A word where nothing is drawn ("no run"), when the column is
+		 * wide enough for one. */
+		if (!drawn && c->notes && c->notes[k] && band10 >= 450) {
 			fputs("<text class=\"empty\" x=\"", out);
 			put_coord(out, x0 + band10 / 2);
 			fputs("\" y=\"", out);
 			put_coord(out, (TOP + plot_h) * 10 - 60);
 			fputs("\" text-anchor=\"middle\">", out);
-			html_text(out, c->empty_text);
+			html_text(out, c->notes[k]);
 			fputs("</text>", out);
 		}
 		if (c->limit && c->limit[k] != HTML_NONE) {

@@ -47,7 +47,7 @@ typedef struct html_chart {
 	const char *share_suffix;  /* "%" */
 	const char *note;          /* a line under the chart, or NULL */
 	bool compact;              /* drawn for half a page's width (small multiples) */
-	const char *empty_text;    /* written in a column where nothing is drawn, or NULL */
+	const char *const *notes;  /* per column, a word written where nothing is drawn (NULL: none) */
 	bool no_legend;            /* charts that share one (html_write_legend) */
 } html_chart;
 
