@@ -10,7 +10,8 @@
 # Environment:
 #   VROEG_BENCH_POLICY    P2 rule file for the dry-run (default rules/crisis-queue.vroeg)
 #   VROEG_BENCH_RUNS      runs per timed generate/import step; the best is reported (default 3)
-#   VROEG_BENCH_READ_RUNS rounds of the month's read, ref-p2 and dry-run, taking turns (default 21)
+#   VROEG_BENCH_READ_RUNS rounds of the month's read, ref-p2 and dry-run, taking turns, and of
+#                         the report and a second dry-run (default 21)
 #   VROEG_BENCH_MONTH     run month (default 2024-06)
 #   VROEG_BENCH_GEN_ARGS  size of the data set (default: the national month)
 #   VROEG_BENCH_KEEP      set to 1 to keep the scratch directory
