@@ -120,7 +120,7 @@ int cmd_report(int argc, char **argv, diag *d)
 			return EXIT_STORE;
 		}
 	}
-	bool ok = figures_write(out, &r, fmt, lang);
+	bool ok = fmt == FIGURES_HTML ? figures_write_html(out, &r, lang) : figures_write_text(out, &r, fmt);
 	if (!ok)
 		diag_error(d, "out of memory writing the report");
 	if (out != stdout) {

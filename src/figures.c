@@ -1,6 +1,7 @@
 /* figures.c - gathering month figures (figures.h): from a month's
  * evaluation, from recorded decisions, from the store's counts and frozen
- * figures; the shares; withholding small counts; freezing; the trend lines.
+ * figures; the shares; withholding small counts; freezing; a figure's text
+ * as published; the trend lines the writers print.
  * Counts are tallied by key (month, measure, bucket, category) through a
  * hash index, so a national month of decisions costs a few lookups per
  * household. No household key or amount is ever put in a figure. */
@@ -614,6 +615,44 @@ enum store_status figures_freeze(store *s, vr_month month, diag *d)
 	free(fz);
 	figures_report_free(&r);
 	return st;
+}
+
+/* -------------------------------------------------------------- values -- */
+
+/* VALUE / OF rounded to 10^-DIGITS, as "0.3333" (DIGITS 4) or, with
+ * PERCENT, "33.3%" (DIGITS 3): integers only, so every platform prints the
+ * same. */
+static const char *share_text(int64_t value, int64_t of, int digits, bool percent, char *buf)
+{
+	int64_t scale = 1;
+	for (int i = 0; i < digits; i++)
+		scale *= 10;
+	const int64_t q = of > 0 ? (value * scale * 2 + of) / (2 * of) : 0;
+	if (percent)
+		snprintf(buf, 32, "%lld.%lld%%", (long long)(q / 10), (long long)(q % 10));
+	else
+		snprintf(buf, 32, "%lld.%0*lld", (long long)(q / scale), digits, (long long)(q % scale));
+	return buf;
+}
+
+const char *figures_value_text(const figures_row *f, int min_count, char *buf)
+{
+	if (f->withheld)
+		snprintf(buf, 32, "<%d", min_count);
+	else if (f->measure == FM_REACHED_SHARE)
+		share_text(f->value, f->of, 4, false, buf);
+	else
+		snprintf(buf, 32, "%lld", (long long)f->value);
+	return buf;
+}
+
+const char *figures_cell_text(const figures_row *f, int min_count, char *buf)
+{
+	if (!f)
+		return "-";
+	if (f->measure == FM_REACHED_SHARE && !f->withheld)
+		return share_text(f->value, f->of, 3, true, buf);
+	return figures_value_text(f, min_count, buf);
 }
 
 /* --------------------------------------------------------------- lines -- */

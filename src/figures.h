@@ -151,11 +151,12 @@ const char *figures_value_text(const figures_row *f, int min_count, char *buf);
 /* The same for a reader: a share as a percentage ("33.3%"), "-" for no
  * figure (F NULL). */
 const char *figures_cell_text(const figures_row *f, int min_count, char *buf);
-/* Writes R in FMT; LANG is the language of the html page (the other
- * formats are for tools and terminals, in English). False when out of
+/* Writes R as a table (for a terminal, in English), CSV or JSON
+ * (figures_text.c); FIGURES_HTML gives the table. False when out of
  * memory. */
-bool figures_write(FILE *out, const figures_report *r, enum figures_format fmt, enum figures_lang lang);
-/* The html page (figures_html.c). */
+bool figures_write_text(FILE *out, const figures_report *r, enum figures_format fmt);
+/* Writes R as one HTML page in LANG (figures_html.c). False when out of
+ * memory. */
 bool figures_write_html(FILE *out, const figures_report *r, enum figures_lang lang);
 
 #endif

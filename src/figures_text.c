@@ -20,42 +20,6 @@ bool figures_parse_format(const char *s, enum figures_format *out)
 	return false;
 }
 
-/* VALUE / OF rounded to 10^-DIGITS, as "0.3333" (DIGITS 4) or, with
- * PERCENT, "33.3%" (DIGITS 3): integers only, so every platform prints the
- * same. */
-static const char *share_text(int64_t value, int64_t of, int digits, bool percent, char *buf)
-{
-	int64_t scale = 1;
-	for (int i = 0; i < digits; i++)
-		scale *= 10;
-	const int64_t q = of > 0 ? (value * scale * 2 + of) / (2 * of) : 0;
-	if (percent)
-		snprintf(buf, 32, "%lld.%lld%%", (long long)(q / 10), (long long)(q % 10));
-	else
-		snprintf(buf, 32, "%lld.%0*lld", (long long)(q / scale), digits, (long long)(q % scale));
-	return buf;
-}
-
-const char *figures_value_text(const figures_row *f, int min_count, char *buf)
-{
-	if (f->withheld)
-		snprintf(buf, 32, "<%d", min_count);
-	else if (f->measure == FM_REACHED_SHARE)
-		share_text(f->value, f->of, 4, false, buf);
-	else
-		snprintf(buf, 32, "%lld", (long long)f->value);
-	return buf;
-}
-
-const char *figures_cell_text(const figures_row *f, int min_count, char *buf)
-{
-	if (!f)
-		return "-";
-	if (f->measure == FM_REACHED_SHARE && !f->withheld)
-		return share_text(f->value, f->of, 3, true, buf);
-	return figures_value_text(f, min_count, buf);
-}
-
 static void write_csv(FILE *out, const figures_report *r)
 {
 	fputs("month,measure,bucket,category,value\n", out);
@@ -260,7 +224,7 @@ static bool write_table(FILE *out, const figures_report *r)
 	return true;
 }
 
-bool figures_write(FILE *out, const figures_report *r, enum figures_format fmt, enum figures_lang lang)
+bool figures_write_text(FILE *out, const figures_report *r, enum figures_format fmt)
 {
 	switch (fmt) {
 	case FIGURES_CSV:
@@ -269,9 +233,7 @@ bool figures_write(FILE *out, const figures_report *r, enum figures_format fmt, 
 	case FIGURES_JSON:
 		write_json(out, r);
 		return true;
-	case FIGURES_HTML:
-		return figures_write_html(out, r, lang);
-	case FIGURES_TABLE:
+	case FIGURES_TABLE: case FIGURES_HTML:
 		break;
 	}
 	return write_table(out, r);

@@ -704,7 +704,7 @@ static char *report_csv(store *s, const char *from, const char *to, int min_coun
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
-	ck_assert(figures_write(out, &r, FIGURES_CSV, FIGURES_EN));
+	ck_assert(figures_write_text(out, &r, FIGURES_CSV));
 	fclose(out);
 	figures_report_free(&r);
 	return text;
