@@ -1,5 +1,6 @@
 /* cmd_run.c - evaluating a policy over a month: dry-run (writes nothing),
- * run (recorded, once per month and policy), explain (one household's path). */
+ * run (recorded with its month figures, once per month and policy),
+ * explain (one household's path). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "cli.h"
 #include "fields.h"
+#include "figures.h"
 #include "report.h"
 #include "run.h"
 #include "sha256.h"
@@ -193,6 +195,10 @@ int cmd_run(int argc, char **argv, diag *d)
 	now_iso(finished);
 	store_run run = { 0, month, p.policy_name, p.policy_version, sha, started, finished, (long)r.n, false };
 	st = store_insert_run(s, &run, &r.set, d);
+	/* The decision figures in the same transaction: capacity and the moves
+	 * between buckets need the program, which a later report has not. */
+	if (st == STORE_OK)
+		st = figures_record_run(s, run.id, &r, &p, d);
 	if (st == STORE_OK)
 		st = store_commit(s, d);
 	if (st != STORE_OK) {

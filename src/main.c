@@ -22,7 +22,7 @@ static const command commands[] = {
 	{ "runs", cmd_runs },           { "decisions", cmd_decisions },
 	{ "explain", cmd_explain },     { "diff", cmd_diff },
 	{ "test", cmd_test },           { "fmt", cmd_fmt },
-	{ "help", cmd_help },
+	{ "report", cmd_report },       { "help", cmd_help },
 };
 
 static int run_command(int argc, char **argv, diag *d)

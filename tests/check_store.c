@@ -218,7 +218,7 @@ START_TEST(a_new_store_is_private_wal_and_versioned)
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
 	store_close(s);
-	ck_assert_int_eq(raw_int("PRAGMA user_version"), 1);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
 	ck_assert_int_eq(raw_int("PRAGMA application_id"), 1987145573);
 	ck_assert_int_eq(raw_int("SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 	ck_assert_int_eq(raw_int("PRAGMA page_size"), 16384);
@@ -240,7 +240,30 @@ START_TEST(an_empty_file_becomes_a_store)
 	store *s = store_open(path, 100, &c.d);
 	ck_assert_ptr_nonnull(s);
 	store_close(s);
-	ck_assert_int_eq(raw_int("PRAGMA user_version"), 1);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
+	capture_end(&c);
+}
+END_TEST
+
+/* A store of schema version 1 (before month figures) gets the table of
+ * step 2 when it is opened, and keeps its rows. */
+START_TEST(a_version_1_store_is_migrated_to_month_figures)
+{
+	capture c;
+	capture_start(&c);
+	store *s = store_open(path, 100, &c.d);
+	import(s, "signal_id,received,household,creditor,sector,arrears\nS1,2024-06-03,H1,Vitens,water,10.00\n",
+	       false, &c);
+	store_close(s);
+	raw_sql(path, "DROP TABLE month_figures; PRAGMA user_version = 1");
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'month_figures'"), 0);
+	s = store_open(path, 100, &c.d);
+	ck_assert_ptr_nonnull(s);
+	store_close(s);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'month_figures'"), 1);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM signals"), 1);
+	ck_assert_str_eq(captured(&c), "");
 	capture_end(&c);
 }
 END_TEST
@@ -255,7 +278,7 @@ START_TEST(a_newer_store_is_refused)
 	ck_assert_ptr_null(store_open(path, 100, &c.d));
 	char want[256];
 	snprintf(want, sizeof want, "vroeg: the store %s has schema version 99, newer than this "
-		 "vroeg knows (1): use a newer vroeg\n", path);
+		 "vroeg knows (2): use a newer vroeg\n", path);
 	ck_assert_str_eq(captured(&c), want);
 	capture_end(&c);
 }
@@ -908,6 +931,7 @@ Suite *store_suite(void)
 	tcase_add_test(tc, a_new_store_is_private_wal_and_versioned);
 	tcase_add_test(tc, an_empty_file_becomes_a_store);
 	tcase_add_test(tc, a_newer_store_is_refused);
+	tcase_add_test(tc, a_version_1_store_is_migrated_to_month_figures);
 	tcase_add_test(tc, other_files_are_not_taken_for_a_store);
 	tcase_add_test(tc, memory_store_works);
 	tcase_add_test(tc, read_only_opening_creates_and_changes_nothing);
