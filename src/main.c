@@ -26,6 +26,7 @@ int main(int argc, char **argv)
 	diag d;
 	diag_init(&d, stderr);
 	d.max_errors = 100;
+	d.max_warnings = 100;
 	if (argc < 2) {
 		fputs(cli_usage(NULL), stderr);
 		return EXIT_USAGE;
@@ -44,7 +45,9 @@ int main(int argc, char **argv)
 				fputs(cli_usage(commands[i].name), stdout);
 				return EXIT_OK;
 			}
-		return commands[i].run(argc - 1, argv + 1, &d);
+		const int rc = commands[i].run(argc - 1, argv + 1, &d);
+		diag_finish(&d);
+		return rc;
 	}
 	const char *names[sizeof commands / sizeof commands[0]];
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
