@@ -68,18 +68,18 @@ char *cli_read_file(const char *path, size_t *len, diag *d)
 		diag_error(d, "cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
+	/* Room for one byte past the limit, to tell "at the limit" from "over". */
+	const size_t most = (size_t)CLI_MAX_FILE + 1;
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap + 1);
 	while (buf) {
 		n += fread(buf + n, 1, cap - n, f);
-		if (n < cap)
+		if (n < cap || cap == most)
 			break;
-		cap *= 2;
+		cap = cap * 2 < most ? cap * 2 : most;
 		char *grown = realloc(buf, cap + 1);
-		if (!grown) {
+		if (!grown)
 			free(buf);
-			buf = NULL;
-		}
 		buf = grown;
 	}
 	const bool failed = ferror(f);
@@ -88,6 +88,12 @@ char *cli_read_file(const char *path, size_t *len, diag *d)
 	if (!buf || failed) {
 		free(buf);
 		diag_error(d, "cannot read %s", path);
+		return NULL;
+	}
+	if (n > (size_t)CLI_MAX_FILE) {
+		free(buf);
+		diag_error(d, "%s is larger than %ld MiB, the most vroeg reads as a rule file, tests file or compiled policy; is it the right file?",
+			   is_stdin ? "<stdin>" : path, CLI_MAX_FILE >> 20);
 		return NULL;
 	}
 	buf[n] = '\0';

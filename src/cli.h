@@ -41,7 +41,14 @@ typedef struct cli_option {
  * unknown option or a missing value to D and returns false. */
 bool cli_parse(int argc, char **argv, const cli_option *options, cli_args *out, diag *d);
 
-/* Reads all of PATH ("-" = standard input) into a malloc'ed buffer. */
+/* The most cli_read_file reads: a rule file, a tests file or a compiled
+ * policy is at most this many bytes (docs/language.md, "Limits"). */
+#define CLI_MAX_FILE (16L << 20)
+
+/* Reads all of PATH ("-" = standard input) into a malloc'ed, NUL-terminated
+ * buffer. A file longer than CLI_MAX_FILE is refused (reported) after
+ * reading one byte past the limit, so /dev/zero or a pipe that never ends
+ * costs no more. */
 char *cli_read_file(const char *path, size_t *len, diag *d);
 
 /* Loads POLICY: a rule file (compiled) or a .vrb (read and verified).
