@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 static const char *const severity_names[] = { "error", "warning", "note" };
 
 void diag_init(diag *d, FILE *out)
@@ -80,13 +82,26 @@ void diag_finish(diag *d)
 	tell_hidden(d);
 }
 
-/* Writes the bytes [FROM, TO) of a source line, control characters as `?`
- * (one byte for one, so the caret below still lines up). */
+/* Writes the bytes [FROM, TO) of a source line, a control character or a
+ * byte that is not UTF-8 as `?` (one byte for one, so the caret below still
+ * lines up): what is printed is text. */
 static void put_line(FILE *out, const char *from, const char *to)
 {
-	for (const char *c = from; c < to; c++) {
+	for (const char *c = from; c < to;) {
 		const unsigned char b = (unsigned char)*c;
+		if (b >= 0x80) {
+			const size_t n = utf8_char(c, (size_t)(to - c));
+			if (n == 0) {
+				fputc('?', out);
+				c++;
+			} else {
+				fwrite(c, 1, n, out);
+				c += n;
+			}
+			continue;
+		}
 		fputc((b < 0x20 && b != '\t') || b == 0x7F ? '?' : b, out);
+		c++;
 	}
 }
 

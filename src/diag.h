@@ -54,7 +54,7 @@ void diag_init(diag *d, FILE *out);
 
 /* file:line:col: severity: message, then the source line and a caret (with
  * tildes to the end of the span when it stays on one line). Control
- * characters of the line are shown as `?`. */
+ * characters of the line, and bytes that are not UTF-8, are shown as `?`. */
 void diag_at(diag *d, const diag_source *src, diag_loc loc,
 	     enum diag_severity sev, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
