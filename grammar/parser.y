@@ -37,6 +37,7 @@ int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
 }
 
 %code {
+#include <limits.h>
 #include <string.h>
 
 #define A (ctx->arena)
@@ -47,9 +48,10 @@ static ast_window no_window(diag_loc loc)
 	return w;
 }
 
+/* The checker refuses a window past its limit; here it only has to fit. */
 static ast_window window(enum ast_window_kind kind, int64_t months, diag_loc loc)
 {
-	ast_window w = { kind, months > 1000 ? 1000 : (int)months, true, loc };
+	ast_window w = { kind, months > INT_MAX ? INT_MAX : (int)months, true, loc };
 	return w;
 }
 
@@ -62,6 +64,16 @@ static ast_name name(const char *text, diag_loc loc)
 static ast_stmt *stmt(parse_ctx *ctx, enum ast_stmt_kind kind, diag_loc loc)
 {
 	return ast_stmt_new(A, kind, loc);
+}
+
+/* Opens a parenthesis or a `not` at LOC; false (reported) past the limit. */
+static bool nest_in(parse_ctx *ctx, diag_loc loc)
+{
+	if (++ctx->nesting <= PARSE_MAX_NESTING)
+		return true;
+	diag_at(ctx->diag, &ctx->file->source, loc, DIAG_ERROR,
+		"parentheses and `not` nested more than %d deep; split the condition with `define`", PARSE_MAX_NESTING);
+	return false;
 }
 
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, parse_ctx *ctx, const char *msg)
@@ -145,10 +157,11 @@ file:
 	| file line
 	;
 
+/* Each line starts with nothing open, even after an error inside parentheses. */
 line:
-	NEWLINE
-	| stmt NEWLINE          { ast_append(ctx->file, $1); }
-	| error NEWLINE         { yyerrok; }
+	NEWLINE                 { ctx->nesting = 0; }
+	| stmt NEWLINE          { ast_append(ctx->file, $1); ctx->nesting = 0; }
+	| error NEWLINE         { yyerrok; ctx->nesting = 0; }
 	;
 
 stmt:
@@ -245,7 +258,7 @@ label_case:
 expr:
 	expr OR expr            { $$ = ast_binary(A, E_OR, $1, $3, @$); }
 	| expr AND expr         { $$ = ast_binary(A, E_AND, $1, $3, @$); }
-	| NOT expr              { $$ = ast_not(A, $2, @$); }
+	| not expr %prec NOT    { $$ = ast_not(A, $2, @$); ctx->nesting--; }
 	| cond
 	;
 
@@ -262,6 +275,16 @@ cond:
 	| value IS KNOWN        { $$ = ast_missing(A, $1, true, @$); }
 	;
 
+/* A `not` or a `(` that opens one more level; past the limit, the rest of
+ * the line is skipped (the error is reported, once). */
+not:
+	NOT                     { if (!nest_in(ctx, @1)) YYERROR; }
+	;
+
+lparen:
+	LPAREN                  { if (!nest_in(ctx, @1)) YYERROR; }
+	;
+
 cmp:
 	EQ { $$ = CMP_EQ; } | NE { $$ = CMP_NE; } | LT { $$ = CMP_LT; }
 	| LE { $$ = CMP_LE; } | GT { $$ = CMP_GT; } | GE { $$ = CMP_GE; }
@@ -269,7 +292,7 @@ cmp:
 
 value:
 	literal
-	| LPAREN expr RPAREN    { $$ = $2; }
+	| lparen expr RPAREN    { $$ = $2; ctx->nesting--; }
 	| aggregate
 	| SAME IDENT window
 		{ $$ = ast_aggregate(A, AGG_SAME, NULL, $2.text, @2, $3, @$); }
@@ -300,7 +323,7 @@ scond:
 
 svalue:
 	literal
-	| LPAREN expr RPAREN    { $$ = $2; }
+	| lparen expr RPAREN    { $$ = $2; ctx->nesting--; }
 	| SAME IDENT window
 		{ $$ = ast_aggregate(A, AGG_SAME, NULL, $2.text, @2, $3, @$); }
 	;
