@@ -75,6 +75,9 @@ typedef struct bc_opinfo {
 extern const bc_opinfo bc_ops[BC_OP_COUNT];
 
 enum { BC_NONE = 0xFFFF, BC_MAX_STACK = 256 };
+/* Functions calling functions, counting the outermost: the verifier refuses
+ * a program that nests deeper (the checker refuses such a policy first). */
+enum { BC_MAX_NESTING = 16 };
 enum bc_signal_set { SET_COUNTED, SET_ALL, SET_FLOOR };
 
 enum bc_fn_kind {
