@@ -66,6 +66,45 @@ static ast_stmt *stmt(parse_ctx *ctx, enum ast_stmt_kind kind, diag_loc loc)
 	return ast_stmt_new(A, kind, loc);
 }
 
+/* A bucket's clauses, a label's cases and a bucket's order keys are put in
+ * front of their list, one step each however long it grows, and the list
+ * is turned round once complete. */
+static ast_clause *clauses_in_order(ast_clause *c)
+{
+	ast_clause *done = NULL;
+	while (c) {
+		ast_clause *next = c->next;
+		c->next = done;
+		done = c;
+		c = next;
+	}
+	return done;
+}
+
+static ast_label_case *cases_in_order(ast_label_case *c)
+{
+	ast_label_case *done = NULL;
+	while (c) {
+		ast_label_case *next = c->next;
+		c->next = done;
+		done = c;
+		c = next;
+	}
+	return done;
+}
+
+static ast_order_key *keys_in_order(ast_order_key *k)
+{
+	ast_order_key *done = NULL;
+	while (k) {
+		ast_order_key *next = k->next;
+		k->next = done;
+		done = k;
+		k = next;
+	}
+	return done;
+}
+
 /* Opens a parenthesis or a `not` at LOC; false (reported) past the limit. */
 static bool nest_in(parse_ctx *ctx, diag_loc loc)
 {
@@ -186,8 +225,8 @@ stmt:
 		{ $$ = stmt(ctx, S_RULE, @$); $$->name = name($3.text, @3); $$->cond = $1; }
 	| OTHERWISE ARROW IDENT
 		{ $$ = stmt(ctx, S_RULE, @$); $$->name = name($3.text, @3); }
-	| bucket_head
-	| label_head
+	| bucket_head           { $$ = $1; $$->clauses = clauses_in_order($$->clauses); }
+	| label_head            { $$ = $1; $$->cases = cases_in_order($$->cases); }
 	;
 
 version:
@@ -202,8 +241,7 @@ bucket_head:
 	BUCKET IDENT
 		{ $$ = stmt(ctx, S_BUCKET, @$); $$->name = name($2.text, @2); }
 	| bucket_head clause
-		{ $$ = $1; ast_clause **tail = &$$->clauses; while (*tail) tail = &(*tail)->next;
-		  *tail = $2; $$->loc = ast_span($$->loc, @2); }
+		{ $$ = $1; $2->next = $$->clauses; $$->clauses = $2; $$->loc = ast_span($$->loc, @2); }
 	;
 
 clause:
@@ -212,7 +250,7 @@ clause:
 	| CAPACITY UNLIMITED
 		{ $$ = ast_clause_new(A, CL_CAPACITY, @$); $$->capacity = -1; $$->unlimited = true; }
 	| BY order_keys
-		{ $$ = ast_clause_new(A, CL_ORDER, @$); $$->order = $2; }
+		{ $$ = ast_clause_new(A, CL_ORDER, @$); $$->order = keys_in_order($2); }
 	| OVERFLOW IDENT
 		{ $$ = ast_clause_new(A, CL_OVERFLOW, @$); $$->target = name($2.text, @2); }
 	| OVERFLOW TO IDENT
@@ -224,7 +262,7 @@ clause:
 	| BACKFILL FROM IDENT %prec BACKFILL_PLAIN
 		{ $$ = ast_clause_new(A, CL_BACKFILL, @$); $$->target = name($3.text, @3); }
 	| BACKFILL FROM IDENT BY order_keys
-		{ $$ = ast_clause_new(A, CL_BACKFILL, @$); $$->target = name($3.text, @3); $$->order = $5; }
+		{ $$ = ast_clause_new(A, CL_BACKFILL, @$); $$->target = name($3.text, @3); $$->order = keys_in_order($5); }
 	| NO FOLLOW_UP
 		{ $$ = ast_clause_new(A, CL_NO_FOLLOW_UP, @$); }
 	;
@@ -232,7 +270,7 @@ clause:
 order_keys:
 	order_key
 	| order_keys COMMA order_key
-		{ $$ = $1; ast_order_key *k = $1; while (k->next) k = k->next; k->next = $3; }
+		{ $$ = $3; $$->next = $1; }
 	;
 
 order_key:
@@ -244,8 +282,7 @@ label_head:
 	LABEL IDENT EQ label_case
 		{ $$ = stmt(ctx, S_LABEL, @$); $$->name = name($2.text, @2); $$->cases = $4; }
 	| label_head COMMA label_case
-		{ $$ = $1; ast_label_case *c = $$->cases; while (c->next) c = c->next; c->next = $3;
-		  $$->loc = ast_span($$->loc, @3); }
+		{ $$ = $1; $3->next = $$->cases; $$->cases = $3; $$->loc = ast_span($$->loc, @3); }
 	;
 
 label_case:

@@ -644,6 +644,48 @@ START_TEST(a_syntax_error_inside_parentheses_leaves_the_next_line_at_depth_zero)
 }
 END_TEST
 
+/* A statement of a hundred thousand clauses, cases or keys is read in one
+ * pass, in order (appending each at the end of its list took as long as the
+ * list: minutes for this). */
+START_TEST(long_lists_are_built_in_one_pass_and_keep_their_order)
+{
+	enum { N = 100000 };
+	size_t size = (size_t)N * 40 + 256, len = 0;
+	char *t = malloc(size);
+	ck_assert_ptr_nonnull(t);
+	len += (size_t)snprintf(t + len, size - len, "bucket a");
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(t + len, size - len, "%s", i % 2 ? " overflow b" : " by arrears desc, age asc");
+	len += (size_t)snprintf(t + len, size - len, "\nlabel l = ");
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(t + len, size - len, "%sx%d when match", i ? ", " : "", i);
+	snprintf(t + len, size - len, "\n");
+	parsed p;
+	parse_text(&p, t);
+	ck_assert_msg(p.d.errors == 0, "%s", messages(&p));
+	const ast_stmt *b = stmt_at(p.file, 0), *l = stmt_at(p.file, 1);
+	ck_assert_int_eq(count_clauses(b), N);
+	int i = 0;
+	for (const ast_clause *c = b->clauses; c; c = c->next, i++) {
+		ck_assert_int_eq(c->kind, i % 2 ? CL_OVERFLOW : CL_ORDER);
+		if (c->kind == CL_ORDER) {
+			ck_assert(c->order->descending);
+			ck_assert(!c->order->next->descending);
+			ck_assert_ptr_null(c->order->next->next);
+		}
+	}
+	i = 0;
+	for (const ast_label_case *c = l->cases; c; c = c->next, i++) {
+		char want[16];
+		snprintf(want, sizeof want, "x%d", i);
+		ck_assert_str_eq(c->value.text, want);
+	}
+	ck_assert_int_eq(i, N);
+	done(&p);
+	free(t);
+}
+END_TEST
+
 Suite *parser_suite(void)
 {
 	Suite *s = suite_create("parser");
@@ -669,6 +711,7 @@ Suite *parser_suite(void)
 	tcase_add_test(tc, ten_thousand_parentheses_are_one_error_not_out_of_memory);
 	tcase_add_test(tc, not_counts_as_a_level_while_it_is_open);
 	tcase_add_test(tc, a_syntax_error_inside_parentheses_leaves_the_next_line_at_depth_zero);
+	tcase_add_test(tc, long_lists_are_built_in_one_pass_and_keep_their_order);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
