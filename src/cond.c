@@ -312,31 +312,23 @@ typedef struct leaf {
 
 typedef struct leaves {
 	leaf *v;
-	size_t n, cap;
+	size_t n;
 } leaves;
 
-static void add_leaf(shadow *sh, leaves *l, const ast_expr *e)
+static size_t count_leaves(const ast_expr *e)
 {
-	if (l->n == l->cap) {
-		const size_t cap = l->cap ? 2 * l->cap : 64;
-		leaf *v = arena_alloc(&sh->scratch, cap * sizeof *v);
-		if (l->n)
-			memcpy(v, l->v, l->n * sizeof *v);
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n++] = (leaf){ .e = e, .cls = -1 };
+	return is_andor(e) ? count_leaves(e->u.bin.lhs) + count_leaves(e->u.bin.rhs) : 1;
 }
 
-/* Appends the leaves of E, left to right: those of one conjunct are then
- * next to each other. */
-static void collect_leaves(shadow *sh, leaves *l, const ast_expr *e)
+/* Appends the leaves of E, left to right (L has room): those of one
+ * conjunct are then next to each other. */
+static void collect_leaves(leaves *l, const ast_expr *e)
 {
 	if (is_andor(e)) {
-		collect_leaves(sh, l, e->u.bin.lhs);
-		collect_leaves(sh, l, e->u.bin.rhs);
+		collect_leaves(l, e->u.bin.lhs);
+		collect_leaves(l, e->u.bin.rhs);
 	} else {
-		add_leaf(sh, l, e);
+		l->v[l->n++] = (leaf){ .e = e, .cls = -1 };
 	}
 }
 
@@ -398,17 +390,18 @@ static int by_class_lo(const void *x, const void *y)
 
 /* The points of one class, by lower end; node v of the tree (1 the root,
  * size + p the leaf of point p) keeps its points in the pool at
- * [start[v], end[v]), by upper end descending, with the least rule index so
- * far beside each. */
+ * [start[v], end[v]), by upper end descending, with beside each its rule
+ * index (a tree to list them, FOR_MIN false) or the least rule index so far
+ * (a tree to find the first, FOR_MIN true). */
 typedef struct tree {
 	int m, size;
 	const point *pts;
 	int *start, *end;
 	int64_t *hi;
-	int *j, *min_j;
+	int *j;
 } tree;
 
-static void tree_build(arena *a, tree *t, const point *pts, int m)
+static void tree_build(arena *a, tree *t, const point *pts, int m, bool for_min)
 {
 	t->m = m;
 	t->pts = pts;
@@ -423,8 +416,9 @@ static void tree_build(arena *a, tree *t, const point *pts, int m)
 	const size_t pool = (size_t)m * (size_t)levels;
 	t->hi = arena_alloc(a, sizeof *t->hi * pool);
 	t->j = arena_alloc(a, sizeof *t->j * pool);
-	t->min_j = arena_alloc(a, sizeof *t->min_j * pool);
-	/* Level by level from the leaves; a node's points are its children's, merged. */
+	/* Level by level from the leaves; a node's points are its children's,
+	 * merged (a rule index of a child's pool is then its least so far, when
+	 * FOR_MIN, so the merge takes the least of the two). */
 	int at = 0;
 	for (int first = t->size; first >= 1; first /= 2) {
 		for (int v = first; v < 2 * first; v++) {
@@ -448,8 +442,10 @@ static void tree_build(arena *a, tree *t, const point *pts, int m)
 				}
 			}
 			t->end[v] = at;
-			for (int k = t->start[v]; k < at; k++)
-				t->min_j[k] = k == t->start[v] || t->j[k] < t->min_j[k - 1] ? t->j[k] : t->min_j[k - 1];
+			if (for_min && first != t->size)
+				for (int k = t->start[v] + 1; k < at; k++)
+					if (t->j[k - 1] < t->j[k])
+						t->j[k] = t->j[k - 1];
 		}
 	}
 }
@@ -499,8 +495,8 @@ static int tree_min(const tree *t, int64_t lo, int64_t hi)
 	const int n = prefix_nodes(t, lo, nodes);
 	for (int i = 0; i < n; i++) {
 		const int k = node_count(t, nodes[i], hi);
-		if (k > 0 && t->min_j[t->start[nodes[i]] + k - 1] < best)
-			best = t->min_j[t->start[nodes[i]] + k - 1];
+		if (k > 0 && t->j[t->start[nodes[i]] + k - 1] < best)
+			best = t->j[t->start[nodes[i]] + k - 1];
 	}
 	return best;
 }
@@ -584,11 +580,6 @@ static int by_key_j(const void *x, const void *y)
 	return (a->j > b->j) - (a->j < b->j);
 }
 
-static size_t count_leaves(const ast_expr *e)
-{
-	return is_andor(e) ? count_leaves(e->u.bin.lhs) + count_leaves(e->u.bin.rhs) : 1;
-}
-
 /* The leaf ranges of E's conjuncts, from leaf *K on, appended to RANGES
  * (pairs of start and end). */
 static void conjuncts(const ast_expr *e, size_t *k, size_t *ranges, size_t *n)
@@ -605,14 +596,14 @@ static void conjuncts(const ast_expr *e, size_t *k, size_t *ranges, size_t *n)
 }
 
 /* Trees for the points of each class (POINTS sorted by class, then lower end). */
-static tree *trees_for(arena *a, const point *points, int n, int nclasses)
+static tree *trees_for(arena *a, const point *points, int n, int nclasses, bool for_min)
 {
 	tree *t = arena_alloc(a, sizeof *t * (size_t)(nclasses + 1));
 	for (int i = 0; i < n;) {
 		int e = i;
 		while (e < n && points[e].cls == points[i].cls)
 			e++;
-		tree_build(a, &t[points[i].cls], points + i, e - i);
+		tree_build(a, &t[points[i].cls], points + i, e - i, for_min);
 		i = e;
 	}
 	return t;
@@ -653,12 +644,15 @@ int *cond_first_implied(arena *a, ast_expr *const *conds, int n)
 	arena_init(&sh.scratch);
 
 	/* Every rule's leaves; rule i has [from[i], from[i + 1]). */
-	leaves lv = { 0 };
+	size_t nleaves = 0;
+	for (int i = 0; i < n; i++)
+		nleaves += conds[i] ? count_leaves(conds[i]) : 0;
+	leaves lv = { arena_alloc(&sh.scratch, sizeof *lv.v * (nleaves + 1)), 0 };
 	size_t *from = arena_alloc(&sh.scratch, sizeof *from * (size_t)(n + 1));
 	for (int i = 0; i < n; i++) {
 		from[i] = lv.n;
 		if (conds[i])
-			collect_leaves(&sh, &lv, conds[i]);
+			collect_leaves(&lv, conds[i]);
 	}
 	from[n] = lv.n;
 
@@ -730,8 +724,8 @@ int *cond_first_implied(arena *a, ast_expr *const *conds, int n)
 		qsort(filed, (size_t)nfiled, sizeof *filed, by_class_lo);
 	if (nregs)
 		qsort(regs, nregs, sizeof *regs, by_key_j);
-	const tree *pure_trees = trees_for(&sh.scratch, pure, npure, cl.n);
-	const tree *filed_trees = trees_for(&sh.scratch, filed, nfiled, cl.n);
+	const tree *pure_trees = trees_for(&sh.scratch, pure, npure, cl.n, true);
+	const tree *filed_trees = trees_for(&sh.scratch, filed, nfiled, cl.n, false);
 	u64map list_at;   /* hash -> its first registration */
 	map_init(&list_at, &sh.scratch, nregs);
 	for (size_t r = 0; r < nregs; r++) {
@@ -743,7 +737,7 @@ int *cond_first_implied(arena *a, ast_expr *const *conds, int n)
 		}
 	}
 
-	int *cand = arena_alloc(&sh.scratch, sizeof *cand * (COND_WORK_PER_RULE + 1));
+	int *cand = arena_alloc(&sh.scratch, sizeof *cand * (size_t)((nfiled < COND_WORK_PER_RULE ? nfiled : COND_WORK_PER_RULE) + 1));
 	heap h = { arena_alloc(&sh.scratch, sizeof *h.pos * (lv.n + 1)), 0 };
 	for (int i = 0; i < n; i++) {
 		if (!conds[i])
