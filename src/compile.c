@@ -25,7 +25,7 @@ typedef struct cg {
 	bc_program *p;
 	chk_policy *pol;
 	diag *d;
-	uint32_t consts_cap, fns_cap, code_cap, lines_cap;
+	uint32_t consts_cap, fns_cap, code_cap, lines_cap, rules_cap;
 	int *def_fn;          /* checker definition index -> function index */
 	bool failed;
 	/* The constants by value, so a shared one is found without a search
@@ -416,10 +416,7 @@ static uint16_t value_fn(cg *g, const ast_expr *e, enum ast_type type, const cha
 static uint32_t add_rule(cg *g, enum bc_rule_kind kind, int line, int bucket, const char *reason, uint16_t fn)
 {
 	bc_program *p = g->p;
-	bc_rule *grown = realloc(p->rules, sizeof *grown * (p->nrules + 1));
-	if (!grown)
-		abort();
-	p->rules = grown;
+	p->rules = grow(p->rules, &g->rules_cap, p->nrules + 1, sizeof *p->rules);
 	bc_rule *r = &p->rules[p->nrules];
 	memset(r, 0, sizeof *r);
 	r->kind = (uint8_t)kind;

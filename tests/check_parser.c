@@ -706,6 +706,7 @@ Suite *parser_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("nesting");
+	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, parentheses_nest_to_the_limit);
 	tcase_add_test(tc, one_parenthesis_more_is_an_error_at_it_and_the_next_line_parses);
 	tcase_add_test(tc, ten_thousand_parentheses_are_one_error_not_out_of_memory);
