@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "text.h"
 
 int cmd_import(int argc, char **argv, diag *d)
 {
@@ -36,8 +37,9 @@ int cmd_import(int argc, char **argv, diag *d)
 						      : store_import_signals(s, in, name, d, &counts);
 		if (!is_stdin)
 			fclose(in);
-		fprintf(stderr, "%s: %ld added, %ld identical, %ld rejected%s\n", name, counts.added,
-			counts.identical, counts.rejected, st == STORE_OK ? "" : "; nothing stored");
+		text_printf(stderr, "%s: %ld added, %ld identical, %ld rejected%s", name, counts.added,
+			    counts.identical, counts.rejected, st == STORE_OK ? "" : "; nothing stored");
+		fputc('\n', stderr);
 		rc = cli_store_exit(st);
 	}
 	store_close(s);
@@ -49,9 +51,11 @@ static void print_run(const store_run *r, void *arg)
 	FILE *out = arg;
 	char month[8];
 	vr_month_format(r->month, month);
-	fprintf(out, "%-5lld %-7s %-32s %-10s %-20s %-20s %8ld  %.12s%s\n", r->id, month, r->policy_name,
-		r->policy_version, r->started, r->finished, r->households, r->source_sha256,
-		r->superseded ? "  superseded" : "");
+	/* Read from the store, which a hand may have changed: shown escaped. */
+	text_printf(out, "%-5lld %-7s %-32s %-10s %-20s %-20s %8ld  %.12s%s", r->id, month, r->policy_name,
+		    r->policy_version, r->started, r->finished, r->households, r->source_sha256,
+		    r->superseded ? "  superseded" : "");
+	fputc('\n', out);
 }
 
 int cmd_runs(int argc, char **argv, diag *d)

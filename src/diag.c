@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 static const char *const severity_names[] = { "error", "warning", "note" };
 
 void diag_init(diag *d, FILE *out)
@@ -162,10 +164,12 @@ void diag_row(diag *d, const char *file, long line, const char *column,
 	count(d, DIAG_ERROR);
 	if (!d->out)   /* every bad row is reported: no cap here */
 		return;
-	fprintf(d->out, "%s:%ld: %s: ", file, line, column);
+	/* The file name, column and message may quote a creditor's text: shown
+	 * escaped (text.h), on one line. */
+	text_printf(d->out, "%s:%ld: %s: ", file, line, column);
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(d->out, fmt, ap);
+	text_vprintf(d->out, false, fmt, ap);
 	va_end(ap);
 	fputc('\n', d->out);
 }
@@ -176,7 +180,8 @@ static void plain(diag *d, enum diag_severity sev, const char *fmt, va_list ap)
 	if (quiet(d, sev))
 		return;
 	fputs(sev == DIAG_WARNING ? "vroeg: warning: " : "vroeg: ", d->out);
-	vfprintf(d->out, fmt, ap);
+	/* Escaped as a row's message is; a usage text after it keeps its lines. */
+	text_vprintf(d->out, true, fmt, ap);
 	fputc('\n', d->out);
 }
 
