@@ -1,5 +1,6 @@
 /* cmd_run.c - evaluating a policy over a month: dry-run (writes nothing),
- * run (recorded, once per month and policy), explain (one household's path). */
+ * run (recorded, once per month and policy), explain (one household's path,
+ * its keys, ids, creditors and districts shown escaped: text.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,7 @@
 /* diag.c - the diagnostic sink: formats positions, quotes source lines, counts
- * errors and warnings, and suggests the name a misspelling probably meant. */
+ * errors and warnings, and suggests the name a misspelling probably meant.
+ * Data-file and plain messages, which may quote a creditor's text, a file
+ * name or a command-line word, are written with text.h's escapes. */
 #include "diag.h"
 
 #include <limits.h>

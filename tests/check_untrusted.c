@@ -5,7 +5,7 @@
  * neutralised; and a store changed by hand (through the sqlite3 C API,
  * past import) still never gives a formula cell or a raw control character
  * in csv, table or json, from dry-run, run, decisions, runs, explain or
- * diff. */
+ * diff; nor do command-line words or `vroeg test`'s tests file. */
 #include <check.h>
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -317,6 +317,32 @@ START_TEST(command_line_words_are_shown_escaped)
 }
 END_TEST
 
+/* `vroeg test` echoes the tests file's names and words: escaped too. */
+START_TEST(policy_test_output_is_shown_escaped)
+{
+	char tests[128], cmd[1024], out[4096];
+	size_t len;
+	snprintf(tests, sizeof tests, "%s/new.tests", dir);
+	write_file(tests,
+		   "month 2024-06\n"
+		   "test \"visit\x1b[2K\r\"\n"
+		   "  signal Menzis health 250.00\n"
+		   "  expect letter\n");
+	snprintf(cmd, sizeof cmd, "%s test %s %s 2>&1", vroeg(), policy_new, tests);
+	ck_assert_int_eq(run(cmd, out, sizeof out, &len), 1);
+	no_raw_controls(cmd, out, len, false);
+	ck_assert_msg(strstr(out, ":4: test \"visit\\x1b[2K\\r\" failed: expected letter, got home_visit"), "%s", out);
+	write_file(tests,
+		   "month 2024-06\n"
+		   "test \"t\"\n"
+		   "  signal Menzis rent\x1b 250.00\n"
+		   "  expect letter\n");
+	ck_assert_int_eq(run(cmd, out, sizeof out, &len), 3);
+	no_raw_controls(cmd, out, len, false);
+	ck_assert_msg(strstr(out, ":3: `rent\\x1b` is not a sector\n"), "%s", out);
+}
+END_TEST
+
 Suite *untrusted_suite(void)
 {
 	Suite *s = suite_create("untrusted");
@@ -328,6 +354,7 @@ Suite *untrusted_suite(void)
 	tcase_add_test(tc, a_hand_edited_store_never_gives_a_formula_or_a_raw_control);
 	tcase_add_test(tc, explain_shows_the_households_text_escaped);
 	tcase_add_test(tc, command_line_words_are_shown_escaped);
+	tcase_add_test(tc, policy_test_output_is_shown_escaped);
 	suite_add_tcase(s, tc);
 	return s;
 }
