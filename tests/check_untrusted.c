@@ -271,6 +271,12 @@ START_TEST(a_hand_edited_store_never_gives_a_formula_or_a_raw_control)
 	sql(h, "UPDATE runs SET policy_name = ?1, policy_version = ?2", p, 2);
 	sqlite3_close(h);
 	check_output("%s runs --db %s%s%s 2>&1", "", "", false, 0);
+	/* The same policy again: the recorded run is named, its time escaped. */
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	const char *q[] = { "Visits", "2", "2024-07-01T00:00:00Z[2K" };
+	sql(h, "UPDATE runs SET policy_name = ?1, policy_version = ?2, finished = ?3", q, 3);
+	sqlite3_close(h);
+	check_output("%s run --db %s --month 2024-06 %s%s 2>&1", policy_new, "", false, 0);
 	/* explain of the household with the worst key, given as the key is. */
 	check_output("%s explain --db %s --month 2024-06 --household \"$(printf 'H\\033[2K\\rH000001')\" %s%s 2>&1",
 		     policy_new, "", false, 0);
