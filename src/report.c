@@ -29,28 +29,29 @@ void report_json_string(FILE *out, const char *s)
 	/* Control characters (DEL and C1 too) and the layout characters text.h
 	 * names as \u escapes, losing nothing; a byte that is not UTF-8 (only a
 	 * store changed by hand holds one) as U+FFFD, so the line stays JSON. */
-	static const char hex[] = "0123456789abcdef";
 	const size_t len = strlen(s);
 	fputc('"', out);
-	size_t from = 0, i = 0;
+	size_t from = 0, i = 0;   /* s[from..i) waits to be written as it is */
 	while (i < len) {
 		const unsigned char c = (unsigned char)s[i];
 		if (c != '"' && c != '\\' && (unsigned char)(c - 0x20) < 0x5f) {
 			i++;
 			continue;
 		}
-		fwrite(s + from, 1, i - from, out);
 		enum text_kind kind = TEXT_PLAIN;
 		uint32_t cp = c;
 		const size_t n = c == '"' || c == '\\' ? 1 : text_char(s + i, len - i, &kind, &cp);
-		if (c == '"' || c == '\\')
+		if (kind == TEXT_PLAIN && n > 1) {
+			i += n;   /* ordinary UTF-8 */
+			continue;
+		}
+		fwrite(s + from, 1, i - from, out);
+		if (kind == TEXT_PLAIN)
 			fprintf(out, "\\%c", c);
 		else if (kind == TEXT_NOT_UTF8)
 			fputs("\\ufffd", out);
-		else if (kind != TEXT_PLAIN)
-			fprintf(out, "\\u%c%c%c%c", hex[cp >> 12 & 0xF], hex[cp >> 8 & 0xF], hex[cp >> 4 & 0xF], hex[cp & 0xF]);
 		else
-			fwrite(s + i, 1, n, out);
+			fprintf(out, "\\u%04x", (unsigned)cp);   /* all at or below U+2069 */
 		i += n;
 		from = i;
 	}
