@@ -16,8 +16,8 @@
  * itself: the escapes mark characters import never lets in, and file names
  * and policy text keep their look.
  *
- * The CSV writer (csvout.h) and the JSON writer (report.h) use text_char
- * and text_escape_char to apply their own rules to the same classes. */
+ * The CSV writer (csvout.h) and the JSON writer (report.h) classify with
+ * text_char and apply their own rules to the same classes. */
 #ifndef VROEG_TEXT_H
 #define VROEG_TEXT_H
 
