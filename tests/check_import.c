@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "schema.h"
 #include "store.h"
 #include "support.h"
 
@@ -75,13 +76,13 @@ static store *open_store(diag *d)
 	return s;
 }
 
-/* Rows in TABLE, read through a connection of its own. */
+/* Rows in TABLE (or a subquery), read through a connection of its own. */
 static long count_rows(const char *table)
 {
 	sqlite3 *db;
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	char sql[128];
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	char sql[512];
+	ck_assert_int_lt(snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table), (int)sizeof sql);
 	sqlite3_stmt *st;
 	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
@@ -918,6 +919,151 @@ START_TEST(duplicates_inside_a_batch_are_counted_exactly)
 }
 END_TEST
 
+/* A file of several batches with problems scattered through it: bad rows,
+ * conflicts with the store and within the file, identical repeats, an id
+ * reused after a bad row, households in no order. Import stores a batch
+ * sorted by key, yet every message comes in line order, the first row of an
+ * id in the file is the one a repeat is compared with, and the counts are
+ * exact. */
+enum { SCATTER_BASE = 100 };
+
+/* The store's signals B000..B099, from base.csv (B0k on line k + 2). */
+static void import_base(store *s, diag *d)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	fputs("signal_id,received,household,creditor,sector,arrears\n", out);
+	for (int k = 0; k < SCATTER_BASE; k++)
+		fprintf(out, "B%03d,2024-02-%02d,H%d,Menzis,health,%d.00\n", k, 1 + k % 28, k * 37 % 1000, k);
+	fclose(out);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "base.csv", text, false, d, &n), STORE_OK);
+	expect_counts(&n, SCATTER_BASE, 0, 0);
+	free(text);
+}
+
+/* What a scattered file holds and what importing it must report. */
+typedef struct scatter {
+	char *text, *want;
+	long added, identical, rejected;
+} scatter;
+
+/* A file of ROWS data rows; with PROBLEMS, bad rows and conflicts too. */
+static void make_scatter(scatter *sc, int rows, bool problems)
+{
+	size_t tlen = 0, wlen = 0;
+	FILE *t = open_memstream(&sc->text, &tlen), *w = open_memstream(&sc->want, &wlen);
+	sc->added = sc->identical = sc->rejected = 0;
+	fputs("signal_id,received,household,creditor,sector,arrears\n", t);
+	/* Rows added so far (id N<i>, its line and household), and ids of bad rows. */
+	int *added = calloc((size_t)rows, sizeof *added), *bad = calloc((size_t)rows, sizeof *bad);
+	ck_assert(added && bad);
+	int nadded = 0, nbad = 0;
+	uint32_t x = 2024;
+	for (int i = 0; i < rows; i++) {
+		const long line = i + 2;
+		x = x * 1103515245u + 12345u;
+		const unsigned pick = (x >> 16) % 100, other = (x >> 4) % 4096;
+		const int household = (int)((x >> 8) % 5000), day = 1 + (int)(other % 28);
+		if (problems && pick < 3) {         /* two problems in one row, in field order */
+			fprintf(t, "N%d,2024-02-30,H%d,Menzis,helth,1.00\n", i, household);
+			fprintf(w, "big.csv:%ld: received: `2024-02-30` is not a date: expected YYYY-MM-DD, a real day\n"
+				"big.csv:%ld: sector: unknown value `helth` (did you mean `health`?); expected one of "
+				"rent, mortgage, health, energy, water, municipal_tax, other\n", line, line);
+			bad[nbad++] = i;
+			sc->rejected++;
+		} else if (problems && pick < 6) {  /* a conflict with the store */
+			const int k = (int)(other % SCATTER_BASE);
+			const bool moved = other & 1;
+			fprintf(t, "B%03d,2024-02-%02d,H%d,Menzis,health,%d.%s\n", k, 1 + k % 28,
+				moved ? k * 37 % 1000 + 1 : k * 37 % 1000, k, moved ? "00" : "01");
+			fprintf(w, "big.csv:%ld: signal_id: `B%03d` is stored already (from base.csv, line %d) "
+				"with another %s\n", line, k, k + 2, moved ? "household" : "arrears");
+			sc->rejected++;
+		} else if (pick < 9) {              /* identical to the store */
+			const int k = (int)(other % SCATTER_BASE);
+			fprintf(t, "B%03d,2024-02-%02d,H%d,Menzis,health,%d.00\n", k, 1 + k % 28, k * 37 % 1000, k);
+			sc->identical++;
+		} else if (problems && pick < 12 && nadded) { /* an id earlier in the file, another household */
+			const int j = added[other % (unsigned)nadded];
+			fprintf(t, "N%d,2024-01-%02d,H%d,Menzis,health,1.00\n", j, 1 + j % 28, j % 5000 + 1);
+			fprintf(w, "big.csv:%ld: signal_id: `N%d` is also on line %d, with another household\n",
+				line, j, j + 2);
+			sc->rejected++;
+		} else if (pick < 15 && nadded) {   /* identical to a row earlier in the file */
+			const int j = added[other % (unsigned)nadded];
+			fprintf(t, "N%d,2024-01-%02d,H%d,Menzis,health,1.00\n", j, 1 + j % 28, j % 5000);
+			sc->identical++;
+		} else if (pick < 17 && nbad) {     /* the id of an earlier bad row, now good */
+			const int j = bad[--nbad];
+			fprintf(t, "N%d,2024-03-%02d,H%d,Eneco,energy,2.00\n", j, day, household);
+			sc->added++;
+		} else {                            /* a new signal, from a household in no order */
+			fprintf(t, "N%d,2024-01-%02d,H%d,Menzis,health,1.00\n", i, 1 + i % 28, i % 5000);
+			added[nadded++] = i;
+			sc->added++;
+		}
+	}
+	free(added);
+	free(bad);
+	fclose(t);
+	fclose(w);
+}
+
+START_TEST(messages_come_in_line_order_across_batches)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	import_base(s, &c.d);
+	scatter sc;
+	make_scatter(&sc, 3 * SCHEMA_BATCH_ROWS + SCHEMA_BATCH_ROWS / 2 + 7, true);
+	ck_assert_int_gt(sc.rejected, 10);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "big.csv", sc.text, false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c), sc.want);
+	expect_counts(&n, 0, sc.identical, sc.rejected);
+	store_close(s);
+	ck_assert_int_eq(count_rows("signals"), SCATTER_BASE);
+	ck_assert_int_eq(count_rows("month_households"), count_rows("(SELECT DISTINCT household FROM signals)"));
+	ck_assert_int_eq(count_rows("imports"), 1);
+	free(sc.text);
+	free(sc.want);
+	capture_end(&c);
+}
+END_TEST
+
+/* The same without problems: everything stored, each month's households
+ * exactly those with a signal received in it. */
+START_TEST(a_file_of_several_batches_in_no_order_is_stored_whole)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	import_base(s, &c.d);
+	scatter sc;
+	make_scatter(&sc, 3 * SCHEMA_BATCH_ROWS + SCHEMA_BATCH_ROWS / 2 + 7, false);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "big.csv", sc.text, false, &c.d, &n), STORE_OK);
+	expect_text(captured(&c), "");
+	expect_counts(&n, sc.added, sc.identical, 0);
+	ck_assert_int_eq(import_text(s, "big.csv", sc.text, false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 0, sc.added + sc.identical, 0);
+	store_close(s);
+	ck_assert_int_eq(count_rows("signals"), SCATTER_BASE + sc.added);
+	ck_assert_int_eq(count_rows("(SELECT substr(received, 1, 7), household FROM signals "
+				    "EXCEPT SELECT month, household FROM month_households)"), 0);
+	ck_assert_int_eq(count_rows("(SELECT month, household FROM month_households EXCEPT "
+				    "SELECT substr(received, 1, 7), household FROM signals)"), 0);
+	ck_assert_int_eq(count_rows("month_households"),
+			 count_rows("(SELECT DISTINCT substr(received, 1, 7), household FROM signals)"));
+	free(sc.text);
+	free(sc.want);
+	capture_end(&c);
+}
+END_TEST
+
 START_TEST(outcomes_are_imported_and_reimports_are_identical)
 {
 	capture c;
@@ -1111,6 +1257,8 @@ Suite *import_suite(void)
 	tcase_add_test(tc, a_conflict_with_the_store_is_refused_and_nothing_stored);
 	tcase_add_test(tc, a_signal_twice_in_one_file);
 	tcase_add_test(tc, duplicates_inside_a_batch_are_counted_exactly);
+	tcase_add_test(tc, messages_come_in_line_order_across_batches);
+	tcase_add_test(tc, a_file_of_several_batches_in_no_order_is_stored_whole);
 	tcase_add_test(tc, outcomes_are_imported_and_reimports_are_identical);
 	tcase_add_test(tc, an_import_waits_for_a_busy_store_then_says_so);
 	tcase_add_test(tc, an_import_inside_a_transaction_nests);
