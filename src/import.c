@@ -1,13 +1,16 @@
 /* import.c - signals and outcomes CSV into the store (data-contract.md
  * sections 1 and 2; contract in store.h).
  * One pass, one write transaction: every row is checked and every problem
- * reported as FILE:LINE: column: what is wrong, in line order; good rows are
- * inserted as they come, 64 to a statement (so duplicates and conflicts, in
- * the file or with the store, are found by the store's own unique keys and
- * then compared); if any row was bad the transaction is rolled back and
- * nothing of the file is stored. The hot path allocates nothing once its
- * buffers have grown: a row's text is copied from the reader's record into
- * the batch's arena, which is reused.
+ * reported as FILE:LINE: column: what is wrong, in line order. Good signals
+ * are held in a batch and stored a batch at a time, sorted by the table's
+ * key, 64 to a statement; duplicates and conflicts, in the file or with the
+ * store, are found by the store's own unique keys and then compared, as if
+ * the rows had gone in one by one in file order. A batch's messages (its
+ * bad rows' and its conflicts') are told once it is stored, in line order.
+ * If any row was bad the transaction is rolled back and nothing of the
+ * file is stored. Memory is bounded by the batch, not the file; the hot
+ * path allocates nothing once the buffers have grown: a row's values are
+ * copied from the reader's record into the batch's arena, which is reused.
  *
  * Values are stored normalised, so that rows meaning the same thing are
  * identical: defaults filled in (kind early, legal_form natural, flags 0,
@@ -110,21 +113,92 @@ typedef struct import {
 	bool comma_decimal;         /* `;` files may write 212,85 */
 	long line;                  /* the current record's */
 	bool row_bad;
-	schema_buf held_problems;   /* the current row's: "column\0message\0"... */
+	schema_buf said;            /* held messages: "column\0message\0" each */
+	struct held_message *held;  /* where each is and the line it is about */
+	size_t nheld, held_cap;
 	long long import_id;
 	store_import_counts counts;
-	struct batch *batch;        /* signals waiting for the next batch insert */
+	struct batch *batch;        /* signals waiting to be stored */
 } import;
+
+/* ---------------------------------------------------------- messages -- */
+
+/* Messages about rows are held, then told in line order (tell_held): a
+ * batch of signals is stored sorted by key, so its conflicts are found out
+ * of line order, after the bad rows among them were read. */
+typedef struct held_message {
+	long line;
+	size_t at;                  /* of "column\0message\0" in import.said */
+} held_message;
+
+/* Holds message MSG (LEN bytes) about line LINE, column COL. */
+static void hold_message(import *im, long line, const char *col, const char *msg, size_t len)
+{
+	const size_t before = im->said.len;
+	if (im->nheld == im->held_cap) {
+		const size_t cap = im->held_cap ? 2 * im->held_cap : 64;
+		held_message *h = realloc(im->held, cap * sizeof *h);
+		if (h) {
+			im->held = h;
+			im->held_cap = cap;
+		}
+	}
+	if (im->nheld < im->held_cap && schema_buf_add(&im->said, col, strlen(col)) != (size_t)-1 &&
+	    schema_buf_add(&im->said, msg, len) != (size_t)-1) {
+		im->held[im->nheld++] = (held_message){ .line = line, .at = before };
+		return;
+	}
+	im->said.len = before;
+	diag_row(im->d, im->name, line, col, "%s", msg); /* out of memory: say it now */
+}
+
+static void hold_messagef(import *im, long line, const char *col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* hold_message of the text FMT makes, however long (it may quote a long id). */
+static void hold_messagef(import *im, long line, const char *col, const char *fmt, ...)
+{
+	char small[1024];
+	va_list ap, again;
+	va_start(ap, fmt);
+	va_copy(again, ap);
+	const int n = vsnprintf(small, sizeof small, fmt, ap);
+	char *msg = n >= (int)sizeof small ? malloc((size_t)n + 1) : NULL;
+	if (msg)
+		vsnprintf(msg, (size_t)n + 1, fmt, again);
+	va_end(again);
+	va_end(ap);
+	if (n >= 0)
+		hold_message(im, line, col, msg ? msg : small, msg ? (size_t)n : strlen(small));
+	free(msg);
+}
+
+static int by_line(const void *a, const void *b)
+{
+	const held_message *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;   /* as held: a row's in field order */
+}
+
+/* Tells the held messages, in line order. */
+static void tell_held(import *im)
+{
+	qsort(im->held, im->nheld, sizeof *im->held, by_line);
+	for (size_t k = 0; k < im->nheld; k++) {
+		const char *col = im->said.p + im->held[k].at;
+		diag_row(im->d, im->name, im->held[k].line, col, "%s", col + strlen(col) + 1);
+	}
+	im->nheld = 0;
+	im->said.len = 0;
+}
 
 /* ---------------------------------------------------------- checking -- */
 
 static void problem(import *im, const char *col, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Notes a problem of the current row in column COL. It is reported once
- * the row is checked (report_row), after the conflicts that signals of
- * earlier lines, still waiting in a batch, may have: messages come in line
- * order. */
+/* Notes a problem of the current row in column COL (held: see tell_held). */
 static void problem(import *im, const char *col, const char *fmt, ...)
 {
 	char msg[1024];
@@ -133,24 +207,7 @@ static void problem(import *im, const char *col, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	im->row_bad = true;
-	const size_t before = im->held_problems.len;
-	if (schema_buf_add(&im->held_problems, col, strlen(col)) == (size_t)-1 ||
-	    schema_buf_add(&im->held_problems, msg, strlen(msg)) == (size_t)-1) {
-		im->held_problems.len = before;
-		diag_row(im->d, im->name, im->line, col, "%s", msg); /* out of memory: say it now */
-	}
-}
-
-/* Reports the problems problem() noted for the current row. */
-static void report_row(import *im)
-{
-	const char *p = im->held_problems.p, *end = p + im->held_problems.len;
-	while (p < end) {
-		const char *msg = p + strlen(p) + 1;
-		diag_row(im->d, im->name, im->line, p, "%s", msg);
-		p = msg + strlen(msg) + 1;
-	}
-	im->held_problems.len = 0;
+	hold_message(im, im->line, col, msg, strlen(msg));
 }
 
 /* The value of F as a message quotes it: escaped (text.h), cut when long. */
@@ -340,7 +397,7 @@ static bool check(import *im, const column *c, const csv_field *f, value *v)
 }
 
 /* Checks the current record into VALS (one per column); false when the row
- * has any problem, all of them noted for report_row. */
+ * has any problem, all of them held (tell_held). */
 static bool check_row(import *im, value *vals)
 {
 	size_t n;
@@ -534,14 +591,14 @@ static enum store_status compare_stored(import *im, const value *v, bool *found)
 		const char *file = (const char *)sqlite3_column_text(st, SIG_NCOLS + 2);
 		im->counts.rejected++;
 		if (from == im->import_id)
-			diag_row(im->d, im->name, im->line, "signal_id",
-				 "`%.*s` is also on line %ld, with another %s",
-				 (int)v[SIG_SIGNAL_ID].len, v[SIG_SIGNAL_ID].s, line, differs);
+			hold_messagef(im, im->line, "signal_id",
+				      "`%.*s` is also on line %ld, with another %s",
+				      (int)v[SIG_SIGNAL_ID].len, v[SIG_SIGNAL_ID].s, line, differs);
 		else
-			diag_row(im->d, im->name, im->line, "signal_id",
-				 "`%.*s` is stored already (from %s, line %ld) with another %s",
-				 (int)v[SIG_SIGNAL_ID].len, v[SIG_SIGNAL_ID].s,
-				 file ? file : "an earlier import", line, differs);
+			hold_messagef(im, im->line, "signal_id",
+				      "`%.*s` is stored already (from %s, line %ld) with another %s",
+				      (int)v[SIG_SIGNAL_ID].len, v[SIG_SIGNAL_ID].s,
+				      file ? file : "an earlier import", line, differs);
 	}
 	sqlite3_reset(st);
 	return STORE_OK;
@@ -557,16 +614,15 @@ static enum store_status add_month_household(import *im, const value *v)
 	return rc == SQLITE_DONE ? STORE_OK : schema_fail(im->s, "import", im->d);
 }
 
-/* Stores one normalised signal on its own: added, identical or a conflict.
- * This is the path of rows whose id may be stored (a batch met one), so it
- * looks first: re-importing a file costs a lookup per row, not a failed
- * insert and a lookup. */
-static enum store_status store_signal(import *im, const value *v)
+/* Stores one normalised signal on its own: added, or (*FOUND) identical or
+ * a conflict. This is the path of rows whose id may be stored (a batch
+ * statement met one), so it looks first: re-importing a file costs a
+ * lookup per row, not a failed insert and a lookup. */
+static enum store_status store_signal(import *im, const value *v, bool *found)
 {
 	store *s = im->s;
-	bool found;
-	enum store_status result = compare_stored(im, v, &found);
-	if (result != STORE_OK || found)
+	enum store_status result = compare_stored(im, v, found);
+	if (result != STORE_OK || *found)
 		return result;
 	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_INSERT];
 	for (int c = 0; c < SIG_NCOLS; c++)
@@ -581,111 +637,376 @@ static enum store_status store_signal(import *im, const value *v)
 	return add_month_household(im, v);
 }
 
-/* Signals wait here, copied out of the reader's buffer, until a batch is
- * full; text is kept by offset since the arena may move as it grows. */
+/* ------------------------------------------------------------ batches -- */
+
+/* Signals are stored a batch at a time, the batch sorted by key. The file
+ * comes in date order and the table is keyed by household, so rows stored
+ * as they come land all over the table: a page fetched for one is cold
+ * again by the time the next row needs it. Sorted, a batch sweeps the
+ * table once, in order (session 3: a fully sorted file imports about 30%
+ * faster; a file sorted a batch at a time faster still, since the
+ * signal_id index keeps its rows together). A batch ends at
+ * IMPORT_BATCH_ROWS rows, or sooner when its text passes
+ * IMPORT_BATCH_BYTES or its held messages IMPORT_MESSAGE_BYTES: that bounds
+ * import's memory, whatever the size of the file (bench/README.md). */
+#define IMPORT_BATCH_ROWS SCHEMA_IMPORT_BATCH
+#define IMPORT_BATCH_BYTES ((size_t)16 << 20)
+#define IMPORT_MESSAGE_BYTES ((size_t)4 << 20)
+
+/* A held value, in 16 bytes: an integer, an enum's name (its number in I),
+ * or text by offset into the batch's arena (which may move as it grows). */
 typedef struct held {
 	int64_t i;
-	size_t off, len;
-	bool null, text;
+	uint32_t off;
+	unsigned len : 29, null : 1, text : 1, name : 1;
 } held;
 
+/* What became of a held row. */
+enum row_state {
+	ROW_WAITING,   /* to be stored with the batch */
+	ROW_REPEAT,    /* its id is on an earlier line of the batch: compared after it */
+	ROW_ADDED,     /* stored by a batch statement */
+	ROW_DONE       /* stored, counted identical or a conflict, one by one */
+};
+
+/* A row's place in key order: (household, received, signal_id), as the
+ * table orders them; HEAD, the household's first 8 bytes, settles most. */
+typedef struct sort_key {
+	uint64_t head;
+	const char *household, *id;
+	uint32_t hlen, idlen;
+	int32_t day;
+	uint32_t row;
+} sort_key;
+
+/* The id lookup that finds repeats: open addressing, row + 1 in a slot
+ * (0: empty), at most half full. */
+#define ID_SLOTS (2 * IMPORT_BATCH_ROWS)
+
+/* A row is its SIG_NCOLS held values and then its text, together in the
+ * arena (8-byte aligned), so that reading it in key order, scattered over
+ * the batch, fetches few cache lines. */
 typedef struct batch {
 	schema_buf arena;
-	held v[SCHEMA_BATCH_ROWS][SIG_NCOLS];
-	long line[SCHEMA_BATCH_ROWS];
-	int n;
+	uint32_t *at;          /* where each row starts in the arena */
+	long *line;
+	unsigned char *state;
+	sort_key *order;
+	uint32_t *pair;        /* rows that add a month's household */
+	uint32_t *slot;
+	uint32_t n;
 } batch;
+
+static void batch_free(batch *b)
+{
+	if (!b)
+		return;
+	schema_buf_free(&b->arena);
+	free(b->at), free(b->line), free(b->state), free(b->order), free(b->pair), free(b->slot);
+	free(b);
+}
+
+static batch *batch_new(void)
+{
+	batch *b = calloc(1, sizeof *b);
+	if (!b)
+		return NULL;
+	b->at = malloc(IMPORT_BATCH_ROWS * sizeof *b->at);
+	b->line = malloc(IMPORT_BATCH_ROWS * sizeof *b->line);
+	b->state = malloc(IMPORT_BATCH_ROWS * sizeof *b->state);
+	b->order = malloc(IMPORT_BATCH_ROWS * sizeof *b->order);
+	b->pair = malloc(IMPORT_BATCH_ROWS * sizeof *b->pair);
+	b->slot = calloc(ID_SLOTS, sizeof *b->slot);
+	if (!b->at || !b->line || !b->state || !b->order || !b->pair || !b->slot) {
+		batch_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+/* Is the batch full: rows, text or held messages? */
+static bool batch_full(const import *im)
+{
+	const batch *b = im->batch;
+	return b->n == IMPORT_BATCH_ROWS || b->arena.len >= IMPORT_BATCH_BYTES ||
+		im->said.len >= IMPORT_MESSAGE_BYTES;
+}
+
+static const held *row_of(const batch *b, uint32_t r)
+{
+	return (const held *)(const void *)(b->arena.p + b->at[r]);
+}
+
+/* Makes room for LEN more bytes at the end of B, left as they are. */
+static bool grow(schema_buf *b, size_t len)
+{
+	if (b->len + len <= b->cap) {
+		b->len += len;
+		return true;
+	}
+	size_t cap = b->cap ? b->cap : 65536;
+	while (cap < b->len + len)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (!p)
+		return false;
+	b->p = p;
+	b->cap = cap;
+	b->len += len;
+	return true;
+}
 
 static bool hold(import *im, const value *v)
 {
 	batch *b = im->batch;
+	held h[SIG_NCOLS];
+	const size_t at = (b->arena.len + 7) & ~(size_t)7;
+	if (at + sizeof h > UINT32_MAX || !grow(&b->arena, at + sizeof h - b->arena.len))
+		return false;
 	for (int c = 0; c < SIG_NCOLS; c++) {
-		held *h = &b->v[b->n][c];
-		*h = (held){ .null = v[c].null, .text = v[c].s != NULL, .i = v[c].i, .len = v[c].len };
-		if (h->text && (h->off = schema_buf_add(&b->arena, v[c].s, v[c].len)) == (size_t)-1)
+		h[c] = (held){ .null = v[c].null, .i = v[c].i, .len = (unsigned)v[c].len };
+		if (v[c].null || !v[c].s)
+			continue;
+		if (signal_columns[c].type == T_ENUM) {
+			h[c].name = 1;
+			continue;
+		}
+		h[c].text = 1;
+		h[c].off = (uint32_t)b->arena.len;
+		if (b->arena.len + v[c].len > UINT32_MAX || !grow(&b->arena, v[c].len))
 			return false;
+		memcpy(b->arena.p + h[c].off, v[c].s, v[c].len);
 	}
+	memcpy(b->arena.p + at, h, sizeof h);
+	b->at[b->n] = (uint32_t)at;
 	b->line[b->n++] = im->line;
 	return true;
 }
 
 /* Row R of the batch as values pointing into the arena. */
-static void unhold(const batch *b, int r, value *v)
+static void unhold(const batch *b, uint32_t r, value *v)
 {
-	for (int c = 0; c < SIG_NCOLS; c++) {
-		const held *h = &b->v[r][c];
-		v[c] = (value){ .null = h->null, .i = h->i, .len = h->len,
-				.s = h->text ? b->arena.p + h->off : NULL };
+	const held *h = row_of(b, r);
+	for (int c = 0; c < SIG_NCOLS; c++)
+		v[c] = (value){ .null = h[c].null, .i = h[c].i, .len = h[c].len,
+				.s = h[c].text ? b->arena.p + h[c].off
+				   : h[c].name ? signal_columns[c].names[h[c].i] : NULL };
+}
+
+static const char *held_text(const batch *b, const held *h, int c)
+{
+	return b->arena.p + h[c].off;
+}
+
+/* FNV-1a: ids are short. */
+static uint32_t id_hash(const char *s, uint32_t len)
+{
+	uint32_t h = 2166136261u;
+	for (uint32_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* Marks each row whose id is on an earlier line of the batch ROW_REPEAT,
+ * the others ROW_WAITING: within a batch, the first line of an id is the
+ * one stored (or compared with the store), as if the rows went in one by
+ * one in file order. */
+static void find_repeats(batch *b)
+{
+	memset(b->slot, 0, ID_SLOTS * sizeof *b->slot);
+	for (uint32_t r = 0; r < b->n; r++) {
+		const held *h = row_of(b, r);
+		const char *id = held_text(b, h, SIG_SIGNAL_ID);
+		const uint32_t len = h[SIG_SIGNAL_ID].len;
+		uint32_t k = id_hash(id, len) & (ID_SLOTS - 1);
+		b->state[r] = ROW_WAITING;
+		for (; b->slot[k]; k = (k + 1) & (ID_SLOTS - 1)) {
+			const held *q = row_of(b, b->slot[k] - 1);
+			if (q[SIG_SIGNAL_ID].len == len && memcmp(held_text(b, q, SIG_SIGNAL_ID), id, len) == 0) {
+				b->state[r] = ROW_REPEAT;
+				break;
+			}
+		}
+		if (b->state[r] == ROW_WAITING)
+			b->slot[k] = r + 1;
 	}
 }
 
-/* Inserts a full batch in one statement; returns how many of its rows went
- * in (all, or those before the first one whose id is stored), or -1. */
-static int insert_batch(import *im)
+static int text_cmp(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+	const int c = memcmp(a, b, alen < blen ? alen : blen);
+	return c ? c : (alen > blen) - (alen < blen);
+}
+
+static int by_key(const void *pa, const void *pb)
+{
+	const sort_key *a = pa, *b = pb;
+	if (a->head != b->head)
+		return a->head < b->head ? -1 : 1;
+	int c = text_cmp(a->household, a->hlen, b->household, b->hlen);
+	if (c == 0)
+		c = (a->day > b->day) - (a->day < b->day);
+	return c ? c : text_cmp(a->id, a->idlen, b->id, b->idlen);
+}
+
+/* The rows waiting, in key order, into b->order; returns how many. */
+static uint32_t sort_waiting(batch *b)
+{
+	uint32_t n = 0;
+	for (uint32_t r = 0; r < b->n; r++) {
+		if (b->state[r] != ROW_WAITING)
+			continue;
+		const held *h = row_of(b, r);
+		const char *household = held_text(b, h, SIG_HOUSEHOLD);
+		const uint32_t hlen = h[SIG_HOUSEHOLD].len;
+		uint64_t head = 0;
+		for (uint32_t i = 0; i < 8; i++)
+			head = head << 8 | (i < hlen ? (unsigned char)household[i] : 0);
+		b->order[n++] = (sort_key){ .head = head, .household = household, .hlen = hlen,
+					    .day = (int32_t)h[SIG_RECEIVED].i,
+					    .id = held_text(b, h, SIG_SIGNAL_ID),
+					    .idlen = h[SIG_SIGNAL_ID].len, .row = r };
+	}
+	qsort(b->order, n, sizeof *b->order, by_key);
+	return n;
+}
+
+/* Stores row R on its own (store_signal), as from line b->line[R]. */
+static enum store_status store_held(import *im, uint32_t r, bool *found)
+{
+	batch *b = im->batch;
+	value v[SIG_NCOLS];
+	unhold(b, r, v);
+	im->line = b->line[r];
+	b->state[r] = ROW_DONE;
+	return store_signal(im, v, found);
+}
+
+/* Notes the month and household of row R, which a batch statement added,
+ * unless the row before it in key order (LAST, at *NPAIRS - 1) has the same. */
+static void note_pair(batch *b, uint32_t r, uint32_t *npairs)
+{
+	const held *h = row_of(b, r);
+	if (*npairs) {
+		const held *last = row_of(b, b->pair[*npairs - 1]);
+		if (last[SIG_HOUSEHOLD].len == h[SIG_HOUSEHOLD].len &&
+		    memcmp(held_text(b, last, SIG_RECEIVED), held_text(b, h, SIG_RECEIVED), 7) == 0 &&
+		    memcmp(held_text(b, last, SIG_HOUSEHOLD), held_text(b, h, SIG_HOUSEHOLD),
+			   h[SIG_HOUSEHOLD].len) == 0)
+			return;
+	}
+	b->pair[(*npairs)++] = r;
+}
+
+/* Inserts rows ORDER[FROM..FROM+SCHEMA_BATCH_ROWS) in one statement; a
+ * stored id stops it there (OR FAIL). Returns how many went in (their
+ * months and households noted in b->pair), or -1. */
+static int insert_rows(import *im, uint32_t from, uint32_t *npairs)
 {
 	store *s = im->s;
 	batch *b = im->batch;
 	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_INSERT_BATCH];
-	sqlite3_stmt *mh = s->stmt[SQL_MONTH_HOUSEHOLD_INSERT_BATCH];
 	value v[SIG_NCOLS];
-	for (int r = 0; r < SCHEMA_BATCH_ROWS; r++) {
-		const int p = r * (SIG_NCOLS + 2);
+	for (int k = 0; k < SCHEMA_BATCH_ROWS; k++) {
+		const uint32_t r = b->order[from + (uint32_t)k].row;
+		const int p = k * (SIG_NCOLS + 2);
 		unhold(b, r, v);
 		for (int c = 0; c < SIG_NCOLS; c++)
 			bind_value(st, p + c + 1, &v[c]);
 		sqlite3_bind_int64(st, p + SIG_NCOLS + 1, im->import_id);
 		sqlite3_bind_int64(st, p + SIG_NCOLS + 2, b->line[r]);
-		sqlite3_bind_text(mh, 2 * r + 1, v[SIG_RECEIVED].s, 7, SQLITE_STATIC);
-		bind_value(mh, 2 * r + 2, &v[SIG_HOUSEHOLD]);
 	}
-	int rc = sqlite3_step(st);
+	const int rc = sqlite3_step(st);
 	const int done = rc == SQLITE_DONE ? SCHEMA_BATCH_ROWS : sqlite3_changes(s->db);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && (sqlite3_extended_errcode(s->db) & 0xff) != SQLITE_CONSTRAINT) {
 		schema_fail(s, "import", im->d);
 		return -1;
 	}
-	if (done == SCHEMA_BATCH_ROWS) {
-		rc = sqlite3_step(mh);
-		sqlite3_reset(mh);
-		if (rc != SQLITE_DONE) {
-			schema_fail(s, "import", im->d);
-			return -1;
-		}
-	} else {
-		for (int r = 0; r < done; r++) {
-			unhold(b, r, v);
-			if (add_month_household(im, v) != STORE_OK)
-				return -1;
-		}
+	for (int k = 0; k < done; k++) {
+		const uint32_t r = b->order[from + (uint32_t)k].row;
+		b->state[r] = ROW_ADDED;
+		note_pair(b, r, npairs);
 	}
 	im->counts.added += done;
 	return done;
 }
 
-/* Stores the held signals: a full batch in one statement, the rest (and a
- * batch that met a stored id, from that row on) one by one. */
+/* Adds the NPAIRS months and households noted, SCHEMA_BATCH_ROWS to a
+ * statement, the rest one by one. */
+static enum store_status add_month_households(import *im, uint32_t npairs)
+{
+	store *s = im->s;
+	batch *b = im->batch;
+	uint32_t i = 0;
+	sqlite3_stmt *many = s->stmt[SQL_MONTH_HOUSEHOLD_INSERT_BATCH];
+	for (; npairs - i >= SCHEMA_BATCH_ROWS; i += SCHEMA_BATCH_ROWS) {
+		for (int k = 0; k < SCHEMA_BATCH_ROWS; k++) {
+			const held *h = row_of(b, b->pair[i + (uint32_t)k]);
+			sqlite3_bind_text(many, 2 * k + 1, held_text(b, h, SIG_RECEIVED), 7, SQLITE_STATIC);
+			sqlite3_bind_text(many, 2 * k + 2, held_text(b, h, SIG_HOUSEHOLD),
+					  (int)h[SIG_HOUSEHOLD].len, SQLITE_STATIC);
+		}
+		const int rc = sqlite3_step(many);
+		sqlite3_reset(many);
+		if (rc != SQLITE_DONE)
+			return schema_fail(s, "import", im->d);
+	}
+	value v[SIG_NCOLS];
+	for (; i < npairs; i++) {
+		unhold(b, b->pair[i], v);
+		const enum store_status st = add_month_household(im, v);
+		if (st != STORE_OK)
+			return st;
+	}
+	return STORE_OK;
+}
+
+/* Stores the batch: the rows in key order, SCHEMA_BATCH_ROWS to a
+ * statement, a row whose id is stored (and the rows after it while theirs
+ * are too) one by one; the months and households the statements added;
+ * then the repeats, in line order. Then tells the batch's messages, in
+ * line order. */
 static enum store_status flush(import *im)
 {
 	batch *b = im->batch;
-	int from = 0;
-	if (b->n == SCHEMA_BATCH_ROWS && (from = insert_batch(im)) < 0)
-		return STORE_IO_ERROR;
-	enum store_status result = STORE_OK;
+	find_repeats(b);
+	const uint32_t n = sort_waiting(b);
 	const long line = im->line;
-	value v[SIG_NCOLS];
-	for (int r = from; result == STORE_OK && r < b->n; r++) {
-		unhold(b, r, v);
-		im->line = b->line[r];
-		result = store_signal(im, v);
+	enum store_status result = STORE_OK;
+	bool looking = false;   /* the last row stored one by one was stored already */
+	uint32_t npairs = 0;
+	for (uint32_t i = 0; result == STORE_OK && i < n;) {
+		if (!looking && n - i >= SCHEMA_BATCH_ROWS) {
+			const int done = insert_rows(im, i, &npairs);
+			if (done < 0) {
+				result = STORE_IO_ERROR;
+				break;
+			}
+			i += (uint32_t)done;
+			if (done == SCHEMA_BATCH_ROWS)
+				continue;
+		}
+		/* The row whose stored id stopped a statement, and the rows after
+		 * it while their ids are stored too (a file imported again
+		 * meets a stored id at every row: looking first is cheaper than
+		 * a statement that fails), and the last rows, too few for one. */
+		result = store_held(im, b->order[i++].row, &looking);
 	}
+	if (result == STORE_OK)
+		result = add_month_households(im, npairs);
+	bool found;
+	for (uint32_t r = 0; result == STORE_OK && r < b->n; r++)
+		if (b->state[r] == ROW_REPEAT)
+			result = store_held(im, r, &found);
 	im->line = line;
 	b->n = 0;
 	b->arena.len = 0;
+	tell_held(im);
 	return result;
 }
 
-/* Takes a checked signal row: held for the next batch. */
+/* Takes a checked signal row: held for the batch. */
 static enum store_status take_signal(import *im, value *v)
 {
 	normalise_signal(v);
@@ -693,7 +1014,7 @@ static enum store_status take_signal(import *im, value *v)
 		diag_error(im->d, "out of memory importing %s", im->name);
 		return STORE_IO_ERROR;
 	}
-	return im->batch->n == SCHEMA_BATCH_ROWS ? flush(im) : STORE_OK;
+	return batch_full(im) ? flush(im) : STORE_OK;
 }
 
 /* Stores one checked outcome row: added, or identical to a stored one. */
@@ -773,7 +1094,7 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 	}
 	schema_cache_for_import(s, true);
 	result = begin_import(&im, signals ? "signals" : "outcomes");
-	if (result == STORE_OK && signals && !(im.batch = calloc(1, sizeof *im.batch))) {
+	if (result == STORE_OK && signals && !(im.batch = batch_new())) {
 		diag_error(d, "out of memory importing %s", name);
 		result = STORE_IO_ERROR;
 	}
@@ -784,10 +1105,11 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 			result = signals ? take_signal(&im, vals) : store_outcome(&im, vals);
 			continue;
 		}
-		if (im.batch && im.batch->n)
-			result = flush(&im);
-		report_row(&im);
 		im.counts.rejected++;
+		if (!signals)
+			tell_held(&im);
+		else if (batch_full(&im))
+			result = flush(&im);
 	}
 	if (result == STORE_OK && im.batch)
 		result = flush(&im);
@@ -800,11 +1122,10 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 			im.counts.rejected++;
 		}
 	}
-	if (im.batch) {
-		schema_buf_free(&im.batch->arena);
-		free(im.batch);
-	}
-	schema_buf_free(&im.held_problems);
+	tell_held(&im);   /* after an error, what was held */
+	batch_free(im.batch);
+	schema_buf_free(&im.said);
+	free(im.held);
 	csv_close(im.csv);
 	if (result == STORE_OK && im.counts.rejected)
 		result = STORE_DATA_ERROR;

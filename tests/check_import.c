@@ -985,9 +985,11 @@ static void make_scatter(scatter *sc, int rows, bool problems)
 			const int k = (int)(other % SCATTER_BASE);
 			fprintf(t, "B%03d,2024-02-%02d,H%d,Menzis,health,%d.00\n", k, 1 + k % 28, k * 37 % 1000, k);
 			sc->identical++;
-		} else if (problems && pick < 12 && nadded) { /* an id earlier in the file, another household */
+		} else if (problems && pick < 12 && nadded) {
+			/* An id earlier in the file, with a household that sorts before
+			 * the first one's: still the later line is the conflict. */
 			const int j = added[other % (unsigned)nadded];
-			fprintf(t, "N%d,2024-01-%02d,H%d,Menzis,health,1.00\n", j, 1 + j % 28, j % 5000 + 1);
+			fprintf(t, "N%d,2024-01-%02d,A%d,Menzis,health,1.00\n", j, 1 + j % 28, j % 5000);
 			fprintf(w, "big.csv:%ld: signal_id: `N%d` is also on line %d, with another household\n",
 				line, j, j + 2);
 			sc->rejected++;
@@ -1018,7 +1020,7 @@ START_TEST(messages_come_in_line_order_across_batches)
 	store *s = open_store(&c.d);
 	import_base(s, &c.d);
 	scatter sc;
-	make_scatter(&sc, 3 * SCHEMA_BATCH_ROWS + SCHEMA_BATCH_ROWS / 2 + 7, true);
+	make_scatter(&sc, 3 * SCHEMA_IMPORT_BATCH + SCHEMA_IMPORT_BATCH / 2 + 7, true);
 	ck_assert_int_gt(sc.rejected, 10);
 	store_import_counts n;
 	ck_assert_int_eq(import_text(s, "big.csv", sc.text, false, &c.d, &n), STORE_DATA_ERROR);
@@ -1043,7 +1045,7 @@ START_TEST(a_file_of_several_batches_in_no_order_is_stored_whole)
 	store *s = open_store(&c.d);
 	import_base(s, &c.d);
 	scatter sc;
-	make_scatter(&sc, 3 * SCHEMA_BATCH_ROWS + SCHEMA_BATCH_ROWS / 2 + 7, false);
+	make_scatter(&sc, 3 * SCHEMA_IMPORT_BATCH + SCHEMA_IMPORT_BATCH / 2 + 7, false);
 	store_import_counts n;
 	ck_assert_int_eq(import_text(s, "big.csv", sc.text, false, &c.d, &n), STORE_OK);
 	expect_text(captured(&c), "");
@@ -1227,6 +1229,7 @@ Suite *import_suite(void)
 	Suite *s = suite_create("import");
 	TCase *tc = tcase_create("import");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);   /* files of several batches, under ASan too */
 	tcase_add_test(tc, a_good_file_is_stored_with_every_value);
 	tcase_add_test(tc, every_bad_row_is_reported_and_nothing_is_stored);
 	tcase_add_test(tc, amounts_and_counts_past_their_maximum_are_named_as_such);
