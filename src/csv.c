@@ -294,20 +294,25 @@ static bool read_quoted(csv_reader *r)
 	return read_unquoted(r);
 }
 
+static bool grow_fields(csv_reader *r)
+{
+	const size_t cap = r->fields_cap * 2;
+	csv_field *f = realloc(r->fields, cap * sizeof *f);
+	if (!f)
+		return false;
+	r->fields = f;
+	size_t *o = realloc(r->offsets, cap * sizeof *o);
+	if (!o)
+		return false;
+	r->offsets = o;
+	r->fields_cap = cap;
+	return true;
+}
+
 static bool add_field(csv_reader *r, size_t start, bool quoted)
 {
-	if (r->nfields == r->fields_cap) {
-		const size_t cap = r->fields_cap * 2;
-		csv_field *f = realloc(r->fields, cap * sizeof *f);
-		if (!f)
-			return false;
-		r->fields = f;
-		size_t *o = realloc(r->offsets, cap * sizeof *o);
-		if (!o)
-			return false;
-		r->offsets = o;
-		r->fields_cap = cap;
-	}
+	if (r->nfields == r->fields_cap && !grow_fields(r))
+		return false;
 	r->offsets[r->nfields] = start;
 	r->fields[r->nfields].len = r->rec_len - start;
 	r->fields[r->nfields].quoted = quoted;
@@ -337,6 +342,39 @@ static bool skip_empty_lines(csv_reader *r)
 	}
 }
 
+/* The common record, read without copying: one whose line end is in the
+ * input buffer and which has no quote. Its fields are split where they lie,
+ * each delimiter (and the line end) overwritten by the NUL that ends a
+ * field; they stay valid until the next csv_next, which may refill the
+ * buffer. False, with nothing read, for any other record: the general
+ * reader takes it. */
+static bool next_plain(csv_reader *r)
+{
+	char *const start = r->buf + r->pos;
+	char *const nl = memchr(start, '\n', r->len - r->pos);
+	if (!nl || memchr(start, '"', (size_t)(nl - start)))
+		return false;
+	char *const end = nl > start && nl[-1] == '\r' ? nl - 1 : nl;
+	if ((size_t)(end - start) > (size_t)CSV_MAX_RECORD)
+		return false;
+	if (memchr(start, '\0', (size_t)(end - start)))
+		r->problem = "a NUL byte in a field";
+	for (char *f = start;;) {
+		if (r->nfields == r->fields_cap && !grow_fields(r))
+			return false;   /* the general reader says so */
+		char *d = memchr(f, r->delim, (size_t)(end - f));
+		r->fields[r->nfields++] = (csv_field){ .s = f, .len = (size_t)((d ? d : end) - f) };
+		if (!d)
+			break;
+		f = d + 1;
+	}
+	for (size_t i = 0; i < r->nfields; i++)
+		((char *)r->fields[i].s)[r->fields[i].len] = '\0';
+	r->pos = (size_t)(nl + 1 - r->buf);
+	r->line++;
+	return true;
+}
+
 int csv_next(csv_reader *r)
 {
 	if (r->stopped)
@@ -349,6 +387,10 @@ int csv_next(csv_reader *r)
 	if (!skip_empty_lines(r))
 		return r->read_error ? stop(r, "cannot read the file") : 0;
 	r->rec_line = r->line;
+	if (next_plain(r))
+		return 1;
+	r->problem = NULL;
+	r->nfields = 0;
 	for (;;) {
 		const size_t field_start = r->rec_len;
 		const bool quoted = peek(r, 0) == '"';

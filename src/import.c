@@ -683,6 +683,13 @@ typedef struct sort_key {
  * (0: empty), at most half full. */
 #define ID_SLOTS (2 * IMPORT_BATCH_ROWS)
 
+/* A month ('YYYY-MM', the first 7 bytes of a received date) and household
+ * that rows a batch statement added have, in the batch's arena. */
+typedef struct pair {
+	const char *month, *household;
+	uint32_t hlen;
+} pair;
+
 /* A row is its SIG_NCOLS held values and then its text, together in the
  * arena (8-byte aligned), so that reading it in key order, scattered over
  * the batch, fetches few cache lines. */
@@ -691,8 +698,9 @@ typedef struct batch {
 	uint32_t *at;          /* where each row starts in the arena */
 	long *line;
 	unsigned char *state;
-	sort_key *order;
-	uint32_t *pair;        /* rows that add a month's household */
+	sort_key *order;       /* the rows waiting, in key order */
+	uint32_t nwaiting;
+	struct pair *pair;     /* months and households to add */
 	uint32_t *slot;
 	uint32_t n;
 } batch;
@@ -882,39 +890,44 @@ static enum store_status store_held(import *im, uint32_t r, bool *found)
 	return store_signal(im, v, found);
 }
 
-/* Notes the month and household of row R, which a batch statement added,
- * unless the row before it in key order (LAST, at *NPAIRS - 1) has the same. */
-static void note_pair(batch *b, uint32_t r, uint32_t *npairs)
+/* Rows fetched ahead of the one bound: in key order they lie all over the
+ * batch, and waiting for each in turn would cost more than binding it. */
+enum { FETCH_AHEAD = 4 };
+
+static void fetch(const batch *b, uint32_t r)
 {
-	const held *h = row_of(b, r);
-	if (*npairs) {
-		const held *last = row_of(b, b->pair[*npairs - 1]);
-		if (last[SIG_HOUSEHOLD].len == h[SIG_HOUSEHOLD].len &&
-		    memcmp(held_text(b, last, SIG_RECEIVED), held_text(b, h, SIG_RECEIVED), 7) == 0 &&
-		    memcmp(held_text(b, last, SIG_HOUSEHOLD), held_text(b, h, SIG_HOUSEHOLD),
-			   h[SIG_HOUSEHOLD].len) == 0)
-			return;
-	}
-	b->pair[(*npairs)++] = r;
+#if defined(__GNUC__)
+	const char *p = b->arena.p + b->at[r];
+	for (size_t k = 0; k < SIG_NCOLS * sizeof(held) + 128; k += 64)
+		__builtin_prefetch(p + k);
+#else
+	(void)b, (void)r;
+#endif
 }
 
 /* Inserts rows ORDER[FROM..FROM+SCHEMA_BATCH_ROWS) in one statement; a
- * stored id stops it there (OR FAIL). Returns how many went in (their
- * months and households noted in b->pair), or -1. */
+ * stored id stops it there (OR FAIL). Returns how many went in, or -1; the
+ * months and households of those go to b->pair[*NPAIRS...], each once (in
+ * key order a household's rows of a month are together). */
 static int insert_rows(import *im, uint32_t from, uint32_t *npairs)
 {
 	store *s = im->s;
 	batch *b = im->batch;
 	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_INSERT_BATCH];
 	value v[SIG_NCOLS];
+	pair bound[SCHEMA_BATCH_ROWS];
 	for (int k = 0; k < SCHEMA_BATCH_ROWS; k++) {
 		const uint32_t r = b->order[from + (uint32_t)k].row;
+		if (from + (uint32_t)k + FETCH_AHEAD < b->nwaiting)
+			fetch(b, b->order[from + (uint32_t)k + FETCH_AHEAD].row);
 		const int p = k * (SIG_NCOLS + 2);
 		unhold(b, r, v);
 		for (int c = 0; c < SIG_NCOLS; c++)
 			bind_value(st, p + c + 1, &v[c]);
 		sqlite3_bind_int64(st, p + SIG_NCOLS + 1, im->import_id);
 		sqlite3_bind_int64(st, p + SIG_NCOLS + 2, b->line[r]);
+		bound[k] = (pair){ .month = v[SIG_RECEIVED].s, .household = v[SIG_HOUSEHOLD].s,
+				   .hlen = (uint32_t)v[SIG_HOUSEHOLD].len };
 	}
 	const int rc = sqlite3_step(st);
 	const int done = rc == SQLITE_DONE ? SCHEMA_BATCH_ROWS : sqlite3_changes(s->db);
@@ -924,9 +937,11 @@ static int insert_rows(import *im, uint32_t from, uint32_t *npairs)
 		return -1;
 	}
 	for (int k = 0; k < done; k++) {
-		const uint32_t r = b->order[from + (uint32_t)k].row;
-		b->state[r] = ROW_ADDED;
-		note_pair(b, r, npairs);
+		b->state[b->order[from + (uint32_t)k].row] = ROW_ADDED;
+		const pair *last = *npairs ? &b->pair[*npairs - 1] : NULL;
+		if (!last || last->hlen != bound[k].hlen || memcmp(last->month, bound[k].month, 7) != 0 ||
+		    memcmp(last->household, bound[k].household, bound[k].hlen) != 0)
+			b->pair[(*npairs)++] = bound[k];
 	}
 	im->counts.added += done;
 	return done;
@@ -937,27 +952,28 @@ static int insert_rows(import *im, uint32_t from, uint32_t *npairs)
 static enum store_status add_month_households(import *im, uint32_t npairs)
 {
 	store *s = im->s;
-	batch *b = im->batch;
+	const pair *pr = im->batch->pair;
 	uint32_t i = 0;
 	sqlite3_stmt *many = s->stmt[SQL_MONTH_HOUSEHOLD_INSERT_BATCH];
 	for (; npairs - i >= SCHEMA_BATCH_ROWS; i += SCHEMA_BATCH_ROWS) {
 		for (int k = 0; k < SCHEMA_BATCH_ROWS; k++) {
-			const held *h = row_of(b, b->pair[i + (uint32_t)k]);
-			sqlite3_bind_text(many, 2 * k + 1, held_text(b, h, SIG_RECEIVED), 7, SQLITE_STATIC);
-			sqlite3_bind_text(many, 2 * k + 2, held_text(b, h, SIG_HOUSEHOLD),
-					  (int)h[SIG_HOUSEHOLD].len, SQLITE_STATIC);
+			const pair *q = &pr[i + (uint32_t)k];
+			sqlite3_bind_text(many, 2 * k + 1, q->month, 7, SQLITE_STATIC);
+			sqlite3_bind_text(many, 2 * k + 2, q->household, (int)q->hlen, SQLITE_STATIC);
 		}
 		const int rc = sqlite3_step(many);
 		sqlite3_reset(many);
 		if (rc != SQLITE_DONE)
 			return schema_fail(s, "import", im->d);
 	}
-	value v[SIG_NCOLS];
+	sqlite3_stmt *one = s->stmt[SQL_MONTH_HOUSEHOLD_INSERT];
 	for (; i < npairs; i++) {
-		unhold(b, b->pair[i], v);
-		const enum store_status st = add_month_household(im, v);
-		if (st != STORE_OK)
-			return st;
+		sqlite3_bind_text(one, 1, pr[i].month, 7, SQLITE_STATIC);
+		sqlite3_bind_text(one, 2, pr[i].household, (int)pr[i].hlen, SQLITE_STATIC);
+		const int rc = sqlite3_step(one);
+		sqlite3_reset(one);
+		if (rc != SQLITE_DONE)
+			return schema_fail(s, "import", im->d);
 	}
 	return STORE_OK;
 }
@@ -971,7 +987,7 @@ static enum store_status flush(import *im)
 {
 	batch *b = im->batch;
 	find_repeats(b);
-	const uint32_t n = sort_waiting(b);
+	const uint32_t n = b->nwaiting = sort_waiting(b);
 	const long line = im->line;
 	enum store_status result = STORE_OK;
 	bool looking = false;   /* the last row stored one by one was stored already */

@@ -284,6 +284,57 @@ START_TEST(records_across_buffer_boundaries)
 }
 END_TEST
 
+/* Records without quotes are read where they lie in the input buffer; the
+ * one that runs past its end goes the long way. Records of growing length
+ * put each field, delimiter, CR LF, lone CR and NUL on every position of
+ * the 64 KiB buffer: the same fields and lines either way. */
+START_TEST(plain_records_across_buffer_boundaries)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	fputs("id,text,more\n", out);
+	for (int i = 0; i < 4000; i++) {
+		fprintf(out, "%d,", i);
+		for (int k = 0; k < i % 101; k++)
+			fputc(k == 5 && i % 3 == 0 ? '\r' : k == 7 && i % 13 == 0 ? '\0' : 'a' + k % 26, out);
+		fprintf(out, ",%s%s", i % 5 == 0 ? "" : "x", i % 2 ? "\r\n" : "\n");
+		if (i % 17 == 0)
+			fputs(i % 34 ? "\r\n" : "\n", out);   /* an empty line */
+	}
+	fputs("last,line,without end", out);
+	fclose(out);
+	FILE *in = bytes_file(text, len);
+	free(text);
+	csv_reader *r = csv_open(in);
+	RECORD(r, 1, "id", "text", "more");
+	long line = 2;
+	for (int i = 0; i < 4000; i++) {
+		ck_assert_int_eq(csv_next(r), 1);
+		ck_assert_int_eq(csv_line(r), line);
+		size_t n;
+		const csv_field *f = csv_fields(r, &n);
+		ck_assert_uint_eq(n, 3);
+		ck_assert_int_eq(atoi(f[0].s), i);
+		ck_assert_uint_eq(f[1].len, (size_t)(i % 101));
+		for (int k = 0; k < i % 101; k++)
+			ck_assert_int_eq(f[1].s[k], k == 5 && i % 3 == 0 ? '\r' : k == 7 && i % 13 == 0 ? '\0' : 'a' + k % 26);
+		if (i % 13 == 0 && i % 101 > 7)
+			ck_assert_str_eq(csv_problem(r), "a NUL byte in a field");
+		else
+			ck_assert_ptr_null(csv_problem(r));
+		ck_assert_str_eq(f[2].s, i % 5 == 0 ? "" : "x");
+		for (size_t k = 0; k < n; k++)
+			ck_assert_int_eq(f[k].s[f[k].len], '\0');
+		line += 1 + (i % 17 == 0);
+	}
+	RECORD(r, line, "last", "line", "without end");
+	ck_assert_int_eq(csv_next(r), 0);
+	csv_close(r);
+	fclose(in);
+}
+END_TEST
+
 /* A file "a\n" then one record of LEN bytes as the limit counts them: one
  * unquoted field of LEN bytes, or (QUOTED) a quoted field of LEN - 2 bytes
  * written with a doubled quote inside, a delimiter and one more byte (the
@@ -392,6 +443,7 @@ Suite *csv_suite(void)
 	tcase_add_test(tc, a_nul_byte_is_a_problem);
 	tcase_add_test(tc, a_record_over_the_limit_stops_the_reader);
 	tcase_add_test(tc, records_across_buffer_boundaries);
+	tcase_add_test(tc, plain_records_across_buffer_boundaries);
 	tcase_add_test(tc, a_record_at_the_limit_is_read_and_one_byte_more_is_not);
 	tcase_add_test(tc, a_utf16_file_is_named_as_such);
 	suite_add_tcase(s, tc);
