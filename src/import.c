@@ -978,11 +978,17 @@ static enum store_status add_month_households(import *im, uint32_t npairs)
 	return STORE_OK;
 }
 
+/* After a stored id stopped a statement, rows go one by one, looking their
+ * id up first, until this many in a row were new: a file imported again, or
+ * partly, meets stored ids all the time, and a statement that stops early
+ * has bound all its rows for nothing. */
+enum { ALONE_STREAK = SCHEMA_BATCH_ROWS / 4 };
+
 /* Stores the batch: the rows in key order, SCHEMA_BATCH_ROWS to a
- * statement, a row whose id is stored (and the rows after it while theirs
- * are too) one by one; the months and households the statements added;
- * then the repeats, in line order. Then tells the batch's messages, in
- * line order. */
+ * statement, a row whose id is stored (and some after it, see
+ * ALONE_STREAK) one by one; the months and households the statements
+ * added; then the repeats, in line order. Then tells the batch's messages,
+ * in line order. */
 static enum store_status flush(import *im)
 {
 	batch *b = im->batch;
@@ -990,10 +996,9 @@ static enum store_status flush(import *im)
 	const uint32_t n = b->nwaiting = sort_waiting(b);
 	const long line = im->line;
 	enum store_status result = STORE_OK;
-	bool looking = false;   /* the last row stored one by one was stored already */
-	uint32_t npairs = 0;
+	uint32_t npairs = 0, streak = ALONE_STREAK;
 	for (uint32_t i = 0; result == STORE_OK && i < n;) {
-		if (!looking && n - i >= SCHEMA_BATCH_ROWS) {
+		if (streak >= ALONE_STREAK && n - i >= SCHEMA_BATCH_ROWS) {
 			const int done = insert_rows(im, i, &npairs);
 			if (done < 0) {
 				result = STORE_IO_ERROR;
@@ -1002,19 +1007,21 @@ static enum store_status flush(import *im)
 			i += (uint32_t)done;
 			if (done == SCHEMA_BATCH_ROWS)
 				continue;
+			streak = 0;
 		}
-		/* The row whose stored id stopped a statement, and the rows after
-		 * it while their ids are stored too (a file imported again
-		 * meets a stored id at every row: looking first is cheaper than
-		 * a statement that fails), and the last rows, too few for one. */
-		result = store_held(im, b->order[i++].row, &looking);
+		/* The row whose stored id stopped a statement, the rows after it
+		 * until ALONE_STREAK of them in a row were new, and the last rows,
+		 * too few for a statement. */
+		bool found;
+		result = store_held(im, b->order[i++].row, &found);
+		streak = found ? 0 : streak + 1;
 	}
 	if (result == STORE_OK)
 		result = add_month_households(im, npairs);
-	bool found;
+	bool stored;
 	for (uint32_t r = 0; result == STORE_OK && r < b->n; r++)
 		if (b->state[r] == ROW_REPEAT)
-			result = store_held(im, r, &found);
+			result = store_held(im, r, &stored);
 	im->line = line;
 	b->n = 0;
 	b->arena.len = 0;

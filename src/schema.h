@@ -40,7 +40,7 @@ enum schema_stmt {
 /* Import holds signals in batches of at most this many rows (fewer when
  * their text or their messages fill a few MiB first), stores each batch
  * sorted by key and then tells its messages in line order (import.c). */
-#define SCHEMA_IMPORT_BATCH 16384
+#define SCHEMA_IMPORT_BATCH 32768
 
 /* The columns of a signal, in the order SQL_SIGNAL_INSERT binds them (?1..?18,
  * then ?19 import id and ?20 line; SQL_SIGNAL_INSERT_BATCH takes these 20 per
