@@ -661,22 +661,22 @@ typedef struct held {
 	unsigned len : 29, null : 1, text : 1, name : 1;
 } held;
 
-/* What became of a held row. */
-enum row_state {
-	ROW_WAITING,   /* to be stored with the batch */
-	ROW_REPEAT,    /* its id is on an earlier line of the batch: compared after it */
-	ROW_ADDED,     /* stored by a batch statement */
-	ROW_DONE       /* stored, counted identical or a conflict, one by one */
-};
+/* A held row: where it starts in the file, and its values. */
+typedef struct held_row {
+	long line;
+	bool repeat;           /* its id is on an earlier line of the batch */
+	held v[SIG_NCOLS];
+} held_row;
 
 /* A row's place in key order: (household, received, signal_id), as the
- * table orders them; HEAD, the household's first 8 bytes, settles most. */
+ * table orders them; HEAD, the household's first 8 bytes, settles most.
+ * AT is where the row is in the arena. */
 typedef struct sort_key {
 	uint64_t head;
 	const char *household, *id;
 	uint32_t hlen, idlen;
 	int32_t day;
-	uint32_t row;
+	uint32_t at;
 } sort_key;
 
 /* The id lookup that finds repeats: open addressing, row + 1 in a slot
@@ -690,14 +690,12 @@ typedef struct pair {
 	uint32_t hlen;
 } pair;
 
-/* A row is its SIG_NCOLS held values and then its text, together in the
- * arena (8-byte aligned), so that reading it in key order, scattered over
- * the batch, fetches few cache lines. */
+/* A row is its held_row and then its text, together in the arena (8-byte
+ * aligned), so that reading it in key order, scattered over the batch,
+ * fetches few cache lines and nothing else. */
 typedef struct batch {
 	schema_buf arena;
-	uint32_t *at;          /* where each row starts in the arena */
-	long *line;
-	unsigned char *state;
+	uint32_t *at;          /* where each row starts in the arena, in line order */
 	sort_key *order;       /* the rows waiting, in key order */
 	uint32_t nwaiting;
 	struct pair *pair;     /* months and households to add */
@@ -710,7 +708,7 @@ static void batch_free(batch *b)
 	if (!b)
 		return;
 	schema_buf_free(&b->arena);
-	free(b->at), free(b->line), free(b->state), free(b->order), free(b->pair), free(b->slot);
+	free(b->at), free(b->order), free(b->pair), free(b->slot);
 	free(b);
 }
 
@@ -720,12 +718,10 @@ static batch *batch_new(void)
 	if (!b)
 		return NULL;
 	b->at = malloc(IMPORT_BATCH_ROWS * sizeof *b->at);
-	b->line = malloc(IMPORT_BATCH_ROWS * sizeof *b->line);
-	b->state = malloc(IMPORT_BATCH_ROWS * sizeof *b->state);
 	b->order = malloc(IMPORT_BATCH_ROWS * sizeof *b->order);
 	b->pair = malloc(IMPORT_BATCH_ROWS * sizeof *b->pair);
 	b->slot = calloc(ID_SLOTS, sizeof *b->slot);
-	if (!b->at || !b->line || !b->state || !b->order || !b->pair || !b->slot) {
+	if (!b->at || !b->order || !b->pair || !b->slot) {
 		batch_free(b);
 		return NULL;
 	}
@@ -740,9 +736,9 @@ static bool batch_full(const import *im)
 		im->said.len >= IMPORT_MESSAGE_BYTES;
 }
 
-static const held *row_of(const batch *b, uint32_t r)
+static held_row *row_at(const batch *b, uint32_t at)
 {
-	return (const held *)(const void *)(b->arena.p + b->at[r]);
+	return (held_row *)(void *)(b->arena.p + at);
 }
 
 /* Makes room for LEN more bytes at the end of B, left as they are. */
@@ -767,43 +763,44 @@ static bool grow(schema_buf *b, size_t len)
 static bool hold(import *im, const value *v)
 {
 	batch *b = im->batch;
-	held h[SIG_NCOLS];
+	held_row h = { .line = im->line };
 	const size_t at = (b->arena.len + 7) & ~(size_t)7;
 	if (at + sizeof h > UINT32_MAX || !grow(&b->arena, at + sizeof h - b->arena.len))
 		return false;
 	for (int c = 0; c < SIG_NCOLS; c++) {
-		h[c] = (held){ .null = v[c].null, .i = v[c].i, .len = (unsigned)v[c].len };
+		held *x = &h.v[c];
+		*x = (held){ .null = v[c].null, .i = v[c].i, .len = (unsigned)v[c].len };
 		if (v[c].null || !v[c].s)
 			continue;
 		if (signal_columns[c].type == T_ENUM) {
-			h[c].name = 1;
+			x->name = 1;
 			continue;
 		}
-		h[c].text = 1;
-		h[c].off = (uint32_t)b->arena.len;
+		x->text = 1;
+		x->off = (uint32_t)b->arena.len;
 		if (b->arena.len + v[c].len > UINT32_MAX || !grow(&b->arena, v[c].len))
 			return false;
-		memcpy(b->arena.p + h[c].off, v[c].s, v[c].len);
+		memcpy(b->arena.p + x->off, v[c].s, v[c].len);
 	}
-	memcpy(b->arena.p + at, h, sizeof h);
-	b->at[b->n] = (uint32_t)at;
-	b->line[b->n++] = im->line;
+	memcpy(b->arena.p + at, &h, sizeof h);
+	b->at[b->n++] = (uint32_t)at;
 	return true;
 }
 
-/* Row R of the batch as values pointing into the arena. */
-static void unhold(const batch *b, uint32_t r, value *v)
+/* Row H of the batch as values pointing into the arena. */
+static void unhold(const batch *b, const held_row *h, value *v)
 {
-	const held *h = row_of(b, r);
-	for (int c = 0; c < SIG_NCOLS; c++)
-		v[c] = (value){ .null = h[c].null, .i = h[c].i, .len = h[c].len,
-				.s = h[c].text ? b->arena.p + h[c].off
-				   : h[c].name ? signal_columns[c].names[h[c].i] : NULL };
+	for (int c = 0; c < SIG_NCOLS; c++) {
+		const held *x = &h->v[c];
+		v[c] = (value){ .null = x->null, .i = x->i, .len = x->len,
+				.s = x->text ? b->arena.p + x->off
+				   : x->name ? signal_columns[c].names[x->i] : NULL };
+	}
 }
 
-static const char *held_text(const batch *b, const held *h, int c)
+static const char *held_text(const batch *b, const held_row *h, int c)
 {
-	return b->arena.p + h[c].off;
+	return b->arena.p + h->v[c].off;
 }
 
 /* FNV-1a: ids are short. */
@@ -815,27 +812,26 @@ static uint32_t id_hash(const char *s, uint32_t len)
 	return h;
 }
 
-/* Marks each row whose id is on an earlier line of the batch ROW_REPEAT,
- * the others ROW_WAITING: within a batch, the first line of an id is the
- * one stored (or compared with the store), as if the rows went in one by
- * one in file order. */
+/* Marks each row whose id is on an earlier line of the batch a repeat:
+ * within a batch, the first line of an id is the one stored (or compared
+ * with the store), as if the rows went in one by one in file order. */
 static void find_repeats(batch *b)
 {
 	memset(b->slot, 0, ID_SLOTS * sizeof *b->slot);
 	for (uint32_t r = 0; r < b->n; r++) {
-		const held *h = row_of(b, r);
+		held_row *h = row_at(b, b->at[r]);
 		const char *id = held_text(b, h, SIG_SIGNAL_ID);
-		const uint32_t len = h[SIG_SIGNAL_ID].len;
+		const uint32_t len = h->v[SIG_SIGNAL_ID].len;
 		uint32_t k = id_hash(id, len) & (ID_SLOTS - 1);
-		b->state[r] = ROW_WAITING;
+		h->repeat = false;
 		for (; b->slot[k]; k = (k + 1) & (ID_SLOTS - 1)) {
-			const held *q = row_of(b, b->slot[k] - 1);
-			if (q[SIG_SIGNAL_ID].len == len && memcmp(held_text(b, q, SIG_SIGNAL_ID), id, len) == 0) {
-				b->state[r] = ROW_REPEAT;
+			const held_row *q = row_at(b, b->at[b->slot[k] - 1]);
+			if (q->v[SIG_SIGNAL_ID].len == len && memcmp(held_text(b, q, SIG_SIGNAL_ID), id, len) == 0) {
+				h->repeat = true;
 				break;
 			}
 		}
-		if (b->state[r] == ROW_WAITING)
+		if (!h->repeat)
 			b->slot[k] = r + 1;
 	}
 }
@@ -857,36 +853,36 @@ static int by_key(const void *pa, const void *pb)
 	return c ? c : text_cmp(a->id, a->idlen, b->id, b->idlen);
 }
 
-/* The rows waiting, in key order, into b->order; returns how many. */
+/* The rows that are not repeats, in key order, into b->order; returns how
+ * many. */
 static uint32_t sort_waiting(batch *b)
 {
 	uint32_t n = 0;
 	for (uint32_t r = 0; r < b->n; r++) {
-		if (b->state[r] != ROW_WAITING)
+		const held_row *h = row_at(b, b->at[r]);
+		if (h->repeat)
 			continue;
-		const held *h = row_of(b, r);
 		const char *household = held_text(b, h, SIG_HOUSEHOLD);
-		const uint32_t hlen = h[SIG_HOUSEHOLD].len;
+		const uint32_t hlen = h->v[SIG_HOUSEHOLD].len;
 		uint64_t head = 0;
 		for (uint32_t i = 0; i < 8; i++)
 			head = head << 8 | (i < hlen ? (unsigned char)household[i] : 0);
 		b->order[n++] = (sort_key){ .head = head, .household = household, .hlen = hlen,
-					    .day = (int32_t)h[SIG_RECEIVED].i,
+					    .day = (int32_t)h->v[SIG_RECEIVED].i,
 					    .id = held_text(b, h, SIG_SIGNAL_ID),
-					    .idlen = h[SIG_SIGNAL_ID].len, .row = r };
+					    .idlen = h->v[SIG_SIGNAL_ID].len, .at = b->at[r] };
 	}
 	qsort(b->order, n, sizeof *b->order, by_key);
 	return n;
 }
 
-/* Stores row R on its own (store_signal), as from line b->line[R]. */
-static enum store_status store_held(import *im, uint32_t r, bool *found)
+/* Stores the row at AT on its own (store_signal), as from its line. */
+static enum store_status store_held(import *im, uint32_t at, bool *found)
 {
-	batch *b = im->batch;
+	const held_row *h = row_at(im->batch, at);
 	value v[SIG_NCOLS];
-	unhold(b, r, v);
-	im->line = b->line[r];
-	b->state[r] = ROW_DONE;
+	unhold(im->batch, h, v);
+	im->line = h->line;
 	return store_signal(im, v, found);
 }
 
@@ -894,14 +890,14 @@ static enum store_status store_held(import *im, uint32_t r, bool *found)
  * batch, and waiting for each in turn would cost more than binding it. */
 enum { FETCH_AHEAD = 4 };
 
-static void fetch(const batch *b, uint32_t r)
+static void fetch(const batch *b, uint32_t at)
 {
 #if defined(__GNUC__)
-	const char *p = b->arena.p + b->at[r];
-	for (size_t k = 0; k < SIG_NCOLS * sizeof(held) + 128; k += 64)
+	const char *p = b->arena.p + at;
+	for (size_t k = 0; k < sizeof(held_row) + 128; k += 64)
 		__builtin_prefetch(p + k);
 #else
-	(void)b, (void)r;
+	(void)b, (void)at;
 #endif
 }
 
@@ -916,16 +912,16 @@ static int insert_rows(import *im, uint32_t from, uint32_t *npairs)
 	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_INSERT_BATCH];
 	value v[SIG_NCOLS];
 	pair bound[SCHEMA_BATCH_ROWS];
-	for (int k = 0; k < SCHEMA_BATCH_ROWS; k++) {
-		const uint32_t r = b->order[from + (uint32_t)k].row;
-		if (from + (uint32_t)k + FETCH_AHEAD < b->nwaiting)
-			fetch(b, b->order[from + (uint32_t)k + FETCH_AHEAD].row);
-		const int p = k * (SIG_NCOLS + 2);
-		unhold(b, r, v);
+	for (uint32_t k = 0; k < SCHEMA_BATCH_ROWS; k++) {
+		if (from + k + FETCH_AHEAD < b->nwaiting)
+			fetch(b, b->order[from + k + FETCH_AHEAD].at);
+		const held_row *h = row_at(b, b->order[from + k].at);
+		const int p = (int)k * (SIG_NCOLS + 2);
+		unhold(b, h, v);
 		for (int c = 0; c < SIG_NCOLS; c++)
 			bind_value(st, p + c + 1, &v[c]);
 		sqlite3_bind_int64(st, p + SIG_NCOLS + 1, im->import_id);
-		sqlite3_bind_int64(st, p + SIG_NCOLS + 2, b->line[r]);
+		sqlite3_bind_int64(st, p + SIG_NCOLS + 2, h->line);
 		bound[k] = (pair){ .month = v[SIG_RECEIVED].s, .household = v[SIG_HOUSEHOLD].s,
 				   .hlen = (uint32_t)v[SIG_HOUSEHOLD].len };
 	}
@@ -937,7 +933,6 @@ static int insert_rows(import *im, uint32_t from, uint32_t *npairs)
 		return -1;
 	}
 	for (int k = 0; k < done; k++) {
-		b->state[b->order[from + (uint32_t)k].row] = ROW_ADDED;
 		const pair *last = *npairs ? &b->pair[*npairs - 1] : NULL;
 		if (!last || last->hlen != bound[k].hlen || memcmp(last->month, bound[k].month, 7) != 0 ||
 		    memcmp(last->household, bound[k].household, bound[k].hlen) != 0)
@@ -1013,15 +1008,15 @@ static enum store_status flush(import *im)
 		 * until ALONE_STREAK of them in a row were new, and the last rows,
 		 * too few for a statement. */
 		bool found;
-		result = store_held(im, b->order[i++].row, &found);
+		result = store_held(im, b->order[i++].at, &found);
 		streak = found ? 0 : streak + 1;
 	}
 	if (result == STORE_OK)
 		result = add_month_households(im, npairs);
 	bool stored;
 	for (uint32_t r = 0; result == STORE_OK && r < b->n; r++)
-		if (b->state[r] == ROW_REPEAT)
-			result = store_held(im, r, &stored);
+		if (row_at(b, b->at[r])->repeat)
+			result = store_held(im, b->at[r], &stored);
 	im->line = line;
 	b->n = 0;
 	b->arena.len = 0;
