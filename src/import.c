@@ -639,16 +639,17 @@ static enum store_status store_signal(import *im, const value *v, bool *found)
 
 /* ------------------------------------------------------------ batches -- */
 
-/* Signals are stored a batch at a time, the batch sorted by key. The file
+/* Signals are stored a batch at a time, the batch sorted by key. A file
  * comes in date order and the table is keyed by household, so rows stored
  * as they come land all over the table: a page fetched for one is cold
  * again by the time the next row needs it. Sorted, a batch sweeps the
- * table once, in order (session 3: a fully sorted file imports about 30%
- * faster; a file sorted a batch at a time faster still, since the
- * signal_id index keeps its rows together). A batch ends at
- * IMPORT_BATCH_ROWS rows, or sooner when its text passes
- * IMPORT_BATCH_BYTES or its held messages IMPORT_MESSAGE_BYTES: that bounds
- * import's memory, whatever the size of the file (bench/README.md). */
+ * table once, in order. (A file sorted whole would sweep it once, but
+ * scatter the signal_id index instead, whose rows come in id order; sorted
+ * a batch at a time, a batch's ids stay among the last pages of the
+ * index. bench/README.md has the measurements.) A batch ends at
+ * IMPORT_BATCH_ROWS rows, or sooner when its rows fill IMPORT_BATCH_BYTES
+ * or its held messages IMPORT_MESSAGE_BYTES: that bounds import's memory,
+ * whatever the size of the file. */
 #define IMPORT_BATCH_ROWS SCHEMA_IMPORT_BATCH
 #define IMPORT_BATCH_BYTES ((size_t)16 << 20)
 #define IMPORT_MESSAGE_BYTES ((size_t)4 << 20)
@@ -679,8 +680,8 @@ typedef struct sort_key {
 	uint32_t at;
 } sort_key;
 
-/* The id lookup that finds repeats: open addressing, row + 1 in a slot
- * (0: empty), at most half full. */
+/* The id lookup that finds repeats: open addressing, a row's number in
+ * line order + 1 in a slot (0: empty), at most half full. */
 #define ID_SLOTS (2 * IMPORT_BATCH_ROWS)
 
 /* A month ('YYYY-MM', the first 7 bytes of a received date) and household
@@ -696,9 +697,9 @@ typedef struct pair {
 typedef struct batch {
 	schema_buf arena;
 	uint32_t *at;          /* where each row starts in the arena, in line order */
-	sort_key *order;       /* the rows waiting, in key order */
+	sort_key *order;       /* the rows that are not repeats, in key order */
 	uint32_t nwaiting;
-	struct pair *pair;     /* months and households to add */
+	pair *pair;            /* months and households to add */
 	uint32_t *slot;
 	uint32_t n;
 } batch;

@@ -1066,6 +1066,68 @@ START_TEST(a_file_of_several_batches_in_no_order_is_stored_whole)
 }
 END_TEST
 
+/* A batch also ends when its rows fill 16 MiB (long text) or its messages
+ * 4 MiB: order and repeats hold across those ends too. */
+START_TEST(batches_ended_by_long_text_or_many_messages_keep_line_order)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	char *text = NULL, *want = NULL;
+	size_t tlen = 0, wlen = 0;
+	FILE *t = open_memstream(&text, &tlen), *w = open_memstream(&want, &wlen);
+	fputs("signal_id,received,household,creditor,sector,arrears,district\n", t);
+	char *district = malloc(200001);
+	ck_assert_ptr_nonnull(district);
+	memset(district, 'd', 200000);
+	district[200000] = '\0';
+	long line = 2;
+	/* 120 rows of 200 kB: 24 MB, batches of about 80 rows. */
+	for (int i = 0; i < 120; i++, line++) {
+		if (i % 40 == 39) {          /* the id of line 2 + i - 30, a household sorting first */
+			fprintf(t, "L%d,2024-03-01,A%d,Menzis,health,1.00,%s\n", i - 30, i, district);
+			fprintf(w, "big.csv:%ld: signal_id: `L%d` is also on line %ld, with another household\n",
+				line, i - 30, line - 30);
+		} else if (i % 25 == 7) {
+			fprintf(t, "L%d,2024-03-01,H%d,Menzis,health,-1,%s\n", i, i, district);
+			fprintf(w, "big.csv:%ld: arrears: `-1` is negative: amounts are 0 or more\n", line);
+		} else {
+			fprintf(t, "L%d,2024-03-01,H%d,Menzis,health,1.00,%s\n", i, i, district);
+		}
+	}
+	free(district);
+	/* 20,000 rows with a long unknown sector, 6 MB of messages, among
+	 * good rows and a conflict with an earlier line now and then. */
+	char sector[201];
+	memset(sector, 's', 200);
+	sector[200] = '\0';
+	for (int i = 0; i < 40000; i++, line++) {
+		if (i % 2) {
+			fprintf(t, "M%d,2024-03-02,H%d,Menzis,%s,1.00,\n", i, i, sector);
+			fprintf(w, "big.csv:%ld: sector: unknown value `%.*s`; expected one of rent, mortgage, "
+				"health, energy, water, municipal_tax, other\n", line, 200, sector);
+		} else if (i % 1000 == 500) {
+			fprintf(t, "M%d,2024-03-02,H%d,Menzis,health,2.00,\n", i - 100, i - 100);
+			fprintf(w, "big.csv:%ld: signal_id: `M%d` is also on line %ld, with another arrears\n",
+				line, i - 100, line - 100);
+		} else {
+			fprintf(t, "M%d,2024-03-02,H%d,Menzis,health,1.00,\n", i, i);
+		}
+	}
+	fclose(t);
+	fclose(w);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "big.csv", text, false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c), want);
+	expect_counts(&n, 0, 0, 3 + 5 + 20000 + 40);
+	free(text);
+	free(want);
+	store_close(s);
+	ck_assert_int_eq(count_rows("signals"), 0);
+	capture_end(&c);
+}
+END_TEST
+
 START_TEST(outcomes_are_imported_and_reimports_are_identical)
 {
 	capture c;
@@ -1262,6 +1324,7 @@ Suite *import_suite(void)
 	tcase_add_test(tc, duplicates_inside_a_batch_are_counted_exactly);
 	tcase_add_test(tc, messages_come_in_line_order_across_batches);
 	tcase_add_test(tc, a_file_of_several_batches_in_no_order_is_stored_whole);
+	tcase_add_test(tc, batches_ended_by_long_text_or_many_messages_keep_line_order);
 	tcase_add_test(tc, outcomes_are_imported_and_reimports_are_identical);
 	tcase_add_test(tc, an_import_waits_for_a_busy_store_then_says_so);
 	tcase_add_test(tc, an_import_inside_a_transaction_nests);
