@@ -118,6 +118,8 @@ char *cli_read_file(const char *path, size_t *len, diag *d)
 	return buf;
 }
 
+static int load_policy(const char *path, bc_program *p, diag *d, bool warnings, char **out, size_t *out_len);
+
 int cli_load_policy(const char *path, bc_program *p, diag *d)
 {
 	return cli_load_policy_opt(path, p, d, true);
@@ -125,13 +127,36 @@ int cli_load_policy(const char *path, bc_program *p, diag *d)
 
 int cli_load_policy_opt(const char *path, bc_program *p, diag *d, bool warnings)
 {
+	char *text;
+	size_t len;
+	const int rc = load_policy(path, p, d, warnings, &text, &len);
+	free(text);
+	return rc;
+}
+
+int cli_load_policy_text(const char *path, bc_program *p, char **text, size_t *len, diag *d)
+{
+	return load_policy(path, p, d, true, text, len);
+}
+
+bool cli_is_bytecode(const char *bytes, size_t len)
+{
+	return len >= 8 && memcmp(bytes, BC_MAGIC, 8) == 0;
+}
+
+/* Reads PATH once and loads it; *TEXT keeps the bytes read (NULL on
+ * failure). */
+static int load_policy(const char *path, bc_program *p, diag *d, bool warnings, char **out, size_t *out_len)
+{
 	size_t len;
 	char *text = cli_read_file(path, &len, d);
+	*out = NULL;
+	*out_len = 0;
 	if (!text)
 		return EXIT_POLICY;
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	bool ok;
-	if (len >= 8 && memcmp(text, BC_MAGIC, 8) == 0) {
+	if (cli_is_bytecode(text, len)) {
 		ok = bc_read(p, (const uint8_t *)text, len, name, d);
 	} else if (warnings) {
 		ok = compile_policy(name, text, len, d, p);
@@ -143,8 +168,13 @@ int cli_load_policy_opt(const char *path, bc_program *p, diag *d, bool warnings)
 		if (!ok && compile_policy(name, text, len, d, p))
 			bc_program_free(p);
 	}
-	free(text);
-	return ok ? EXIT_OK : EXIT_POLICY;
+	if (!ok) {
+		free(text);
+		return EXIT_POLICY;
+	}
+	*out = text;
+	*out_len = len;
+	return EXIT_OK;
 }
 
 store *cli_open_store(const char *db, bool write, diag *d, int *rc)

@@ -63,6 +63,12 @@ char *cli_read_file(const char *path, size_t *len, diag *d);
 int cli_load_policy(const char *path, bc_program *p, diag *d);
 /* The same, reporting only errors when WARNINGS is false. */
 int cli_load_policy_opt(const char *path, bc_program *p, diag *d, bool warnings);
+/* cli_load_policy, keeping the bytes it was loaded from (the file is read
+ * once): on EXIT_OK *TEXT (malloc'ed, NUL-ended; the caller frees it) holds
+ * the rule text or the .vrb's bytes and *LEN their length. */
+int cli_load_policy_text(const char *path, bc_program *p, char **text, size_t *len, diag *d);
+/* Whether BYTES are a compiled policy (.vrb) rather than rule text. */
+bool cli_is_bytecode(const char *bytes, size_t len);
 
 /* Opens the store named by DB (or $VROEG_DB): for WRITE (import, run)
  * creating and migrating it, else read-only (it must be a vroeg store
@@ -103,6 +109,7 @@ int cmd_run(int argc, char **argv, diag *d);
 int cmd_runs(int argc, char **argv, diag *d);
 int cmd_decisions(int argc, char **argv, diag *d);
 int cmd_explain(int argc, char **argv, diag *d);
+int cmd_show(int argc, char **argv, diag *d);
 int cmd_help(int argc, char **argv, diag *d);
 int cmd_diff(int argc, char **argv, diag *d);
 int cmd_test(int argc, char **argv, diag *d);

@@ -47,9 +47,13 @@ static void print_run(const store_run *r, void *arg)
 	FILE *out = arg;
 	char month[8];
 	vr_month_format(r->month, month);
-	fprintf(out, "%-5lld %-7s %-32s %-10s %-20s %-20s %8ld  %.12s%s\n", r->id, month, r->policy_name,
-		r->policy_version, r->started, r->finished, r->households, r->source_sha256,
-		r->superseded ? "  superseded" : "");
+	fprintf(out, "%-5lld %-7s %-32s %-10s %-20s %-20s %8ld  %.12s", r->id, month, r->policy_name,
+		r->policy_version, r->started, r->finished, r->households, r->source_sha256);
+	if (r->superseded && r->superseded_by)
+		fprintf(out, "  superseded by run %lld", r->superseded_by);
+	else if (r->superseded)
+		fputs("  superseded", out);
+	fputc('\n', out);
 }
 
 int cmd_runs(int argc, char **argv, diag *d)

@@ -109,6 +109,32 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;\n"
 	"PRAGMA application_id = " APPLICATION_ID_TEXT ";\n"
 	"PRAGMA user_version = 1;\n",
+
+	/* 2: the audit trail. A run keeps the policy it was made with: the
+	 * rule text as given (or a .vrb's bytes, which have none), the name
+	 * its rules are cited by, the hash of its compiled form, how far back
+	 * it reads, and the last import it could read, so that its decisions
+	 * can be explained later from the store alone. A run recorded before
+	 * has policy_form 'none'. superseded_by names the run that replaced
+	 * a superseded one (for earlier runs: the next run of the month, as
+	 * --replace always made it). store_settings holds what is set once
+	 * for a store, such as its retention term. */
+	"ALTER TABLE runs ADD COLUMN policy_form TEXT NOT NULL DEFAULT 'none'\n"
+	"  CHECK (policy_form IN ('none', 'source', 'bytecode'));\n"
+	"ALTER TABLE runs ADD COLUMN policy BLOB;\n"            /* NULL when 'none' */
+	"ALTER TABLE runs ADD COLUMN source_name TEXT NOT NULL DEFAULT '';\n"
+	"ALTER TABLE runs ADD COLUMN program_sha256 TEXT NOT NULL DEFAULT '';\n"
+	"ALTER TABLE runs ADD COLUMN lookback INTEGER CHECK (lookback >= 0);\n" /* NULL: not known */
+	"ALTER TABLE runs ADD COLUMN imports_upto INTEGER;\n"   /* NULL: not known */
+	"ALTER TABLE runs ADD COLUMN settings TEXT NOT NULL DEFAULT '[]';\n" /* JSON array */
+	"ALTER TABLE runs ADD COLUMN superseded_by INTEGER REFERENCES runs (id);\n"
+	"UPDATE runs SET superseded_by = (SELECT min(n.id) FROM runs AS n\n"
+	"  WHERE n.month = runs.month AND n.id > runs.id) WHERE superseded = 1;\n"
+	"CREATE TABLE store_settings (\n"
+	"  name  TEXT PRIMARY KEY,\n"
+	"  value TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"PRAGMA user_version = 2;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -129,7 +155,9 @@ static const char *const migrations[] = {
 
 #define RUN_COLUMNS \
 	"id, month, policy_name, policy_version, source_sha256, started, " \
-	"finished, households, superseded, label_names"
+	"finished, households, superseded, label_names, policy_form, " \
+	"source_name, program_sha256, lookback, imports_upto, settings, " \
+	"superseded_by"
 
 static const char *const statements[SQL_COUNT] = {
 	[SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
@@ -179,18 +207,19 @@ static const char *const statements[SQL_COUNT] = {
 	 * as it merges this stream with the signals (?1 is not used). */
 	[SQL_CURSOR_OUTCOMES] =
 		"SELECT household, date, outcome, signal_id FROM outcomes "
-		"WHERE date BETWEEN ?2 AND ?3 "
+		"WHERE date BETWEEN ?2 AND ?3 AND import_id <= ?4 "
 		"ORDER BY household, date, outcome, signal_id",
-	/* One household: ?1 'YYYY-MM' or first day, ?2 key, ?3 last day */
+	/* One household: ?1 'YYYY-MM' or first day, ?2 key, ?3 last day,
+	 * ?4 the last import read (store_read_as_of) */
 	[SQL_ONE_CURRENT] =
 		"SELECT 1 FROM month_households WHERE month = ?1 AND household = ?2",
 	[SQL_ONE_SIGNALS] =
 		"SELECT " SIGNAL_COLUMNS_AS_STORED("s") " FROM signals AS s "
 		"WHERE s.household = ?2 AND s.received BETWEEN ?1 AND ?3 "
-		"ORDER BY s.received, s.signal_id",
+		"AND s.import_id <= ?4 ORDER BY s.received, s.signal_id",
 	[SQL_ONE_OUTCOMES] =
 		"SELECT household, date, outcome, signal_id FROM outcomes "
-		"WHERE household = ?2 AND date BETWEEN ?1 AND ?3 "
+		"WHERE household = ?2 AND date BETWEEN ?1 AND ?3 AND import_id <= ?4 "
 		"ORDER BY date, outcome, signal_id",
 
 	/* ?1 'YYYY-MM' */
@@ -198,12 +227,24 @@ static const char *const statements[SQL_COUNT] = {
 		"SELECT " RUN_COLUMNS " FROM runs WHERE month = ?1 AND superseded = 0",
 	[SQL_RUN_LIST] = "SELECT " RUN_COLUMNS " FROM runs ORDER BY id",
 	/* ?1 id */
+	[SQL_RUN_BY_ID] = "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?1",
+	[SQL_RUN_POLICY] = "SELECT policy FROM runs WHERE id = ?1",
 	[SQL_RUN_SUPERSEDE] = "UPDATE runs SET superseded = 1 WHERE id = ?1",
-	/* ?1..?9 the columns after id, in RUN_COLUMNS order */
+	/* ?1..?9 the columns after id, in RUN_COLUMNS order, then ?10
+	 * policy_form, ?11 policy, ?12 source_name, ?13 program_sha256,
+	 * ?14 lookback, ?15 settings; imports_upto is the last import so far,
+	 * which is all a run can have read, since it holds the write lock. */
 	[SQL_RUN_INSERT] =
 		"INSERT INTO runs (month, policy_name, policy_version, source_sha256, "
-		"started, finished, households, superseded, label_names) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		"started, finished, households, superseded, label_names, policy_form, "
+		"policy, source_name, program_sha256, lookback, settings, imports_upto) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+		"(SELECT coalesce(max(id), 0) FROM imports))",
+	/* ?1 the new run, ?2 its month: the runs of the month it supersedes
+	 * (store_supersede marked them; only the current run is ever marked). */
+	[SQL_RUN_LINK_SUPERSEDED] =
+		"UPDATE runs SET superseded_by = ?1 "
+		"WHERE month = ?2 AND superseded = 1 AND superseded_by IS NULL AND id < ?1",
 	/* ?1 run id, ?2 household, ?3 bucket, ?4 reason, ?5 rule,
 	 * ?6 overflowed_from, ?7 labels, ?8 arrears, ?9 place */
 	[SQL_DECISION_INSERT] =
@@ -214,6 +255,10 @@ static const char *const statements[SQL_COUNT] = {
 	[SQL_DECISIONS_OF_RUN] =
 		"SELECT household, bucket, reason, rule, overflowed_from, labels, "
 		"arrears, place FROM decisions WHERE run_id = ?1 ORDER BY household",
+	/* ?1 run id, ?2 household */
+	[SQL_DECISION_ONE] =
+		"SELECT household, bucket, reason, rule, overflowed_from, labels, "
+		"arrears, place FROM decisions WHERE run_id = ?1 AND household = ?2",
 };
 
 /* The cursor's signals statement reads the parts a program uses (enum
@@ -259,10 +304,13 @@ sqlite3_stmt *schema_cursor_signals(store *s, unsigned reads, int col[SIG_NCOLS]
 		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s", n++ ? ", " : "",
 					cursor_columns[i].expr);
 	}
-	len += (size_t)snprintf(sql + len, sizeof sql - len, "%s",
+	/* Bounded (store_read_as_of) only when asked: a run reads everything,
+	 * and the condition would cost it a test per signal. */
+	len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s%s",
 				" FROM month_households AS m CROSS JOIN signals AS s"
 				" WHERE m.month = ?1 AND s.household = m.household"
-				" AND s.received BETWEEN ?2 AND ?3"
+				" AND s.received BETWEEN ?2 AND ?3",
+				s->imports_upto > 0 ? " AND s.import_id <= ?4" : "",
 				" ORDER BY m.household, s.received, s.signal_id");
 	sqlite3_stmt *st = NULL;
 	if (len >= sizeof sql) {   /* the columns above fit; this guards edits */
@@ -306,6 +354,21 @@ size_t schema_buf_add(schema_buf *b, const char *s, size_t len)
 	if (!schema_buf_append(b, s, len) || !schema_buf_append(b, "", 1))
 		return (size_t)-1;
 	return at;
+}
+
+bool schema_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	size_t cap2 = *cap ? *cap * 2 : 16;
+	while (cap2 < need)
+		cap2 *= 2;
+	void *q = realloc(*p, cap2 * size);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = cap2;
+	return true;
 }
 
 void schema_buf_free(schema_buf *b)

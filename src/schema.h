@@ -26,8 +26,9 @@ enum schema_stmt {
 	SQL_OUTCOME_INSERT,
 	SQL_CURSOR_OUTCOMES,
 	SQL_ONE_CURRENT, SQL_ONE_SIGNALS, SQL_ONE_OUTCOMES,
-	SQL_RUN_CURRENT, SQL_RUN_LIST, SQL_RUN_SUPERSEDE, SQL_RUN_INSERT,
-	SQL_DECISION_INSERT, SQL_DECISIONS_OF_RUN,
+	SQL_RUN_CURRENT, SQL_RUN_LIST, SQL_RUN_BY_ID, SQL_RUN_POLICY,
+	SQL_RUN_SUPERSEDE, SQL_RUN_INSERT, SQL_RUN_LINK_SUPERSEDED,
+	SQL_DECISION_INSERT, SQL_DECISIONS_OF_RUN, SQL_DECISION_ONE,
 	SQL_COUNT
 };
 
@@ -50,8 +51,9 @@ enum schema_signal_col {
 
 /* The household cursor's signals statement (see schema.c), reading the
  * columns of the parts READS (enum vr_read) only; COL[SIG_x] receives where
- * it returns column SIG_x, or -1. The caller finalizes it. NULL after
- * reporting why. */
+ * it returns column SIG_x, or -1. When s->imports_upto is set it reads only
+ * the signals of those imports (bind ?4). The caller finalizes it. NULL
+ * after reporting why. */
 sqlite3_stmt *schema_cursor_signals(store *s, unsigned reads, int col[SIG_NCOLS], diag *d);
 
 /* A growable byte buffer, reused: strings are appended and found again by
@@ -68,6 +70,9 @@ bool schema_buf_append(schema_buf *b, const char *s, size_t len);
  * later appends; returns its offset, or (size_t)-1 when out of memory. */
 size_t schema_buf_add(schema_buf *b, const char *s, size_t len);
 void schema_buf_free(schema_buf *b);
+/* Grows the array *P of SIZE-byte items to hold NEED (doubling *CAP);
+ * false when out of memory, with *P as it was. */
+bool schema_grow(void **p, size_t *cap, size_t need, size_t size);
 
 /* The store handle (store.h's `store`). */
 struct store {
@@ -76,8 +81,13 @@ struct store {
 	int busy_ms;
 	sqlite3_stmt *stmt[SQL_COUNT];
 	bool cursor_open;              /* SQL_CURSOR_* belong to a live cursor */
-	schema_buf run_strings;        /* strings of the last store_current_run */
+	schema_buf run_strings;        /* strings of the last run read back */
+	schema_buf policy;             /* the policy of the last store_run_policy */
+	schema_buf decision;           /* strings of the last store_run_decision */
+	const char **decision_labels;  /* and its labels */
+	size_t decision_labels_cap;
 	schema_buf scratch;            /* per-call text, e.g. a labels array */
+	long long imports_upto;        /* store_read_as_of: 0 reads everything */
 };
 
 /* The schema version this program writes (the number of migration steps). */

@@ -82,6 +82,19 @@ void store_cursor_close(store_cursor *c);
 int store_household(store *s, const char *key, vr_month month, int lookback,
 		    store_cursor **holder, vr_household *out, diag *d);
 
+/* Limits what the cursor and store_household read to the signals and
+ * outcomes of the imports up to IMPORTS_UPTO (imports.id; 0 or less: all
+ * of them): the store as a recorded run read it (store_run.imports_upto),
+ * so that a later import does not change its explanation. */
+void store_read_as_of(store *s, long long imports_upto);
+
+/* How a recorded run kept the policy it was made with. */
+enum store_policy_form {
+	STORE_POLICY_NONE,      /* recorded before runs kept their policy */
+	STORE_POLICY_SOURCE,    /* the rule text, byte for byte */
+	STORE_POLICY_BYTECODE   /* a .vrb's bytes: it was run from one, and has no source text */
+};
+
 /* The run history. */
 typedef struct store_run {
 	long long id;
@@ -91,6 +104,19 @@ typedef struct store_run {
 	const char *started, *finished; /* ISO 8601 UTC */
 	long households;
 	bool superseded;
+	long long superseded_by;       /* the run that replaced it; 0 none (or not known) */
+	/* The audit trail; a run recorded before it has STORE_POLICY_NONE,
+	 * source_name and program_sha256 "", lookback and imports_upto -1. */
+	enum store_policy_form policy_form;
+	const char *source_name;       /* the name its rules are cited by ("FILE:LINE") */
+	const char *program_sha256;    /* of its compiled form as a .vrb (64 hex digits) */
+	int lookback;                  /* months before its month that it reads */
+	long long imports_upto;        /* the last import it could read (0: none) */
+	const char *settings;          /* JSON array of settings it was run with, "[]" */
+	/* store_insert_run only: the policy itself, POLICY_LEN bytes (read
+	 * back with store_run_policy). */
+	const void *policy;
+	size_t policy_len;
 } store_run;
 
 /* A recorded run is one write transaction, taken before evaluation starts so
@@ -102,11 +128,25 @@ void store_rollback(store *s);
 /* The current (not superseded) run for MONTH: 1 found (*out filled, strings
  * valid until the next store call), 0 none, -1 error. */
 int store_current_run(store *s, vr_month month, store_run *out, diag *d);
-/* Marks run ID superseded. */
+/* Run ID, superseded or not; the same contract. */
+int store_run_by_id(store *s, long long id, store_run *out, diag *d);
+/* The policy run ID kept: 1 found (*POLICY and *LEN, valid until the next
+ * call), 0 none kept (STORE_POLICY_NONE), -1 error. */
+int store_run_policy(store *s, long long id, const void **policy, size_t *len, diag *d);
+/* Marks run ID superseded; the next run recorded for its month is what
+ * superseded it (store_insert_run records which). */
 enum store_status store_supersede(store *s, long long id, diag *d);
-/* Inserts the run and its decisions; sets run->id. */
+/* Inserts the run (with its policy, when run->policy is set) and its
+ * decisions; sets run->id, and names it as the successor of the runs of its
+ * month that were superseded. */
 enum store_status store_insert_run(store *s, store_run *run,
 				   const vr_decision_set *set, diag *d);
+
+/* The decision run RUN_ID recorded for HOUSEHOLD: 1 found (*out's strings,
+ * labels included, valid until the next call; *NLABELS how many), 0 the run
+ * has none for it, -1 error. */
+int store_run_decision(store *s, long long run_id, const char *household,
+		       vr_decision_row *out, size_t *nlabels, diag *d);
 
 /* Calls FN for each recorded run, oldest first. */
 enum store_status store_list_runs(store *s, void (*fn)(const store_run *, void *),

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "schema.h"
 #include "store.h"
 #include "support.h"
 
@@ -133,7 +134,7 @@ START_TEST(a_new_store_is_private_wal_and_versioned)
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
 	store_close(s);
-	ck_assert_int_eq(raw_int("PRAGMA user_version"), 1);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), schema_version());
 	ck_assert_int_eq(raw_int("PRAGMA application_id"), 1987145573);
 	ck_assert_int_eq(raw_int("SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 	ck_assert_int_eq(raw_int("PRAGMA page_size"), 16384);
@@ -155,7 +156,7 @@ START_TEST(an_empty_file_becomes_a_store)
 	store *s = store_open(path, 100, &c.d);
 	ck_assert_ptr_nonnull(s);
 	store_close(s);
-	ck_assert_int_eq(raw_int("PRAGMA user_version"), 1);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), schema_version());
 	capture_end(&c);
 }
 END_TEST
@@ -170,7 +171,7 @@ START_TEST(a_newer_store_is_refused)
 	ck_assert_ptr_null(store_open(path, 100, &c.d));
 	char want[256];
 	snprintf(want, sizeof want, "vroeg: the store %s has schema version 99, newer than this "
-		 "vroeg knows (1): use a newer vroeg\n", path);
+		 "vroeg knows (%d): use a newer vroeg\n", path, schema_version());
 	ck_assert_str_eq(captured(&c), want);
 	capture_end(&c);
 }
@@ -249,7 +250,8 @@ START_TEST(read_only_opening_creates_and_changes_nothing)
 	store_close(store_open(path, 100, &c.d));
 	ck_assert_int_eq(store_connect(path, STORE_READ_ONLY, 100, &s, &c.d), STORE_OK);
 	ck_assert_int_eq(store_begin(s, &c.d), STORE_OK);
-	store_run run = { 0, month("2024-03"), "p", "1", "0", "t", "t", 0, false };
+	store_run run = { .month = month("2024-03"), .policy_name = "p", .policy_version = "1", .source_sha256 = "0",
+			   .started = "t", .finished = "t" };
 	const vr_decision_set none = { .month = month("2024-03") };
 	ck_assert_int_eq(store_insert_run(s, &run, &none, &c.d), STORE_IO_ERROR);
 	store_rollback(s);

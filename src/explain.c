@@ -1,0 +1,321 @@
+/* explain.c - one household's path through a policy, for the officer who
+ * must answer "why this queue?": its signals and whether each counts (and
+ * which floor or skip stops it), its facts and definitions, every rule tried
+ * in order, and what capacity did (contracts in explain.h). The month is
+ * evaluated once, since a household's place depends on all the others; then
+ * each household is decided again on the plain VM with a trace of the rules,
+ * which decides as the VM a run uses. */
+#include "explain.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fields.h"
+#include "vm.h"
+
+typedef struct trace_ctx {
+	bool tried[4096];
+	bool applies[4096];
+} trace_ctx;
+
+static void on_rule(void *arg, uint32_t rule, bool applies)
+{
+	trace_ctx *t = arg;
+	if (rule < 4096) {
+		t->tried[rule] = true;
+		t->applies[rule] = applies;
+	}
+}
+
+/* Line LINE of TEXT, trimmed, into BUF. */
+static const char *source_line(const char *text, size_t len, uint32_t line, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (!text)
+		return buf;
+	const char *p = text, *end = text + len;
+	for (uint32_t l = 1; l < line && p < end; l++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+	}
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	const char *eol = memchr(p, '\n', (size_t)(end - p));
+	if (!eol)
+		eol = end;
+	size_t n = (size_t)(eol - p);
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void print_value(FILE *out, const bc_function *fn, vm_value x)
+{
+	char buf[24];
+	if (x.text) {
+		fprintf(out, "\"%s\"", x.text);
+	} else if (x.num == VR_MISSING) {
+		fputs("missing", out);
+	} else if (fn->type == TY_BOOL) {
+		fputs(x.num ? "yes" : "no", out);
+	} else if (fn->type == TY_MONEY) {
+		vr_cents_format(x.num, buf);
+		fprintf(out, "EUR %s", buf);
+	} else {
+		fprintf(out, "%lld", (long long)x.num);
+	}
+}
+
+static const char *status_text(enum vm_signal_status st)
+{
+	switch (st) {
+	case VM_SIGNAL_HISTORY_COUNTED: return "earlier month, above the floor";
+	case VM_SIGNAL_HISTORY_BELOW: return "earlier month, below the floor";
+	case VM_SIGNAL_COUNTED: return "counted";
+	case VM_SIGNAL_BELOW_FLOOR: return "not counted: fails a `count signal` floor";
+	case VM_SIGNAL_SKIPPED: return "not counted: skipped";
+	}
+	return "?";
+}
+
+/* Characters in UTF-8 text S: its bytes that do not continue a character. */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* S, then spaces up to WIDTH characters (printf pads bytes, which puts a
+ * name with an accent out of line). */
+static void put_padded(FILE *out, const char *s, size_t width)
+{
+	fputs(s, out);
+	for (size_t w = text_width(s); w < width; w++)
+		fputc(' ', out);
+}
+
+static void print_path(FILE *out, const bc_program *p, vm *v, const vr_household *h,
+		       vr_month month, const char *text, size_t len, const run_result *r)
+{
+	trace_ctx *t = calloc(1, sizeof *t);
+	if (!t)
+		return;
+	vm_set_trace(v, on_rule, t);
+	vm_decision dec;
+	vm_decide(v, h, month, &dec);
+	vm_set_trace(v, NULL, NULL);
+	char month_buf[8], day[11], euros[24], line[512];
+	vr_month_format(month, month_buf);
+	fprintf(out, "Household %s, month %s, policy \"%s\" (%s)\n\n", h->key, month_buf, p->policy_name, p->source_name);
+	fprintf(out, "Signals (the run month and the %u before it):\n", p->lookback);
+	/* Columns as wide as this household's longest id and creditor. */
+	size_t id_width = 12, creditor_width = 16;
+	for (size_t i = 0; i < h->nsignals; i++) {
+		const size_t id = text_width(h->signals[i].signal_id), cr = text_width(h->signals[i].creditor);
+		id_width = id > id_width ? id : id_width;
+		creditor_width = cr > creditor_width ? cr : creditor_width;
+	}
+	for (size_t i = 0; i < h->nsignals; i++) {
+		const vr_signal *s = &h->signals[i];
+		uint32_t skip;
+		const enum vm_signal_status st = vm_signal(v, i, &skip);
+		vr_date_format(s->received, day);
+		vr_cents_format(s->arrears, euros);
+		fputs("  ", out);
+		put_padded(out, s->signal_id, id_width);
+		fprintf(out, " %s  ", day);
+		put_padded(out, s->creditor, creditor_width);
+		fprintf(out, " %-13s %10s  %s", vr_sector_names[s->sector], euros, status_text(st));
+		/* Which of the `count signal` statements it fails. */
+		const uint32_t floor = st == VM_SIGNAL_BELOW_FLOOR || st == VM_SIGNAL_HISTORY_BELOW
+			? vm_floor_line(v, h, i) : 0;
+		if (floor) {
+			source_line(text, len, floor, line, sizeof line);
+			fprintf(out, " (%s:%u%s%s)", p->source_name, floor, line[0] ? ": " : "", line);
+		}
+		if (st == VM_SIGNAL_SKIPPED)
+			fprintf(out, " (\"%s\", %s:%u)", p->consts[p->rules[skip].reason].text, p->source_name, p->rules[skip].line);
+		fputc('\n', out);
+	}
+	if (h->noutcomes) {
+		fprintf(out, "Outcomes:\n");
+		for (size_t i = 0; i < h->noutcomes; i++) {
+			vr_date_format(h->outcomes[i].date, day);
+			fprintf(out, "  %s  %s\n", day, vr_outcome_names[h->outcomes[i].outcome]);
+		}
+	}
+	vr_cents_format(dec.arrears, euros);
+	fprintf(out, "\nHousehold: arrears EUR %s (counted current signals), phone %s, e-mail %s, district \"%s\"\n",
+		euros, dec.has_phone ? "yes" : "no", dec.has_email ? "yes" : "no", dec.district);
+	if (p->ndefs) {
+		fprintf(out, "\nDefinitions:\n");
+		for (uint32_t i = 0; i < p->ndefs; i++) {
+			const bc_function *fn = &p->fns[p->defs[i]];
+			fprintf(out, "  %-20s = ", p->consts[fn->name].text);
+			print_value(out, fn, vm_eval(v, p->defs[i]));
+			fputc('\n', out);
+		}
+	}
+	fprintf(out, "\nRules, in order (the first that applies decides):\n");
+	for (uint32_t i = 0; i < p->nrules; i++) {
+		const bc_rule *rule = &p->rules[i];
+		const char *verdict;
+		if (i == dec.rule)
+			verdict = "DECIDES";
+		else if (rule->kind == RULE_NOT_COUNTED || rule->kind == RULE_SKIPPED)
+			verdict = "no";
+		else if (!t->tried[i])
+			verdict = "not tried";
+		else
+			verdict = t->applies[i] ? "yes" : "no";
+		fprintf(out, "  %s:%-4u %-9s %s\n", p->source_name, rule->line, verdict,
+			rule->kind == RULE_NOT_COUNTED ? "(no current signal counted -> excluded \"not counted\")"
+			: source_line(text, len, rule->line, line, sizeof line));
+	}
+	free(t);
+	const bc_rule *rule = &p->rules[dec.rule];
+	if (dec.bucket < 0) {
+		fprintf(out, "\nDecision: excluded, reason \"%s\" (%s:%u)\n", p->consts[rule->reason].text,
+			p->source_name, rule->line);
+		return;
+	}
+	const alloc_entry *e = NULL;
+	for (size_t i = 0; r && i < r->n && !e; i++)
+		if (strcmp(r->entries[i].household, h->key) == 0)
+			e = &r->entries[i];
+	const char *bucket = p->consts[p->buckets[dec.bucket].name].text;
+	fprintf(out, "\nRule sends the household to: %s\n", bucket);
+	if (!e)
+		return;
+	const bc_bucket *final = &p->buckets[e->bucket];
+	if (e->overflowed_from >= 0)
+		fprintf(out, "Capacity: no place in %s: %lld places for %lld candidates; this household ranked %lld%s%s%s\n",
+			p->consts[p->buckets[e->overflowed_from].name].text,
+			(long long)p->buckets[e->overflowed_from].capacity, (long long)e->candidates, (long long)e->rank,
+			p->buckets[e->overflowed_from].spread ? " in district \"" : "",
+			p->buckets[e->overflowed_from].spread ? e->district : "",
+			p->buckets[e->overflowed_from].spread ? "\" (places go round-robin over the districts)" : "");
+	if (e->bucket != dec.bucket && e->overflowed_from < 0 && !e->backfilled)
+		fprintf(out, "Redirect: %s has a precondition this household does not meet (%s)\n", bucket,
+			!dec.has_phone ? "no phone" : "no e-mail");
+	if (e->backfilled)
+		fprintf(out, "Back-fill: given a spare place in %s\n", p->consts[final->name].text);
+	if (e->place > 0)
+		fprintf(out, "Capacity: place %lld of %lld in %s\n", (long long)e->place, (long long)final->capacity,
+			p->consts[final->name].text);
+	fprintf(out, "Decision: %s%s%s\n", p->consts[final->name].text,
+		e->overflowed_from >= 0 ? ", overflowed from " : "",
+		e->overflowed_from >= 0 ? p->consts[p->buckets[e->overflowed_from].name].text : "");
+	for (uint32_t l = 0; l < p->nlabels; l++)
+		fprintf(out, "Label %s: %s\n", p->consts[p->labels[l].name].text, dec.labels[l].text ? dec.labels[l].text : "");
+}
+
+struct explainer {
+	store *s;
+	const bc_program *p;
+	vr_month month;
+	const char *text;
+	size_t len;
+	vm *v;
+	run_result r;
+	store_cursor *holder;
+	vr_decision_row row;
+};
+
+explainer *explain_new(store *s, const bc_program *p, vr_month month, const char *text,
+		       size_t len, diag *d)
+{
+	explainer *e = calloc(1, sizeof *e);
+	if (!e) {
+		diag_error(d, "out of memory");
+		return NULL;
+	}
+	*e = (explainer){ .s = s, .p = p, .month = month, .text = text, .len = len };
+	/* The plain vm can tell which floor a signal fails (vm_floor_line). */
+	if (!(e->v = vm_new_plain(p))) {
+		diag_error(d, "out of memory");
+		free(e);
+		return NULL;
+	}
+	if (!run_evaluate(s, p, month, d, &e->r)) {
+		vm_free(e->v);
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* The index of KEY among the evaluated households (in byte order), or -1. */
+static long find(const run_result *r, const char *key)
+{
+	size_t lo = 0, hi = r->n;
+	while (lo < hi) {
+		const size_t mid = lo + (hi - lo) / 2;
+		const int c = strcmp(r->entries[mid].household, key);
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+int explain_household(explainer *e, const char *key, FILE *out, const vr_decision_row **row, diag *d)
+{
+	vr_household h;
+	const int got = store_household(e->s, key, e->month, e->p->lookback, &e->holder, &h, d);
+	if (got != 1)
+		return got;
+	const long i = find(&e->r, key);
+	if (i < 0) {
+		diag_error(d, "internal error: household %s is in the month but was not evaluated", key);
+		return -1;
+	}
+	if (out)
+		print_path(out, e->p, e->v, &h, e->month, e->text, e->len, &e->r);
+	*row = vr_decision_at(&e->r.set, (size_t)i, &e->row);
+	return 1;
+}
+
+void explain_free(explainer *e)
+{
+	if (!e)
+		return;
+	if (e->holder)
+		store_cursor_close(e->holder);
+	run_result_free(&e->r);
+	vm_free(e->v);
+	free(e);
+}
+
+void explain_describe(FILE *out, const vr_decision_row *row)
+{
+	if (strcmp(row->bucket, "excluded") == 0)
+		fprintf(out, "excluded, reason \"%s\"", row->reason);
+	else
+		fputs(row->bucket, out);
+	if (row->overflowed_from[0])
+		fprintf(out, ", overflowed from %s", row->overflowed_from);
+	if (row->place > 0)
+		fprintf(out, ", place %lld", (long long)row->place);
+	fprintf(out, " (%s)", row->rule);
+}
+
+bool explain_same(const vr_decision_row *a, const vr_decision_row *b, size_t nlabels)
+{
+	if (strcmp(a->household, b->household) || strcmp(a->bucket, b->bucket) ||
+	    strcmp(a->reason, b->reason) || strcmp(a->rule, b->rule) ||
+	    strcmp(a->overflowed_from, b->overflowed_from) || a->arrears != b->arrears ||
+	    a->place != b->place)
+		return false;
+	for (size_t l = 0; l < nlabels; l++)
+		if (strcmp(a->labels[l], b->labels[l]))
+			return false;
+	return true;
+}
