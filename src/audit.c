@@ -51,7 +51,7 @@ int audit_load_policy(store *s, const store_run *run, bc_program *p, char **text
 		char name[64];
 		snprintf(name, sizeof name, "the policy of run %lld", run->id);
 		if (!bc_read(p, policy, n, name, d))
-			return -1;
+			return -2;
 	} else {
 		char *copy = malloc(n + 1);
 		if (!copy) {
@@ -71,7 +71,7 @@ int audit_load_policy(store *s, const store_run *run, bc_program *p, char **text
 			if (compile_policy(run->source_name, copy, n, d, p))
 				bc_program_free(p);
 			free(copy);
-			return -1;
+			return -2;
 		}
 		*text = copy;
 		*len = n;

@@ -23,7 +23,8 @@ bool audit_program_hash(const bc_program *p, char out[65], diag *d);
  * length. *SAME tells whether this program is the one the run recorded
  * (its program_sha256): a later vroeg may compile the same text
  * differently. Returns 1 loaded, 0 the run kept no policy (recorded before
- * runs kept theirs; nothing reported), -1 an error (reported). */
+ * runs kept theirs; nothing reported), -1 a store error, -2 a kept policy
+ * this vroeg cannot compile or load (both reported). */
 int audit_load_policy(store *s, const store_run *run, bc_program *p, char **text,
 		      size_t *len, bool *same, diag *d);
 

@@ -40,7 +40,7 @@ static int load_kept(store *s, explain_job *j, const char *month, diag *d)
 		return EXIT_DATA;
 	}
 	if (got < 0)
-		return EXIT_STORE;
+		return got == -2 ? EXIT_POLICY : EXIT_STORE;
 	j->loaded = true;
 	return EXIT_OK;
 }

@@ -28,7 +28,8 @@ static const usage usages[] = {
 	  "  run --db DB --month M|previous [--replace] POLICY     decide and record a month\n"
 	  "  runs --db DB                          the run history\n"
 	  "  decisions --db DB --month M           a recorded month's decisions\n"
-	  "  explain --db DB --month M --household H POLICY   one household's path\n"
+	  "  explain --db DB --month M --household H [POLICY] one household's path\n"
+	  "  show --db DB --month M [--source]     the policy a recorded run was made with\n"
 	  "  diff --db DB --month M OLD NEW        what changing a policy does to a month\n"
 	  "  help [COMMAND]                        this text, or a command's\n"
 	  "\n"
@@ -72,16 +73,27 @@ static const usage usages[] = {
 	  "same store waits up to 10 s, then exits 4.\n" },
 	{ "runs",
 	  "usage: vroeg runs --db DB\n"
-	  "Lists every recorded run, oldest first, superseded ones included.\n" },
+	  "Lists every recorded run, oldest first, superseded ones included, each with the\n"
+	  "run that superseded it.\n" },
 	{ "decisions",
 	  "usage: vroeg decisions --db DB --month YYYY-MM [--format table|csv|json]\n"
 	  "Prints the recorded decisions of the month's current run, as dry-run does.\n" },
 	{ "explain",
-	  "usage: vroeg explain --db DB --month YYYY-MM --household KEY POLICY\n"
+	  "usage: vroeg explain --db DB --month YYYY-MM --household KEY [POLICY]\n"
 	  "       vroeg explain --signals FILE [--outcomes FILE] --month YYYY-MM --household KEY POLICY\n"
 	  "Shows one household's path: its signals and whether each counts (and why not),\n"
 	  "the household's facts and definitions, every rule tried in order, the bucket,\n"
-	  "and the capacity outcome (place, overflow, redirect, back-fill).\n" },
+	  "and the capacity outcome (place, overflow, redirect, back-fill). When the month\n"
+	  "has a recorded run, explain reads the data as that run read it and ends with the\n"
+	  "recorded decision; without POLICY it explains with the policy the run kept. A\n"
+	  "POLICY that is not the run's is said to be so, with both decisions.\n" },
+	{ "show",
+	  "usage: vroeg show --db DB --month YYYY-MM|previous [--source]\n"
+	  "       vroeg show --db DB --run N [--source]\n"
+	  "Prints a recorded run (the month's current run, or run N of `vroeg runs`) and\n"
+	  "the policy it was made with, as the store kept it: the rule text byte for byte,\n"
+	  "or for a run made from a compiled policy (.vrb) the listing of that program.\n"
+	  "--source prints only the rule text (exit 3 when the run kept none).\n" },
 	{ "diff",
 	  "usage: vroeg diff --db DB --month YYYY-MM [--format table|csv|json] OLD NEW\n"
 	  "       vroeg diff --signals FILE [--outcomes FILE] --month YYYY-MM OLD NEW\n"
