@@ -35,7 +35,8 @@ GEN_WARN := -std=c11 -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compar
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/lexer.o $(BUILD)/parser.o
 TEST_SRC := $(wildcard tests/check_*.c)
-TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/main.o $(BUILD)/tests/support.o
+TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/main.o $(BUILD)/tests/support.o \
+            $(BUILD)/tests/faults.o
 TOOLS    := $(BUILD)/vroeg-gen $(BUILD)/bench-ref-p2 $(BUILD)/bench-time $(BUILD)/opdoc $(BUILD)/mkseed
 
 .PHONY: all test asan-test check clean install uninstall bench fuzz lint-rules fmt-check

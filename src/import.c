@@ -470,7 +470,10 @@ static bool same_value(sqlite3_stmt *st, int col, const value *v)
 static enum store_status compare_stored(import *im, const value *v, bool *found)
 {
 	store *s = im->s;
-	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_BY_ID];
+	sqlite3_stmt *st = schema_stmt(s, SQL_SIGNAL_BY_ID, im->d);
+	*found = false;
+	if (!st)
+		return STORE_IO_ERROR;
 	sqlite3_bind_text(st, 1, v[SIG_SIGNAL_ID].s, (int)v[SIG_SIGNAL_ID].len, SQLITE_STATIC);
 	const int rc = sqlite3_step(st);
 	*found = rc == SQLITE_ROW;
@@ -507,7 +510,9 @@ static enum store_status compare_stored(import *im, const value *v, bool *found)
 
 static enum store_status add_month_household(import *im, const value *v)
 {
-	sqlite3_stmt *mh = im->s->stmt[SQL_MONTH_HOUSEHOLD_INSERT];
+	sqlite3_stmt *mh = schema_stmt(im->s, SQL_MONTH_HOUSEHOLD_INSERT, im->d);
+	if (!mh)
+		return STORE_IO_ERROR;
 	sqlite3_bind_text(mh, 1, v[SIG_RECEIVED].s, 7, SQLITE_STATIC);
 	bind_value(mh, 2, &v[SIG_HOUSEHOLD]);
 	const int rc = sqlite3_step(mh);
@@ -526,7 +531,9 @@ static enum store_status store_signal(import *im, const value *v)
 	enum store_status result = compare_stored(im, v, &found);
 	if (result != STORE_OK || found)
 		return result;
-	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_INSERT];
+	sqlite3_stmt *st = schema_stmt(s, SQL_SIGNAL_INSERT, im->d);
+	if (!st)
+		return STORE_IO_ERROR;
 	for (int c = 0; c < SIG_NCOLS; c++)
 		bind_value(st, c + 1, &v[c]);
 	sqlite3_bind_int64(st, SIG_NCOLS + 1, im->import_id);
@@ -583,8 +590,10 @@ static int insert_batch(import *im)
 {
 	store *s = im->s;
 	batch *b = im->batch;
-	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_INSERT_BATCH];
-	sqlite3_stmt *mh = s->stmt[SQL_MONTH_HOUSEHOLD_INSERT_BATCH];
+	sqlite3_stmt *st = schema_stmt(s, SQL_SIGNAL_INSERT_BATCH, im->d);
+	sqlite3_stmt *mh = st ? schema_stmt(s, SQL_MONTH_HOUSEHOLD_INSERT_BATCH, im->d) : NULL;
+	if (!mh)
+		return -1;
 	value v[SIG_NCOLS];
 	for (int r = 0; r < SCHEMA_BATCH_ROWS; r++) {
 		const int p = r * (SIG_NCOLS + 2);
@@ -660,7 +669,9 @@ static enum store_status store_outcome(import *im, value *v)
 	store *s = im->s;
 	if (v[OUT_SIGNAL_ID].null)
 		v[OUT_SIGNAL_ID] = (value){ .s = "", .len = 0 };
-	sqlite3_stmt *st = s->stmt[SQL_OUTCOME_INSERT];
+	sqlite3_stmt *st = schema_stmt(s, SQL_OUTCOME_INSERT, im->d);
+	if (!st)
+		return STORE_IO_ERROR;
 	for (int c = 0; c < OUT_NCOLS; c++)
 		bind_value(st, c + 1, &v[c]);
 	sqlite3_bind_int64(st, OUT_NCOLS + 1, im->import_id);
@@ -680,7 +691,9 @@ static enum store_status store_outcome(import *im, value *v)
  * end, its counts, or nothing at all when it added nothing. */
 static enum store_status begin_import(import *im, const char *kind)
 {
-	sqlite3_stmt *st = im->s->stmt[SQL_IMPORT_INSERT];
+	sqlite3_stmt *st = schema_stmt(im->s, SQL_IMPORT_INSERT, im->d);
+	if (!st)
+		return STORE_IO_ERROR;
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, im->name, -1, SQLITE_STATIC);
 	const int rc = sqlite3_step(st);
@@ -694,7 +707,9 @@ static enum store_status begin_import(import *im, const char *kind)
 
 static enum store_status finish_import(import *im)
 {
-	sqlite3_stmt *st = im->s->stmt[im->counts.added ? SQL_IMPORT_FINISH : SQL_IMPORT_DELETE];
+	sqlite3_stmt *st = schema_stmt(im->s, im->counts.added ? SQL_IMPORT_FINISH : SQL_IMPORT_DELETE, im->d);
+	if (!st)
+		return STORE_IO_ERROR;
 	sqlite3_bind_int64(st, 1, im->import_id);
 	if (im->counts.added) {
 		sqlite3_bind_int64(st, 2, im->counts.added);

@@ -110,23 +110,26 @@ static const char *const migrations[] = {
 	"PRAGMA application_id = " APPLICATION_ID_TEXT ";\n"
 	"PRAGMA user_version = 1;\n",
 
-	/* 2: the audit trail. A run keeps the policy it was made with: the
-	 * rule text as given (or a .vrb's bytes, which have none), the name
-	 * its rules are cited by, the hash of its compiled form, how far back
-	 * it reads, and the last import it could read, so that its decisions
-	 * can be explained later from the store alone. A run recorded before
-	 * has policy_form 'none'. superseded_by names the run that replaced
-	 * a superseded one (for earlier runs: the next run of the month, as
-	 * --replace always made it). store_settings holds what is set once
-	 * for a store, such as its retention term. */
-	"ALTER TABLE runs ADD COLUMN policy_form TEXT NOT NULL DEFAULT 'none'\n"
-	"  CHECK (policy_form IN ('none', 'source', 'bytecode'));\n"
-	"ALTER TABLE runs ADD COLUMN policy BLOB;\n"            /* NULL when 'none' */
-	"ALTER TABLE runs ADD COLUMN source_name TEXT NOT NULL DEFAULT '';\n"
-	"ALTER TABLE runs ADD COLUMN program_sha256 TEXT NOT NULL DEFAULT '';\n"
-	"ALTER TABLE runs ADD COLUMN lookback INTEGER CHECK (lookback >= 0);\n" /* NULL: not known */
-	"ALTER TABLE runs ADD COLUMN imports_upto INTEGER;\n"   /* NULL: not known */
-	"ALTER TABLE runs ADD COLUMN settings TEXT NOT NULL DEFAULT '[]';\n" /* JSON array */
+	/* 2: the audit trail. A run keeps the policy it was made with, in
+	 * run_policies: the rule text as given (or a .vrb's bytes, which have
+	 * none), the name its rules are cited by, the hash of its compiled
+	 * form, how far back it reads, the last import it could read, and the
+	 * settings it was given; so that its decisions can be explained later
+	 * from the store alone. A run recorded before has no row there.
+	 * superseded_by names the run that replaced a superseded one (for
+	 * earlier runs: the next run of the month, as --replace always made
+	 * it). store_settings holds what is set once for a store, such as its
+	 * retention term. */
+	"CREATE TABLE run_policies (\n"
+	"  run_id         INTEGER PRIMARY KEY REFERENCES runs (id),\n"
+	"  form           TEXT NOT NULL CHECK (form IN ('source', 'bytecode')),\n"
+	"  policy         BLOB NOT NULL,\n"
+	"  source_name    TEXT NOT NULL,\n"
+	"  program_sha256 TEXT NOT NULL,\n"
+	"  lookback       INTEGER NOT NULL CHECK (lookback >= 0),\n"
+	"  imports_upto   INTEGER NOT NULL,\n"
+	"  settings       TEXT NOT NULL DEFAULT '[]'\n" /* JSON array */
+	");\n"
 	"ALTER TABLE runs ADD COLUMN superseded_by INTEGER REFERENCES runs (id);\n"
 	"UPDATE runs SET superseded_by = (SELECT min(n.id) FROM runs AS n\n"
 	"  WHERE n.month = runs.month AND n.id > runs.id) WHERE superseded = 1;\n"
@@ -153,11 +156,14 @@ static const char *const migrations[] = {
 	t".birth_date, "t".district, "t".has_phone, "t".has_email, " \
 	t".brp_match, "t".known_debt_help"
 
-#define RUN_COLUMNS \
-	"id, month, policy_name, policy_version, source_sha256, started, " \
-	"finished, households, superseded, label_names, policy_form, " \
-	"source_name, program_sha256, lookback, imports_upto, settings, " \
-	"superseded_by"
+/* A run with its policy's metadata (not the policy: SQL_RUN_POLICY). */
+#define RUN_SELECT \
+	"SELECT r.id, r.month, r.policy_name, r.policy_version, r.source_sha256, " \
+	"r.started, r.finished, r.households, r.superseded, r.label_names, " \
+	"coalesce(p.form, 'none'), coalesce(p.source_name, ''), " \
+	"coalesce(p.program_sha256, ''), p.lookback, p.imports_upto, " \
+	"coalesce(p.settings, '[]'), r.superseded_by " \
+	"FROM runs AS r LEFT JOIN run_policies AS p ON p.run_id = r.id "
 
 static const char *const statements[SQL_COUNT] = {
 	[SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
@@ -223,22 +229,23 @@ static const char *const statements[SQL_COUNT] = {
 		"ORDER BY date, outcome, signal_id",
 
 	/* ?1 'YYYY-MM' */
-	[SQL_RUN_CURRENT] =
-		"SELECT " RUN_COLUMNS " FROM runs WHERE month = ?1 AND superseded = 0",
-	[SQL_RUN_LIST] = "SELECT " RUN_COLUMNS " FROM runs ORDER BY id",
+	[SQL_RUN_CURRENT] = RUN_SELECT "WHERE r.month = ?1 AND r.superseded = 0",
+	[SQL_RUN_LIST] = RUN_SELECT "ORDER BY r.id",
 	/* ?1 id */
-	[SQL_RUN_BY_ID] = "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?1",
-	[SQL_RUN_POLICY] = "SELECT policy FROM runs WHERE id = ?1",
+	[SQL_RUN_BY_ID] = RUN_SELECT "WHERE r.id = ?1",
+	[SQL_RUN_POLICY] = "SELECT policy FROM run_policies WHERE run_id = ?1",
 	[SQL_RUN_SUPERSEDE] = "UPDATE runs SET superseded = 1 WHERE id = ?1",
-	/* ?1..?9 the columns after id, in RUN_COLUMNS order, then ?10
-	 * policy_form, ?11 policy, ?12 source_name, ?13 program_sha256,
-	 * ?14 lookback, ?15 settings; imports_upto is the last import so far,
-	 * which is all a run can have read, since it holds the write lock. */
+	/* ?1..?9 the columns after id, in RUN_SELECT order */
 	[SQL_RUN_INSERT] =
 		"INSERT INTO runs (month, policy_name, policy_version, source_sha256, "
-		"started, finished, households, superseded, label_names, policy_form, "
-		"policy, source_name, program_sha256, lookback, settings, imports_upto) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+		"started, finished, households, superseded, label_names) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/* ?1 run id, ?2 form, ?3 policy, ?4 source_name, ?5 program_sha256,
+	 * ?6 lookback, ?7 settings; imports_upto is the last import so far,
+	 * which is all a run can have read, since it holds the write lock. */
+	[SQL_RUN_POLICY_INSERT] =
+		"INSERT INTO run_policies (run_id, form, policy, source_name, program_sha256, "
+		"lookback, settings, imports_upto) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
 		"(SELECT coalesce(max(id), 0) FROM imports))",
 	/* ?1 the new run, ?2 its month: the runs of the month it supersedes
 	 * (store_supersede marked them; only the current run is ever marked). */
@@ -384,8 +391,77 @@ static bool is_busy(int rc)
 
 static void report_busy(store *s, diag *d)
 {
-	diag_error(d, "the store %s is busy: another run or import holds it "
-		   "(waited %d ms); try again later", s->path, s->busy_ms);
+	diag_error(d, "the store %s is busy: another vroeg command (import, run, purge, forget) "
+		   "or another program holds it (waited %d ms); try again later", s->path, s->busy_ms);
+}
+
+const char *schema_cause(int rc, int err)
+{
+	/* The system's own reason first: it names the disk, the limit or the
+	 * permission that SQLite only calls an I/O error. */
+	switch (err) {
+	case ENOSPC: return "the disk is full";
+#ifdef EDQUOT
+	case EDQUOT: return "the disk quota is used up";
+#endif
+	case EFBIG: return "the file size limit was reached (see `ulimit -f` of the account that runs vroeg)";
+	case EROFS: return "the file system is read-only";
+	case EACCES: case EPERM: return "no permission to write there";
+	case ENOENT: return "the file or its directory is gone";
+	case EIO: return "the disk reported an input/output error";
+	case ENOMEM: return "the computer ran out of memory";
+	default: break;
+	}
+	switch (rc) {
+	case SQLITE_FULL: return "the disk is full";
+	case SQLITE_NOMEM: case SQLITE_IOERR_NOMEM: return "the computer ran out of memory";
+	case SQLITE_READONLY_DBMOVED: return "the store file was moved or deleted while vroeg was using it";
+	case SQLITE_READONLY_DIRECTORY:
+		return "its directory is read-only (the store's journal is written beside it)";
+	case SQLITE_IOERR_FSYNC: case SQLITE_IOERR_DIR_FSYNC:
+		return "the disk did not confirm a write (sync failed)";
+	default: break;
+	}
+	switch (rc & 0xff) {
+	case SQLITE_READONLY: return "the store is read-only (no permission to write the file or its directory)";
+	case SQLITE_CORRUPT: return "the store file is damaged";
+	case SQLITE_CANTOPEN: return "the file cannot be opened";
+	case SQLITE_PERM: return "no permission";
+	case SQLITE_IOERR: return "the disk reported an error";
+	default: return NULL;
+	}
+}
+
+/* The errno of the last failed write or sync of the store's files: its
+ * journal (the WAL, where a transaction is written) or the file itself.
+ * sqlite3_system_errno reads errno when the error is reported, by when
+ * other calls may have changed it (a file size limit came out as a plain
+ * "disk I/O error"); each file keeps its own. 0 when none is known. */
+static int file_errno(store *s)
+{
+	int err = 0;
+	sqlite3_file *journal = NULL;
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &journal) == SQLITE_OK &&
+	    journal && journal->pMethods &&
+	    journal->pMethods->xFileControl(journal, SQLITE_FCNTL_LAST_ERRNO, &err) == SQLITE_OK && err)
+		return err;
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_LAST_ERRNO, &err) == SQLITE_OK && err)
+		return err;
+	return 0;
+}
+
+/* The connection's last error in plain words, else SQLite's own. */
+static const char *last_cause(store *s)
+{
+	const int rc = sqlite3_extended_errcode(s->db);
+	int err = 0;
+	if ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_FULL) {
+		err = file_errno(s);
+		if (!err)
+			err = sqlite3_system_errno(s->db);
+	}
+	const char *c = schema_cause(rc, err);
+	return c ? c : sqlite3_errmsg(s->db);
 }
 
 enum store_status schema_fail(store *s, const char *doing, diag *d)
@@ -399,7 +475,7 @@ enum store_status schema_fail(store *s, const char *doing, diag *d)
 		diag_error(d, "%s is not a vroeg store (not an SQLite database)", s->path);
 		return STORE_IO_ERROR;
 	}
-	diag_error(d, "cannot %s in the store %s: %s", doing, s->path, sqlite3_errmsg(s->db));
+	diag_error(d, "cannot %s in the store %s: %s", doing, s->path, last_cause(s));
 	return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_DATA_ERROR : STORE_IO_ERROR;
 }
 
@@ -427,9 +503,20 @@ enum store_status schema_write_begin(store *s, bool *nested, diag *d)
 
 enum store_status schema_write_commit(store *s, bool nested, diag *d)
 {
+	if (!nested) {
+		/* A store moved or deleted (or its directory) while open would
+		 * take the commit into a file nobody can find again. */
+		int moved = 0;
+		if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved) {
+			diag_error(d, "cannot write the store %s: the file was moved or deleted (or its "
+				   "directory) while vroeg was using it; nothing was changed", s->path);
+			schema_write_rollback(s, nested);
+			return STORE_IO_ERROR;
+		}
+	}
 	if (run(s, nested ? SQL_RELEASE : SQL_COMMIT) == SQLITE_DONE)
 		return STORE_OK;
-	const enum store_status st = schema_fail(s, "commit", d);
+	const enum store_status st = schema_fail(s, "save the changes", d);
 	schema_write_rollback(s, nested);
 	return st;
 }
@@ -588,27 +675,40 @@ static bool batch_sql(schema_buf *b, const char *head, int nparams)
 	return ok;
 }
 
-static enum store_status prepare_all(store *s, diag *d)
+sqlite3_stmt *schema_stmt(store *s, enum schema_stmt which, diag *d)
 {
+	if (s->stmt[which])
+		return s->stmt[which];
 	schema_buf text = { 0 };
-	enum store_status st = STORE_OK;
-	for (int i = 0; st == STORE_OK && i < SQL_COUNT; i++) {
-		const char *sql = statements[i];
-		if (i == SQL_SIGNAL_INSERT_BATCH || i == SQL_MONTH_HOUSEHOLD_INSERT_BATCH) {
-			text.len = 0;
-			if (!batch_sql(&text, sql, i == SQL_SIGNAL_INSERT_BATCH ? SIG_NCOLS + 2 : 2)) {
-				diag_error(d, "out of memory opening the store %s", s->path);
-				st = STORE_IO_ERROR;
-				break;
-			}
-			sql = text.p;
+	const char *sql = statements[which];
+	if (which == SQL_SIGNAL_INSERT_BATCH || which == SQL_MONTH_HOUSEHOLD_INSERT_BATCH) {
+		if (!batch_sql(&text, sql, which == SQL_SIGNAL_INSERT_BATCH ? SIG_NCOLS + 2 : 2)) {
+			diag_error(d, "out of memory reading the store %s", s->path);
+			schema_buf_free(&text);
+			return NULL;
 		}
-		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-				       &s->stmt[i], NULL) != SQLITE_OK)
-			st = schema_fail(s, "prepare a statement", d);
+		sql = text.p;
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[which], NULL) != SQLITE_OK) {
+		schema_fail(s, "prepare a statement", d);
+		s->stmt[which] = NULL;
 	}
 	schema_buf_free(&text);
-	return st;
+	return s->stmt[which];
+}
+
+/* The statements that end a transaction are prepared at once: a rollback
+ * must not depend on a prepare that could fail. The others wait for their
+ * first use (schema_stmt), so a command prepares only what it runs. */
+static enum store_status prepare_control(store *s, diag *d)
+{
+	static const enum schema_stmt control[] = {
+		SQL_BEGIN_IMMEDIATE, SQL_COMMIT, SQL_ROLLBACK, SQL_SAVEPOINT, SQL_RELEASE, SQL_ROLLBACK_TO,
+	};
+	for (size_t i = 0; i < sizeof control / sizeof control[0]; i++)
+		if (!schema_stmt(s, control[i], d))
+			return STORE_IO_ERROR;
+	return STORE_OK;
 }
 
 /* The store's file: a regular file, or, when WRITING, none yet, which is
@@ -631,6 +731,10 @@ static enum store_status check_file(const char *path, bool writing, diag *d)
 		return STORE_IO_ERROR;
 	}
 	const int fd = errno == ENOENT ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+	if (fd < 0 && errno == ENOENT) {
+		diag_error(d, "cannot create the store %s: its directory does not exist", path);
+		return STORE_IO_ERROR;
+	}
 	if (fd < 0) {
 		diag_error(d, "cannot open the store %s: %s", path, strerror(errno));
 		return STORE_IO_ERROR;
@@ -669,8 +773,8 @@ enum store_status schema_connect(store *s, const char *path, enum store_access a
 				       SQLITE_OPEN_NOMUTEX, NULL);
 	free(name);
 	if (rc != SQLITE_OK) {
-		diag_error(d, "cannot open the store %s: %s", path,
-			   s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		const char *c = s->db ? last_cause(s) : schema_cause(rc, 0);
+		diag_error(d, "cannot open the store %s: %s", path, c ? c : sqlite3_errstr(rc));
 		return STORE_IO_ERROR;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
@@ -679,12 +783,15 @@ enum store_status schema_connect(store *s, const char *path, enum store_access a
 	st = claim(s, writing, &version, d);
 	if (st == STORE_OK)
 		st = configure(s, d);
+	/* Before the migration, so that once it is committed nothing is left
+	 * that could fail: a command that fails to open leaves the store as it
+	 * was, or migrated and whole. */
+	if (st == STORE_OK)
+		st = prepare_control(s, d);
 	if (st == STORE_OK && writing)
 		st = set_file_mode(s, d);
 	if (st == STORE_OK && writing && version < NMIGRATIONS)
 		st = migrate(s, d);
-	if (st == STORE_OK)
-		st = prepare_all(s, d);
 	return st;
 }
 

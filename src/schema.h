@@ -15,8 +15,8 @@
 #include "diag.h"
 #include "store.h"
 
-/* The statements a store prepares once, when it opens, and keeps; their
- * text and parameters are in schema.c. */
+/* The statements a store prepares once, at their first use (schema_stmt),
+ * and keeps; their text and parameters are in schema.c. */
 enum schema_stmt {
 	SQL_BEGIN_IMMEDIATE, SQL_COMMIT, SQL_ROLLBACK,
 	SQL_SAVEPOINT, SQL_RELEASE, SQL_ROLLBACK_TO,
@@ -27,7 +27,7 @@ enum schema_stmt {
 	SQL_CURSOR_OUTCOMES,
 	SQL_ONE_CURRENT, SQL_ONE_SIGNALS, SQL_ONE_OUTCOMES,
 	SQL_RUN_CURRENT, SQL_RUN_LIST, SQL_RUN_BY_ID, SQL_RUN_POLICY,
-	SQL_RUN_SUPERSEDE, SQL_RUN_INSERT, SQL_RUN_LINK_SUPERSEDED,
+	SQL_RUN_SUPERSEDE, SQL_RUN_INSERT, SQL_RUN_POLICY_INSERT, SQL_RUN_LINK_SUPERSEDED,
 	SQL_DECISION_INSERT, SQL_DECISIONS_OF_RUN, SQL_DECISION_ONE,
 	SQL_COUNT
 };
@@ -79,7 +79,7 @@ struct store {
 	sqlite3 *db;
 	char *path;                    /* as given, for messages */
 	int busy_ms;
-	sqlite3_stmt *stmt[SQL_COUNT];
+	sqlite3_stmt *stmt[SQL_COUNT];  /* NULL until schema_stmt prepares it */
 	bool cursor_open;              /* SQL_CURSOR_* belong to a live cursor */
 	schema_buf run_strings;        /* strings of the last run read back */
 	schema_buf policy;             /* the policy of the last store_run_policy */
@@ -90,6 +90,10 @@ struct store {
 	long long imports_upto;        /* store_read_as_of: 0 reads everything */
 };
 
+/* Statement WHICH of S, prepared now if it was not yet; NULL after
+ * reporting why. */
+sqlite3_stmt *schema_stmt(store *s, enum schema_stmt which, diag *d);
+
 /* The schema version this program writes (the number of migration steps). */
 int schema_version(void);
 
@@ -98,7 +102,7 @@ int schema_version(void);
  * reads whose database it is and refuses one that is not a vroeg store or
  * is newer than schema_version(); only then, when writing, sets WAL and
  * migrates an older store in one write transaction. Sets foreign keys and
- * prepares every statement into S. On failure reports why and returns
+ * prepares the transaction statements. On failure reports why and returns
  * STORE_BUSY or STORE_IO_ERROR; S must then still be passed to
  * schema_disconnect. */
 enum store_status schema_connect(store *s, const char *path, enum store_access access,
@@ -116,7 +120,14 @@ void schema_write_rollback(store *s, bool nested);
 void schema_cache_for_import(store *s, bool importing);
 
 /* Reports the connection's last error as "cannot DOING in the store PATH:
- * sqlite's message" (or the busy message) and returns the status it means. */
+ * what went wrong" (or the busy message) and returns the status it means.
+ * What went wrong is said in plain words where it can be (schema_cause),
+ * else in SQLite's. */
 enum store_status schema_fail(store *s, const char *doing, diag *d);
+/* What SQLite's result code RC (extended) and the system's errno ERR (0:
+ * none) mean, in the words of whoever keeps the server: "the disk is full",
+ * "the file size limit was reached ...", "the store is read-only ...";
+ * NULL when there are none better than SQLite's own message. */
+const char *schema_cause(int rc, int err);
 
 #endif

@@ -489,7 +489,10 @@ store_cursor *store_households(store *s, vr_month month, int lookback, unsigned 
 		vr_date_format(c->month_first[i], day);
 		memcpy(&c->month_prefix[i], day, sizeof c->month_prefix[i]);
 	}
-	c->out = s->stmt[SQL_CURSOR_OUTCOMES];
+	if (!(c->out = schema_stmt(s, SQL_CURSOR_OUTCOMES, d))) {
+		free(c);
+		return NULL;
+	}
 	s->cursor_open = true;
 	if (!(c->sig = schema_cursor_signals(s, reads, c->col, d))) {
 		store_cursor_close(c);
@@ -558,7 +561,9 @@ int store_household(store *s, const char *key, vr_month month, int lookback,
 	}
 	c->d = d;
 	set_span(c, month, lookback);
-	sqlite3_stmt *cur = s->stmt[SQL_ONE_CURRENT];
+	sqlite3_stmt *cur = schema_stmt(s, SQL_ONE_CURRENT, d);
+	if (!cur || !schema_stmt(s, SQL_ONE_SIGNALS, d) || !schema_stmt(s, SQL_ONE_OUTCOMES, d))
+		return -1;
 	sqlite3_bind_text(cur, 1, c->month, -1, SQLITE_STATIC);
 	sqlite3_bind_text(cur, 2, key, -1, SQLITE_STATIC);
 	bool current;

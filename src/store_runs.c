@@ -208,7 +208,7 @@ static const char *text_or_empty(sqlite3_stmt *st, int col)
 	return t ? (const char *)t : "";
 }
 
-/* The columns of RUN_COLUMNS (schema.c), in order. */
+/* The columns of RUN_SELECT (schema.c), in order. */
 enum {
 	RUN_ID, RUN_MONTH, RUN_POLICY_NAME, RUN_POLICY_VERSION, RUN_SOURCE_SHA256,
 	RUN_STARTED, RUN_FINISHED, RUN_HOUSEHOLDS, RUN_SUPERSEDED, RUN_LABEL_NAMES,
@@ -221,7 +221,7 @@ static const char *const policy_forms[] = {
 	[STORE_POLICY_BYTECODE] = "bytecode",
 };
 
-/* Fills R from a row of RUN_COLUMNS; the strings are the row's. False when
+/* Fills R from a row of RUN_SELECT; the strings are the row's. False when
  * the row holds what this program never writes. */
 static bool run_from_row(sqlite3_stmt *st, store_run *r)
 {
@@ -307,21 +307,27 @@ int store_current_run(store *s, vr_month month, store_run *out, diag *d)
 {
 	char m[8];
 	month_text(month, m);
-	sqlite3_stmt *st = s->stmt[SQL_RUN_CURRENT];
+	sqlite3_stmt *st = schema_stmt(s, SQL_RUN_CURRENT, d);
+	if (!st)
+		return -1;
 	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
 	return read_one_run(s, st, out, d);
 }
 
 int store_run_by_id(store *s, long long id, store_run *out, diag *d)
 {
-	sqlite3_stmt *st = s->stmt[SQL_RUN_BY_ID];
+	sqlite3_stmt *st = schema_stmt(s, SQL_RUN_BY_ID, d);
+	if (!st)
+		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	return read_one_run(s, st, out, d);
 }
 
 int store_run_policy(store *s, long long id, const void **policy, size_t *len, diag *d)
 {
-	sqlite3_stmt *st = s->stmt[SQL_RUN_POLICY];
+	sqlite3_stmt *st = schema_stmt(s, SQL_RUN_POLICY, d);
+	if (!st)
+		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	const int rc = sqlite3_step(st);
 	int result = 0;
@@ -348,7 +354,9 @@ int store_run_policy(store *s, long long id, const void **policy, size_t *len, d
 
 enum store_status store_supersede(store *s, long long id, diag *d)
 {
-	sqlite3_stmt *st = s->stmt[SQL_RUN_SUPERSEDE];
+	sqlite3_stmt *st = schema_stmt(s, SQL_RUN_SUPERSEDE, d);
+	if (!st)
+		return STORE_IO_ERROR;
 	sqlite3_bind_int64(st, 1, id);
 	const int rc = sqlite3_step(st);
 	enum store_status result = STORE_OK;
@@ -365,7 +373,9 @@ enum store_status store_supersede(store *s, long long id, diag *d)
 static enum store_status insert_decisions(store *s, long long run_id,
 					  const vr_decision_set *set, diag *d)
 {
-	sqlite3_stmt *st = s->stmt[SQL_DECISION_INSERT];
+	sqlite3_stmt *st = schema_stmt(s, SQL_DECISION_INSERT, d);
+	if (!st)
+		return STORE_IO_ERROR;
 	for (size_t i = 0; i < set->nrows; i++) {
 		vr_decision_row buf;
 		const vr_decision_row *r = vr_decision_at(set, i, &buf);
@@ -398,10 +408,34 @@ static enum store_status insert_decisions(store *s, long long run_id,
 	return STORE_OK;
 }
 
+/* Keeps the policy RUN was made with, as run ID's (nothing when RUN has
+ * none, as a test's run may). */
+static enum store_status insert_policy(store *s, long long id, const store_run *run, diag *d)
+{
+	if (!run->policy || run->policy_form == STORE_POLICY_NONE)
+		return STORE_OK;
+	sqlite3_stmt *st = schema_stmt(s, SQL_RUN_POLICY_INSERT, d);
+	if (!st)
+		return STORE_IO_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, policy_forms[run->policy_form], -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 3, run->policy, run->policy_len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, run->source_name ? run->source_name : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, run->program_sha256 ? run->program_sha256 : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, run->lookback > 0 ? run->lookback : 0);
+	sqlite3_bind_text(st, 7, run->settings && *run->settings ? run->settings : "[]", -1, SQLITE_STATIC);
+	const int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? STORE_OK : schema_fail(s, "keep the policy of a run", d);
+}
+
 /* Names run ID as the successor of the runs of MONTH it superseded. */
 static enum store_status link_superseded(store *s, long long id, const char *month, diag *d)
 {
-	sqlite3_stmt *st = s->stmt[SQL_RUN_LINK_SUPERSEDED];
+	sqlite3_stmt *st = schema_stmt(s, SQL_RUN_LINK_SUPERSEDED, d);
+	if (!st)
+		return STORE_IO_ERROR;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, month, -1, SQLITE_STATIC);
 	const int rc = sqlite3_step(st);
@@ -430,7 +464,11 @@ enum store_status store_insert_run(store *s, store_run *run,
 		schema_write_rollback(s, nested);
 		return STORE_IO_ERROR;
 	}
-	sqlite3_stmt *st = s->stmt[SQL_RUN_INSERT];
+	sqlite3_stmt *st = schema_stmt(s, SQL_RUN_INSERT, d);
+	if (!st) {
+		schema_write_rollback(s, nested);
+		return STORE_IO_ERROR;
+	}
 	const char *const text[] = { m, run->policy_name, run->policy_version,
 				     run->source_sha256, run->started, run->finished };
 	for (int i = 0; i < 6; i++)
@@ -438,16 +476,6 @@ enum store_status store_insert_run(store *s, store_run *run,
 	sqlite3_bind_int64(st, 7, run->households);
 	sqlite3_bind_int(st, 8, run->superseded);
 	sqlite3_bind_text(st, 9, s->scratch.p, (int)s->scratch.len, SQLITE_STATIC);
-	const enum store_policy_form form = run->policy ? run->policy_form : STORE_POLICY_NONE;
-	sqlite3_bind_text(st, 10, policy_forms[form], -1, SQLITE_STATIC);
-	if (form != STORE_POLICY_NONE)
-		sqlite3_bind_blob64(st, 11, run->policy, run->policy_len, SQLITE_STATIC);
-	sqlite3_bind_text(st, 12, run->source_name ? run->source_name : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 13, run->program_sha256 ? run->program_sha256 : "", -1, SQLITE_STATIC);
-	if (run->lookback >= 0)
-		sqlite3_bind_int(st, 14, run->lookback);
-	sqlite3_bind_text(st, 15, run->settings && *run->settings ? run->settings : "[]", -1,
-			  SQLITE_STATIC);
 	const int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -461,7 +489,9 @@ enum store_status store_insert_run(store *s, store_run *run,
 		}
 	} else {
 		const long long id = sqlite3_last_insert_rowid(s->db);
-		result = link_superseded(s, id, m, d);
+		result = insert_policy(s, id, run, d);
+		if (result == STORE_OK)
+			result = link_superseded(s, id, m, d);
 		if (result == STORE_OK && set)
 			result = insert_decisions(s, id, set, d);
 		if (result == STORE_OK) {
@@ -478,7 +508,9 @@ enum store_status store_insert_run(store *s, store_run *run,
 enum store_status store_list_runs(store *s, void (*fn)(const store_run *, void *),
 				  void *arg, diag *d)
 {
-	sqlite3_stmt *st = s->stmt[SQL_RUN_LIST];
+	sqlite3_stmt *st = schema_stmt(s, SQL_RUN_LIST, d);
+	if (!st)
+		return STORE_IO_ERROR;
 	enum store_status result = STORE_OK;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -561,7 +593,9 @@ enum store_status store_read_decisions(store *s, vr_month month,
 	long long run_id = 0;
 	bool found = false;
 
-	sqlite3_stmt *st = s->stmt[SQL_RUN_CURRENT];
+	sqlite3_stmt *st = schema_stmt(s, SQL_RUN_CURRENT, d);
+	if (!st || !schema_stmt(s, SQL_DECISIONS_OF_RUN, d))
+		return STORE_IO_ERROR;
 	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -581,7 +615,7 @@ enum store_status store_read_decisions(store *s, vr_month month,
 	}
 
 	const size_t nlabels = r.label_names.n;
-	st = s->stmt[SQL_DECISIONS_OF_RUN];
+	st = schema_stmt(s, SQL_DECISIONS_OF_RUN, d);
 	sqlite3_bind_int64(st, 1, run_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!read_decision(&r, st, nlabels)) {
@@ -634,7 +668,9 @@ enum store_status store_read_decisions(store *s, vr_month month,
 int store_run_decision(store *s, long long run_id, const char *household,
 		       vr_decision_row *out, size_t *nlabels, diag *d)
 {
-	sqlite3_stmt *st = s->stmt[SQL_DECISION_ONE];
+	sqlite3_stmt *st = schema_stmt(s, SQL_DECISION_ONE, d);
+	if (!st)
+		return -1;
 	sqlite3_bind_int64(st, 1, run_id);
 	sqlite3_bind_text(st, 2, household, -1, SQLITE_STATIC);
 	decisions_read r = { 0 };

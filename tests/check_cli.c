@@ -524,8 +524,8 @@ START_TEST(a_store_busy_at_open_is_exit_4)
 		"run --db %s --month 2024-06 " POLICY,
 		"import --db %s /dev/null",
 	};
-	char want[256];
-	snprintf(want, sizeof want, "vroeg: the store %s is busy: another run or import holds it (waited 100 ms); "
+	char want[512];
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, purge, forget) or another program holds it (waited 100 ms); "
 		 "try again later\n", db);
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		char args[512];

@@ -200,8 +200,8 @@ START_TEST(other_files_are_not_taken_for_a_store)
 
 	capture_start(&c);
 	ck_assert_ptr_null(store_open("/nonexistent-dir/store.db", 100, &c.d));
-	ck_assert_str_eq(captured(&c), "vroeg: cannot open the store /nonexistent-dir/store.db: "
-			 "No such file or directory\n");
+	ck_assert_str_eq(captured(&c), "vroeg: cannot create the store /nonexistent-dir/store.db: "
+			 "its directory does not exist\n");
 	capture_end(&c);
 }
 END_TEST
@@ -798,8 +798,8 @@ START_TEST(a_second_writer_waits_then_gets_busy)
 	const double t0 = seconds();
 	ck_assert_int_eq(store_begin(second, &c.d), STORE_BUSY);
 	ck_assert_double_ge(seconds() - t0, 0.1);
-	char want[256];
-	snprintf(want, sizeof want, "vroeg: the store %s is busy: another run or import holds it "
+	char want[512];
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, purge, forget) or another program holds it "
 		 "(waited 150 ms); try again later\n", path);
 	ck_assert_str_eq(captured(&c), want);
 	store_run run = make_run("2024-03", "p8");
