@@ -446,8 +446,13 @@ static bool check_header_and_fns(const vctx *v)
 		return fail(v, "lookback of %u months is more than %d", p->lookback, MAX_MONTHS_BACK);
 	if (p->effective != -1 && (p->effective < MONTH_MIN || p->effective > MONTH_MAX))
 		return fail(v, "effective month %ld is not a month between 1800 and 9999", (long)p->effective);
-	if (p->nfns >= BC_NONE)
-		return fail(v, "%u functions; at most %d", p->nfns, BC_NONE - 1);
+	/* Operands reach BC_MAX_TABLE entries of each table (bytecode.h). */
+	if (p->nconsts > BC_MAX_TABLE)
+		return fail(v, "%u constants; at most %d", p->nconsts, BC_MAX_TABLE);
+	if (p->nfns > BC_MAX_TABLE)
+		return fail(v, "%u functions; at most %d", p->nfns, BC_MAX_TABLE);
+	if (p->nrules > BC_MAX_TABLE)
+		return fail(v, "%u rules; at most %d", p->nrules, BC_MAX_TABLE);
 	uint32_t decisions = 0;
 	for (uint32_t i = 0; i < p->nfns; i++) {
 		const bc_function *f = &p->fns[i];
@@ -457,6 +462,8 @@ static bool check_header_and_fns(const vctx *v)
 			return fail(v, "fn %u: type %u does not exist", i, f->type);
 		if (f->len == 0)
 			return fail(v, "fn %u: empty", i);
+		if (f->len > BC_MAX_CODE)
+			return fail(v, "fn %u: %u bytes of code; at most %d", i, f->len, BC_MAX_CODE);
 		if (f->start > p->ncode || f->len > p->ncode - f->start)
 			return fail(v, "fn %u: bytes %u..+%u lie outside the code (%u bytes)", i, f->start, f->len, p->ncode);
 		if (f->name != BC_NONE && !is_text(p, f->name))
@@ -576,9 +583,24 @@ static bool check_buckets(const vctx *v)
 	return check_bucket_graph(v);
 }
 
+/* The rules' table, and the tables that count its rules: one not-counted
+ * exclusion (a household none of whose signals counts gets it), and the
+ * skips listing exactly the skip rules, in order (each names the reason
+ * of the households its skip leaves with nothing counted). */
 static bool check_rules(const vctx *v)
 {
 	const bc_program *p = v->p;
+	uint32_t not_counted = 0, skips = 0;
+	for (uint32_t r = 0; r < p->nrules; r++) {
+		not_counted += p->rules[r].kind == RULE_NOT_COUNTED;
+		if (p->rules[r].kind == RULE_SKIPPED &&
+		    (skips >= p->nskips || p->skips[skips++] != r))
+			return fail(v, "rule %u: a skip rule that the skips do not list in rule order", r);
+	}
+	if (not_counted != 1)
+		return fail(v, "%u not-counted rules; a program has exactly one", not_counted);
+	if (skips != p->nskips)
+		return fail(v, "%u skips listed for %u skip rules", p->nskips, skips);
 	for (uint32_t r = 0; r < p->nrules; r++) {
 		const bc_rule *k = &p->rules[r];
 		if (k->kind > RULE_BUCKET)
@@ -598,9 +620,6 @@ static bool check_rules(const vctx *v)
 			v->role[k->fn] |= ROLE_SKIP;
 		}
 	}
-	for (uint32_t s = 0; s < p->nskips; s++)
-		if (p->skips[s] >= p->nrules || p->rules[p->skips[s]].kind != RULE_SKIPPED)
-			return fail(v, "skip %u: rule %u is not a skip rule", s, p->skips[s]);
 	return true;
 }
 

@@ -75,6 +75,13 @@ typedef struct bc_opinfo {
 extern const bc_opinfo bc_ops[BC_OP_COUNT];
 
 enum { BC_NONE = 0xFFFF, BC_MAX_STACK = 256 };
+/* The limits of 16-bit operands, with 0xFFFF (BC_NONE) meaning "none": the
+ * constants, functions and rules operands index hold at most BC_MAX_TABLE
+ * each (indexes 0 .. 65534), so a set at most BC_MAX_TABLE items; a
+ * function's code, whose jump targets are operands, at most BC_MAX_CODE
+ * bytes. The compiler reports a policy beyond them as an error at the
+ * construct that passes one; bc_verify refuses a program beyond them. */
+enum { BC_MAX_TABLE = 65535, BC_MAX_CODE = 65535 };
 enum bc_signal_set { SET_COUNTED, SET_ALL, SET_FLOOR };
 
 enum bc_fn_kind {

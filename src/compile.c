@@ -1,10 +1,13 @@
 /* compile.c - code generation from the checked tree to a bc_program.
  * Each function is generated into a buffer of its own and gets its index only
  * when finished, so a function always refers to functions before it (the
- * verifier's guarantee that evaluation ends). The result is verified before it
- * is handed out. */
+ * verifier's guarantee that evaluation ends). Every table it fills stays
+ * within the operands' reach (BC_MAX_TABLE, BC_MAX_CODE): a policy that would
+ * pass one is an error at the construct that does, never a value cut to 16
+ * bits. The result is verified before it is handed out. */
 #include "compile.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,10 +28,29 @@ typedef struct cg {
 	bc_program *p;
 	chk_policy *pol;
 	diag *d;
+	diag_source src;      /* for errors at a construct */
+	diag_loc loc;         /* the construct being compiled */
 	uint32_t consts_cap, fns_cap, code_cap, lines_cap;
 	int *def_fn;          /* checker definition index -> function index */
 	bool failed;
+	bool over_limit;      /* a limit was reported (once: the rest would repeat it) */
 } cg;
+
+/* Reports, once, that the construct at LOC passes a limit of the bytecode. */
+static void over_limit(cg *g, diag_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void over_limit(cg *g, diag_loc loc, const char *fmt, ...)
+{
+	g->failed = true;
+	if (g->over_limit)
+		return;
+	g->over_limit = true;
+	char msg[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	diag_at(g->d, &g->src, loc, DIAG_ERROR, "%s", msg);
+}
 
 static void *grow(void *ptr, uint32_t *cap, uint32_t need, size_t elem)
 {
@@ -66,6 +88,11 @@ static uint32_t add_const(cg *g, int64_t num, const char *text, bool shared)
 			if (p->consts[i].num == num &&
 			    (text ? p->consts[i].text && strcmp(p->consts[i].text, text) == 0 : !p->consts[i].text))
 				return i;
+	if (p->nconsts == BC_MAX_TABLE) {
+		over_limit(g, g->loc, "the policy has more constants than vroeg can compile: at most %d "
+			   "numbers, texts and set items (a number or text used again counts once)", BC_MAX_TABLE);
+		return 0;
+	}
 	p->consts = grow(p->consts, &g->consts_cap, p->nconsts + 1, sizeof *p->consts);
 	p->consts[p->nconsts].num = num;
 	p->consts[p->nconsts].text = text ? dup(text) : NULL;
@@ -131,14 +158,23 @@ static void patch(fnbuf *f, uint32_t at)
 	f->code[at + 1] = (uint8_t)(f->n >> 8 & 0xff);
 }
 
-/* Appends a finished function to the program and returns its index. */
-static uint16_t finish(cg *g, fnbuf *f, enum bc_fn_kind kind, enum ast_type type, const char *name)
+/* Appends a finished function, the code of the construct at AT, to the
+ * program and returns its index. */
+static uint16_t finish(cg *g, fnbuf *f, enum bc_fn_kind kind, enum ast_type type, const char *name,
+		       diag_loc at)
 {
 	bc_program *p = g->p;
-	if (p->nfns >= BC_NONE - 1 || f->n > 0xFFFF) {
-		if (!g->failed)
-			diag_error(g->d, "%s: the policy is too large to compile", p->source_name);
-		g->failed = true;
+	if (f->n > BC_MAX_CODE)
+		over_limit(g, at, "this compiles to more code than one function of vroeg holds (%d bytes); "
+			   "make it shorter", BC_MAX_CODE);
+	if (p->nfns == BC_MAX_TABLE) {
+		over_limit(g, at, "the policy has more conditions than vroeg can compile: at most %d functions "
+			   "(each definition, label and order key, and each condition of an `any`, `all`, `with`, "
+			   "`count signal` or `skip`, is one)", BC_MAX_TABLE);
+		free(f->code);
+		free(f->lines);
+		memset(f, 0, sizeof *f);
+		return 0;
 	}
 	p->fns = grow(p->fns, &g->fns_cap, p->nfns + 1, sizeof *p->fns);
 	bc_function *fn = &p->fns[p->nfns];
@@ -182,7 +218,7 @@ static uint16_t cond_fn(cg *g, const ast_expr *e, enum bc_fn_kind kind)
 	mark_line(&f, e->loc.line);
 	emit_cond(g, &f, e);
 	op0(&f, BC_RETURN);
-	return finish(g, &f, kind, TY_BOOL, NULL);
+	return finish(g, &f, kind, TY_BOOL, NULL, e->loc);
 }
 
 static uint16_t opt_cond_fn(cg *g, const ast_expr *e, enum bc_fn_kind kind)
@@ -275,6 +311,7 @@ static enum bc_op cmp_op(enum ast_cmp c, bool text)
 static void emit_value(cg *g, fnbuf *f, const ast_expr *e)
 {
 	mark_line(f, e->loc.line);
+	g->loc = e->loc;
 	switch (e->kind) {
 	case E_OR:
 	case E_AND: {
@@ -306,6 +343,12 @@ static void emit_value(cg *g, fnbuf *f, const ast_expr *e)
 		return;
 	case E_IN: {
 		emit_value(g, f, e->u.in.value);
+		g->loc = e->loc;
+		if (e->u.in.nitems > BC_MAX_TABLE) {
+			over_limit(g, e->loc, "a set holds at most %d items; this one has %d",
+				   BC_MAX_TABLE, e->u.in.nitems);
+			return;
+		}
 		const bool text = fields_type_is_text(e->u.in.value->type);
 		/* The set's members are consecutive constants, not shared. */
 		uint32_t first = 0;
@@ -363,12 +406,22 @@ static uint16_t value_fn(cg *g, const ast_expr *e, enum ast_type type, const cha
 	else
 		emit_value(g, &f, e);
 	op0(&f, BC_RETURN);
-	return finish(g, &f, FN_HOUSEHOLD, type, name);
+	return finish(g, &f, FN_HOUSEHOLD, type, name, e->loc);
 }
 
-static uint32_t add_rule(cg *g, enum bc_rule_kind kind, int line, int bucket, const char *reason, uint16_t fn)
+/* A rule of the statement at LOC (the not-counted exclusion and skips are
+ * rules too). */
+static uint32_t add_rule(cg *g, enum bc_rule_kind kind, diag_loc loc, int bucket, const char *reason,
+			 uint16_t fn)
 {
 	bc_program *p = g->p;
+	if (p->nrules == BC_MAX_TABLE) {
+		over_limit(g, loc, "the policy has more rules than vroeg can compile: at most %d rules, "
+			   "exclusions and skips", BC_MAX_TABLE);
+		return 0;
+	}
+	const int line = loc.line;
+	g->loc = loc;
 	bc_rule *grown = realloc(p->rules, sizeof *grown * (p->nrules + 1));
 	if (!grown)
 		abort();
@@ -383,6 +436,25 @@ static uint32_t add_rule(cg *g, enum bc_rule_kind kind, int line, int bucket, co
 	return p->nrules++;
 }
 
+/* Reports a function of several statements (the floor, the decision
+ * function) whose code has grown past BC_MAX_CODE at the statement at LOC. */
+static void code_limit(cg *g, const fnbuf *f, diag_loc loc, const char *what)
+{
+	if (f->n > BC_MAX_CODE)
+		over_limit(g, loc, "the %s up to here compile to more code than one function of vroeg "
+			   "holds (%d bytes); put shared conditions in a `define`", what, BC_MAX_CODE);
+}
+
+static void *must_calloc(size_t n, size_t size)
+{
+	void *q = calloc(n + 1, size);
+	if (!q) {
+		fputs("vroeg: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
 static void gen_floor_and_skips(cg *g)
 {
 	chk_policy *pol = g->pol;
@@ -390,30 +462,30 @@ static void gen_floor_and_skips(cg *g)
 	p->floor_fn = BC_NONE;
 	if (pol->ncounts > 0) {
 		fnbuf f = { 0 };
-		uint32_t fails[64];
-		int nfails = 0;
-		for (int i = 0; i < pol->ncounts && nfails < 64; i++) {
+		uint32_t *fails = must_calloc((size_t)pol->ncounts, sizeof *fails);
+		for (int i = 0; i < pol->ncounts; i++) {
 			mark_line(&f, pol->counts[i]->loc.line);
 			emit_cond(g, &f, pol->counts[i]->cond);
-			fails[nfails++] = jump(&f, BC_JUMP_IF_FALSE);
+			fails[i] = jump(&f, BC_JUMP_IF_FALSE);
+			code_limit(g, &f, pol->counts[i]->loc, "`count signal` statements");
 		}
 		op1(&f, BC_CONST, add_const(g, 1, NULL, true));
 		op0(&f, BC_RETURN);
-		for (int i = 0; i < nfails; i++)
+		for (int i = 0; i < pol->ncounts; i++)
 			patch(&f, fails[i]);
+		free(fails);
 		op1(&f, BC_CONST, add_const(g, 0, NULL, true));
 		op0(&f, BC_RETURN);
-		p->floor_fn = finish(g, &f, FN_SIGNAL, TY_BOOL, NULL);
+		p->floor_fn = finish(g, &f, FN_SIGNAL, TY_BOOL, NULL, pol->counts[pol->ncounts - 1]->loc);
 	}
 	/* The not-counted exclusion is cited at the first floor. */
-	add_rule(g, RULE_NOT_COUNTED, pol->ncounts ? pol->counts[0]->loc.line :
-		 pol->header ? pol->header->loc.line : 1, -1, "not counted", BC_NONE);
-	p->skips = calloc((size_t)pol->nskips + 1, sizeof *p->skips);
-	if (!p->skips)
-		abort();
+	const diag_loc first = { 1, 1, 1, 1 };
+	add_rule(g, RULE_NOT_COUNTED, pol->ncounts ? pol->counts[0]->loc :
+		 pol->header ? pol->header->loc : first, -1, "not counted", BC_NONE);
+	p->skips = must_calloc((size_t)pol->nskips, sizeof *p->skips);
 	for (int i = 0; i < pol->nskips; i++) {
 		const uint16_t fn = cond_fn(g, pol->skips[i]->cond, FN_SIGNAL);
-		p->skips[p->nskips++] = (uint16_t)add_rule(g, RULE_SKIPPED, pol->skips[i]->loc.line, -1,
+		p->skips[p->nskips++] = (uint16_t)add_rule(g, RULE_SKIPPED, pol->skips[i]->loc, -1,
 							   pol->skips[i]->reason, fn);
 	}
 }
@@ -422,10 +494,8 @@ static void gen_defs(cg *g)
 {
 	chk_policy *pol = g->pol;
 	bc_program *p = g->p;
-	g->def_fn = calloc((size_t)pol->ndefs + 1, sizeof *g->def_fn);
-	p->defs = calloc((size_t)pol->ndefs + 1, sizeof *p->defs);
-	if (!g->def_fn || !p->defs)
-		abort();
+	g->def_fn = must_calloc((size_t)pol->ndefs, sizeof *g->def_fn);
+	p->defs = must_calloc((size_t)pol->ndefs, sizeof *p->defs);
 	for (int i = 0; i < pol->ndefs; i++) {
 		const chk_def *def = &pol->defs[i];
 		if (!def->name[0])
@@ -441,20 +511,18 @@ static void gen_decision(cg *g)
 	bc_program *p = g->p;
 	fnbuf f = { 0 };
 	/* Exclusions before counting come first; their rules precede the others. */
-	uint32_t before_rule[64];
-	for (int i = 0; i < pol->nbefore && i < 64; i++)
-		before_rule[i] = add_rule(g, RULE_EXCLUDE_BEFORE, pol->before[i]->loc.line, -1, pol->before[i]->reason, BC_NONE);
+	uint32_t *before_rule = must_calloc((size_t)pol->nbefore, sizeof *before_rule);
+	for (int i = 0; i < pol->nbefore; i++)
+		before_rule[i] = add_rule(g, RULE_EXCLUDE_BEFORE, pol->before[i]->loc, -1, pol->before[i]->reason, BC_NONE);
 	gen_floor_and_skips(g);
-	uint32_t *rule_index = calloc((size_t)pol->nrules + 1, sizeof *rule_index);
-	if (!rule_index)
-		abort();
+	uint32_t *rule_index = must_calloc((size_t)pol->nrules, sizeof *rule_index);
 	for (int i = 0; i < pol->nrules; i++) {
 		const ast_stmt *r = pol->rules[i];
 		rule_index[i] = r->kind == S_EXCLUDE
-			? add_rule(g, RULE_EXCLUDE, r->loc.line, -1, r->reason, BC_NONE)
-			: add_rule(g, RULE_BUCKET, r->loc.line, pol->rule_bucket[i], NULL, BC_NONE);
+			? add_rule(g, RULE_EXCLUDE, r->loc, -1, r->reason, BC_NONE)
+			: add_rule(g, RULE_BUCKET, r->loc, pol->rule_bucket[i], NULL, BC_NONE);
 	}
-	for (int i = 0; i < pol->nbefore && i < 64; i++) {
+	for (int i = 0; i < pol->nbefore; i++) {
 		mark_line(&f, pol->before[i]->loc.line);
 		emit_cond(g, &f, pol->before[i]->cond);
 		const uint32_t ops[2] = { before_rule[i], 0 };
@@ -462,25 +530,30 @@ static void gen_decision(cg *g)
 		const uint32_t next = f.n - 2;
 		op1(&f, BC_DECIDE, before_rule[i]);
 		patch(&f, next);
+		code_limit(g, &f, pol->before[i]->loc, "exclusions");
 	}
+	free(before_rule);
 	op0(&f, BC_COUNTED);
 	bool ended = false;
+	diag_loc last = pol->header ? pol->header->loc : (diag_loc){ 1, 1, 1, 1 };
 	/* Rules after bands that take every value are never reached. */
 	const int nrules = pol->cover_end >= 0 ? pol->cover_end + 1 : pol->nrules;
 	for (int i = 0; i < nrules && !ended; i++) {
 		const ast_stmt *r = pol->rules[i];
+		last = r->loc;
 		mark_line(&f, r->loc.line);
 		if (!r->cond) {
 			op1(&f, BC_DECIDE, rule_index[i]);
 			ended = true;
-			break;
+		} else {
+			emit_cond(g, &f, r->cond);
+			const uint32_t ops[2] = { rule_index[i], 0 };
+			opn(&f, BC_RULE, 2, ops);
+			const uint32_t next = f.n - 2;
+			op1(&f, BC_DECIDE, rule_index[i]);
+			patch(&f, next);
 		}
-		emit_cond(g, &f, r->cond);
-		const uint32_t ops[2] = { rule_index[i], 0 };
-		opn(&f, BC_RULE, 2, ops);
-		const uint32_t next = f.n - 2;
-		op1(&f, BC_DECIDE, rule_index[i]);
-		patch(&f, next);
+		code_limit(g, &f, r->loc, "rules");
 	}
 	if (!ended && pol->cover_end >= 0) {
 		/* Bands covering every value of a value that is never missing: no
@@ -491,7 +564,7 @@ static void gen_decision(cg *g)
 	free(rule_index);
 	if (!ended)
 		g->failed = true;   /* the checker requires "otherwise" or covering bands */
-	p->decision_fn = finish(g, &f, FN_DECISION, TY_UNKNOWN, NULL);
+	p->decision_fn = finish(g, &f, FN_DECISION, TY_UNKNOWN, NULL, last);
 }
 
 static int order_keys(cg *g, const ast_order_key *keys, bc_order_key *out)
@@ -514,6 +587,7 @@ static void gen_buckets(cg *g)
 	for (int i = 0; i < pol->nbuckets; i++) {
 		const chk_bucket *b = &pol->buckets[i];
 		bc_bucket *o = &p->buckets[i];
+		g->loc = b->stmt->loc;
 		o->name = text_const(g, b->name);
 		o->line = (uint32_t)b->stmt->loc.line;
 		o->capacity = b->capacity;
@@ -542,6 +616,7 @@ static void gen_labels(cg *g)
 		mark_line(&f, l->loc.line);
 		bool has_else = false;
 		for (const ast_label_case *c = l->cases; c; c = c->next) {
+			g->loc = l->loc;
 			if (!c->cond) {
 				op1(&f, BC_CONST, text_const(g, c->value.text));
 				op0(&f, BC_RETURN);
@@ -550,15 +625,17 @@ static void gen_labels(cg *g)
 			}
 			emit_cond(g, &f, c->cond);
 			const uint32_t next = jump(&f, BC_JUMP_IF_FALSE);
+			g->loc = l->loc;
 			op1(&f, BC_CONST, text_const(g, c->value.text));
 			op0(&f, BC_RETURN);
 			patch(&f, next);
 		}
+		g->loc = l->loc;
 		if (!has_else) {
 			op1(&f, BC_CONST, add_const(g, VR_MISSING, NULL, true));
 			op0(&f, BC_RETURN);
 		}
-		p->labels[i].fn = finish(g, &f, FN_HOUSEHOLD, TY_TEXT, l->name.text);
+		p->labels[i].fn = finish(g, &f, FN_HOUSEHOLD, TY_TEXT, l->name.text, l->loc);
 		p->labels[i].name = text_const(g, l->name.text);
 	}
 	p->nlabels = (uint32_t)pol->nlabels;
@@ -590,7 +667,7 @@ static bool compile_held(const char *name, const char *text, size_t len, diag *d
 		arena_free(&a);
 		return false;
 	}
-	cg g = { .p = out, .pol = pol, .d = d };
+	cg g = { .p = out, .pol = pol, .d = d, .src = { name, text, len }, .loc = pol->header->loc };
 	out->policy_name = dup(pol->header->name.text);
 	out->policy_version = dup(pol->header->version ? pol->header->version : "");
 	out->source_name = dup(name);

@@ -178,15 +178,18 @@ static bool valid_utf8(const unsigned char *s, size_t len)
 	return true;
 }
 
+/* A whole number >= 0; one beyond VR_COUNT_MAX (of however many digits)
+ * reads as VR_COUNT_MAX + 1, for the caller to call too large. */
 static bool parse_count(const char *s, size_t len, int64_t *out)
 {
-	if (len == 0 || len > 18)
+	if (len == 0)
 		return false;
 	int64_t v = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return false;
-		v = v * 10 + (s[i] - '0');
+		if (v <= VR_COUNT_MAX)
+			v = v * 10 + (s[i] - '0');
 	}
 	*out = v;
 	return true;
@@ -262,14 +265,32 @@ static bool check(import *im, const column *c, const csv_field *f, value *v)
 		return true;
 	}
 	case T_MONEY: {
-		cents_t cents;
-		if (f->s[0] == '-') {
-			problem(im, c->name, "`%.*s` is negative: amounts are 0 or more",
-				(int)f->len, f->s);
+		/* A sign is not part of an amount: "-5" is negative, "-0" has a
+		 * sign it must not have, "-x" is no amount at all. */
+		const bool minus = f->s[0] == '-';
+		const char *t = f->s + minus;
+		const size_t tlen = f->len - minus;
+		cents_t cents = 0;
+		enum vr_amount got = vr_amount_parse(t, tlen, im->comma_decimal, VR_CENTS_MAX, &cents);
+		if (got == VR_AMOUNT_BAD && im->comma_decimal)
+			got = vr_amount_parse(t, tlen, false, VR_CENTS_MAX, &cents);
+		if (minus && got != VR_AMOUNT_BAD) {
+			if (got == VR_AMOUNT_OK && cents == 0)
+				problem(im, c->name, "`%.*s` has a minus sign: amounts are written without a sign (write 0)",
+					(int)f->len, f->s);
+			else
+				problem(im, c->name, "`%.*s` is negative: amounts are 0 or more",
+					(int)f->len, f->s);
 			return false;
 		}
-		if (!vr_cents_parse(f->s, f->len, im->comma_decimal, &cents) &&
-		    !(im->comma_decimal && vr_cents_parse(f->s, f->len, false, &cents))) {
+		if (got == VR_AMOUNT_TOO_LARGE) {
+			char max[24];
+			vr_cents_format(VR_CENTS_MAX, max);
+			problem(im, c->name, "`%.*s` is more than the largest amount a signal may have, %s",
+				(int)f->len, f->s, max);
+			return false;
+		}
+		if (got == VR_AMOUNT_BAD) {
 			problem(im, c->name, "`%.*s` is not an amount%s", (int)f->len, f->s,
 				im->comma_decimal
 				? ": expected euros with at most 2 decimals, like 212,85 or 212.85"
@@ -283,6 +304,11 @@ static bool check(import *im, const column *c, const csv_field *f, value *v)
 		if (!parse_count(f->s, f->len, &v->i)) {
 			problem(im, c->name, "`%.*s` is not a whole number (0 or more)",
 				(int)f->len, f->s);
+			return false;
+		}
+		if (v->i > VR_COUNT_MAX) {
+			problem(im, c->name, "`%.*s` is more than the largest number allowed, %lld",
+				(int)f->len, f->s, (long long)VR_COUNT_MAX);
 			return false;
 		}
 		v->null = false;

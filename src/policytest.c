@@ -21,6 +21,10 @@
 #include "vm.h"
 
 enum { MAX_SIGNALS = 64, MAX_OUTCOMES = 32, MAX_WORDS = 32, MAX_EXPECT_LABELS = 16 };
+/* The ranges of a signal's numbers in a tests file (docs/language.md,
+ * "Limits"): a month and an age farther than any window or person reaches,
+ * and the amounts and counts import accepts (types.h). */
+enum { MAX_MONTHS_AGO = 1200, MAX_AGE = 150 };
 
 typedef struct word {
 	const char *s;
@@ -107,18 +111,57 @@ static const char *keep(tcase *t, const char *s, size_t len)
 	return c;
 }
 
-static bool whole(const char *s, size_t len, int64_t *out)
+/* A whole number from 0 to MAX. */
+static bool whole(const char *s, size_t len, int64_t max, int64_t *out)
 {
-	if (len == 0 || len > 15)
+	if (len == 0)
 		return false;
 	int64_t v = 0;
 	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
+		if (s[i] < '0' || s[i] > '9' || v > max / 10 || v * 10 + (s[i] - '0') > max)
 			return false;
 		v = v * 10 + (s[i] - '0');
 	}
 	*out = v;
 	return true;
+}
+
+/* A field's number out of its range, or no number at all: the line, the
+ * field and what it takes. */
+static void out_of_range(runner *r, int line, const char *field, const char *val, size_t vlen,
+			 const char *takes)
+{
+	diag_error(r->d, "%s:%d: `%s=%.*s`: %s is %s", r->name, line, field, (int)vlen, val, field, takes);
+}
+
+/* A whole number field from 0 to MAX into *OUT; false, reported, otherwise. */
+static bool number(runner *r, int line, const char *field, const char *val, size_t vlen, int64_t max,
+		   int64_t *out)
+{
+	if (whole(val, vlen, max, out))
+		return true;
+	char takes[64];
+	snprintf(takes, sizeof takes, "a whole number from 0 to %lld", (long long)max);
+	out_of_range(r, line, field, val, vlen, takes);
+	return false;
+}
+
+/* An amount, as import reads one (at most VR_CENTS_MAX), into *OUT; false,
+ * reported (as `FIELD=VALUE`, or as `VALUE` when FIELD is NULL), otherwise. */
+static bool amount(runner *r, int line, const char *field, const char *val, size_t vlen, cents_t *out)
+{
+	const enum vr_amount got = vr_amount_parse(val, vlen, false, VR_CENTS_MAX, out);
+	if (got == VR_AMOUNT_OK)
+		return true;
+	char max[24], takes[96];
+	vr_cents_format(VR_CENTS_MAX, max);
+	snprintf(takes, sizeof takes, got == VR_AMOUNT_TOO_LARGE ? "more than the largest amount a signal may have, %s"
+		 : "not an amount (euros with at most 2 decimals, like 212.85)", max);
+	if (field)
+		diag_error(r->d, "%s:%d: `%s=%.*s` is %s", r->name, line, field, (int)vlen, val, takes);
+	else
+		diag_error(r->d, "%s:%d: `%.*s` is %s", r->name, line, (int)vlen, val, takes);
+	return false;
 }
 
 static bool parse_signal(runner *r, tcase *t, const word *w, int n, int line)
@@ -149,10 +192,8 @@ static bool parse_signal(runner *r, tcase *t, const word *w, int n, int line)
 		return false;
 	}
 	s->sector = (uint8_t)sector;
-	if (!vr_cents_parse(w[3].s, w[3].len, false, &s->arrears)) {
-		syntax(r, line, "`%s` is not an amount", keep(t, w[3].s, w[3].len));
+	if (!amount(r, line, NULL, w[3].s, w[3].len, &s->arrears))
 		return false;
-	}
 	for (int i = 4; i < n; i++) {
 		const char *eq = memchr(w[i].s, '=', w[i].len);
 		const size_t klen = eq ? (size_t)(eq - w[i].s) : w[i].len;
@@ -162,6 +203,8 @@ static bool parse_signal(runner *r, tcase *t, const word *w, int n, int line)
 		int64_t num = 0;
 		int e;
 		bool ok = true;
+		/* A number out of its range is reported as such (and not as
+		 * "cannot read"): NUMBER and AMOUNT say what the field takes. */
 		if (!eq && strcmp(key, "phone") == 0)
 			s->has_phone = 1;
 		else if (!eq && strcmp(key, "email") == 0)
@@ -174,21 +217,28 @@ static bool parse_signal(runner *r, tcase *t, const word *w, int n, int line)
 			ok = false;
 		else if (strcmp(key, "received") == 0)
 			ok = vr_date_parse(val, vlen, &s->received);
-		else if (strcmp(key, "months_ago") == 0 && (ok = whole(val, vlen, &num)))
+		else if (strcmp(key, "months_ago") == 0) {
+			if (!number(r, line, key, val, vlen, MAX_MONTHS_AGO, &num))
+				return false;
 			s->received = vr_month_first_day(r->month - (vr_month)num);
-		else if (strcmp(key, "kind") == 0 && (ok = (e = vr_enum_lookup(vr_kind_names, KIND_COUNT, val, vlen)) >= 0))
+		} else if (strcmp(key, "kind") == 0 && (ok = (e = vr_enum_lookup(vr_kind_names, KIND_COUNT, val, vlen)) >= 0))
 			s->kind = (uint8_t)e;
 		else if (strcmp(key, "legal_form") == 0 && (ok = (e = vr_enum_lookup(vr_legal_form_names, LEGAL_COUNT, val, vlen)) >= 0))
 			s->legal_form = (uint8_t)e;
-		else if (strcmp(key, "installment") == 0)
-			ok = vr_cents_parse(val, vlen, false, &s->installment);
-		else if (strcmp(key, "installments_missed") == 0)
-			ok = whole(val, vlen, &s->installments_missed);
-		else if (strcmp(key, "days_overdue") == 0)
-			ok = whole(val, vlen, &s->days_overdue);
-		else if (strcmp(key, "birth_date") == 0)
+		else if (strcmp(key, "installment") == 0) {
+			if (!amount(r, line, key, val, vlen, &s->installment))
+				return false;
+		} else if (strcmp(key, "installments_missed") == 0) {
+			if (!number(r, line, key, val, vlen, VR_COUNT_MAX, &s->installments_missed))
+				return false;
+		} else if (strcmp(key, "days_overdue") == 0) {
+			if (!number(r, line, key, val, vlen, VR_COUNT_MAX, &s->days_overdue))
+				return false;
+		} else if (strcmp(key, "birth_date") == 0)
 			ok = vr_date_parse(val, vlen, &s->birth_date);
-		else if (strcmp(key, "age") == 0 && (ok = whole(val, vlen, &num))) {
+		else if (strcmp(key, "age") == 0) {
+			if (!number(r, line, key, val, vlen, MAX_AGE, &num))
+				return false;
 			/* Born exactly AGE years before the first day of the month. */
 			int y, m, dd;
 			vr_date_to_ymd(vr_month_first_day(r->month), &y, &m, &dd);
@@ -197,12 +247,13 @@ static bool parse_signal(runner *r, tcase *t, const word *w, int n, int line)
 			s->district = keep(t, val, vlen);
 		else if (strcmp(key, "person") == 0)
 			s->person = keep(t, val, vlen);
-		else if (strcmp(key, "brp_match") == 0 && (ok = whole(val, vlen, &num) && num <= 1))
+		else if (strcmp(key, "brp_match") == 0) {
+			if (!number(r, line, key, val, vlen, 1, &num))
+				return false;
 			s->brp_match = (int8_t)num;
-		else if (strcmp(key, "id") == 0)
+		} else if (strcmp(key, "id") == 0)
 			s->signal_id = keep(t, val, vlen);
-		else if (strcmp(key, "kind") != 0 && strcmp(key, "legal_form") != 0 &&
-			 strcmp(key, "months_ago") != 0 && strcmp(key, "age") != 0 && strcmp(key, "brp_match") != 0)
+		else if (strcmp(key, "kind") != 0 && strcmp(key, "legal_form") != 0)
 			ok = false;
 		if (!ok) {
 			syntax(r, line, "cannot read `%s` (fields: received=YYYY-MM-DD, months_ago=N, kind=, "
@@ -306,7 +357,11 @@ static void run_case(runner *r, tcase *t)
 	qsort(t->outcomes, t->noutcomes, sizeof *t->outcomes, cmp_outcomes);
 	const vr_household h = { "T", t->signals, t->nsignals, t->outcomes, t->noutcomes };
 	vm_decision dec;
-	vm_decide(r->v, &h, r->month, &dec);
+	if (!vm_decide(r->v, &h, r->month, &dec)) {   /* cannot happen with amounts in range */
+		diag_error(r->d, "%s:%d: test \"%s\": a total over its signals is more than vroeg can count",
+			   r->name, t->line, t->name);
+		return;
+	}
 	alloc_entry e = { .household = "T", .rule_bucket = dec.bucket, .arrears = dec.arrears,
 			  .has_phone = dec.has_phone, .has_email = dec.has_email,
 			  .district = dec.district, .keys = dec.keys };

@@ -4,6 +4,7 @@
  * the month's households, never with the store. */
 #include "run.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,10 @@ const char *run_rule_cite(const run_result *r, uint32_t rule)
 	return r->rule_cites[rule];
 }
 
-static void count_stats(run_result *r, const bc_program *p)
+/* The households per bucket and rule, and each bucket's arrears: false,
+ * reported, when a bucket's total does not fit (vm.h says why it cannot
+ * with amounts the store accepts). */
+static bool count_stats(run_result *r, const bc_program *p, diag *d)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const alloc_entry *e = &r->entries[i];
@@ -54,7 +58,12 @@ static void count_stats(run_result *r, const bc_program *p)
 		}
 		run_bucket_stats *b = &r->buckets[e->bucket];
 		b->households++;
-		b->arrears += e->arrears;
+		if (!vr_add_checked(&b->arrears, e->arrears)) {
+			diag_error(d, "the arrears of bucket %s add up to more than vroeg can count "
+				   "(%" PRId64 " cents); the month was not decided",
+				   p->consts[p->buckets[e->bucket].name].text, INT64_MAX);
+			return false;
+		}
 		if (e->place > 0)
 			b->places_taken++;
 		if (e->backfilled)
@@ -67,7 +76,7 @@ static void count_stats(run_result *r, const bc_program *p)
 		if (e->overflowed_from < 0 && !e->backfilled && e->bucket != e->rule_bucket)
 			b->redirected_in++;
 	}
-	(void)p;
+	return true;
 }
 
 /* Row I of a run_result (vr_decision_set.row): made from the household's
@@ -88,6 +97,14 @@ static void decision_row(const void *source, size_t i, vr_decision_row *row)
 	row->place = e->place;
 }
 
+/* Every way out of run_evaluate that fails: what R holds so far is freed. */
+static bool fail(run_result *r, vm *v)
+{
+	vm_free(v);
+	run_result_free(r);
+	return false;
+}
+
 bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
 {
 	memset(r, 0, sizeof *r);
@@ -97,9 +114,8 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 	r->per_rule = calloc(p->nrules + 1, sizeof *r->per_rule);
 	r->rule_cites = calloc(p->nrules + 1, sizeof *r->rule_cites);
 	if (!v || !r->buckets || !r->per_rule || !r->rule_cites) {
-		vm_free(v);
 		diag_error(d, "out of memory");
-		return false;
+		return fail(r, v);
 	}
 	for (uint32_t i = 0; i < p->nrules; i++) {
 		char cite[64];
@@ -112,10 +128,8 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 	const size_t nlabels = p->nlabels, nslots = vm_order_slots(v);
 	store_cursor *cur = store_households(s, month, p->lookback, vm_reads(p),
 						vm_history_reads(p), d);
-	if (!cur) {
-		vm_free(v);
-		return false;
-	}
+	if (!cur)
+		return fail(r, v);
 	/* Households come in batches (store_cursor_next_batch says why; 16 and
 	 * 64 measured the same as 32). */
 	enum { BATCH = 32 };
@@ -131,7 +145,12 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 			}
 			const vr_household *h = &batch[k];
 			vm_decision dec;
-			vm_decide(v, h, month, &dec);
+			if (!vm_decide(v, h, month, &dec)) {
+				diag_error(d, "household %s: a total over its signals is more than vroeg can count "
+					   "(%" PRId64 "); the month was not decided", h->key, INT64_MAX);
+				ok = false;
+				break;
+			}
 			alloc_entry *e = &r->entries[r->n];
 			memset(e, 0, sizeof *e);
 			e->household = keep(&r->strings, h->key);
@@ -157,14 +176,14 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 		diag_error(d, "out of memory");
 		ok = false;
 	}
-	vm_free(v);
 	if (!ok)
-		return false;
+		return fail(r, v);
+	vm_free(v);
 
 	const char **label_names = calloc(nlabels + 1, sizeof *label_names);
 	if (!label_names) {
 		diag_error(d, "out of memory");
-		return false;
+		return fail(r, NULL);
 	}
 	for (size_t l = 0; l < nlabels; l++)
 		label_names[l] = p->consts[p->labels[l].name].text;
@@ -177,7 +196,8 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 	r->set.row = decision_row;
 	r->set.source = r;
 	r->triaged = (long)r->n;
-	count_stats(r, p);
+	if (!count_stats(r, p, d))
+		return fail(r, NULL);
 	return true;
 }
 

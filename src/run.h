@@ -36,7 +36,9 @@ typedef struct run_result {
 
 /* Evaluates P over MONTH of store S into OUT (freed with run_result_free).
  * P must stay alive and unchanged while OUT is used: the decision rows are
- * made from it when asked for. */
+ * made from it when asked for. False, reported to D, when the store cannot
+ * be read (or is damaged), memory runs out, or a total does not fit
+ * (vm_decide); OUT then holds nothing to free. */
 bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *out);
 void run_result_free(run_result *r);
 

@@ -4,8 +4,10 @@
  * The cursor streams: it steps two ordered statements (signals and outcomes
  * of the run month's households) side by side and holds one batch of
  * households (at most 256) at a time in buffers it reuses, so memory
- * depends on the largest batch, not on the store. Text read back is checked (dates, enum names): a value this
- * program did not write is reported as a damaged store, never guessed. */
+ * depends on the largest batch, not on the store. Every value read back is
+ * checked (text, dates, numbers in their ranges, enum names, a household
+ * listed for the month having a signal in it): a value this program did
+ * not write is reported as a damaged store, never guessed. */
 #include "schema.h"
 
 #include <stdint.h>
@@ -88,6 +90,7 @@ struct store_cursor {
 	schema_buf arena;           /* the current batch's strings */
 	bool arena_moved;           /* since the batch began */
 	size_t key, key_len;
+	size_t household_signal;    /* the current household's first in signals */
 	vr_signal *signals;
 	signal_text *signal_text;
 	size_t nsignals, signals_cap;
@@ -105,11 +108,90 @@ static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return alen < blen ? -1 : alen > blen;
 }
 
-static int damaged(store_cursor *c, const char *what, const unsigned char *text)
+/* A value for a message: `text` (at most SIZE - 3 bytes of it, cut at a
+ * character), or what it is when it is no text. */
+static const char *describe(sqlite3_value *v, char *buf, size_t size)
 {
-	diag_error(c->d, "the store %s is damaged: household %s has %s `%s`",
-		   c->s->path, c->arena.p + c->key, what, text ? (const char *)text : "");
+	switch (sqlite3_value_type(v)) {
+	case SQLITE_NULL:
+		return "(empty)";
+	case SQLITE_BLOB:
+		snprintf(buf, size, "(a blob of %d byte%s)", sqlite3_value_bytes(v),
+			 sqlite3_value_bytes(v) == 1 ? "" : "s");
+		return buf;
+	default:
+		break;
+	}
+	const char *t = (const char *)sqlite3_value_text(v);
+	size_t n = t ? strlen(t) : 0;
+	if (n > size - 3) {
+		n = size - 3;
+		while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+			n--;
+	}
+	snprintf(buf, size, "`%.*s`", (int)n, t ? t : "");
+	return buf;
+}
+
+/* The signal_id of the signal on c->sig's current row, into BUF. The
+ * streaming statement selects signal_id only when the policy reads it, so
+ * otherwise the household's signals are read again, in the same order and
+ * snapshot, to the same place (an error path: the cost does not matter). */
+static const char *current_signal_id(store_cursor *c, char *buf, size_t size)
+{
+	if (c->col[SIG_SIGNAL_ID] >= 0)
+		return describe(sqlite3_column_value(c->sig, c->col[SIG_SIGNAL_ID]), buf, size);
+	sqlite3_stmt *one = c->s->stmt[SQL_ONE_SIGNALS];
+	sqlite3_bind_text(one, 1, c->first, -1, SQLITE_STATIC);
+	sqlite3_bind_text(one, 2, c->arena.p + c->key, (int)c->key_len, SQLITE_STATIC);
+	sqlite3_bind_text(one, 3, c->last, -1, SQLITE_STATIC);
+	const char *id = "(not known)";
+	const size_t want = c->nsignals - c->household_signal;
+	for (size_t i = 0; sqlite3_step(one) == SQLITE_ROW; i++)
+		if (i == want) {
+			id = describe(sqlite3_column_value(one, SIG_SIGNAL_ID), buf, size);
+			break;
+		}
+	sqlite3_reset(one);
+	sqlite3_clear_bindings(one);
+	return id;
+}
+
+/* Reports column COL (NAME in the data contract) of the current row of ST
+ * (c->sig or c->out), which is not EXPECTED: a value import never writes.
+ * The row is named by its household and its signal_id (a signal) or date
+ * (an outcome); the run stops there (exit 5). */
+static int damaged(store_cursor *c, sqlite3_stmt *st, int col, const char *name, const char *expected)
+{
+	char value[96], row[160];
+	const char *id = st == c->out ? describe(sqlite3_column_value(st, 1), row, sizeof row)
+				      : current_signal_id(c, row, sizeof row);
+	describe(sqlite3_column_value(st, col), value, sizeof value);
+	diag_error(c->d, "the store %s is damaged: household %s, %s %s: %s %s is not %s",
+		   c->s->path, c->arena.p + c->key, st == c->out ? "outcome of" : "signal", id,
+		   name, value, expected);
 	return -1;
+}
+
+/* The same for a number outside 0..MAX ("whole cents" for money). */
+static int damaged_number(store_cursor *c, sqlite3_stmt *st, int col, const char *name,
+			  int64_t max, bool money, bool optional)
+{
+	char expected[96];
+	snprintf(expected, sizeof expected, "%s from 0 to %lld%s", money ? "whole cents" : "a whole number",
+		 (long long)max, optional ? " (or empty)" : "");
+	return damaged(c, st, col, name, expected);
+}
+
+/* The same for a name that is not one of NAMES. */
+static int damaged_name(store_cursor *c, sqlite3_stmt *st, int col, const char *name,
+			const char *const *names, int n)
+{
+	char expected[160];
+	size_t used = (size_t)snprintf(expected, sizeof expected, "one of ");
+	for (int i = 0; i < n && used < sizeof expected; i++)
+		used += (size_t)snprintf(expected + used, sizeof expected - used, "%s%s", i ? ", " : "", names[i]);
+	return damaged(c, st, col, name, expected);
 }
 
 /* Copies LEN bytes of T into the cursor's arena; its offset, or
@@ -131,35 +213,56 @@ static inline size_t arena_add(store_cursor *c, const char *t, size_t len)
 	return at;
 }
 
-/* Text column COL of ST (NULL when the value is NULL) and its length. The
- * store holds no NUL bytes in text (import refuses them), so strlen gives
- * the length without another call into sqlite: the cursor makes some
- * fifteen of these per signal. */
-static inline const char *column_str(sqlite3_stmt *st, int col, size_t *len)
+/* Every value the cursor reads is checked to be of the kind import writes
+ * (text, a date, a number in its range, a name of its enum): a store edited
+ * by hand must not decide with a value read as something else ('abc' as 0,
+ * a negative amount, 31 June). The checks reuse what is read anyway: one
+ * sqlite3_column_value per column, its type, then its value; a range is
+ * one unsigned comparison. (Text is not searched for NUL bytes, which
+ * import refuses: text is taken up to its first, as before.) */
+
+/* Text column COL of ST: 1 text at *T, 0 NULL, -1 anything else (a number,
+ * a blob). */
+static inline int column_text(sqlite3_stmt *st, int col, const char **t)
 {
-	const char *t = (const char *)sqlite3_column_text(st, col);
-	*len = t ? strlen(t) : 0;
-	return t;
+	sqlite3_value *v = sqlite3_column_value(st, col);
+	const int type = sqlite3_value_type(v);
+	*t = NULL;
+	if (type != SQLITE_TEXT)
+		return type == SQLITE_NULL ? 0 : -1;
+	*t = (const char *)sqlite3_value_text(v);
+	return *t ? 1 : -1;
 }
 
-static size_t column_copy(store_cursor *c, sqlite3_stmt *st, int col)
+/* Integer column COL of ST: 1 read into *OUT, 0 NULL, -1 anything else. */
+static inline int column_integer(sqlite3_stmt *st, int col, int64_t *out)
 {
-	size_t len;
-	const char *t = column_str(st, col, &len);
-	return arena_add(c, t ? t : "", len);
+	sqlite3_value *v = sqlite3_column_value(st, col);
+	const int type = sqlite3_value_type(v);
+	if (type != SQLITE_INTEGER)
+		return type == SQLITE_NULL ? 0 : -1;
+	*out = sqlite3_value_int64(v);
+	return 1;
 }
 
-/* A number that may be missing (NULL). SQLite reads NULL as 0, so only a 0
- * needs its type looked at, which spares the other values that call. */
-static int64_t column_optional(sqlite3_stmt *st, int col)
+/* A number column from 0 to MAX: into *OUT (VR_MISSING when it is NULL
+ * and OPTIONAL); -1, reported, otherwise. */
+static inline int column_number(store_cursor *c, sqlite3_stmt *st, int col, const char *name,
+				int64_t max, bool money, bool optional, int64_t *out)
 {
-	const int64_t v = sqlite3_column_int64(st, col);
-	return v == 0 && sqlite3_column_type(st, col) == SQLITE_NULL ? VR_MISSING : v;
+	const int k = column_integer(st, col, out);
+	if (k == 1 && (uint64_t)*out <= (uint64_t)max)
+		return 0;
+	if (k == 0 && optional) {
+		*out = VR_MISSING;
+		return 0;
+	}
+	return damaged_number(c, st, col, name, max, money, optional);
 }
 
 /* The index of text T in NAMES, or -1; compares the first byte before
  * anything else, since this runs for every enum of every signal. */
-static int name_index(const char *const *names, int n, const char *t)
+static inline int name_index(const char *const *names, int n, const char *t)
 {
 	for (int i = 0; i < n; i++)
 		if (names[i][0] == t[0] && strcmp(names[i], t) == 0)
@@ -172,34 +275,35 @@ static inline bool is_digit(char c)
 	return (unsigned char)(c - '0') <= 9;
 }
 
-static int column_enum(store_cursor *c, sqlite3_stmt *st, int col,
-		       const char *const *names, int n, const char *what)
+/* An enum column: the index of its name, or -1 (reported). */
+static inline int column_enum(store_cursor *c, sqlite3_stmt *st, int col,
+			      const char *const *names, int n, const char *name)
 {
-	const char *t = (const char *)sqlite3_column_text(st, col);
-	const int v = t ? name_index(names, n, t) : -1;
-	return v < 0 ? damaged(c, what, (const unsigned char *)t) : v;
+	const char *t;
+	const int v = column_text(st, col, &t) == 1 ? name_index(names, n, t) : -1;
+	return v >= 0 ? v : damaged_name(c, st, col, name, names, n);
 }
 
 /* A date column: 1 read into *OUT, 0 NULL, -1 not a date. */
 static int column_date(sqlite3_stmt *st, int col, vr_date *out)
 {
-	size_t len;
-	const char *t = column_str(st, col, &len);
-	if (!t)
-		return 0;
-	return vr_date_parse(t, len, out) ? 1 : -1;
+	const char *t;
+	const int k = column_text(st, col, &t);
+	if (k <= 0)
+		return k;
+	return vr_date_parse(t, strlen(t), out) ? 1 : -1;
 }
 
 /* The received date on the current row: 1 read, -1 not a date. The span's
  * months are known, so a date in the span is recognised by its first eight
  * bytes ("YYYY-MM-", compared as one word with its month's) and its day
- * checked against a table of first days. */
+ * checked against the length of its month (31 June is no day). */
 static int column_received(store_cursor *c, sqlite3_stmt *st, vr_date *out)
 {
-	size_t len;
-	const char *t = column_str(st, c->col[SIG_RECEIVED], &len);
-	if (!t)
+	const char *t;
+	if (column_text(st, c->col[SIG_RECEIVED], &t) != 1)
 		return -1;
+	const size_t len = strlen(t);
 	if (len == 10 && is_digit(t[8]) && is_digit(t[9])) {
 		/* The month the digits would say, then its prefix compared as one
 		 * word: bytes that are not digits cannot match it. */
@@ -224,6 +328,36 @@ static int out_of_memory(store_cursor *c)
 	return -1;
 }
 
+/* Copies text column COL (NAME) into the arena at *AT; -1 (reported) when
+ * it is not text or memory runs out. */
+static int column_copy(store_cursor *c, sqlite3_stmt *st, int col, const char *name, size_t *at)
+{
+	const char *t;
+	if (column_text(st, col, &t) != 1)
+		return damaged(c, st, col, name, "text");
+	if ((*at = arena_add(c, t, strlen(t))) == (size_t)-1)
+		return out_of_memory(c);
+	return 0;
+}
+
+/* A 0/1 column into *OUT (-1 for NULL when OPTIONAL); -1, reported, for
+ * anything else. */
+static inline int column_flag(store_cursor *c, sqlite3_stmt *st, int col, const char *name,
+			      bool optional, int8_t *out)
+{
+	int64_t v;
+	const int k = column_integer(st, col, &v);
+	if (k == 1 && (uint64_t)v <= 1) {
+		*out = (int8_t)v;
+		return 0;
+	}
+	if (k == 0 && optional) {
+		*out = -1;
+		return 0;
+	}
+	return damaged(c, st, col, name, optional ? "0, 1 or empty" : "0 or 1");
+}
+
 /* Appends the signal on the current row of c->sig. */
 static int add_signal(store_cursor *c)
 {
@@ -236,24 +370,26 @@ static int add_signal(store_cursor *c)
 	vr_signal *g = &c->signals[c->nsignals];
 	signal_text *t = &c->signal_text[c->nsignals];
 	if (column_received(c, st, &g->received) != 1)
-		return damaged(c, "received date", sqlite3_column_text(st, c->col[SIG_RECEIVED]));
+		return damaged(c, st, c->col[SIG_RECEIVED], "received", "a date YYYY-MM-DD");
 	const unsigned r = g->received < c->run_first ? c->history_reads : c->reads;
 	/* A part not read gets its "not read" value (household.h); EMPTY is
 	 * the "" that ends the key in the arena. */
 	const size_t empty = c->key + c->key_len;
-	t->id = r & VR_READ_SIGNAL_ID ? column_copy(c, st, c->col[SIG_SIGNAL_ID]) : empty;
+	t->id = t->creditor = t->district = empty;
 	t->person = c->key;
+	if (r & VR_READ_SIGNAL_ID && column_copy(c, st, c->col[SIG_SIGNAL_ID], "signal_id", &t->id) < 0)
+		return -1;
 	if (r & VR_READ_PERSON) {
-		size_t person_len;
-		const char *person = column_str(st, c->col[SIG_PERSON], &person_len);
-		if (person)
-			t->person = arena_add(c, person, person_len);
+		const char *person;
+		const int k = column_text(st, c->col[SIG_PERSON], &person);
+		if (k < 0)
+			return damaged(c, st, c->col[SIG_PERSON], "person", "text (or empty)");
+		if (k && (t->person = arena_add(c, person, strlen(person))) == (size_t)-1)
+			return out_of_memory(c);
 	}
-	t->creditor = r & VR_READ_CREDITOR ? column_copy(c, st, c->col[SIG_CREDITOR]) : empty;
-	t->district = r & VR_READ_DISTRICT ? column_copy(c, st, c->col[SIG_DISTRICT]) : empty;
-	if (t->id == (size_t)-1 || t->person == (size_t)-1 ||
-	    t->creditor == (size_t)-1 || t->district == (size_t)-1)
-		return out_of_memory(c);
+	if ((r & VR_READ_CREDITOR && column_copy(c, st, c->col[SIG_CREDITOR], "creditor", &t->creditor) < 0) ||
+	    (r & VR_READ_DISTRICT && column_copy(c, st, c->col[SIG_DISTRICT], "district", &t->district) < 0))
+		return -1;
 	/* Right while the arena stays where it is (read_batch sees to it). */
 	const char *a = c->arena.p;
 	g->signal_id = a + t->id;
@@ -262,30 +398,40 @@ static int add_signal(store_cursor *c)
 	g->district = a + t->district;
 	g->birth_date = VR_DATE_NONE;
 	if (r & VR_READ_BIRTH_DATE && column_date(st, c->col[SIG_BIRTH_DATE], &g->birth_date) < 0)
-		return damaged(c, "birth date", sqlite3_column_text(st, c->col[SIG_BIRTH_DATE]));
-	g->arrears = sqlite3_column_int64(st, c->col[SIG_ARREARS]);
-	g->installment = r & VR_READ_INSTALLMENT ? column_optional(st, c->col[SIG_INSTALLMENT]) : VR_MISSING;
-	g->installments_missed = r & VR_READ_INSTALLMENTS_MISSED
-		? column_optional(st, c->col[SIG_INSTALLMENTS_MISSED]) : VR_MISSING;
-	g->days_overdue = r & VR_READ_DAYS_OVERDUE ? column_optional(st, c->col[SIG_DAYS_OVERDUE]) : VR_MISSING;
+		return damaged(c, st, c->col[SIG_BIRTH_DATE], "birth_date", "a date YYYY-MM-DD (or empty)");
+	g->installment = g->installments_missed = g->days_overdue = VR_MISSING;
+	if (column_number(c, st, c->col[SIG_ARREARS], "arrears", VR_CENTS_MAX, true, false, &g->arrears) < 0 ||
+	    (r & VR_READ_INSTALLMENT && column_number(c, st, c->col[SIG_INSTALLMENT], "installment",
+						      VR_CENTS_MAX, true, true, &g->installment) < 0) ||
+	    (r & VR_READ_INSTALLMENTS_MISSED &&
+	     column_number(c, st, c->col[SIG_INSTALLMENTS_MISSED], "installments_missed",
+			   VR_COUNT_MAX, false, true, &g->installments_missed) < 0) ||
+	    (r & VR_READ_DAYS_OVERDUE && column_number(c, st, c->col[SIG_DAYS_OVERDUE], "days_overdue",
+						       VR_COUNT_MAX, false, true, &g->days_overdue) < 0))
+		return -1;
 	int sector = 0, kind = 0, form = 0;
 	if (r & VR_READ_SECTOR)
 		sector = column_enum(c, st, c->col[SIG_SECTOR], vr_sector_names, SECTOR_COUNT, "sector");
-	if (r & VR_READ_KIND)
+	if (r & VR_READ_KIND && sector >= 0)
 		kind = column_enum(c, st, c->col[SIG_KIND], vr_kind_names, KIND_COUNT, "kind");
-	if (r & VR_READ_LEGAL_FORM)
-		form = column_enum(c, st, c->col[SIG_LEGAL_FORM], vr_legal_form_names, LEGAL_COUNT, "legal form");
+	if (r & VR_READ_LEGAL_FORM && sector >= 0 && kind >= 0)
+		form = column_enum(c, st, c->col[SIG_LEGAL_FORM], vr_legal_form_names, LEGAL_COUNT, "legal_form");
 	if (sector < 0 || kind < 0 || form < 0)
 		return -1;
 	g->sector = (uint8_t)sector;
 	g->kind = (uint8_t)kind;
 	g->legal_form = (uint8_t)form;
-	const int64_t brp = r & VR_READ_BRP_MATCH ? column_optional(st, c->col[SIG_BRP_MATCH]) : VR_MISSING;
-	g->brp_match = (int8_t)(brp == VR_MISSING ? -1 : brp != 0);
-	g->has_phone = r & VR_READ_HAS_PHONE && sqlite3_column_int(st, c->col[SIG_HAS_PHONE]) != 0;
-	g->has_email = r & VR_READ_HAS_EMAIL && sqlite3_column_int(st, c->col[SIG_HAS_EMAIL]) != 0;
-	g->known_debt_help = r & VR_READ_KNOWN_DEBT_HELP &&
-			     sqlite3_column_int(st, c->col[SIG_KNOWN_DEBT_HELP]) != 0;
+	int8_t brp = -1, phone = 0, email = 0, help = 0;
+	if ((r & VR_READ_BRP_MATCH && column_flag(c, st, c->col[SIG_BRP_MATCH], "brp_match", true, &brp) < 0) ||
+	    (r & VR_READ_HAS_PHONE && column_flag(c, st, c->col[SIG_HAS_PHONE], "has_phone", false, &phone) < 0) ||
+	    (r & VR_READ_HAS_EMAIL && column_flag(c, st, c->col[SIG_HAS_EMAIL], "has_email", false, &email) < 0) ||
+	    (r & VR_READ_KNOWN_DEBT_HELP &&
+	     column_flag(c, st, c->col[SIG_KNOWN_DEBT_HELP], "known_debt_help", false, &help) < 0))
+		return -1;
+	g->brp_match = brp;
+	g->has_phone = (uint8_t)phone;
+	g->has_email = (uint8_t)email;
+	g->known_debt_help = (uint8_t)help;
 	c->nsignals++;
 	return 0;
 }
@@ -300,15 +446,10 @@ static int add_outcome(store_cursor *c)
 		  sizeof *c->outcome_ids))
 		return out_of_memory(c);
 	vr_outcome *o = &c->outcomes[c->noutcomes];
-	const size_t id = column_copy(c, st, 3);
-	if (id == (size_t)-1)
-		return out_of_memory(c);
-	c->outcome_ids[c->noutcomes] = id;
-	if (column_date(st, 1, &o->date) != 1) {
-		diag_error(c->d, "the store %s is damaged: an outcome of household %s has date `%s`",
-			   c->s->path, c->arena.p + c->key, (const char *)sqlite3_column_text(st, 1));
+	if (column_copy(c, st, 3, "signal_id", &c->outcome_ids[c->noutcomes]) < 0)
 		return -1;
-	}
+	if (column_date(st, 1, &o->date) != 1)
+		return damaged(c, st, 1, "date", "a date YYYY-MM-DD");
 	const int kind = column_enum(c, st, 2, vr_outcome_names, OUTCOME_COUNT, "outcome");
 	if (kind < 0)
 		return -1;
@@ -328,11 +469,13 @@ static bool step(store_cursor *c, sqlite3_stmt *st, bool *row)
 	return false;
 }
 
+/* Whether the row ST stands on is the current household's. A key that is
+ * no text is another household's, which read_household then refuses. */
 static bool same_household(store_cursor *c, sqlite3_stmt *st)
 {
-	size_t klen;
-	const char *k = column_str(st, c->col[SIG_HOUSEHOLD], &klen);
-	return k && klen == c->key_len && memcmp(k, c->arena.p + c->key, klen) == 0;
+	const char *k;
+	return column_text(st, c->col[SIG_HOUSEHOLD], &k) == 1 && strlen(k) == c->key_len &&
+	       memcmp(k, c->arena.p + c->key, c->key_len) == 0;
 }
 
 static int outcome_cmp(const vr_outcome *a, const vr_outcome *b)
@@ -371,22 +514,35 @@ typedef struct household_at {
  * statements on the next household's first row. */
 static int read_household(store_cursor *c, household_at *at)
 {
-	size_t klen;
-	const char *k = column_str(c->sig, c->col[SIG_HOUSEHOLD], &klen);
-	c->key = arena_add(c, k ? k : "", klen);
+	const char *k;
+	const bool key_ok = column_text(c->sig, c->col[SIG_HOUSEHOLD], &k) == 1;
+	const size_t klen = key_ok ? strlen(k) : 0;
+	c->key = arena_add(c, key_ok ? k : "", klen);
 	c->key_len = klen;
+	c->household_signal = c->nsignals;
 	if (c->key == (size_t)-1)
 		return out_of_memory(c);
+	if (!key_ok)
+		return damaged(c, c->sig, c->col[SIG_HOUSEHOLD], "household", "text");
 	*at = (household_at){ c->key, c->nsignals, 0, c->noutcomes, 0 };
 	do {
 		if (add_signal(c) < 0 || !step(c, c->sig, &c->sig_row))
 			return -1;
 	} while (c->sig_row && same_household(c, c->sig));
+	/* Listed for the run month (month_households), so import stored a
+	 * signal of that month: none there means one was changed by hand. The
+	 * last signal is the latest. */
+	if (c->signals[c->nsignals - 1].received < c->run_first) {
+		diag_error(c->d, "the store %s is damaged: household %s is listed for %s, but has no "
+			   "signal received in that month", c->s->path, c->arena.p + c->key, c->month);
+		return -1;
+	}
 
 	while (c->out_row) {
-		size_t oklen;
-		const char *ok = column_str(c->out, 0, &oklen);
-		const int cmp = key_cmp(ok ? ok : "", oklen, c->arena.p + c->key, klen);
+		const char *ok;
+		if (column_text(c->out, 0, &ok) != 1)
+			return damaged(c, c->out, 0, "household", "text");
+		const int cmp = key_cmp(ok, strlen(ok), c->arena.p + c->key, klen);
 		if (cmp > 0)
 			break;
 		if (cmp == 0 && add_outcome(c) < 0)
@@ -440,13 +596,21 @@ static int read_batch(store_cursor *c, vr_household *out, int max)
 	return n;
 }
 
-/* The span a run of MONTH reads: 'YYYY-MM', its first day minus LOOKBACK
- * months, its last day. */
+/* The span a run of MONTH reads, as the bounds of the statements'
+ * BETWEEN: from 'YYYY-MM' of its first month (LOOKBACK months before
+ * MONTH), which sorts before every date of that month, to 'YYYY-MM' of
+ * MONTH and a byte 0xFF, which sorts after every date of MONTH and every
+ * text that starts like one (0xFF is in no UTF-8 text). So a date that is
+ * no real day but names a month of the span ('2024-06-31') is read, and
+ * refused as damage, instead of passed over unseen. */
 static void set_span(store_cursor *c, vr_month month, int lookback)
 {
 	month_text(month, c->month);
-	vr_date_format(vr_month_first_day(month - (lookback > 0 ? lookback : 0)), c->first);
-	vr_date_format(vr_month_first_day(month + 1) - 1, c->last);
+	month_text(month - (lookback > 0 ? lookback : 0), c->first);
+	memcpy(c->last, c->month, 7);
+	c->last[7] = '\xff';
+	c->last[8] = '\0';
+	c->run_first = vr_month_first_day(month);
 }
 
 static store_cursor *cursor_new(store *s, diag *d)
@@ -477,7 +641,6 @@ store_cursor *store_households(store *s, vr_month month, int lookback, unsigned 
 	c->streaming = true;
 	c->reads = reads;
 	c->history_reads = history_reads & reads;
-	c->run_first = vr_month_first_day(month);
 	c->span_month = month - (lookback > 0 ? lookback : 0);
 	c->span_months = month - c->span_month + 1;
 	if (c->span_months > CURSOR_SPAN_MAX)

@@ -143,7 +143,8 @@ int64_t vr_age_on(vr_date birth, vr_date day)
 	return age;
 }
 
-bool vr_cents_parse(const char *s, size_t len, bool comma_decimal, cents_t *out)
+enum vr_amount vr_amount_parse(const char *s, size_t len, bool comma_decimal, cents_t max,
+			       cents_t *out)
 {
 	size_t i = 0;
 	if (len >= 3 && memcmp(s, "\xe2\x82\xac", 3) == 0) { /* the euro sign */
@@ -155,21 +156,27 @@ bool vr_cents_parse(const char *s, size_t len, bool comma_decimal, cents_t *out)
 		while (i < len && (s[i] == ' ' || s[i] == '\t'))
 			i++;
 	}
+	/* Digits past the maximum are still read, to tell "too large" from
+	 * "not an amount"; EUROS stops growing there, so it cannot overflow. */
 	const size_t int_start = i;
+	const cents_t max_euros = max / 100;
 	cents_t euros = 0;
+	bool too_large = false;
 	while (i < len && s[i] >= '0' && s[i] <= '9') {
-		if (euros > (INT64_MAX / 100 - 9) / 10)
-			return false;
-		euros = euros * 10 + (s[i] - '0');
+		const int digit = s[i] - '0';
+		if (euros > max_euros / 10 || euros * 10 + digit > max_euros)
+			too_large = true;
+		else
+			euros = euros * 10 + digit;
 		i++;
 	}
 	if (i == int_start)
-		return false;
+		return VR_AMOUNT_BAD;
 	cents_t cents = 0;
 	if (i < len) {
 		const char sep = comma_decimal ? ',' : '.';
 		if (s[i] != sep)
-			return false;
+			return VR_AMOUNT_BAD;
 		i++;
 		const size_t frac_start = i;
 		while (i < len && s[i] >= '0' && s[i] <= '9' && i - frac_start < 2) {
@@ -177,12 +184,19 @@ bool vr_cents_parse(const char *s, size_t len, bool comma_decimal, cents_t *out)
 			i++;
 		}
 		if (i == frac_start || i != len)
-			return false;
+			return VR_AMOUNT_BAD;
 		if (i - frac_start == 1)
 			cents *= 10;
 	}
+	if (too_large || cents > max - euros * 100)
+		return VR_AMOUNT_TOO_LARGE;
 	*out = euros * 100 + cents;
-	return true;
+	return VR_AMOUNT_OK;
+}
+
+bool vr_cents_parse(const char *s, size_t len, bool comma_decimal, cents_t *out)
+{
+	return vr_amount_parse(s, len, comma_decimal, INT64_MAX, out) == VR_AMOUNT_OK;
 }
 
 size_t vr_cents_format(cents_t cents, char *buf)

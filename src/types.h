@@ -58,10 +58,39 @@ void vr_month_format(vr_month month, char buf[8]);
  * in non-leap years. */
 int64_t vr_age_on(vr_date birth, vr_date day);
 
+/* The largest amount one signal may hold (arrears, installment):
+ * EUR 1,000,000,000.00, checked where amounts enter (import, the store's
+ * cursor, policy tests). Why it is safe: every sum of money vroeg makes (a
+ * household's arrears, `total`, a sector's arrears, a bucket's total) adds
+ * amounts of one month's signals, and to pass INT64_MAX cents (about 9.2e18)
+ * it would take more than 92 million signals at this maximum - ten times the
+ * households of the Netherlands. The sums are checked all the same
+ * (vr_add_checked): a defined error, never a wrapped value. */
+#define VR_CENTS_MAX INT64_C(100000000000)
+/* The largest whole number of a count field (installments_missed,
+ * days_overdue): one billion, so that their sums cannot overflow either. */
+#define VR_COUNT_MAX INT64_C(1000000000)
+
+/* *ACC += X; false (and *ACC unchanged) when the sum does not fit. */
+static inline bool vr_add_checked(int64_t *acc, int64_t x)
+{
+	int64_t sum;
+	if (__builtin_add_overflow(*acc, x, &sum))
+		return false;
+	*acc = sum;
+	return true;
+}
+
 /* Money text to cents: "212.85", "212,85" (when comma_decimal), "575", "€575",
  * "EUR 575". At most two decimals, no sign, no thousands separators. Returns
  * false on anything else or on overflow. */
 bool vr_cents_parse(const char *s, size_t len, bool comma_decimal, cents_t *out);
+
+/* The same, telling an amount above MAX (written correctly, however many
+ * digits) from text that is not an amount. */
+enum vr_amount { VR_AMOUNT_OK, VR_AMOUNT_BAD, VR_AMOUNT_TOO_LARGE };
+enum vr_amount vr_amount_parse(const char *s, size_t len, bool comma_decimal, cents_t max,
+			       cents_t *out);
 /* Writes "1234.56" (or "-0.05") into buf (at least 24 bytes); its length. */
 size_t vr_cents_format(cents_t cents, char *buf);
 

@@ -189,6 +189,18 @@ static bool same_value(vm_value a, vm_value b)
 
 static vm_value exec(vm *v, uint16_t fn, vm_value *sp);
 
+/* *ACC += X for a sum of money or counts. One that does not fit marks the
+ * household's decision void (vm_decide returns false) and stays at the
+ * largest value, so what runs on is defined. (Counts of signals and
+ * outcomes need no check: they are at most the household's number of them.) */
+HOT void add_checked(vm *v, int64_t *acc, int64_t x)
+{
+	if (!vr_add_checked(acc, x)) {
+		v->overflow = true;
+		*acc = x < 0 ? INT64_MIN + 1 : INT64_MAX;
+	}
+}
+
 HOT bool pred_holds(const vm *v, const vm_pred *pr, size_t i)
 {
 	return value_holds(v, pr, signal_field(v, i, pr->field));
@@ -310,7 +322,7 @@ static vm_value aggregate(vm *v, enum bc_op op, unsigned field, uint16_t fn,
 			if (x == VR_MISSING)
 				break;
 			if (op == BC_SUM)
-				acc += x;
+				add_checked(v, &acc, x);
 			else if (acc == VR_MISSING || (op == BC_MAX ? x > acc : x < acc))
 				acc = x;
 			break;
@@ -371,12 +383,12 @@ static vm_value household_fact(const vm *v, unsigned fact)
 	return x;
 }
 
-static int64_t sector_total(const vm *v, unsigned sector)
+static int64_t sector_total(vm *v, unsigned sector)
 {
 	int64_t total = 0;
 	for (size_t i = 0; i < v->h->nsignals; i++)
 		if (v->status[i] == VM_SIGNAL_COUNTED && v->h->signals[i].sector == sector)
-			total += v->h->signals[i].arrears;
+			add_checked(v, &total, v->h->signals[i].arrears);
 	return total;
 }
 
@@ -591,10 +603,11 @@ static uint32_t not_counted_rule(const vm *v, size_t first_current)
 	return 0;
 }
 
-void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
+bool vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 {
 	const bc_program *p = v->p;
 	v->h = h;
+	v->overflow = false;
 	set_firsts(v, month);
 	v->month_first = v->firsts[1];
 	if (++v->stamp == 0) {
@@ -649,7 +662,7 @@ void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 	for (size_t i = first_current; i < h->nsignals && v->months_back[i] == 0; i++) {
 		const vr_signal *s = &h->signals[i];
 		if (v->status[i] == VM_SIGNAL_COUNTED) {
-			v->arrears += s->arrears;
+			add_checked(v, &v->arrears, s->arrears);
 			v->any_counted = true;
 		}
 		v->has_phone = v->has_phone || s->has_phone;
@@ -673,12 +686,13 @@ void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 	if (out->bucket < 0) {
 		for (uint32_t l = 0; l < p->nlabels; l++)
 			v->labels[l] = (vm_value){ VR_MISSING, NULL };
-		return;
+		return !v->overflow;
 	}
 	for (uint32_t l = 0; l < p->nlabels; l++)
 		v->labels[l] = vm_eval(v, p->labels[l].fn);
 	for (uint32_t slot = 0; slot < v->nslots; slot++)
 		v->keys[slot] = vm_eval(v, v->key_fn[slot]).num;
+	return !v->overflow;
 }
 
 uint32_t vm_floor_line(vm *v, const vr_household *h, size_t i)

@@ -48,8 +48,12 @@ vm *vm_new_plain(const bc_program *p);
 void vm_free(vm *v);
 
 /* Decides household H for run month MONTH. H's signals must be sorted by
- * (received, signal_id) and none after MONTH (household.h). */
-void vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out);
+ * (received, signal_id) and none after MONTH (household.h). False when a
+ * sum it made (the household's arrears, a sector's, a `total`) did not fit
+ * in 64 bits: *OUT is filled but is no decision, and must not be used. With
+ * amounts and counts within VR_CENTS_MAX and VR_COUNT_MAX this cannot
+ * happen (types.h); the check makes it an error, never a wrapped value. */
+bool vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out);
 
 /* The parts of a household (enum vr_read) that deciding with P reads: the
  * fields its code names, and those its buckets use (district for a spread,

@@ -132,6 +132,7 @@ struct vm {
 	size_t out;            /* current outcome of an outcome function */
 	uint32_t decided;      /* rule that decided */
 	const vm_ins *jumped;  /* the last conditional jump exec took (vm_floor_line) */
+	bool overflow;         /* a sum of this household did not fit (vm_decide) */
 
 	void (*trace)(void *arg, uint32_t rule, bool applies);
 	void *trace_arg;

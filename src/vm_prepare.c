@@ -335,6 +335,9 @@ static int32_t branch(diagram_builder *b, uint16_t t, int32_t no, int32_t yes)
 
 static int32_t push_test(diagram_builder *b, sym *st, int *depth, vm_pred pr)
 {
+	/* A node names its test in 16 bits: past that, no more diagrams. */
+	if (b->v->ntests >= UINT16_MAX)
+		return give_up(b);
 	const int t = add_test(b->v, pr);
 	if (t < 0 || *depth == DIAGRAM_MAX_STACK)
 		return give_up(b);

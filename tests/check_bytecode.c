@@ -543,20 +543,28 @@ START_TEST(functions_nest_at_most_sixteen_deep)
 }
 END_TEST
 
+/* Function indexes are operands, and BC_NONE (65535) is none of them: at
+ * most 65535 functions, 0 .. 65534. */
 START_TEST(function_indexes_stay_below_none)
 {
 	bc_program p;
 	build(&p, "decision DECIDE 4");
-	bc_function *fns = realloc(p.fns, sizeof *fns * BC_NONE);
+	bc_function *fns = realloc(p.fns, sizeof *fns * (BC_MAX_TABLE + 1));
 	ck_assert_ptr_nonnull(fns);
-	for (uint32_t i = 1; i < BC_NONE; i++)
+	for (uint32_t i = 1; i <= BC_MAX_TABLE; i++)
 		fns[i] = fns[0];
 	p.fns = fns;
-	p.nfns = BC_NONE;
+	p.nfns = BC_MAX_TABLE + 1;
 	capture c;
 	cap_open(&c);
 	ck_assert(!bc_verify(&p, &c.d));
-	ck_assert_ptr_nonnull(strstr(cap_text(&c), "65535 functions; at most 65534"));
+	ck_assert_ptr_nonnull(strstr(cap_text(&c), "65536 functions; at most 65535"));
+	cap_close(&c);
+	/* At the limit, the count passes (and the many decision functions are what is wrong). */
+	p.nfns = BC_MAX_TABLE;
+	cap_open(&c);
+	ck_assert(!bc_verify(&p, &c.d));
+	ck_assert_ptr_nonnull(strstr(cap_text(&c), "65535 decision functions; a program has exactly one"));
 	cap_close(&c);
 	bc_program_free(&p);
 }
@@ -574,7 +582,13 @@ static void t_type13(bc_program *p) { p->fns[0].type = TY_NUMBER + 1; }
 static void t_name_number(bc_program *p) { p->fns[0].name = C_100; }
 static void t_decision_fn0(bc_program *p) { p->decision_fn = 0; }
 static void t_floor0(bc_program *p) { p->floor_fn = 0; }
-static void t_skip0(bc_program *p) { add_rule(p, RULE_SKIPPED, -1, C_SAME_SIGNAL, 0, 5); }
+/* A skip rule (rule 5) of fn F, listed in the skips. */
+static void skip_of(bc_program *p, uint16_t f)
+{
+	add_rule(p, RULE_SKIPPED, -1, C_SAME_SIGNAL, f, 5);
+	add_u16(&p->skips, &p->nskips, 5);
+}
+static void t_skip0(bc_program *p) { skip_of(p, 0); }
 static void t_lookback(bc_program *p) { p->lookback = 1201; }
 static void t_effective(bc_program *p) { p->effective = 5; }
 static void t_bucket_name(bc_program *p) { p->buckets[0].name = C_100; }
@@ -602,7 +616,35 @@ static void t_rule_bucket_far(bc_program *p) { p->rules[3].bucket = 2; }
 static void t_exclusion_bucket(bc_program *p) { p->rules[2].bucket = 0; }
 static void t_reason(bc_program *p) { p->rules[2].reason = C_100; }
 static void t_reason_far(bc_program *p) { p->rules[2].reason = 999; }
-static void t_skip_fn(bc_program *p) { add_rule(p, RULE_SKIPPED, -1, C_SAME_SIGNAL, 0, 5); }
+static void t_skip_fn(bc_program *p) { skip_of(p, 0); }
+static void t_skip_unlisted(bc_program *p) { add_rule(p, RULE_SKIPPED, -1, C_SAME_SIGNAL, 0, 5); }
+static void t_skips_order(bc_program *p)
+{
+	skip_of(p, 0);
+	add_rule(p, RULE_SKIPPED, -1, C_SAME_SIGNAL, 0, 6);
+	p->skips[0] = 6;
+	add_u16(&p->skips, &p->nskips, 5);
+}
+static void t_no_not_counted(bc_program *p) { p->rules[1].kind = RULE_EXCLUDE; }
+static void t_two_not_counted(bc_program *p) { p->rules[2].kind = RULE_NOT_COUNTED; }
+/* N constants (numbers) or rules (to bucket 0) in all, grown at once. */
+static void fill_consts(bc_program *p, uint32_t n)
+{
+	p->consts = realloc(p->consts, sizeof *p->consts * n);
+	ck_assert_ptr_nonnull(p->consts);
+	for (; p->nconsts < n; p->nconsts++)
+		p->consts[p->nconsts] = (bc_const){ p->nconsts, NULL };
+}
+static void fill_rules(bc_program *p, uint32_t n)
+{
+	p->rules = realloc(p->rules, sizeof *p->rules * n);
+	ck_assert_ptr_nonnull(p->rules);
+	for (; p->nrules < n; p->nrules++)
+		p->rules[p->nrules] = (bc_rule){ RULE_BUCKET, 12, 0, 0, 0 };
+}
+static void t_consts_over(bc_program *p) { fill_consts(p, BC_MAX_TABLE + 1); }
+static void t_rules_over(bc_program *p) { fill_rules(p, BC_MAX_TABLE + 1); }
+static void t_fn_too_long(bc_program *p) { p->fns[0].len = BC_MAX_CODE + 1; }
 static void t_label_name(bc_program *p) { add_label(p, C_3, 0); }
 static void t_label_fn(bc_program *p) { add_label(p, C_MULTIPLICITY, 1); }
 static void t_skips(bc_program *p) { add_u16(&p->skips, &p->nskips, 2); }
@@ -732,8 +774,15 @@ static const bad_case bad_cases[] = {
 	{ "skip of the wrong kind", "household HFACT 0 RETURN" D, t_skip_fn, "rule 5: its skip, fn 0, is not a signal function" },
 	{ "label name", "household HFACT 0 RETURN" D, t_label_name, "label 0: its name, constant 7, is not text" },
 	{ "label function", "household HFACT 0 RETURN" D, t_label_fn, "label 0: fn 1 is not a household function" },
-	{ "skips list", "decision DECIDE 4", t_skips, "skip 0: rule 2 is not a skip rule" },
-	{ "skips list range", "decision DECIDE 4", t_skips_far, "skip 0: rule 9 is not a skip rule" },
+	{ "skips list", "decision DECIDE 4", t_skips, "1 skips listed for 0 skip rules" },
+	{ "skips list range", "decision DECIDE 4", t_skips_far, "1 skips listed for 0 skip rules" },
+	{ "skip not listed", "signal SFIELD 0 RETURN" D, t_skip_unlisted, "rule 5: a skip rule that the skips do not list in rule order" },
+	{ "skips out of order", "signal SFIELD 0 RETURN" D, t_skips_order, "rule 5: a skip rule that the skips do not list in rule order" },
+	{ "no not-counted rule", "decision DECIDE 4", t_no_not_counted, "0 not-counted rules; a program has exactly one" },
+	{ "two not-counted rules", "decision DECIDE 4", t_two_not_counted, "2 not-counted rules; a program has exactly one" },
+	{ "constants past the operands", "decision DECIDE 4", t_consts_over, "65536 constants; at most 65535" },
+	{ "rules past the operands", "decision DECIDE 4", t_rules_over, "65536 rules; at most 65535" },
+	{ "code past the jumps", "decision DECIDE 4", t_fn_too_long, "fn 0: 65536 bytes of code; at most 65535" },
 	{ "definitions list", "household HFACT 0 RETURN" D, t_defs, "definition 0: fn 1 is not a household function" },
 	{ "lines out of order", "household HFACT 0 RETURN" D, t_lines_order, "line entry 1: offsets are not in order" },
 	{ "line outside the code", "decision DECIDE 4", t_lines_far, "line entry 0: offset 3 is outside the code" },
@@ -788,6 +837,34 @@ START_TEST(verifier_accepts_the_repaired_neighbours)
 		cap_close(&c);
 		bc_program_free(&p);
 	}
+}
+END_TEST
+
+/* The tables at the operands' reach verify: 65535 constants, 65535 rules,
+ * a function of 65535 bytes (one more of each is refused above). */
+START_TEST(tables_at_the_operand_limit_verify)
+{
+	bc_program p;
+	build(&p, "decision DECIDE 4");
+	/* fn 1: CONST 3, NOT as often as fits, RETURN: BC_MAX_CODE bytes. */
+	p.code = realloc(p.code, p.ncode + BC_MAX_CODE);
+	ck_assert_ptr_nonnull(p.code);
+	uint8_t *code = p.code + p.ncode;
+	code[0] = BC_CONST;
+	code[1] = C_3;
+	code[2] = 0;
+	memset(code + 3, BC_NOT, BC_MAX_CODE - 4);
+	code[BC_MAX_CODE - 1] = BC_RETURN;
+	p.fns = grow(p.fns, p.nfns, sizeof *p.fns);
+	p.fns[p.nfns++] = (bc_function){ FN_HOUSEHOLD, TY_BOOL, p.ncode, BC_MAX_CODE, 0, BC_NONE };
+	p.ncode += BC_MAX_CODE;
+	fill_consts(&p, BC_MAX_TABLE);
+	fill_rules(&p, BC_MAX_TABLE);
+	capture c;
+	cap_open(&c);
+	ck_assert_msg(bc_verify(&p, &c.d), "%s", cap_text(&c));
+	cap_close(&c);
+	bc_program_free(&p);
 }
 END_TEST
 
@@ -1221,6 +1298,7 @@ Suite *bytecode_suite(void)
 	tcase_add_test(t, function_indexes_stay_below_none);
 	tcase_add_loop_test(t, verifier_refuses_broken_programs, 0, NBAD);
 	tcase_add_test(t, verifier_accepts_the_repaired_neighbours);
+	tcase_add_test(t, tables_at_the_operand_limit_verify);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("file");

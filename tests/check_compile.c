@@ -6,13 +6,17 @@
  * published field policy compiles. */
 #include <check.h>
 #include <glob.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "compile.h"
 #include "sha256.h"
 #include "types.h"
+#include "vm.h"
 
 #define HEAD "policy \"T\"\nexclude \"legal person\" before counting when any legal_form = legal\n"
 
@@ -610,6 +614,287 @@ START_TEST(every_field_policy_compiles_and_verifies)
 }
 END_TEST
 
+/* ---- the bytecode's limits: an error at the construct, never a cut operand ---------------- */
+
+/* A growable text for generated policies. */
+typedef struct gen {
+	char *p;
+	size_t len, cap;
+} gen;
+
+static void put(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(gen *g, const char *fmt, ...)
+{
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		const int n = vsnprintf(g->p ? g->p + g->len : NULL, g->p ? g->cap - g->len : 0, fmt, ap);
+		va_end(ap);
+		ck_assert_int_ge(n, 0);
+		if (g->p && (size_t)n < g->cap - g->len) {
+			g->len += (size_t)n;
+			return;
+		}
+		g->cap = g->cap ? g->cap * 2 : 1 << 16;
+		while (g->cap < g->len + (size_t)n + 1)
+			g->cap *= 2;
+		g->p = realloc(g->p, g->cap);
+		ck_assert_ptr_nonnull(g->p);
+	}
+}
+
+/* HEAD, then `any creditor in {"C0", ... "C<n-1>"} -> a` on line 3, two
+ * rules on amounts and the buckets. */
+static char *set_policy(int n)
+{
+	gen g = { 0 };
+	put(&g, "%sany creditor in {", HEAD);
+	for (int i = 0; i < n; i++)
+		put(&g, "%s\"C%d\"", i ? ", " : "", i);
+	put(&g, "} -> a\narrears < 20 -> small\notherwise -> big\nbucket a\nbucket small\nbucket big\n");
+	return g.p;
+}
+
+/* The bucket a household of one signal (CREDITOR, EUR EUROS) gets. */
+static const char *decide_one(const bc_program *p, const char *creditor, int euros)
+{
+	vm *v = vm_new(p);
+	ck_assert_ptr_nonnull(v);
+	vr_signal s;
+	memset(&s, 0, sizeof s);
+	s.signal_id = "S1";
+	s.person = s.district = "";
+	s.creditor = creditor;
+	s.received = vr_month_first_day(2024 * 12 + 5);
+	s.birth_date = VR_DATE_NONE;
+	s.arrears = (cents_t)euros * 100;
+	s.installment = s.installments_missed = s.days_overdue = VR_MISSING;
+	s.brp_match = -1;
+	const vr_household h = { "H1", &s, 1, NULL, 0 };
+	vm_decision d;
+	ck_assert(vm_decide(v, &h, 2024 * 12 + 5, &d));
+	vm_free(v);
+	return d.bucket < 0 ? "excluded" : p->consts[p->buckets[d.bucket].name].text;
+}
+
+/* A set of 70,000 creditors lints clean no longer (its count once wrapped
+ * to 4,464 and C69999 fell through): the set is an error, at the set. */
+START_TEST(a_set_past_the_operands_is_an_error_at_the_set)
+{
+	static const int sizes[] = { 70000, BC_MAX_TABLE + 1 };
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		char *text = set_policy(sizes[i]);
+		compiled c;
+		compile_text(&c, "t.vroeg", text);
+		ck_assert(!c.ok);
+		char want[128];
+		snprintf(want, sizeof want, "t.vroeg:3:5: error: a set holds at most 65535 items; this one has %d\n",
+			 sizes[i]);
+		ck_assert_msg(strncmp(c.out, want, strlen(want)) == 0, "got: %.200s", c.out);
+		ck_assert_int_eq(c.d.errors, 1);
+		done(&c);
+		free(text);
+	}
+}
+END_TEST
+
+/* The constants fill up to 65,535 and every one decides (once a later
+ * constant's index wrapped to "not counted" and a EUR 10 household went
+ * to `big`); one more is an error at the construct that needs it. */
+START_TEST(constants_up_to_the_limit_compile_and_one_more_is_an_error)
+{
+	char *text = set_policy(1);
+	compiled c;
+	must_compile(&c, text);
+	const int others = (int)c.p.nconsts - 1;   /* the constants besides the set's */
+	done(&c);
+	free(text);
+
+	const int fit = BC_MAX_TABLE - others;
+	text = set_policy(fit);
+	must_compile(&c, text);
+	ck_assert_uint_eq(c.p.nconsts, BC_MAX_TABLE);
+	char last[16];
+	snprintf(last, sizeof last, "C%d", fit - 1);
+	ck_assert_str_eq(decide_one(&c.p, last, 30), "a");
+	ck_assert_str_eq(decide_one(&c.p, "C0", 30), "a");
+	ck_assert_str_eq(decide_one(&c.p, "X", 10), "small");
+	ck_assert_str_eq(decide_one(&c.p, "X", 30), "big");
+	done(&c);
+	free(text);
+
+	text = set_policy(fit + 1);
+	compile_text(&c, "t.vroeg", text);
+	ck_assert(!c.ok);
+	/* The 65,536th constant is the name of the last bucket, on line 8. */
+	static const char want[] = "t.vroeg:8:1: error: the policy has more constants than vroeg can compile: "
+		"at most 65535 numbers, texts and set items (a number or text used again counts once)\n";
+	ck_assert_msg(strncmp(c.out, want, strlen(want)) == 0, "got: %.300s", c.out);
+	ck_assert_int_eq(c.d.errors, 1);
+	done(&c);
+	free(text);
+}
+END_TEST
+
+/* HEAD, one rule, and labels: label k has CASES[k] cases `v when any
+ * arrears > i`, each a function of its own (the label one more). */
+static char *label_policy(const int *cases, int nlabels)
+{
+	gen g = { 0 };
+	put(&g, "%sotherwise -> b\nbucket b\n", HEAD);
+	for (int l = 0; l < nlabels; l++) {
+		put(&g, "label l%d = ", l);
+		for (int i = 0; i < cases[l]; i++)
+			put(&g, "%sv when any arrears > %d", i ? ", " : "", i);
+		put(&g, "\n");
+	}
+	return g.p;
+}
+
+/* Functions are numbered by operands too: 65,535 compile, the 65,536th is
+ * an error at the condition that would be it. */
+START_TEST(functions_up_to_the_limit_compile_and_one_more_is_an_error)
+{
+	enum { PER_LABEL = 3900 };   /* a label's code stays within one function's */
+	int cases[32] = { 1 };
+	char *text = label_policy(cases, 1);
+	compiled c;
+	must_compile(&c, text);
+	const int others = (int)c.p.nfns - 2;
+	done(&c);
+	free(text);
+
+	int left = BC_MAX_TABLE - others, n = 0;
+	while (left > 0) {
+		cases[n] = left - 1 < PER_LABEL ? left - 1 : PER_LABEL;
+		left -= cases[n++] + 1;
+	}
+	ck_assert_int_eq(left, 0);
+	text = label_policy(cases, n);
+	must_compile(&c, text);
+	ck_assert_uint_eq(c.p.nfns, BC_MAX_TABLE);
+	done(&c);
+	free(text);
+
+	cases[n - 1]++;
+	text = label_policy(cases, n);
+	compile_text(&c, "t.vroeg", text);
+	ck_assert(!c.ok);
+	char want[160];
+	snprintf(want, sizeof want, "t.vroeg:%d:", 4 + n);
+	ck_assert_msg(strncmp(c.out, want, strlen(want)) == 0, "got: %.300s", c.out);
+	ck_assert_msg(strstr(c.out, "error: the policy has more conditions than vroeg can compile: at most 65535 "
+			     "functions") != NULL, "got: %.300s", c.out);
+	ck_assert_int_eq(c.d.errors, 1);
+	done(&c);
+	free(text);
+}
+END_TEST
+
+/* HEAD, N rules `household = "H<i>" -> b` (lines 3 ..), then otherwise. */
+static char *rules_policy(int n)
+{
+	gen g = { 0 };
+	put(&g, "%s", HEAD);
+	for (int i = 0; i < n; i++)
+		put(&g, "household = \"H%d\" -> b\n", i);
+	put(&g, "otherwise -> b\nbucket b\n");
+	return g.p;
+}
+
+static uint32_t decision_length(int n)
+{
+	char *text = rules_policy(n);
+	compiled c;
+	must_compile(&c, text);
+	const uint32_t len = c.p.fns[c.p.decision_fn].len;
+	done(&c);
+	free(text);
+	return len;
+}
+
+/* The rules share one function, whose jumps are operands: as many rules as
+ * its 65,535 bytes hold compile, and the rule past them is an error there. */
+START_TEST(rules_up_to_the_code_limit_compile_and_the_next_is_an_error)
+{
+	const uint32_t one = decision_length(1), step = decision_length(2) - one;
+	const int fit = 1 + (int)((BC_MAX_CODE - one) / step);
+	ck_assert_uint_le(decision_length(fit), BC_MAX_CODE);
+	ck_assert_uint_gt(decision_length(fit) + step, BC_MAX_CODE);
+
+	char *text = rules_policy(fit + 1);
+	compiled c;
+	compile_text(&c, "t.vroeg", text);
+	ck_assert(!c.ok);
+	/* At the rule after which the code is too long: the last household
+	 * rule, or the `otherwise` after it. */
+	const uint32_t before_otherwise = decision_length(fit) + step - 3;
+	char want[200];
+	snprintf(want, sizeof want, "t.vroeg:%d:1: error: the rules up to here compile to more code than one "
+		 "function of vroeg holds (65535 bytes)", before_otherwise > BC_MAX_CODE ? 3 + fit : 4 + fit);
+	ck_assert_msg(strncmp(c.out, want, strlen(want)) == 0, "got: %.300s\nwant: %s", c.out, want);
+	ck_assert_int_eq(c.d.errors, 1);
+	done(&c);
+	free(text);
+}
+END_TEST
+
+/* Statements past the 64th `count signal` and `exclude ... before
+ * counting` apply (they were dropped without a word). */
+START_TEST(every_floor_and_every_exclusion_before_counting_applies)
+{
+	enum { N = 70 };
+	gen g = { 0 };
+	put(&g, "policy \"T\"\n");
+	for (int i = 0; i < N; i++)
+		put(&g, "exclude \"reason %d\" before counting when any creditor = \"E%d\"\n", i, i);
+	for (int i = 1; i <= N; i++)
+		put(&g, "count signal when arrears >= %d\n", i);
+	put(&g, "otherwise -> b\nbucket b\n");
+	compiled c;
+	compile_text(&c, "t.vroeg", g.p);
+	ck_assert_msg(c.ok, "%.300s", c.out);
+	ck_assert_str_eq(decide_one(&c.p, "X", N), "b");
+	ck_assert_str_eq(decide_one(&c.p, "X", N - 1), "excluded");   /* fails the 70th floor only */
+	ck_assert_str_eq(decide_one(&c.p, "E69", N), "excluded");     /* the 70th exclusion */
+	ck_assert_str_eq(decide_one(&c.p, "E68", N), "excluded");
+	done(&c);
+	free(g.p);
+}
+END_TEST
+
+/* `vroeg lint` compiles, so it reports a limit as the compiler does. */
+START_TEST(lint_reports_a_limit_at_the_construct)
+{
+	char dir[] = "/tmp/vroeg-compile-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char path[64], cmd[256];
+	snprintf(path, sizeof path, "%s/set.vroeg", dir);
+	char *text = set_policy(70000);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	const char *v = getenv("VROEG");
+	snprintf(cmd, sizeof cmd, "%s lint %s 2>&1", v ? v : "build/vroeg", path);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	char first[256] = "";
+	ck_assert_ptr_nonnull(fgets(first, sizeof first, p));
+	char sink[4096];
+	while (fread(sink, 1, sizeof sink, p) > 0)
+		;
+	const int status = pclose(p);
+	char want[160];
+	snprintf(want, sizeof want, "%s:3:5: error: a set holds at most 65535 items; this one has 70000\n", path);
+	ck_assert_str_eq(first, want);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 2);
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 Suite *compile_suite(void)
 {
 	Suite *s = suite_create("compile");
@@ -634,6 +919,15 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, a_condition_too_long_to_compile_is_an_error);
 	tcase_add_test(tc, a_huge_condition_is_refused_without_a_crash);
 	tcase_add_test(tc, deep_nesting_is_a_source_error_not_an_internal_error);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("limits");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, a_set_past_the_operands_is_an_error_at_the_set);
+	tcase_add_test(tc, constants_up_to_the_limit_compile_and_one_more_is_an_error);
+	tcase_add_test(tc, functions_up_to_the_limit_compile_and_one_more_is_an_error);
+	tcase_add_test(tc, rules_up_to_the_code_limit_compile_and_the_next_is_an_error);
+	tcase_add_test(tc, every_floor_and_every_exclusion_before_counting_applies);
+	tcase_add_test(tc, lint_reports_a_limit_at_the_construct);
 	suite_add_tcase(s, tc);
 	return s;
 }

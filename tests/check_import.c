@@ -230,6 +230,70 @@ START_TEST(every_bad_row_is_reported_and_nothing_is_stored)
 }
 END_TEST
 
+/* An amount says what is wrong with it: a sign on zero, a negative amount,
+ * one past the maximum a signal may have (EUR 1,000,000,000.00, so that no
+ * sum of a month overflows), text that is no amount. Counts likewise. */
+START_TEST(amounts_and_counts_past_their_maximum_are_named_as_such)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "big.csv",
+		"signal_id,received,household,creditor,sector,arrears,installment,installments_missed,days_overdue\n"
+		"B1,2024-06-03,HBIG,Alpha,rent,92233720368547749.99,,,\n"
+		"B2,2024-06-04,HBIG,Beta,rent,1000000000.01,,,\n"
+		"B3,2024-06-04,HBIG,Beta,rent,-0,,,\n"
+		"B4,2024-06-04,HBIG,Beta,rent,-0.00,,,\n"
+		"B5,2024-06-04,HBIG,Beta,rent,-12.5,,,\n"
+		"B6,2024-06-04,HBIG,Beta,rent,-x,,,\n"
+		"B7,2024-06-04,HBIG,Beta,rent,10,1000000001,,\n"
+		"B8,2024-06-04,HBIG,Beta,rent,10,,1000000001,\n"
+		"B9,2024-06-04,HBIG,Beta,rent,10,,,99999999999999999999999\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"big.csv:2: arrears: `92233720368547749.99` is more than the largest amount a signal may have, 1000000000.00\n"
+		"big.csv:3: arrears: `1000000000.01` is more than the largest amount a signal may have, 1000000000.00\n"
+		"big.csv:4: arrears: `-0` has a minus sign: amounts are written without a sign (write 0)\n"
+		"big.csv:5: arrears: `-0.00` has a minus sign: amounts are written without a sign (write 0)\n"
+		"big.csv:6: arrears: `-12.5` is negative: amounts are 0 or more\n"
+		"big.csv:7: arrears: `-x` is not an amount: expected euros with at most 2 decimals, like 212.85\n"
+		"big.csv:8: installment: `1000000001` is more than the largest amount a signal may have, 1000000000.00\n"
+		"big.csv:9: installments_missed: `1000000001` is more than the largest number allowed, 1000000000\n"
+		"big.csv:10: days_overdue: `99999999999999999999999` is more than the largest number allowed, 1000000000\n");
+	expect_counts(&n, 0, 0, 9);
+	ck_assert_int_eq(count_rows("signals"), 0);
+
+	/* The maxima themselves are accepted, in either dialect. */
+	capture_end(&c);
+	capture_start(&c);
+	ck_assert_int_eq(import_text(s, "max.csv",
+		"signal_id;received;household;creditor;sector;arrears;installment;installments_missed;days_overdue\n"
+		"M1;2024-06-03;HMAX;Alpha;rent;1000000000,00;1000000000;1000000000;1000000000\n"
+		"M2;2024-06-04;HMAX;Beta;rent;-0,00;;;\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"max.csv:3: arrears: `-0,00` has a minus sign: amounts are written without a sign (write 0)\n");
+	capture_end(&c);
+	capture_start(&c);
+	ck_assert_int_eq(import_text(s, "max.csv",
+		"signal_id;received;household;creditor;sector;arrears;installment;installments_missed;days_overdue\n"
+		"M1;2024-06-03;HMAX;Alpha;rent;1000000000,00;1000000000;1000000000;1000000000\n",
+		false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 1, 0, 0);
+	vr_household h;
+	store_cursor *cur = only_household(s, "2024-06", &h, &c.d);
+	ck_assert(h.signals[0].arrears == VR_CENTS_MAX);
+	ck_assert(h.signals[0].installment == VR_CENTS_MAX);
+	ck_assert(h.signals[0].installments_missed == VR_COUNT_MAX);
+	ck_assert(h.signals[0].days_overdue == VR_COUNT_MAX);
+	store_cursor_close(cur);
+	expect_text(captured(&c), "");
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
 START_TEST(one_bad_row_among_many_stores_nothing)
 {
 	capture c;
@@ -750,6 +814,7 @@ Suite *import_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, a_good_file_is_stored_with_every_value);
 	tcase_add_test(tc, every_bad_row_is_reported_and_nothing_is_stored);
+	tcase_add_test(tc, amounts_and_counts_past_their_maximum_are_named_as_such);
 	tcase_add_test(tc, one_bad_row_among_many_stores_nothing);
 	tcase_add_test(tc, semicolon_dialect_with_comma_decimals_and_bom);
 	tcase_add_test(tc, a_dutch_spreadsheet_export);

@@ -1,6 +1,7 @@
 /* check_types.c - dates, months, ages and money text: the domain types every
  * decision rests on. */
 #include <check.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "types.h"
@@ -81,6 +82,51 @@ START_TEST(cents_parse_both_dialects_exactly)
 }
 END_TEST
 
+/* An amount beyond the maximum is told apart from text that is no amount,
+ * however many digits it has; the maximum itself is an amount. */
+START_TEST(amounts_past_the_maximum_are_too_large_not_malformed)
+{
+	cents_t c = -1;
+	ck_assert_int_eq(vr_amount_parse("1000000000.00", 13, false, VR_CENTS_MAX, &c), VR_AMOUNT_OK);
+	ck_assert_int_eq(c, VR_CENTS_MAX);
+	ck_assert_int_eq(vr_amount_parse("1000000000,00", 13, true, VR_CENTS_MAX, &c), VR_AMOUNT_OK);
+	ck_assert_int_eq(vr_amount_parse("1000000000.01", 13, false, VR_CENTS_MAX, &c), VR_AMOUNT_TOO_LARGE);
+	ck_assert_int_eq(vr_amount_parse("1000000001", 10, false, VR_CENTS_MAX, &c), VR_AMOUNT_TOO_LARGE);
+	ck_assert_int_eq(vr_amount_parse("92233720368547749.99", 20, false, VR_CENTS_MAX, &c), VR_AMOUNT_TOO_LARGE);
+	ck_assert_int_eq(vr_amount_parse("99999999999999999999999999.5", 28, false, VR_CENTS_MAX, &c),
+			 VR_AMOUNT_TOO_LARGE);
+	ck_assert_int_eq(vr_amount_parse("EUR 2000000000", 14, false, VR_CENTS_MAX, &c), VR_AMOUNT_TOO_LARGE);
+	/* still no amount, whatever its size */
+	ck_assert_int_eq(vr_amount_parse("99999999999.999", 15, false, VR_CENTS_MAX, &c), VR_AMOUNT_BAD);
+	ck_assert_int_eq(vr_amount_parse("9999999999x", 11, false, VR_CENTS_MAX, &c), VR_AMOUNT_BAD);
+	ck_assert_int_eq(vr_amount_parse("-0", 2, false, VR_CENTS_MAX, &c), VR_AMOUNT_BAD);
+	/* a small maximum */
+	ck_assert_int_eq(vr_amount_parse("0.05", 4, false, 5, &c), VR_AMOUNT_OK);
+	ck_assert_int_eq(vr_amount_parse("0.06", 4, false, 5, &c), VR_AMOUNT_TOO_LARGE);
+	ck_assert_int_eq(vr_amount_parse("5", 1, false, 5, &c), VR_AMOUNT_TOO_LARGE);
+	/* vr_cents_parse: anything that fits in 64 bits */
+	ck_assert(vr_cents_parse("92233720368547758.07", 20, false, &c));
+	ck_assert(c == INT64_MAX);
+	ck_assert(!vr_cents_parse("92233720368547758.08", 20, false, &c));
+}
+END_TEST
+
+/* The maximum amount leaves room for any month's sums; a sum that does not
+ * fit is refused, never wrapped. */
+START_TEST(checked_sums_refuse_what_does_not_fit)
+{
+	ck_assert(INT64_MAX / VR_CENTS_MAX > 90000000);
+	int64_t acc = INT64_MAX - 1;
+	ck_assert(vr_add_checked(&acc, 1));
+	ck_assert(acc == INT64_MAX);
+	ck_assert(!vr_add_checked(&acc, 1));
+	ck_assert(acc == INT64_MAX);
+	acc = INT64_MIN + 1;
+	ck_assert(!vr_add_checked(&acc, -2));
+	ck_assert(acc == INT64_MIN + 1);
+}
+END_TEST
+
 Suite *types_suite(void)
 {
 	Suite *s = suite_create("types");
@@ -89,6 +135,8 @@ Suite *types_suite(void)
 	tcase_add_test(tc, months_round_trip);
 	tcase_add_test(tc, age_counts_whole_years_on_the_day);
 	tcase_add_test(tc, cents_parse_both_dialects_exactly);
+	tcase_add_test(tc, amounts_past_the_maximum_are_too_large_not_malformed);
+	tcase_add_test(tc, checked_sums_refuse_what_does_not_fit);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -98,7 +98,7 @@ static vr_outcome outcome(const char *date, enum vr_outcome_kind k)
 static void same_as_written(policy *pl, const vr_household *h, vr_month m)
 {
 	vm_decision plain;
-	vm_decide(pl->plain, h, m, &plain);
+	ck_assert(vm_decide(pl->plain, h, m, &plain));
 	const vm_decision *d = &pl->dec;
 	ck_assert_uint_eq(d->rule, plain.rule);
 	ck_assert_int_eq(d->bucket, plain.bucket);
@@ -136,7 +136,7 @@ static const char *decide_full(policy *pl, const char *key, const vr_signal *s, 
 				      "signals out of order at %s", s[i].signal_id);
 	}
 	const vr_household h = { key, s, n, o, no };
-	vm_decide(pl->v, &h, m, &pl->dec);
+	ck_assert(vm_decide(pl->v, &h, m, &pl->dec));
 	same_as_written(pl, &h, m);
 	const bc_program *p = &pl->p;
 	ck_assert_uint_lt(pl->dec.rule, p->nrules);
@@ -1288,11 +1288,54 @@ START_TEST(p2_decides_each_rule_in_order)
 }
 END_TEST
 
+/* A sum that does not fit in 64 bits (a household's arrears, a sector's, a
+ * `total` of money or of a count) voids the decision: vm_decide says so and
+ * a run stops, where the sum once wrapped (two signals of 9.2e16 euros gave
+ * arrears of -16.18 and a place in home_visit). Up to INT64_MAX the sum is
+ * exact. The store refuses amounts that could get there (types.h). */
+START_TEST(a_sum_past_64_bits_voids_the_decision_and_is_never_wrapped)
+{
+	const vr_month m = month_of("2024-06");
+	const int64_t half = INT64_MAX / 2 + 1;
+	policy pl;
+	load(&pl, HEAD "total installment > 100 -> visit\ntotal days_overdue > 5 -> visit\nrent > 100 -> visit\n"
+		   "otherwise -> letter\nbucket visit\nbucket letter\n");
+	vr_signal arrears[] = { sig("B1", "2024-06-03", "Alpha", SECTOR_RENT, half),
+				sig("B2", "2024-06-04", "Beta", SECTOR_RENT, half) };
+	vr_signal installment[] = { sig("B1", "2024-06-03", "Alpha", SECTOR_RENT, EUR(10)),
+				    sig("B2", "2024-06-04", "Beta", SECTOR_RENT, EUR(10)) };
+	installment[0].installment = installment[1].installment = half;
+	vr_signal days[] = { sig("B1", "2024-06-03", "Alpha", SECTOR_RENT, EUR(10)),
+			     sig("B2", "2024-06-04", "Beta", SECTOR_RENT, EUR(10)) };
+	days[0].days_overdue = days[1].days_overdue = half;
+	const vr_signal *over[] = { arrears, installment, days };
+	for (size_t k = 0; k < N(over); k++) {
+		const vr_household h = { "HBIG", over[k], 2, NULL, 0 };
+		ck_assert_msg(!vm_decide(pl.v, &h, m, &pl.dec), "case %zu decided", k);
+		ck_assert_msg(!vm_decide(pl.plain, &h, m, &pl.dec), "case %zu decided (plain)", k);
+	}
+	/* At the limit the sums are exact, and the next household is decided
+	 * as if none had overflowed before it. */
+	vr_signal fits[] = { sig("B1", "2024-06-03", "Alpha", SECTOR_RENT, INT64_MAX - 1),
+			     sig("B2", "2024-06-04", "Beta", SECTOR_RENT, 1) };
+	fits[0].installment = INT64_MAX - 1;
+	fits[1].installment = 1;
+	const vr_household h = { "HMAX", fits, 2, NULL, 0 };
+	ck_assert(vm_decide(pl.v, &h, m, &pl.dec));
+	ck_assert(pl.dec.arrears == INT64_MAX);
+	ck_assert_str_eq(decide(&pl, fits, 2, "2024-06"), "visit");
+	vr_signal small[] = { sig("S1", "2024-06-03", "Alpha", SECTOR_HEALTH, EUR(10)) };
+	ck_assert_str_eq(decide(&pl, small, 1, "2024-06"), "letter");
+	unload(&pl);
+}
+END_TEST
+
 Suite *vm_suite(void)
 {
 	Suite *s = suite_create("vm");
 	TCase *tc = tcase_create("counting");
 	tcase_add_test(tc, a_signal_below_the_floor_is_not_counted);
+	tcase_add_test(tc, a_sum_past_64_bits_voids_the_decision_and_is_never_wrapped);
 	tcase_add_test(tc, several_count_statements_must_all_hold);
 	tcase_add_test(tc, a_signal_after_the_run_month_counts_for_nothing);
 	tcase_add_test(tc, floors_apply_to_history_months);
