@@ -141,11 +141,14 @@ static const char *current_signal_id(store_cursor *c, char *buf, size_t size)
 {
 	if (c->col[SIG_SIGNAL_ID] >= 0)
 		return describe(sqlite3_column_value(c->sig, c->col[SIG_SIGNAL_ID]), buf, size);
-	sqlite3_stmt *one = c->s->stmt[SQL_ONE_SIGNALS];
+	const char *id = "(not known)";
+	sqlite3_stmt *one = schema_stmt(c->s, SQL_ONE_SIGNALS, c->d);
+	if (!one)
+		return id;
 	sqlite3_bind_text(one, 1, c->first, -1, SQLITE_STATIC);
 	sqlite3_bind_text(one, 2, c->arena.p + c->key, (int)c->key_len, SQLITE_STATIC);
 	sqlite3_bind_text(one, 3, c->last, -1, SQLITE_STATIC);
-	const char *id = "(not known)";
+	sqlite3_bind_int64(one, 4, c->s->imports_upto > 0 ? c->s->imports_upto : INT64_MAX);
 	const size_t want = c->nsignals - c->household_signal;
 	for (size_t i = 0; sqlite3_step(one) == SQLITE_ROW; i++)
 		if (i == want) {
