@@ -416,8 +416,9 @@ const char *schema_cause(int rc, int err)
 	case SQLITE_FULL: return "the disk is full";
 	case SQLITE_NOMEM: case SQLITE_IOERR_NOMEM: return "the computer ran out of memory";
 	case SQLITE_READONLY_DBMOVED: return "the store file was moved or deleted while vroeg was using it";
-	case SQLITE_READONLY_DIRECTORY:
-		return "its directory is read-only (the store's journal is written beside it)";
+	case SQLITE_READONLY_DIRECTORY: case SQLITE_READONLY_CANTINIT:
+		return "its directory is not writable for this user (SQLite keeps the store's -wal and "
+		       "-shm files beside it)";
 	case SQLITE_IOERR_FSYNC: case SQLITE_IOERR_DIR_FSYNC:
 		return "the disk did not confirm a write (sync failed)";
 	default: break;
@@ -743,6 +744,11 @@ static enum store_status check_file(const char *path, bool writing, diag *d)
 	return STORE_OK;
 }
 
+static bool on_read_only_fs(const char *path)
+{
+	return access(path, W_OK) != 0 && errno == EROFS;
+}
+
 enum store_status schema_connect(store *s, const char *path, enum store_access access,
 				 int busy_ms, diag *d)
 {
@@ -779,6 +785,13 @@ enum store_status schema_connect(store *s, const char *path, enum store_access a
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, s->busy_ms);
+	/* SQLite opens a file it may not write read-only, and says so only at
+	 * the first write: after a month's evaluation, for a run. */
+	if (writing && !memory && sqlite3_db_readonly(s->db, "main") == 1) {
+		diag_error(d, "cannot write the store %s: %s", path, on_read_only_fs(path) ? "it is on a read-only file system"
+			   : "the file is read-only for this user (see its owner and mode)");
+		return STORE_IO_ERROR;
+	}
 	int version = 0;
 	st = claim(s, writing, &version, d);
 	if (st == STORE_OK)

@@ -7,12 +7,14 @@
  * message says what happened in plain words (faults.h). Also: a read-only
  * store, a store whose directory is gone, a store moved while in use, and a
  * store held by another process past the busy timeout. */
+#define _DEFAULT_SOURCE   /* setgroups, to run a command as another user */
 #include <check.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,6 +24,15 @@
 #include "support.h"
 
 static char dir[64], pristine[128], work[128];
+
+/* The directory the suite runs in (the repository). */
+static const char *shell_cwd(void)
+{
+	static char cwd[2048];
+	if (!cwd[0])
+		ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	return cwd;
+}
 
 /* Runs command ARGV (NULL-ended, without "vroeg") in this process. */
 static int command(diag *d, const char *const *argv)
@@ -212,6 +223,131 @@ START_TEST(a_migration_fails_whole_at_every_point)
 }
 END_TEST
 
+/* ------------------------------------------------ the store's place -- */
+
+/* Runs the shell command CMD as a user who is not root (nobody, when the
+ * suite runs as root, which may write any file); its output into OUT. The
+ * exit status. */
+static int as_user(char *out, size_t size, const char *cmd)
+{
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	const pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		if (geteuid() == 0 && (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(126);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	size_t got = 0;
+	ssize_t k;
+	while (got + 1 < size && (k = read(fds[0], out + got, size - 1 - got)) > 0)
+		got += (size_t)k;
+	out[got] = '\0';
+	close(fds[0]);
+	int status;
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A store that another user made, in DIR (mode DIR_MODE), itself of mode
+ * MODE: the store the next commands find. */
+static void store_of_another(mode_t dir_mode, mode_t mode)
+{
+	char out[4096];
+	ck_assert_msg(shell(out, sizeof out, "%s import --db %s tests/data/faults/signals-a.csv", vroeg_bin(), work) == 0,
+		      "%s", out);
+	ck_assert_int_eq(chmod(work, mode), 0);
+	ck_assert_int_eq(chmod(dir, dir_mode), 0);
+}
+
+START_TEST(a_store_this_user_may_not_write_is_refused_before_the_work)
+{
+	store_of_another(0777, 0444);
+	char *before = faults_dump(work);
+	char cmd[8192], out[4096];
+	snprintf(cmd, sizeof cmd, "cd %s && %s run --db %s --month 2024-05 rules/crisis-queue.vroeg",
+		 shell_cwd(), vroeg_bin(), work);
+	ck_assert_int_eq(as_user(out, sizeof out, cmd), 5);
+	char want[512];
+	snprintf(want, sizeof want, "vroeg: cannot write the store %s: the file is read-only for this user "
+		 "(see its owner and mode)\n", work);
+	ck_assert_str_eq(out, want);
+	snprintf(cmd, sizeof cmd, "cd %s && %s import --db %s --outcomes tests/data/faults/outcomes-a.csv",
+		 shell_cwd(), vroeg_bin(), work);
+	ck_assert_int_eq(as_user(out, sizeof out, cmd), 5);
+	ck_assert_msg(strstr(out, want), "%s", out);
+	/* Reading it is another matter. */
+	snprintf(cmd, sizeof cmd, "%s runs --db %s", vroeg_bin(), work);
+	ck_assert_int_eq(as_user(out, sizeof out, cmd), 0);
+	char *after = faults_dump(work);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(a_store_in_a_directory_this_user_may_not_write_says_so)
+{
+	store_of_another(0755, 0666);
+	char cmd[8192], out[4096];
+	snprintf(cmd, sizeof cmd, "%s runs --db %s", vroeg_bin(), work);
+	ck_assert_int_eq(as_user(out, sizeof out, cmd), 5);
+	ck_assert_msg(strstr(out, ": its directory is not writable for this user (SQLite keeps the store's -wal "
+			     "and -shm files beside it)\n"), "%s", out);
+}
+END_TEST
+
+START_TEST(a_store_whose_directory_is_gone_is_not_created_elsewhere)
+{
+	char out[4096];
+	ck_assert_int_eq(shell(out, sizeof out, "%s import --db %s/gone/store.db tests/data/faults/signals-a.csv",
+			       vroeg_bin(), dir), 5);
+	char want[512];
+	snprintf(want, sizeof want, "vroeg: cannot create the store %s/gone/store.db: its directory does not exist\n", dir);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(shell(out, sizeof out, "test -e %s/gone", dir), 1);
+}
+END_TEST
+
+START_TEST(a_store_moved_away_while_in_use_takes_no_write)
+{
+	char out[4096], moved[160];
+	ck_assert_int_eq(shell(out, sizeof out, "mkdir %s/d && %s import --db %s/d/store.db tests/data/faults/signals-a.csv",
+			       dir, vroeg_bin(), dir), 0);
+	char path[160];
+	snprintf(path, sizeof path, "%s/d/store.db", dir);
+	snprintf(moved, sizeof moved, "%s/e/store.db", dir);
+	char *before = faults_dump(path);
+	capture c;
+	capture_start(&c);
+	store *s = store_open(path, 1000, &c.d);
+	ck_assert_ptr_nonnull(s);
+	/* The directory is renamed (or unmounted) under the open store. */
+	ck_assert_int_eq(shell(out, sizeof out, "mv %s/d %s/e", dir, dir), 0);
+	FILE *in = fopen("tests/data/faults/outcomes-a.csv", "r");
+	ck_assert_ptr_nonnull(in);
+	store_import_counts n;
+	ck_assert_int_eq(store_import_outcomes(s, in, "outcomes-a.csv", &c.d, &n), STORE_IO_ERROR);
+	fclose(in);
+	store_close(s);
+	char want[512];
+	snprintf(want, sizeof want, "vroeg: cannot write the store %s: the file was moved or deleted (or its "
+		 "directory) while vroeg was using it; nothing was changed\n", path);
+	ck_assert_str_eq(captured(&c), want);
+	capture_end(&c);
+	char *after = faults_dump(moved);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+}
+END_TEST
+
 Suite *faults_suite(void)
 {
 	Suite *s = suite_create("faults");
@@ -223,6 +359,14 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, a_run_fails_whole_at_every_point);
 	tcase_add_test(tc, a_run_replacing_another_fails_whole_at_every_point);
 	tcase_add_test(tc, a_migration_fails_whole_at_every_point);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("the store's place");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, a_store_this_user_may_not_write_is_refused_before_the_work);
+	tcase_add_test(tc, a_store_in_a_directory_this_user_may_not_write_says_so);
+	tcase_add_test(tc, a_store_whose_directory_is_gone_is_not_created_elsewhere);
+	tcase_add_test(tc, a_store_moved_away_while_in_use_takes_no_write);
 	suite_add_tcase(s, tc);
 	return s;
 }
