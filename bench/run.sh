@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # bench/run.sh - the vroeg benchmark (see bench/README.md): generates the national
-# month, then times vroeg import against the sqlite3 shell's .import and
-# vroeg dry-run of policy P2 against the hand-written C yardstick bench-ref-p2.
+# month, then times vroeg import against the sqlite3 shell's .import,
+# vroeg dry-run of policy P2 against the hand-written C yardstick bench-ref-p2,
+# and, with a run recorded for the month, vroeg report over all the months
+# against one dry-run.
 #
 # usage: bench/run.sh BUILD_DIR        (make bench does this with BUILD_DIR=build)
 #
 # Environment:
 #   VROEG_BENCH_POLICY    P2 rule file for the dry-run (default rules/crisis-queue.vroeg)
 #   VROEG_BENCH_RUNS      runs per timed generate/import step; the best is reported (default 3)
-#   VROEG_BENCH_READ_RUNS rounds of the month's read, ref-p2 and dry-run, taking turns (default 21)
+#   VROEG_BENCH_READ_RUNS rounds of the month's read, ref-p2 and dry-run, taking turns, and of
+#                         the report and a second dry-run (default 21)
 #   VROEG_BENCH_MONTH     run month (default 2024-06)
 #   VROEG_BENCH_GEN_ARGS  size of the data set (default: the national month)
 #   VROEG_BENCH_KEEP      set to 1 to keep the scratch directory
@@ -35,6 +38,7 @@ GEN_ARGS=${VROEG_BENCH_GEN_ARGS:---households 400000 --months 7 --run-month-sign
 TARGET_IMPORT_RATIO=3.0
 TARGET_DRYRUN_RATIO=1.3
 TARGET_DRYRUN_MB=100
+TARGET_REPORT_RATIO=1.0
 
 # --- what we need ----------------------------------------------------------
 command -v sqlite3 >/dev/null 2>&1 ||
@@ -189,6 +193,21 @@ if [ "${VROEG_BENCH_INSTRUCTIONS:-1}" != 0 ] && command -v valgrind >/dev/null 2
 	echo "  instructions: ref-p2 $IREF, vroeg-dry-run $IDRY" >&2
 fi
 
+# --- 4. the month report: all the months, with a run recorded for the last ---
+# The run is recorded once (untimed); then the report and a dry-run take
+# turns, READ_RUNS rounds, as in step 3.
+"$BUILD/vroeg" run --db "$DB" --month "$MONTH" "$POLICY" >"$SCRATCH/run.txt" 2>"$SCRATCH/stderr.txt" ||
+	{ echo "bench: vroeg run failed" >&2; tail -n 20 "$SCRATCH/stderr.txt" >&2; exit 1; }
+FIRST=$(awk -F, 'NR > 1 { m = substr($2, 1, 7); if (first == "" || m < first) first = m } END { print first }' "$SIGNALS")
+for ((round = 1; round <= READ_RUNS; round++)); do
+	run_once vroeg-report "$SCRATCH/report.csv" \
+		"$BUILD/vroeg" report --db "$DB" --months "$FIRST..$MONTH" --format csv
+	run_once vroeg-dry-run-2 /dev/null \
+		"$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$POLICY"
+done
+record vroeg-report
+record vroeg-dry-run-2
+
 # Same answer? Bucket counts of one more (untimed) dry-run against ref-p2's.
 if ! "$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$POLICY" \
 	>"$SCRATCH/dry-run.csv" 2>"$SCRATCH/stderr.txt"; then
@@ -226,25 +245,39 @@ for s in "${STEPS[@]}"; do
 done
 echo
 echo "data: $NSIG signals, $NRUN in $MONTH, $NOUT outcomes; times are the best of $RUNS rounds" \
-	"(outcome import: 1 run; the month's read, ref-p2 and dry-run: $READ_RUNS rounds), peak MB the" \
+	"(outcome import: 1 run; the month's read, ref-p2 and dry-run, and the report: $READ_RUNS rounds), peak MB the" \
 	"highest of the runs"
 echo
 r1=$(ratio "${SECS[vroeg-import]}" "${SECS[sqlite-import]}")
 r2=$(ratio "${SECS[vroeg-dry-run]}" "${SECS[ref-p2]}")
+r3=$(ratio "${SECS[vroeg-report]}" "${SECS[vroeg-dry-run-2]}")
 m=${MB[vroeg-dry-run]}
 printf '%-34s %8s   target %-7s %s\n' "vroeg-import / sqlite-import" "$r1" "<= $TARGET_IMPORT_RATIO" "$(verdict "$r1" "<=" "$TARGET_IMPORT_RATIO")"
 printf '%-34s %8s   target %-7s %s\n' "vroeg-dry-run / ref-p2" "$r2" "<= $TARGET_DRYRUN_RATIO" "$(verdict "$r2" "<=" "$TARGET_DRYRUN_RATIO")"
 printf '%-34s %8s   target %-7s %s\n' "vroeg-dry-run peak MB" "$m" "< $TARGET_DRYRUN_MB" "$(verdict "$m" "<" "$TARGET_DRYRUN_MB")"
+printf '%-34s %8s   target %-7s %s\n' "vroeg-report / vroeg-dry-run-2" "$r3" "<= $TARGET_REPORT_RATIO" "$(verdict "$r3" "<=" "$TARGET_REPORT_RATIO")"
 printf '%-34s %8s   (context: the read alone)\n' "sqlite-ordered-read / ref-p2" \
 	"$(ratio "${SECS[sqlite-ordered-read]}" "${SECS[ref-p2]}")"
 printf '%-34s %8s   (context: median of the rounds)\n' "vroeg-import / sqlite-import" \
 	"$(paired vroeg-import sqlite-import)"
 printf '%-34s %8s   (context: median of the rounds)\n' "vroeg-dry-run / ref-p2" \
 	"$(paired vroeg-dry-run ref-p2)"
+printf '%-34s %8s   (context: median of the rounds)\n' "vroeg-report / vroeg-dry-run-2" \
+	"$(paired vroeg-report vroeg-dry-run-2)"
 if [ -n "$INSTR_RATIO" ]; then
 	printf '%-34s %8s   (context: instructions executed, valgrind)\n' "vroeg-dry-run / ref-p2" "$INSTR_RATIO"
 fi
 echo
+# The report's households per bucket for the month are the dry-run's.
+awk -F, -v m="$MONTH" '$1 == m && $2 == "households" && $3 != "excluded" && $5 > 0 { printf "%s\t%d\n", $3, $5 }' \
+	"$SCRATCH/report.csv" | LC_ALL=C sort >"$SCRATCH/report.counts"
+grep -v '^excluded' "$SCRATCH/dry-run.counts" >"$SCRATCH/dry-run.buckets" || true
+if cmp -s "$SCRATCH/report.counts" "$SCRATCH/dry-run.buckets"; then
+	echo "report: $FIRST..$MONTH; its households per bucket in $MONTH are the dry-run's"
+else
+	echo "report: MISMATCH between the report's households per bucket and the dry-run's:"
+	diff "$SCRATCH/dry-run.buckets" "$SCRATCH/report.counts" | grep '^[<>]' | sed 's/^/  /' || true
+fi
 if cmp -s "$SCRATCH/dry-run.counts" "$SCRATCH/ref-p2.counts"; then
 	echo "decisions: vroeg dry-run and ref-p2 agree on every bucket count:"
 	sed 's/^/  /' "$SCRATCH/ref-p2.counts"

@@ -1,7 +1,8 @@
 /* alloc.c - fills buckets in flow order. Every household enters its rule's
  * bucket (after redirects); each bucket in turn sorts its candidates, gives
  * its places, sends the rest to its overflow (after that bucket's redirects),
- * and back-fills spare places from its back-fill source. */
+ * and back-fills spare places from its back-fill source. Each move is counted
+ * where it happens, at the bucket left and the bucket entered (alloc_flow). */
 #include "alloc.h"
 
 #include <stdlib.h>
@@ -136,17 +137,28 @@ static void sort_candidates(sorter *so, const bc_program *p, const vm *v, const 
 }
 
 /* The bucket a household bound for B ends up in, after B's redirects (and
- * those of where they lead). The verifier proved the redirects acyclic. */
-static int32_t enter(const bc_program *p, const alloc_entry *e, int32_t b)
+ * those of where they lead), each step counted in FLOWS unless it is NULL.
+ * The verifier proved the redirects acyclic. */
+static int32_t enter(const bc_program *p, const alloc_entry *e, int32_t b, alloc_flow *flows)
 {
 	for (uint32_t steps = 0; steps <= p->nbuckets; steps++) {
 		const bc_bucket *bk = &p->buckets[b];
-		if (bk->without_phone >= 0 && !e->has_phone)
-			b = bk->without_phone;
-		else if (bk->without_email >= 0 && !e->has_email)
-			b = bk->without_email;
-		else
+		int32_t next;
+		long *left;
+		if (bk->without_phone >= 0 && !e->has_phone) {
+			next = bk->without_phone;
+			left = flows ? &flows[b].redirected_no_phone : NULL;
+		} else if (bk->without_email >= 0 && !e->has_email) {
+			next = bk->without_email;
+			left = flows ? &flows[b].redirected_no_email : NULL;
+		} else {
 			return b;
+		}
+		if (flows) {
+			(*left)++;
+			flows[next].redirect_in++;
+		}
+		b = next;
 	}
 	return b;
 }
@@ -218,6 +230,15 @@ static size_t choose(const alloc_entry *e, const int32_t *cand, size_t n, int64_
 
 bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
 {
+	alloc_flow *flows = calloc(p->nbuckets + 1, sizeof *flows);
+	const bool ok = flows && alloc_run_flows(p, v, entries, n, flows);
+	free(flows);
+	return ok;
+}
+
+bool alloc_run_flows(const bc_program *p, const vm *v, alloc_entry *entries, size_t n,
+		     alloc_flow *flows)
+{
 	uint32_t *order = malloc((p->nbuckets + 1) * sizeof *order);
 	int32_t *cand = malloc((n + 1) * sizeof *cand);
 	int32_t *chosen = malloc((n + 1) * sizeof *chosen);
@@ -239,13 +260,18 @@ bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
 		free(so.pos); free(so.tmp); free(so.sorted); free(so.words);
 		return false;
 	}
+	memset(flows, 0, p->nbuckets * sizeof *flows);
 	for (size_t i = 0; i < n; i++) {
 		alloc_entry *e = &entries[i];
 		e->overflowed_from = -1;
 		e->place = 0;
 		e->backfilled = false;
 		e->rank = e->candidates = 0;
-		e->bucket = e->rule_bucket < 0 ? -1 : enter(p, e, e->rule_bucket);
+		e->bucket = -1;
+		if (e->rule_bucket >= 0) {
+			flows[e->rule_bucket].by_rule++;
+			e->bucket = enter(p, e, e->rule_bucket, flows);
+		}
 	}
 	alloc_bucket_order(p, order);
 	for (uint32_t oi = 0; oi < p->nbuckets; oi++) {
@@ -264,6 +290,7 @@ bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
 			entries[chosen[k]].place = (int64_t)k + 1;
 			placed[chosen[k]] = 1;
 		}
+		flows[b].placed += (long)given;
 		size_t group = 0;   /* with a spread: where the candidate's district starts */
 		for (size_t k = 0; k < nc; k++) {
 			alloc_entry *e = &entries[cand[k]];
@@ -275,7 +302,9 @@ bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
 			e->rank = (int64_t)(k - group) + 1;
 			e->candidates = (int64_t)nc;
 			e->overflowed_from = (int32_t)b;
-			e->bucket = enter(p, e, bk->overflow);
+			flows[b].turned_away++;
+			flows[bk->overflow].overflow_in++;
+			e->bucket = enter(p, e, bk->overflow, flows);
 		}
 		/* Back-fill: spare places go to the households a rule sent to the
 		 * source bucket and that are still there. */
@@ -285,7 +314,7 @@ bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
 			for (size_t i = 0; i < n; i++) {
 				const alloc_entry *e = &entries[i];
 				if (e->bucket == bk->backfill_from && e->rule_bucket == bk->backfill_from &&
-				    e->overflowed_from < 0 && enter(p, e, (int32_t)b) == (int32_t)b)
+				    e->overflowed_from < 0 && enter(p, e, (int32_t)b, NULL) == (int32_t)b)
 					cand[nb++] = (int32_t)i;
 			}
 			sort_candidates(&so, p, v, entries, cand, nb, b, true, false);
@@ -295,9 +324,15 @@ bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
 				e->place = (int64_t)given + (int64_t)k + 1;
 				e->backfilled = true;
 				placed[cand[k]] = 1;
+				flows[b].backfill_in++;
+				flows[b].placed++;
+				flows[bk->backfill_from].backfilled_away++;
 			}
 		}
 	}
+	for (size_t i = 0; i < n; i++)
+		if (entries[i].bucket >= 0)
+			flows[entries[i].bucket].ended++;
 	free(order); free(cand); free(chosen); free(starts); free(placed);
 	free(so.pos); free(so.tmp); free(so.sorted); free(so.words);
 	return true;

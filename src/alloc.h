@@ -2,7 +2,8 @@
  * each bucket by its order, ties to the lower household key; the rest overflow
  * (overflowed_from = the bucket that turned them away, the last in a chain);
  * redirects on every entry; round-robin spread over districts; back-fill of
- * spare places. Deterministic: the result depends only on the entries. */
+ * spare places. Deterministic: the result depends only on the entries.
+ * Counts, per bucket, every household that passes through it (alloc_flow). */
 #ifndef VROEG_ALLOC_H
 #define VROEG_ALLOC_H
 
@@ -31,9 +32,34 @@ typedef struct alloc_entry {
 	int64_t rank, candidates;
 } alloc_entry;
 
+/* What happened at one bucket, counted as the allocator moves households
+ * (a household is counted at every bucket on its path, not only where it
+ * ends). Arrivals: sent by a rule (before any redirect: the demand), turned
+ * away by the bucket that overflows here, redirected here, back-filled here.
+ * Departures: turned away for want of a place (to the bucket's overflow),
+ * redirected for having no phone or no e-mail (to that redirect's bucket),
+ * taken by a bucket that back-fills from this one. For every bucket:
+ *
+ *   by_rule + overflow_in + redirect_in + backfill_in
+ *     - turned_away - redirected_no_phone - redirected_no_email - backfilled_away
+ *   = ended
+ *
+ * Where a departure went follows from the program: turned_away to the
+ * bucket's overflow, redirected_no_phone to its `without phone` bucket, and
+ * backfill_in came from its `backfill from` bucket. */
+typedef struct alloc_flow {
+	long by_rule, overflow_in, redirect_in, backfill_in;
+	long turned_away, redirected_no_phone, redirected_no_email, backfilled_away;
+	long placed;               /* places given, back-filled ones included */
+	long ended;                /* households whose final bucket this is */
+} alloc_flow;
+
 /* Allocates ENTRIES (N of them) over P's buckets. V gives the key layout.
  * False only when memory runs out. */
 bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n);
+/* The same, also counting into FLOWS (p->nbuckets of them, zeroed first). */
+bool alloc_run_flows(const bc_program *p, const vm *v, alloc_entry *entries, size_t n,
+		     alloc_flow *flows);
 
 /* The order buckets are filled in: every bucket before the buckets it
  * overflows or redirects to, and a back-filling bucket before its source.

@@ -114,6 +114,7 @@ int cmd_help(int argc, char **argv, diag *d);
 int cmd_diff(int argc, char **argv, diag *d);
 int cmd_test(int argc, char **argv, diag *d);
 int cmd_fmt(int argc, char **argv, diag *d);
+int cmd_report(int argc, char **argv, diag *d);
 
 /* The usage text of COMMAND (NULL: the overview), as docs/ shows it. */
 const char *cli_usage(const char *command);

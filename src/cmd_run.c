@@ -1,6 +1,6 @@
 /* cmd_run.c - evaluating a policy over a month: dry-run (writes nothing) and
- * run (recorded, once per month and policy, with the policy it was made
- * with kept beside its decisions). */
+ * run (recorded with its month figures, once per month and policy, with the
+ * policy it was made with kept beside its decisions). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "figures.h"
 #include "report.h"
 #include "run.h"
 #include "sha256.h"
@@ -210,6 +211,10 @@ int cmd_run(int argc, char **argv, diag *d)
 		.program_sha256 = program_sha, .lookback = p.lookback,
 	};
 	st = store_insert_run(s, &run, &r.set, d);
+	/* The decision figures in the same transaction: capacity and the moves
+	 * between buckets need the program, which a later report has not. */
+	if (st == STORE_OK)
+		st = figures_record_run(s, run.id, &r, &p, d);
 	if (st == STORE_OK)
 		st = store_commit(s, d);
 	if (st != STORE_OK) {

@@ -31,6 +31,7 @@ static const usage usages[] = {
 	  "  explain --db DB --month M --household H [POLICY] one household's path\n"
 	  "  show --db DB --month M [--source]     the policy a recorded run was made with\n"
 	  "  diff --db DB --month M OLD NEW        what changing a policy does to a month\n"
+	  "  report --db DB --months FROM..TO      the months' figures: table, csv, json, html\n"
 	  "  help [COMMAND]                        this text, or a command's\n"
 	  "\n"
 	  "POLICY is a rule file (.vroeg) or a compiled policy (.vrb). DB may also be\n"
@@ -119,6 +120,17 @@ static const usage usages[] = {
 	  "compiled and compared) and formatting twice changes nothing. - formats standard\n"
 	  "input to standard output. --check changes nothing and exits 1 when a file is not\n"
 	  "formatted (for CI); a file with errors is left alone (exit 2).\n" },
+	{ "report",
+	  "usage: vroeg report --db DB --months FROM..TO [--format table|csv|json|html]\n"
+	  "       vroeg report --db DB --month YYYY-MM [--format F] [-o FILE] [--lang nl|en]\n"
+	  "                    [--min-count N]\n"
+	  "Adds up what the store recorded for each month: signals per sector and creditor,\n"
+	  "households with a signal (new or returning); the run's households per bucket and\n"
+	  "per exclusion reason, capacity, demand, the moves between buckets, labels; the\n"
+	  "first outcome per bucket and the share reached. A month without a run shows its\n"
+	  "signals. csv: month,measure,bucket,category,value; html: one page with charts that\n"
+	  "fetches nothing (--lang, default from the locale). Counts only; --min-count N\n"
+	  "writes counts from 1 to N-1 as <N. -o writes FILE whole or not at all.\n" },
 	{ "help",
 	  "usage: vroeg help [COMMAND]\n" },
 };

@@ -22,7 +22,8 @@ static const command commands[] = {
 	{ "runs", cmd_runs },           { "decisions", cmd_decisions },
 	{ "explain", cmd_explain },     { "diff", cmd_diff },
 	{ "show", cmd_show },           { "test", cmd_test },
-	{ "fmt", cmd_fmt },             { "help", cmd_help },
+	{ "fmt", cmd_fmt },             { "report", cmd_report },
+	{ "help", cmd_help },
 };
 
 static int run_command(int argc, char **argv, diag *d)

@@ -275,6 +275,21 @@ void report_decisions(FILE *out, const vr_decision_set *set, enum report_format 
 		table_decisions(out, set, month);
 }
 
+/* One move between buckets in the summary, when any household made it. */
+static void summary_move(FILE *out, const bc_program *p, uint32_t from, int32_t to, long n,
+			 const char *why, int w)
+{
+	if (n == 0 || to < 0)
+		return;
+	char path[160];
+	snprintf(path, sizeof path, "%s -> %s", p->consts[p->buckets[from].name].text,
+		 p->consts[p->buckets[to].name].text);
+	fputs(path, out);
+	for (int i = (int)width(path); i < w; i++)
+		fputc(' ', out);
+	fprintf(out, " %10ld  %s\n", n, why);
+}
+
 void report_summary(FILE *out, const run_result *r, const bc_program *p)
 {
 	char month[8], euros[24];
@@ -282,21 +297,56 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 	fprintf(out, "Policy %s%s%s, month %s: %ld households triaged, %ld excluded.\n",
 		p->policy_name, p->policy_version[0] ? " version " : "", p->policy_version, month,
 		r->triaged, r->excluded);
-	fprintf(out, "\n%-22s %10s %9s %7s %8s %8s %8s %8s %8s %14s\n", "bucket", "households", "capacity",
-		"places", "by rule", "redirect", "backfill", "ovfl in", "ovfl out", "arrears");
+	/* The bucket column as wide as the longest name. */
+	int w = 6;
+	for (uint32_t b = 0; b < p->nbuckets; b++) {
+		const int n = (int)width(p->consts[p->buckets[b].name].text);
+		w = n > w ? n : w;
+	}
+	/* Arrivals, then departures: for every bucket, households = by rule +
+	 * ovfl in + redir in + bkfl in - no place - redir out - bkfl out. */
+	fprintf(out, "\n%-*s %10s %9s %7s %8s %8s %9s %8s %9s %10s %9s %14s\n", w, "bucket", "households",
+		"capacity", "places", "by rule", "ovfl in", "redir in", "bkfl in", "no place", "redir out",
+		"bkfl out", "arrears");
+	bool moved = false;
 	for (uint32_t b = 0; b < p->nbuckets; b++) {
 		const run_bucket_stats *s = &r->buckets[b];
+		const alloc_flow *f = &s->flow;
 		char cap[24];
 		if (p->buckets[b].capacity < 0)
 			strcpy(cap, "-");
 		else
 			snprintf(cap, sizeof cap, "%lld", (long long)p->buckets[b].capacity);
 		vr_cents_format(s->arrears, euros);
-		/* by rule: sent here by a rule (some may leave by redirect, back-fill
-		 * or overflow); redirect, backfill, ovfl in: how others arrived. */
-		fprintf(out, "%-22s %10ld %9s %7ld %8ld %8ld %8ld %8ld %8ld %14s\n", p->consts[p->buckets[b].name].text,
-			s->households, cap, s->places_taken, s->by_rule, s->redirected_in, s->backfilled_in,
-			s->overflow_in, s->overflow_out, euros);
+		const char *name = p->consts[p->buckets[b].name].text;
+		fputs(name, out);
+		for (int i = (int)width(name); i < w; i++)
+			fputc(' ', out);
+		fprintf(out, " %10ld %9s %7ld %8ld %8ld %9ld %8ld %9ld %10ld %9ld %14s\n", s->households, cap,
+			s->places_taken, f->by_rule, f->overflow_in, f->redirect_in, f->backfill_in, f->turned_away,
+			f->redirected_no_phone + f->redirected_no_email, f->backfilled_away, euros);
+		moved |= f->turned_away || f->redirected_no_phone || f->redirected_no_email || f->backfill_in;
+	}
+	if (moved) {
+		/* Where the departures went: each move with its count. */
+		int mw = 5;
+		for (uint32_t b = 0; b < p->nbuckets; b++)
+			for (uint32_t t = 0; t < p->nbuckets; t++) {
+				const int n = (int)(width(p->consts[p->buckets[b].name].text) +
+						    width(p->consts[p->buckets[t].name].text)) + 4;
+				mw = n > mw ? n : mw;
+			}
+		fprintf(out, "\n%-*s %10s  %s\n", mw, "moves", "households", "why");
+		for (uint32_t b = 0; b < p->nbuckets; b++) {
+			const bc_bucket *bk = &p->buckets[b];
+			const alloc_flow *f = &r->buckets[b].flow;
+			summary_move(out, p, b, bk->overflow, f->turned_away, "no place (overflow)", mw);
+			summary_move(out, p, b, bk->without_phone, f->redirected_no_phone, "no phone (redirect)", mw);
+			summary_move(out, p, b, bk->without_email, f->redirected_no_email, "no e-mail (redirect)", mw);
+			if (bk->backfill_from >= 0)
+				summary_move(out, p, (uint32_t)bk->backfill_from, (int32_t)b, f->backfill_in,
+					     "spare place (back-fill)", mw);
+		}
 	}
 	fprintf(out, "\n%-28s %10s  %s\n", "rule", "households", "decides");
 	for (uint32_t i = 0; i < p->nrules; i++) {

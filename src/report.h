@@ -15,8 +15,11 @@ enum report_format { REPORT_TABLE, REPORT_CSV, REPORT_JSON };
 
 bool report_parse_format(const char *s, enum report_format *out);
 void report_decisions(FILE *out, const vr_decision_set *set, enum report_format fmt);
-/* Per bucket: households, capacity, places taken, overflow in and out,
- * total arrears; per rule: households decided; exclusions per reason. */
+/* Per bucket: households, capacity, places taken, how households arrived
+ * (by rule, overflow, redirect, back-fill) and left (no place, redirect,
+ * back-fill), which add up to the households, and their total arrears; then
+ * each move between two buckets with its count; per rule: households
+ * decided (exclusions with their reason). */
 void report_summary(FILE *out, const run_result *r, const bc_program *p);
 
 /* Writes S as one CSV field (quoted when it holds , " or a line break). */

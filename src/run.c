@@ -44,11 +44,15 @@ const char *run_rule_cite(const run_result *r, uint32_t rule)
 	return r->rule_cites[rule];
 }
 
-/* The households per bucket and rule, and each bucket's arrears: false,
- * reported, when a bucket's total does not fit (vm.h says why it cannot
- * with amounts the store accepts). */
-static bool count_stats(run_result *r, const bc_program *p, diag *d)
+/* Per rule and per bucket, from the decisions; how households moved
+ * between buckets is alloc's count (FLOWS), not re-derived here: a decision
+ * keeps only the last bucket that turned a household away. False, reported,
+ * when a bucket's arrears do not fit (vm.h says why they cannot with amounts
+ * the store accepts). */
+static bool count_stats(run_result *r, const bc_program *p, const alloc_flow *flows, diag *d)
 {
+	for (uint32_t b = 0; b < p->nbuckets; b++)
+		r->buckets[b].flow = flows[b];
 	for (size_t i = 0; i < r->n; i++) {
 		const alloc_entry *e = &r->entries[i];
 		r->per_rule[r->rules[i]]++;
@@ -66,15 +70,6 @@ static bool count_stats(run_result *r, const bc_program *p, diag *d)
 		}
 		if (e->place > 0)
 			b->places_taken++;
-		if (e->backfilled)
-			b->backfilled_in++;
-		r->buckets[e->rule_bucket].by_rule++;
-		if (e->overflowed_from >= 0) {
-			r->buckets[e->overflowed_from].overflow_out++;
-			b->overflow_in++;
-		}
-		if (e->overflowed_from < 0 && !e->backfilled && e->bucket != e->rule_bucket)
-			b->redirected_in++;
 	}
 	return true;
 }
@@ -172,16 +167,20 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 		ok = false;
 	for (size_t i = 0; ok && i < r->n; i++)
 		r->entries[i].keys = &r->keys[i * nslots];
-	if (ok && !alloc_run(p, v, r->entries, r->n)) {
+	alloc_flow *flows = ok ? calloc(p->nbuckets + 1, sizeof *flows) : NULL;
+	if (ok && (!flows || !alloc_run_flows(p, v, r->entries, r->n, flows))) {
 		diag_error(d, "out of memory");
 		ok = false;
 	}
-	if (!ok)
+	if (!ok) {
+		free(flows);
 		return fail(r, v);
+	}
 	vm_free(v);
 
 	const char **label_names = calloc(nlabels + 1, sizeof *label_names);
 	if (!label_names) {
+		free(flows);
 		diag_error(d, "out of memory");
 		return fail(r, NULL);
 	}
@@ -196,7 +195,9 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 	r->set.row = decision_row;
 	r->set.source = r;
 	r->triaged = (long)r->n;
-	if (!count_stats(r, p, d))
+	const bool counted = count_stats(r, p, flows, d);
+	free(flows);
+	if (!counted)
 		return fail(r, NULL);
 	return true;
 }

@@ -12,11 +12,10 @@
 #include "store.h"
 
 typedef struct run_bucket_stats {
-	long households;       /* ended in the bucket */
-	long by_rule;          /* a rule sent them (before redirects) */
-	long overflow_in, overflow_out, redirected_in, backfilled_in;
-	long places_taken;
-	cents_t arrears;
+	long households;       /* ended in the bucket (counted from the decisions) */
+	long places_taken;     /* households with a place in it */
+	alloc_flow flow;       /* how households arrived and left, as alloc counted */
+	cents_t arrears;       /* of the households that ended in it */
 } run_bucket_stats;
 
 typedef struct run_result {

@@ -110,7 +110,24 @@ static const char *const migrations[] = {
 	"PRAGMA application_id = " APPLICATION_ID_TEXT ";\n"
 	"PRAGMA user_version = 1;\n",
 
-	/* 2: the audit trail. A run keeps the policy it was made with, in
+	/* 2: month figures (figures.h) kept apart from the rows they count: a
+	 * run's decision figures, frozen as it is recorded (capacity and moves
+	 * need the program, which a later report does not have), and a month's
+	 * signal and outcome figures, frozen before its rows are purged. run_id
+	 * 0 holds a month's own figures (its signals), not a run's. Counts only:
+	 * never a household key or an amount. */
+	"CREATE TABLE month_figures (\n"
+	"  month    TEXT NOT NULL,\n"               /* 'YYYY-MM' */
+	"  run_id   INTEGER NOT NULL,\n"            /* runs.id, or 0 */
+	"  measure  TEXT NOT NULL,\n"
+	"  bucket   TEXT NOT NULL,\n"               /* '' when none */
+	"  category TEXT NOT NULL,\n"               /* '' when none */
+	"  value    INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (month, run_id, measure, bucket, category)\n"
+	") WITHOUT ROWID;\n"
+	"PRAGMA user_version = 2;\n",
+
+	/* 3: the audit trail. A run keeps the policy it was made with, in
 	 * run_policies: the rule text as given (or a .vrb's bytes, which have
 	 * none), the name its rules are cited by, the hash of its compiled
 	 * form, how far back it reads, the last import it could read, and the
@@ -137,7 +154,7 @@ static const char *const migrations[] = {
 	"  name  TEXT PRIMARY KEY,\n"
 	"  value TEXT NOT NULL\n"
 	") WITHOUT ROWID;\n"
-	"PRAGMA user_version = 2;\n",
+	"PRAGMA user_version = 3;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -266,6 +283,31 @@ static const char *const statements[SQL_COUNT] = {
 	[SQL_DECISION_ONE] =
 		"SELECT household, bucket, reason, rule, overflowed_from, labels, "
 		"arrears, place FROM decisions WHERE run_id = ?1 AND household = ?2",
+
+	/* Month figures (store_figures.c). ?1 'YYYY-MM', ?2 run id or 0,
+	 * ?3 measure, ?4 bucket, ?5 category, ?6 value */
+	[SQL_FIGURE_INSERT] =
+		"INSERT INTO month_figures (month, run_id, measure, bucket, category, value) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* ?1 first, ?2 last 'YYYY-MM' */
+	[SQL_FIGURES_OF_MONTHS] =
+		"SELECT month, run_id, measure, bucket, category, value FROM month_figures "
+		"WHERE month BETWEEN ?1 AND ?2 ORDER BY month, run_id, measure, bucket, category",
+	/* One pass over every signal in table order (there is no index by
+	 * date, and a seek per household and month would cost more than the
+	 * whole scan): a household's signals come together, in date order,
+	 * which is what new-or-returning needs. The caller skips the months it
+	 * does not count, cheaper than a text comparison in SQL per row. */
+	[SQL_FIGURES_SIGNALS] =
+		"SELECT household, received, sector, creditor FROM signals "
+		"ORDER BY household, received",
+	/* ?1 run id; merged with SQL_FIGURES_OUTCOMES by household */
+	[SQL_FIGURES_DECISIONS] =
+		"SELECT household, bucket FROM decisions WHERE run_id = ?1 ORDER BY household",
+	/* ?1 first, ?2 last day; each household's first outcome first */
+	[SQL_FIGURES_OUTCOMES] =
+		"SELECT household, outcome FROM outcomes WHERE date BETWEEN ?1 AND ?2 "
+		"ORDER BY household, date, outcome",
 };
 
 /* The cursor's signals statement reads the parts a program uses (enum

@@ -1,8 +1,8 @@
-/* schema.h - the inside of the store module (store.c, import.c): the schema
- * version, the prepared statements every store keeps, the store handle's
- * layout, and the connection and write-transaction helpers. Nothing outside
- * the store module includes this; everyone else sees the opaque `store` of
- * store.h.
+/* schema.h - the inside of the store module (store.c, import.c,
+ * store_figures.c): the schema version, the prepared statements every store
+ * keeps, the store handle's layout, and the connection and write-transaction
+ * helpers. Nothing outside the store module includes this; everyone else sees
+ * the opaque `store` of store.h.
  *
  * All SQL text lives in schema.c: the DDL as a list of migration steps keyed
  * by PRAGMA user_version, and the text of each statement named below. */
@@ -29,6 +29,8 @@ enum schema_stmt {
 	SQL_RUN_CURRENT, SQL_RUN_LIST, SQL_RUN_BY_ID, SQL_RUN_POLICY,
 	SQL_RUN_SUPERSEDE, SQL_RUN_INSERT, SQL_RUN_POLICY_INSERT, SQL_RUN_LINK_SUPERSEDED,
 	SQL_DECISION_INSERT, SQL_DECISIONS_OF_RUN, SQL_DECISION_ONE,
+	SQL_FIGURE_INSERT, SQL_FIGURES_OF_MONTHS, SQL_FIGURES_SIGNALS,
+	SQL_FIGURES_DECISIONS, SQL_FIGURES_OUTCOMES,
 	SQL_COUNT
 };
 

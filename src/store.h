@@ -1,11 +1,13 @@
 /* store.h - the SQLite signal store: schema and migrations, CSV import, the
- * household cursor the VM reads from, and the run history.
+ * household cursor the VM reads from, the run history, and the month figures
+ * (kept, and counted from the rows while they exist).
  * A store handle owns its sqlite3 connection; every statement is prepared once
  * with bound parameters. Errors are reported to the diag sink passed in. */
 #ifndef VROEG_STORE_H
 #define VROEG_STORE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "decision.h"
@@ -155,5 +157,55 @@ enum store_status store_list_runs(store *s, void (*fn)(const store_run *, void *
 enum store_status store_read_decisions(store *s, vr_month month,
 				       void (*fn)(const vr_decision_set *, void *),
 				       void *arg, diag *d);
+
+/* Month figures: what a month adds up to (figures.h says what each measure
+ * means; the store keeps them and counts what its rows give). */
+
+/* One figure: VALUE for MEASURE, BUCKET and CATEGORY ("" where they do not
+ * apply) in MONTH, of run RUN_ID, or of the month itself (RUN_ID 0). */
+typedef struct store_figure {
+	vr_month month;
+	long long run_id;
+	const char *measure, *bucket, *category;
+	int64_t value;
+} store_figure;
+
+/* Records N figures, in one write (part of the caller's, after
+ * store_begin). A figure recorded already (same month, run, measure, bucket
+ * and category) is refused: STORE_DATA_ERROR, nothing recorded. */
+enum store_status store_insert_figures(store *s, const store_figure *f, size_t n, diag *d);
+/* Calls FN for each figure recorded for the months FROM..TO, ordered by
+ * month, run, measure, bucket, category; its strings last for the call. */
+enum store_status store_read_figures(store *s, vr_month from, vr_month to,
+				     void (*fn)(const store_figure *, void *), void *arg, diag *d);
+
+/* What the signals of one month add up to. */
+typedef struct store_month_signals {
+	vr_month month;
+	long signals[SECTOR_COUNT];     /* received in the month, per sector */
+	long households;                /* with a signal received in the month */
+	long returning;                 /* of those, with one in the months before (see below) */
+	size_t ncreditors;              /* creditors with a signal in the month */
+	const char *const *creditors;   /* their names as delivered, in byte order */
+	const long *creditor_signals;   /* and their signals in the month */
+} store_month_signals;
+
+/* Counts the signals received in FROM..TO, in one pass over the stored
+ * signals whatever the number of months, and calls FN once per month, in
+ * order (a month without signals too). A household is returning in month M
+ * when it has a signal received in the RETURNING months before M. */
+enum store_status store_signal_figures(store *s, vr_month from, vr_month to, int returning,
+				       void (*fn)(const store_month_signals *, void *), void *arg,
+				       diag *d);
+
+/* For the households run RUN_ID decided, their first outcome dated FIRST..
+ * LAST: calls FN with each bucket as recorded ("excluded" included), an
+ * outcome (enum vr_outcome_kind, or -1: none in the span) and how many
+ * households, where that is at least one; buckets in byte order, then
+ * outcomes (-1 first). On one day, the first outcome is the first by name. */
+enum store_status store_outcome_figures(store *s, long long run_id, vr_date first, vr_date last,
+					void (*fn)(const char *bucket, int outcome, long households,
+						   void *arg),
+					void *arg, diag *d);
 
 #endif

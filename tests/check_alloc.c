@@ -1,17 +1,22 @@
 /* check_alloc.c - capacity allocation (field-policies.md, "Capacity"):
  * places by the bucket's order with ties to the lower household key,
  * overflow chains, redirects and what they do to overflowed_from, the
- * round-robin spread over districts, back-fill, and order keys. Policies are
- * compiled from text for their bucket tables; the households' entries are
- * written by hand (order keys in the VM's slot layout), except where a test
- * says it runs the VM. */
+ * round-robin spread over districts, back-fill, order keys, and the flow
+ * counters (every move counted where it happens; arrivals - departures =
+ * households, on every field policy over every month of the example city).
+ * Policies are compiled from text for their bucket tables; the households'
+ * entries are written by hand (order keys in the VM's slot layout), except
+ * where a test says it runs the VM or a month. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <dirent.h>
+
 #include "alloc.h"
 #include "compile.h"
+#include "run.h"
 
 #define HEAD "policy \"T\"\nexclude \"legal person\" before counting when any legal_form = legal\n"
 #define N(a) (sizeof (a) / sizeof *(a))
@@ -663,6 +668,220 @@ START_TEST(buckets_fill_before_the_buckets_they_send_to)
 }
 END_TEST
 
+
+/* ---- flow counters ------------------------------------------------------------------------ */
+
+/* Runs E counting flows into F (per bucket, by name). */
+static void run_flows(fixture *fx, alloc_entry *e, size_t n, alloc_flow *f)
+{
+	ck_assert(alloc_run_flows(&fx->p, fx->v, e, n, f));
+}
+
+#define FLOW(fx, f, b) (&(f)[bucket(&(fx), (b))])
+
+START_TEST(a_household_is_counted_at_every_bucket_on_its_path)
+{
+	/* Turned away by a, then redirected by b for want of a phone: both
+	 * buckets count it leaving, b and mail count it arriving. */
+	fixture fx;
+	load(&fx, HEAD "otherwise -> a\nbucket a capacity 0 overflow b\nbucket b without phone -> mail\nbucket mail\n");
+	alloc_entry e[] = { entry(&fx, 0, "H1", "a", EUR(100)), entry(&fx, 1, "H2", "a", EUR(100)) };
+	e[0].has_phone = false;
+	alloc_flow f[3];
+	run_flows(&fx, e, N(e), f);
+	const alloc_flow *a = FLOW(fx, f, "a"), *b = FLOW(fx, f, "b"), *mail = FLOW(fx, f, "mail");
+	ck_assert_int_eq(a->by_rule, 2);
+	ck_assert_int_eq(a->turned_away, 2);
+	ck_assert_int_eq(a->ended, 0);
+	ck_assert_int_eq(b->overflow_in, 2);
+	ck_assert_int_eq(b->redirected_no_phone, 1);
+	ck_assert_int_eq(b->ended, 1);
+	ck_assert_int_eq(mail->redirect_in, 1);
+	ck_assert_int_eq(mail->overflow_in, 0);   /* its overflowed_from says a; it came by redirect */
+	ck_assert_int_eq(mail->ended, 1);
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(every_bucket_of_an_overflow_chain_counts_whom_it_turned_away)
+{
+	/* overflowed_from names only b for A2; a turned it away too. */
+	fixture fx;
+	load(&fx, chain);
+	alloc_entry e[] = {
+		entry(&fx, 0, "A1", "a", EUR(300)),
+		entry(&fx, 1, "A2", "a", EUR(200)),
+		entry(&fx, 2, "B1", "b", EUR(250)),
+	};
+	alloc_flow f[3];
+	run_flows(&fx, e, N(e), f);
+	const alloc_flow *a = FLOW(fx, f, "a"), *b = FLOW(fx, f, "b"), *c = FLOW(fx, f, "c");
+	ck_assert_int_eq(a->by_rule, 2);
+	ck_assert_int_eq(a->placed, 1);
+	ck_assert_int_eq(a->turned_away, 1);
+	ck_assert_int_eq(b->by_rule, 1);
+	ck_assert_int_eq(b->overflow_in, 1);
+	ck_assert_int_eq(b->placed, 1);
+	ck_assert_int_eq(b->turned_away, 1);
+	ck_assert_int_eq(c->overflow_in, 1);
+	ck_assert_int_eq(c->ended, 1);
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(redirects_are_counted_by_what_the_household_lacks)
+{
+	fixture fx;
+	load(&fx, HEAD "otherwise -> phone\n"
+		"bucket phone without phone -> email\n"
+		"bucket email without email -> card\n"
+		"bucket card\n");
+	alloc_entry e[] = { entry(&fx, 0, "H1", "phone", EUR(1)), entry(&fx, 1, "H2", "phone", EUR(1)),
+			    entry(&fx, 2, "H3", "phone", EUR(1)) };
+	e[0].has_phone = false;
+	e[1].has_phone = false;
+	e[1].has_email = false;
+	alloc_flow f[3];
+	run_flows(&fx, e, N(e), f);
+	ck_assert_int_eq(FLOW(fx, f, "phone")->redirected_no_phone, 2);
+	ck_assert_int_eq(FLOW(fx, f, "phone")->redirected_no_email, 0);
+	ck_assert_int_eq(FLOW(fx, f, "email")->redirect_in, 2);
+	ck_assert_int_eq(FLOW(fx, f, "email")->redirected_no_email, 1);
+	ck_assert_int_eq(FLOW(fx, f, "card")->redirect_in, 1);
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(back_fill_is_counted_at_the_source_and_the_bucket)
+{
+	fixture fx;
+	load(&fx, p6);
+	alloc_entry e[] = {
+		entry(&fx, 0, "V1", "home_visit", EUR(500)),
+		entry(&fx, 1, "L1", "letter", EUR(100)),
+		entry(&fx, 2, "L2", "letter", EUR(300)),
+		entry(&fx, 3, "L3", "letter", EUR(200)),
+	};
+	arrears_keys(&fx, e, N(e), "home_visit");
+	alloc_flow f[2];
+	run_flows(&fx, e, N(e), f);
+	const alloc_flow *hv = FLOW(fx, f, "home_visit"), *letter = FLOW(fx, f, "letter");
+	ck_assert_int_eq(hv->by_rule, 1);
+	ck_assert_int_eq(hv->backfill_in, 2);
+	ck_assert_int_eq(hv->placed, 3);
+	ck_assert_int_eq(hv->ended, 3);
+	ck_assert_int_eq(letter->by_rule, 3);
+	ck_assert_int_eq(letter->backfilled_away, 2);
+	ck_assert_int_eq(letter->ended, 1);
+	unload(&fx);
+}
+END_TEST
+
+/* Every check of one month's flows against the decisions, counted
+ * independently from the entries, and the identity. */
+static void check_month_flows(const char *path, const bc_program *p, const run_result *r, const char *month)
+{
+	long sum_turned = 0, sum_overflow_in = 0;
+	for (uint32_t b = 0; b < p->nbuckets; b++) {
+		const alloc_flow *f = &r->buckets[b].flow;
+		const char *name = p->consts[p->buckets[b].name].text;
+		long ended = 0, by_rule = 0, placed = 0, backfilled = 0, last_turned = 0;
+		for (size_t i = 0; i < r->n; i++) {
+			const alloc_entry *e = &r->entries[i];
+			ended += e->bucket == (int32_t)b;
+			by_rule += e->rule_bucket == (int32_t)b;
+			placed += e->bucket == (int32_t)b && e->place > 0;
+			backfilled += e->bucket == (int32_t)b && e->backfilled;
+			last_turned += e->overflowed_from == (int32_t)b;
+		}
+		const long arrived = f->by_rule + f->overflow_in + f->redirect_in + f->backfill_in;
+		const long left = f->turned_away + f->redirected_no_phone + f->redirected_no_email + f->backfilled_away;
+		ck_assert_msg(arrived - left == f->ended, "%s %s %s: %ld arrived, %ld left, %ld ended", path, month,
+			      name, arrived, left, f->ended);
+		ck_assert_msg(f->ended == ended && ended == r->buckets[b].households, "%s %s %s: ended %ld, decisions %ld",
+			      path, month, name, f->ended, ended);
+		ck_assert_msg(f->by_rule == by_rule, "%s %s %s: by rule %ld, decisions %ld", path, month, name,
+			      f->by_rule, by_rule);
+		ck_assert_int_eq(f->placed, placed);
+		ck_assert_int_eq(f->backfill_in, backfilled);
+		ck_assert_msg(f->turned_away >= last_turned, "%s %s %s", path, month, name);
+		/* What arrived here is what the buckets that send here sent. */
+		long sent_over = 0, sent_redirected = 0, sent_back = 0;
+		for (uint32_t x = 0; x < p->nbuckets; x++) {
+			const bc_bucket *bx = &p->buckets[x];
+			const alloc_flow *fx = &r->buckets[x].flow;
+			sent_over += bx->overflow == (int32_t)b ? fx->turned_away : 0;
+			sent_redirected += (bx->without_phone == (int32_t)b ? fx->redirected_no_phone : 0) +
+					   (bx->without_email == (int32_t)b ? fx->redirected_no_email : 0);
+			sent_back += bx->backfill_from == (int32_t)b ? fx->backfill_in : 0;
+		}
+		ck_assert_msg(f->overflow_in == sent_over && f->redirect_in == sent_redirected &&
+			      f->backfilled_away == sent_back, "%s %s %s: arrivals do not match departures", path,
+			      month, name);
+		sum_turned += f->turned_away;
+		sum_overflow_in += f->overflow_in;
+	}
+	ck_assert_int_eq(sum_turned, sum_overflow_in);
+}
+
+START_TEST(arrivals_minus_departures_are_the_households_on_every_field_policy)
+{
+	diag d;
+	diag_init(&d, stderr);
+	store *s = store_open(":memory:", 0, &d);
+	ck_assert_ptr_nonnull(s);
+	store_import_counts counts;
+	FILE *in = fopen("examples/city/signals.csv", "rb");
+	ck_assert_ptr_nonnull(in);
+	ck_assert_int_eq(store_import_signals(s, in, "signals.csv", &d, &counts), STORE_OK);
+	fclose(in);
+	in = fopen("examples/city/outcomes.csv", "rb");
+	ck_assert_ptr_nonnull(in);
+	ck_assert_int_eq(store_import_outcomes(s, in, "outcomes.csv", &d, &counts), STORE_OK);
+	fclose(in);
+	DIR *dir = opendir("rules");
+	ck_assert_ptr_nonnull(dir);
+	int policies = 0;
+	long moved = 0;
+	for (struct dirent *de; (de = readdir(dir));) {
+		const size_t len = strlen(de->d_name);
+		if (len < 7 || strcmp(de->d_name + len - 6, ".vroeg") != 0)
+			continue;
+		char path[512];
+		snprintf(path, sizeof path, "rules/%s", de->d_name);
+		FILE *f = fopen(path, "rb");
+		ck_assert_ptr_nonnull(f);
+		static char text[1 << 16];
+		const size_t n = fread(text, 1, sizeof text, f);
+		fclose(f);
+		bc_program p;
+		diag quiet;   /* the field policies' lint warnings are not this test's */
+		diag_init(&quiet, NULL);
+		ck_assert_msg(compile_policy(path, text, n, &quiet, &p), "%s does not compile", path);
+		vr_month first, last;
+		ck_assert(vr_month_parse("2023-12", 7, &first));
+		ck_assert(vr_month_parse("2024-06", 7, &last));
+		for (vr_month month = first; month <= last; month++) {
+			run_result r;
+			ck_assert(run_evaluate(s, &p, month, &d, &r));
+			char text_month[8];
+			vr_month_format(month, text_month);
+			check_month_flows(path, &p, &r, text_month);
+			for (uint32_t b = 0; b < p.nbuckets; b++)
+				moved += r.buckets[b].flow.turned_away + r.buckets[b].flow.redirected_no_phone +
+					 r.buckets[b].flow.backfill_in;
+			run_result_free(&r);
+		}
+		bc_program_free(&p);
+		policies++;
+	}
+	closedir(dir);
+	store_close(s);
+	ck_assert_int_ge(policies, 9);
+	ck_assert_int_gt(moved, 0);   /* the policies do move households */
+}
+END_TEST
+
 Suite *alloc_suite(void)
 {
 	Suite *s = suite_create("alloc");
@@ -703,6 +922,15 @@ Suite *alloc_suite(void)
 	tcase_add_test(tc, a_missing_key_sorts_last_in_either_direction);
 	tcase_add_test(tc, keys_computed_by_the_vm_order_the_places);
 	tcase_add_test(tc, buckets_fill_before_the_buckets_they_send_to);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("flows");
+	tcase_add_test(tc, a_household_is_counted_at_every_bucket_on_its_path);
+	tcase_add_test(tc, every_bucket_of_an_overflow_chain_counts_whom_it_turned_away);
+	tcase_add_test(tc, redirects_are_counted_by_what_the_household_lacks);
+	tcase_add_test(tc, back_fill_is_counted_at_the_source_and_the_bucket);
+	tcase_add_test(tc, arrivals_minus_departures_are_the_households_on_every_field_policy);
+	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -336,13 +336,15 @@ END_TEST
 /* ------------------------------------------------------------ store -- */
 
 /* The commands that only read the store, each with --db DB. */
-static void read_only_commands(const char *db, char cmds[5][4096])
+enum { READERS = 6 };
+static void read_only_commands(const char *db, char cmds[READERS][4096])
 {
 	snprintf(cmds[0], 4096, "%s runs --db %s", vroeg(), db);
 	snprintf(cmds[1], 4096, "%s decisions --db %s --month 2024-06", vroeg(), db);
 	snprintf(cmds[2], 4096, "%s dry-run --db %s --month 2024-06 %s", vroeg(), db, POLICY);
 	snprintf(cmds[3], 4096, "%s explain --db %s --month 2024-06 --household H1 %s", vroeg(), db, POLICY);
 	snprintf(cmds[4], 4096, "%s diff --db %s --month 2024-06 %s rules/letter-for-all.vroeg", vroeg(), db, POLICY);
+	snprintf(cmds[5], 4096, "%s report --db %s --month 2024-06", vroeg(), db);
 }
 
 START_TEST(another_applications_database_is_left_byte_for_byte)
@@ -357,13 +359,13 @@ START_TEST(another_applications_database_is_left_byte_for_byte)
 	write_file(in_dir(csv, sizeof csv, "signals.csv"), SIGNALS, strlen(SIGNALS));
 	size_t len;
 	char *before = slurp(db, &len);
-	char cmds[7][4096];
+	char cmds[READERS + 2][4096];
 	read_only_commands(db, cmds);
-	snprintf(cmds[5], 4096, "%s import --db %s %s", vroeg(), db, csv);
-	snprintf(cmds[6], 4096, "%s run --db %s --month 2024-06 %s", vroeg(), db, POLICY);
+	snprintf(cmds[READERS], 4096, "%s import --db %s %s", vroeg(), db, csv);
+	snprintf(cmds[READERS + 1], 4096, "%s run --db %s --month 2024-06 %s", vroeg(), db, POLICY);
 	char want[256];
 	snprintf(want, sizeof want, "vroeg: %s is an SQLite database but not a vroeg store\n", db);
-	for (int i = 0; i < 7; i++) {
+	for (int i = 0; i < READERS + 2; i++) {
 		ck_assert_int_eq(sh(out, sizeof out, "%s", cmds[i]), 5);
 		ck_assert_msg(strstr(out, want), "%s: %s", cmds[i], out);
 		assert_same_bytes(db, before, len, cmds[i]);
@@ -379,11 +381,11 @@ START_TEST(read_only_commands_leave_an_empty_file_empty)
 {
 	char db[128], out[4096];
 	write_file(in_dir(db, sizeof db, "empty.db"), "", 0);
-	char cmds[5][4096];
+	char cmds[READERS][4096];
 	read_only_commands(db, cmds);
 	char want[256];
 	snprintf(want, sizeof want, "vroeg: %s is not a vroeg store: it is empty (import signals into it first)\n", db);
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < READERS; i++) {
 		ck_assert_int_eq(sh(out, sizeof out, "%s", cmds[i]), 5);
 		ck_assert_msg(strstr(out, want), "%s: %s", cmds[i], out);
 		struct stat st;
@@ -397,7 +399,7 @@ START_TEST(read_only_commands_leave_an_empty_file_empty)
 	char missing[128];
 	in_dir(missing, sizeof missing, "missing.db");
 	read_only_commands(missing, cmds);
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < READERS; i++)
 		ck_assert_int_eq(sh(out, sizeof out, "%s", cmds[i]), 5);
 	ck_assert_int_eq(access(missing, F_OK), -1);
 }

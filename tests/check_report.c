@@ -1,12 +1,14 @@
 /* check_report.c - the decision formats: CSV quoting (RFC 4180, and the `;`
  * of the Dutch dialect), JSON escapes and null places, the aligned table, and
  * a policy with more labels than any fixed-size row could hold, and rows
- * made on demand printing as stored ones do. */
+ * made on demand printing as stored ones do; the summary's columns adding
+ * up, with every move between buckets. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "compile.h"
 #include "report.h"
 
 /* Prints SET in FMT into a string the caller frees. */
@@ -118,6 +120,61 @@ START_TEST(rows_made_on_demand_print_as_stored_rows_do)
 }
 END_TEST
 
+
+/* P2 over June of the example city: a redirect after the rules, overflow
+ * from two buckets. */
+START_TEST(summary_columns_add_up_and_every_move_is_listed)
+{
+	diag d;
+	diag_init(&d, stderr);
+	store *s = store_open(":memory:", 0, &d);
+	ck_assert_ptr_nonnull(s);
+	FILE *in = fopen("examples/city/signals.csv", "rb");
+	ck_assert_ptr_nonnull(in);
+	store_import_counts counts;
+	ck_assert_int_eq(store_import_signals(s, in, "signals.csv", &d, &counts), STORE_OK);
+	fclose(in);
+	size_t len = 0;
+	char *text = NULL;
+	in = fopen("rules/crisis-queue.vroeg", "rb");
+	ck_assert_ptr_nonnull(in);
+	static char policy[1 << 14];
+	len = fread(policy, 1, sizeof policy, in);
+	fclose(in);
+	bc_program p;
+	ck_assert(compile_policy("rules/crisis-queue.vroeg", policy, len, &d, &p));
+	run_result r;
+	ck_assert(run_evaluate(s, &p, june(), &d, &r));
+	FILE *out = open_memstream(&text, &len);
+	report_summary(out, &r, &p);
+	fclose(out);
+	ck_assert_ptr_nonnull(strstr(text, "households  capacity  places  by rule  ovfl in  redir in  bkfl in  "
+					   "no place  redir out  bkfl out        arrears\n"));
+	int nbuckets = 0;
+	for (char *line = strstr(text, "\ncrisis "); line && line[1] && line[1] != '\n'; line = strchr(line + 1, '\n')) {
+		char name[64], cap[16], euros[32];
+		long hh, places, by_rule, ovfl_in, redir_in, bkfl_in, no_place, redir_out, bkfl_out;
+		ck_assert_int_eq(sscanf(line + 1, "%63s %ld %15s %ld %ld %ld %ld %ld %ld %ld %ld %31s", name, &hh, cap,
+					&places, &by_rule, &ovfl_in, &redir_in, &bkfl_in, &no_place, &redir_out, &bkfl_out,
+					euros), 12);
+		ck_assert_msg(by_rule + ovfl_in + redir_in + bkfl_in - no_place - redir_out - bkfl_out == hh,
+			      "%s does not add up", name);
+		nbuckets++;
+	}
+	ck_assert_int_eq(nbuckets, 7);
+	ck_assert_ptr_nonnull(strstr(text, "\nphone                  50        50      50      279        0         0"
+					   "        0       109        120         0"));
+	ck_assert_ptr_nonnull(strstr(text, "\nmoves                            households  why\n"
+					   "home_visit -> mail                      363  no place (overflow)\n"
+					   "phone -> letter                         109  no place (overflow)\n"
+					   "phone -> mail                           120  no phone (redirect)\n"));
+	free(text);
+	run_result_free(&r);
+	bc_program_free(&p);
+	store_close(s);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -127,6 +184,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, table_aligns_columns_and_leaves_no_trailing_blanks);
 	tcase_add_test(tc, a_hundred_labels_are_all_printed);
 	tcase_add_test(tc, rows_made_on_demand_print_as_stored_rows_do);
+	tcase_add_test(tc, summary_columns_add_up_and_every_move_is_listed);
 	suite_add_tcase(s, tc);
 	return s;
 }

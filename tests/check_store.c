@@ -246,6 +246,32 @@ START_TEST(an_empty_file_becomes_a_store)
 }
 END_TEST
 
+/* A store of schema version 1 (before month figures and the audit trail:
+ * tests/data/store/v1.sql, as vroeg wrote it) gets the tables of the later
+ * steps when it is opened, and keeps its rows. */
+START_TEST(a_version_1_store_is_migrated_to_month_figures)
+{
+	capture c;
+	capture_start(&c);
+	size_t len;
+	char *sql = slurp_file("tests/data/store/v1.sql", &len);
+	raw_sql(path, sql);
+	free(sql);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), 1);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'month_figures'"), 0);
+	store *s = store_open(path, 100, &c.d);
+	ck_assert_ptr_nonnull(s);
+	store_close(s);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), schema_version());
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'month_figures'"), 1);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'run_policies'"), 1);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM signals"), 24);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM runs"), 3);
+	ck_assert_str_eq(captured(&c), "");
+	capture_end(&c);
+}
+END_TEST
+
 START_TEST(a_newer_store_is_refused)
 {
 	capture c;
@@ -910,6 +936,7 @@ Suite *store_suite(void)
 	tcase_add_test(tc, a_new_store_is_private_wal_and_versioned);
 	tcase_add_test(tc, an_empty_file_becomes_a_store);
 	tcase_add_test(tc, a_newer_store_is_refused);
+	tcase_add_test(tc, a_version_1_store_is_migrated_to_month_figures);
 	tcase_add_test(tc, other_files_are_not_taken_for_a_store);
 	tcase_add_test(tc, memory_store_works);
 	tcase_add_test(tc, read_only_opening_creates_and_changes_nothing);

@@ -1,0 +1,137 @@
+/* cmd_report.c - vroeg report: the month figures of a store over a range of
+ * months (figures.h gathers them), as a table, CSV, JSON or one HTML page,
+ * to standard output or a file written whole or not at all. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "outfile.h"
+#include "figures.h"
+
+/* The page's language from the locale: LC_ALL, else LC_MESSAGES, else
+ * LANG (the first that is set); Dutch for nl and nl_*, else English. */
+static enum figures_lang lang_from_locale(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+		const char *v = getenv(vars[i]);
+		if (!v || !*v)
+			continue;
+		return strncmp(v, "nl", 2) == 0 && strchr("_.@", v[2]) ? FIGURES_NL : FIGURES_EN;
+	}
+	return FIGURES_EN;
+}
+
+/* FROM..TO into *FROM and *TO. */
+static bool parse_range(const char *s, vr_month *from, vr_month *to, diag *d)
+{
+	const char *dots = strstr(s, "..");
+	if (!dots) {
+		diag_error(d, "`%s` is not a range of months: write FROM..TO, e.g. 2023-12..2024-06", s);
+		return false;
+	}
+	char first[64];
+	const size_t n = (size_t)(dots - s);
+	snprintf(first, sizeof first, "%.*s", (int)(n < sizeof first ? n : sizeof first - 1), s);
+	if (!cli_month(first, from, d) || !cli_month(dots + 2, to, d))
+		return false;
+	if (*to < *from) {
+		diag_error(d, "`%s`: the first month comes after the last", s);
+		return false;
+	}
+	return true;
+}
+
+int cmd_report(int argc, char **argv, diag *d)
+{
+	const char *db = NULL, *months = NULL, *month = NULL, *format = "table", *output = NULL;
+	const char *lang_text = NULL, *min_text = NULL;
+	const cli_option opts[] = {
+		{ "db", true, &db }, { "months", true, &months }, { "month", true, &month },
+		{ "format", true, &format }, { "o", true, &output }, { "output", true, &output },
+		{ "lang", true, &lang_text }, { "min-count", true, &min_text }, { NULL, false, NULL }
+	};
+	cli_args a;
+	if (!cli_parse(argc, argv, opts, &a, d))
+		return EXIT_USAGE;
+	if (a.npositional != 0) {
+		diag_error(d, "report takes no argument `%s`\n%s", a.positional[0], cli_usage("report"));
+		return EXIT_USAGE;
+	}
+	enum figures_format fmt;
+	if (!figures_parse_format(format, &fmt)) {
+		diag_error(d, "--format is table, csv, json or html");
+		return EXIT_USAGE;
+	}
+	enum figures_lang lang = lang_from_locale();
+	if (lang_text) {
+		if (strcmp(lang_text, "nl") != 0 && strcmp(lang_text, "en") != 0) {
+			diag_error(d, "--lang is nl or en");
+			return EXIT_USAGE;
+		}
+		lang = strcmp(lang_text, "nl") == 0 ? FIGURES_NL : FIGURES_EN;
+	}
+	long min_count = 1;
+	if (min_text) {
+		char *end;
+		min_count = strtol(min_text, &end, 10);
+		if (!*min_text || *end || min_count < 1 || min_count > FIGURES_MAX_MIN_COUNT) {
+			diag_error(d, "--min-count is a whole number from 1 to %d", FIGURES_MAX_MIN_COUNT);
+			return EXIT_USAGE;
+		}
+	}
+	vr_month from, to;
+	if ((months != NULL) == (month != NULL)) {
+		diag_error(d, "give the months with --months FROM..TO or one month with --month M\n%s",
+			   cli_usage("report"));
+		return EXIT_USAGE;
+	}
+	if (months ? !parse_range(months, &from, &to, d) : !cli_month(month, &from, d))
+		return EXIT_USAGE;
+	if (month)
+		to = from;
+	if (to - from >= FIGURES_MAX_MONTHS) {
+		diag_error(d, "a report covers at most %d months; %s has %d", FIGURES_MAX_MONTHS, months,
+			   (int)(to - from) + 1);
+		return EXIT_USAGE;
+	}
+	int rc;
+	store *s = cli_open_store(db, false, d, &rc);
+	if (!s)
+		return rc;
+	figures_report r;
+	const enum store_status st = figures_report_build(s, from, to, (int)min_count, &r, d);
+	store_close(s);
+	if (st != STORE_OK) {
+		figures_report_free(&r);
+		return cli_store_exit(st);
+	}
+	/* A file is written whole or not at all, and only a regular file
+	 * (outfile.h); standard output is checked by main. */
+	rc = EXIT_OK;
+	outfile *file = NULL;
+	FILE *out = stdout;
+	if (output && strcmp(output, "-") != 0) {
+		enum outfile_status ost;
+		if (!(file = outfile_open(output, NULL, 0, d, &ost))) {
+			figures_report_free(&r);
+			return ost == OUTFILE_REFUSED ? EXIT_USAGE : EXIT_OUTPUT;
+		}
+		out = outfile_stream(file);
+	}
+	const bool ok = fmt == FIGURES_HTML ? figures_write_html(out, &r, lang) : figures_write_text(out, &r, fmt);
+	if (!ok) {
+		diag_error(d, "out of memory writing the report");
+		rc = EXIT_OUTPUT;
+	}
+	if (file) {
+		if (!ok)
+			outfile_abort(file);
+		else if (!outfile_commit(file, d))
+			rc = EXIT_OUTPUT;
+	}
+	figures_report_free(&r);
+	return rc;
+}
