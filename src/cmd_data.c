@@ -42,9 +42,16 @@ int cmd_import(int argc, char **argv, diag *d)
 	return rc;
 }
 
+typedef struct runs_ctx {
+	FILE *out;
+	bool purged;             /* the store was purged ... */
+	vr_month purged_before;  /* ... of the months before this one */
+} runs_ctx;
+
 static void print_run(const store_run *r, void *arg)
 {
-	FILE *out = arg;
+	const runs_ctx *c = arg;
+	FILE *out = c->out;
 	char month[8];
 	vr_month_format(r->month, month);
 	fprintf(out, "%-5lld %-7s %-32s %-10s %-20s %-20s %8ld  %.12s", r->id, month, r->policy_name,
@@ -53,6 +60,8 @@ static void print_run(const store_run *r, void *arg)
 		fprintf(out, "  superseded by run %lld", r->superseded_by);
 	else if (r->superseded)
 		fputs("  superseded", out);
+	if (c->purged && r->month < c->purged_before)
+		fputs("  decisions purged", out);
 	fputc('\n', out);
 }
 
@@ -67,9 +76,16 @@ int cmd_runs(int argc, char **argv, diag *d)
 	store *s = cli_open_store(db, false, d, &rc);
 	if (!s)
 		return rc;
+	runs_ctx c = { stdout, false, 0 };
+	const int purged = store_purged_before(s, &c.purged_before, d);
+	if (purged < 0) {
+		store_close(s);
+		return EXIT_STORE;
+	}
+	c.purged = purged == 1;
 	printf("%-5s %-7s %-32s %-10s %-20s %-20s %8s  %s\n", "run", "month", "policy", "version",
 	       "started", "finished", "triaged", "source");
-	const enum store_status st = store_list_runs(s, print_run, stdout, d);
+	const enum store_status st = store_list_runs(s, print_run, &c, d);
 	store_close(s);
 	return cli_store_exit(st);
 }
@@ -106,11 +122,25 @@ int cmd_decisions(int argc, char **argv, diag *d)
 	store *s = cli_open_store(db, false, d, &rc);
 	if (!s)
 		return rc;
+	/* A purged month's run is listed still, without its decisions. */
+	vr_month purged_before;
+	const int purged = store_purged_before(s, &purged_before, d);
+	if (purged < 0) {
+		store_close(s);
+		return EXIT_STORE;
+	}
+	char month_buf[8], kept[8];
+	vr_month_format(month, month_buf);
+	if (purged == 1 && month < purged_before) {
+		vr_month_format(purged_before, kept);
+		diag_error(d, "the decisions of %s were purged: the store keeps the months from %s on", month_buf,
+			   kept);
+		store_close(s);
+		return EXIT_DATA;
+	}
 	const enum store_status st = store_read_decisions(s, month, print_decisions, &c, d);
 	store_close(s);
 	if (st == STORE_OK && !c.found) {
-		char month_buf[8];
-		vr_month_format(month, month_buf);
 		diag_error(d, "no run recorded for %s", month_buf);
 		return EXIT_DATA;
 	}

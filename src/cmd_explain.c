@@ -95,6 +95,20 @@ static void say_recorded(FILE *out, const explain_job *j, const vr_decision_row 
 		: "the store no longer holds all the data the run read (purged or forgotten since)");
 }
 
+/* Whether MONTH was purged (and says so). */
+static bool purged_month(store *s, vr_month month, diag *d)
+{
+	vr_month before;
+	if (store_purged_before(s, &before, d) != 1 || month >= before)
+		return false;
+	char m[8], kept[8];
+	vr_month_format(month, m);
+	vr_month_format(before, kept);
+	diag_error(d, "the signals of %s were purged: the store keeps the months from %s on, so no "
+		   "household of %s can be explained", m, kept, m);
+	return true;
+}
+
 static int explain(store *s, explain_job *j, vr_month month, const char *key, diag *d)
 {
 	char month_buf[8];
@@ -124,6 +138,8 @@ static int explain(store *s, explain_job *j, vr_month month, const char *key, di
 		diag_error(d, "household %s has no signal in %s in the store now, but run %lld recorded a decision "
 			   "for it (%s%s%s): its signals are no longer in the store", key, month_buf, j->run.id,
 			   rec.bucket, rec.reason[0] ? ", " : "", rec.reason);
+		rc = EXIT_DATA;
+	} else if (got == 0 && purged_month(s, month, d)) {
 		rc = EXIT_DATA;
 	} else if (got == 0) {
 		diag_error(d, "household %s has no signal in %s, so it is not triaged that month", key, month_buf);

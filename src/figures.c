@@ -584,6 +584,11 @@ void figures_report_free(figures_report *r)
 
 enum store_status figures_freeze(store *s, vr_month month, diag *d)
 {
+	return figures_freeze_some(s, month, FIGURES_ALL, d);
+}
+
+enum store_status figures_freeze_some(store *s, vr_month month, unsigned groups, diag *d)
+{
 	figures_report r;
 	frozen *fz = NULL;
 	enum store_status st = build(s, month, month, 1, &r, &fz, d);
@@ -597,9 +602,10 @@ enum store_status figures_freeze(store *s, vr_month month, diag *d)
 	for (size_t i = 0; f && i < r.rows.n; i++) {
 		const figures_row *row = &r.rows.v[i];
 		const enum group g = group_of(row->measure);
-		const bool take = (g == GROUP_SIGNALS && !fz->signals) ||
-				  (fm->has_run && g == GROUP_DECISIONS && !fz->decisions) ||
-				  (fm->has_run && g == GROUP_OUTCOMES && !fz->outcomes);
+		const bool take = (g == GROUP_SIGNALS && !fz->signals && groups & FIGURES_SIGNALS) ||
+				  (fm->has_run && g == GROUP_DECISIONS && !fz->decisions &&
+				   groups & FIGURES_DECISIONS) ||
+				  (fm->has_run && g == GROUP_OUTCOMES && !fz->outcomes && groups & FIGURES_OUTCOMES);
 		if (take)
 			f[n++] = (store_figure){ month, g == GROUP_SIGNALS ? 0 : fm->run_id,
 						 figures_measure_names[row->measure], row->bucket, row->category,

@@ -30,6 +30,9 @@ static const usage usages[] = {
 	  "  decisions --db DB --month M           a recorded month's decisions\n"
 	  "  explain --db DB --month M --household H [POLICY] one household's path\n"
 	  "  show --db DB --month M [--source]     the policy a recorded run was made with\n"
+	  "Retention:\n"
+	  "  purge --db DB [--before M | --keep N] [--force]   remove the months before a cut\n"
+	  "  forget --db DB --household H          remove every trace of one household\n"
 	  "  diff --db DB --month M OLD NEW        what changing a policy does to a month\n"
 	  "  report --db DB --months FROM..TO      the months' figures: table, csv, json, html\n"
 	  "  help [COMMAND]                        this text, or a command's\n"
@@ -131,6 +134,21 @@ static const usage usages[] = {
 	  "signals. csv: month,measure,bucket,category,value; html: one page with charts that\n"
 	  "fetches nothing (--lang, default from the locale). Counts only; --min-count N\n"
 	  "writes counts from 1 to N-1 as <N. -o writes FILE whole or not at all.\n" },
+	{ "purge",
+	  "usage: vroeg purge --db DB [--before YYYY-MM | --keep MONTHS] [--force] [--dry-run]\n"
+	  "Removes every signal received, outcome dated and decision of a run for a month\n"
+	  "before the cut, in one transaction, after freezing the month figures `report`\n"
+	  "shows; runs, their policies and the figures stay. Then wipes the store file and\n"
+	  "its journal of the removed bytes. --keep N cuts N months before this month and\n"
+	  "keeps N in the store, so that later `vroeg purge --db DB` cuts the same way.\n"
+	  "Refused (exit 3) when a run's policy still reads a month it would remove,\n"
+	  "naming the latest cut it may make, unless --force. Prints what it removed.\n" },
+	{ "forget",
+	  "usage: vroeg forget --db DB --household KEY [--dry-run]\n"
+	  "Removes every trace of one household (signals, outcomes, decisions of every\n"
+	  "run), in one transaction, after freezing the figures of the months it appears\n"
+	  "in, then wipes the store file and its journal of the removed bytes. Prints what\n"
+	  "it removed per month; a key the store does not hold removes nothing (exit 0).\n" },
 	{ "help",
 	  "usage: vroeg help [COMMAND]\n" },
 };

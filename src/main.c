@@ -23,6 +23,7 @@ static const command commands[] = {
 	{ "explain", cmd_explain },     { "diff", cmd_diff },
 	{ "show", cmd_show },           { "test", cmd_test },
 	{ "fmt", cmd_fmt },             { "report", cmd_report },
+	{ "purge", cmd_purge },         { "forget", cmd_forget },
 	{ "help", cmd_help },
 };
 

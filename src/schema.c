@@ -284,6 +284,49 @@ static const char *const statements[SQL_COUNT] = {
 		"SELECT household, bucket, reason, rule, overflowed_from, labels, "
 		"arrears, place FROM decisions WHERE run_id = ?1 AND household = ?2",
 
+	/* Store settings (store_purge.c): ?1 name, ?2 value */
+	[SQL_SETTING_GET] = "SELECT value FROM store_settings WHERE name = ?1",
+	[SQL_SETTING_SET] =
+		"INSERT INTO store_settings (name, value) VALUES (?1, ?2) "
+		"ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+
+	/* Retention (store_purge.c). Purge: ?1 the first day, ?2 'YYYY-MM'
+	 * of the first month kept. Each count gives a month and its rows. */
+	[SQL_PURGE_COUNT_SIGNALS] =
+		"SELECT substr(received, 1, 7), count(*) FROM signals WHERE received < ?1 GROUP BY 1",
+	[SQL_PURGE_COUNT_OUTCOMES] =
+		"SELECT substr(date, 1, 7), count(*) FROM outcomes WHERE date < ?1 GROUP BY 1",
+	[SQL_PURGE_COUNT_DECISIONS] =
+		"SELECT r.month, count(*) FROM decisions AS d JOIN runs AS r ON r.id = d.run_id "
+		"WHERE r.month < ?2 GROUP BY 1",
+	[SQL_PURGE_COUNT_MONTH_HOUSEHOLDS] =
+		"SELECT month, count(*) FROM month_households WHERE month < ?2 GROUP BY 1",
+	[SQL_PURGE_SIGNALS] = "DELETE FROM signals WHERE received < ?1",
+	[SQL_PURGE_OUTCOMES] = "DELETE FROM outcomes WHERE date < ?1",
+	[SQL_PURGE_DECISIONS] =
+		"DELETE FROM decisions WHERE run_id IN (SELECT id FROM runs WHERE month < ?2)",
+	[SQL_PURGE_MONTH_HOUSEHOLDS] = "DELETE FROM month_households WHERE month < ?2",
+	/* Forget: ?1 the household (signals and outcomes are keyed by it). */
+	[SQL_FORGET_COUNT_SIGNALS] =
+		"SELECT substr(received, 1, 7), count(*) FROM signals WHERE household = ?1 GROUP BY 1",
+	[SQL_FORGET_COUNT_OUTCOMES] =
+		"SELECT substr(date, 1, 7), count(*) FROM outcomes WHERE household = ?1 GROUP BY 1",
+	[SQL_FORGET_COUNT_DECISIONS] =
+		"SELECT r.month, count(*) FROM decisions AS d JOIN runs AS r ON r.id = d.run_id "
+		"WHERE d.household = ?1 GROUP BY 1",
+	[SQL_FORGET_COUNT_MONTH_HOUSEHOLDS] =
+		"SELECT month, count(*) FROM month_households WHERE household = ?1 GROUP BY 1",
+	[SQL_FORGET_SIGNALS] = "DELETE FROM signals WHERE household = ?1",
+	[SQL_FORGET_OUTCOMES] = "DELETE FROM outcomes WHERE household = ?1",
+	[SQL_FORGET_DECISIONS] = "DELETE FROM decisions WHERE household = ?1",
+	[SQL_FORGET_MONTH_HOUSEHOLDS] = "DELETE FROM month_households WHERE household = ?1",
+	/* Wiping: deleted cells zeroed as they go; then the file rebuilt from
+	 * the live rows, and the WAL, which still holds old page images,
+	 * copied back and cut to nothing. */
+	[SQL_SECURE_DELETE] = "PRAGMA secure_delete = ON",
+	[SQL_VACUUM] = "VACUUM",
+	[SQL_CHECKPOINT_TRUNCATE] = "PRAGMA wal_checkpoint(TRUNCATE)",
+
 	/* Month figures (store_figures.c). ?1 'YYYY-MM', ?2 run id or 0,
 	 * ?3 measure, ?4 bucket, ?5 category, ?6 value */
 	[SQL_FIGURE_INSERT] =

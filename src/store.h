@@ -208,4 +208,54 @@ enum store_status store_outcome_figures(store *s, long long run_id, vr_date firs
 						   void *arg),
 					void *arg, diag *d);
 
+/* ---- retention (store_purge.c) ---- */
+
+/* Settings kept in the store, once for all commands (store_settings). */
+#define STORE_SETTING_RETENTION "retention_months"   /* purge's stored term */
+#define STORE_SETTING_PURGED_BEFORE "purged_before"   /* 'YYYY-MM': nothing older is kept */
+
+/* The value of setting NAME into BUF (SIZE bytes): 1 found, 0 not set, -1
+ * an error (reported; a value longer than BUF is damage). */
+int store_setting(store *s, const char *name, char *buf, size_t size, diag *d);
+/* Sets NAME to VALUE, as part of the caller's write (or a write of its
+ * own). */
+enum store_status store_set_setting(store *s, const char *name, const char *value, diag *d);
+/* The first month the store still holds rows of, when a purge has removed
+ * the months before it: 1 (*OUT set), 0 never purged, -1 error. */
+int store_purged_before(store *s, vr_month *out, diag *d);
+
+/* What purge or forget removes from one month: rows per table. */
+typedef struct store_removed {
+	vr_month month;
+	long signals, outcomes, decisions, month_households;
+} store_removed;
+
+/* The months a removal touches, in order, and the totals. */
+typedef struct store_removal {
+	store_removed *months;
+	size_t n, cap;
+	store_removed total;           /* month unused */
+} store_removal;
+void store_removal_free(store_removal *r);
+
+/* Removes, as part of the caller's write (store_begin), every signal
+ * received, outcome dated, month_households row and decision of a run for a
+ * month before BEFORE; *OUT gets what, per month. Run metadata, the runs'
+ * policies and the month figures stay. Deleted cells are zeroed
+ * (secure_delete); store_wipe then clears the file of them. */
+enum store_status store_purge_rows(store *s, vr_month before, store_removal *out, diag *d);
+/* The same for every row of household KEY, of every month and run. */
+enum store_status store_forget_rows(store *s, const char *key, store_removal *out, diag *d);
+/* What store_forget_rows would remove, without removing it. */
+enum store_status store_household_rows(store *s, const char *key, store_removal *out, diag *d);
+/* What store_purge_rows would remove, without removing it. */
+enum store_status store_purgeable_rows(store *s, vr_month before, store_removal *out, diag *d);
+
+/* After a removal is committed: rebuilds the store file from its live rows
+ * (VACUUM), so that no free page or free space in a page keeps the bytes of
+ * a removed row, and copies the WAL back into it and cuts the WAL to
+ * nothing. STORE_BUSY when another process reading the store keeps the WAL
+ * from being cut (its bytes stay until the next wipe). Outside a write. */
+enum store_status store_wipe(store *s, diag *d);
+
 #endif

@@ -349,12 +349,16 @@ enum store_status store_outcome_figures(store *s, long long run_id, vr_date firs
 	/* The two streams side by side, both in household order: each
 	 * household's first outcome is the first row of it in OUT. */
 	int orc = sqlite3_step(out);
-	int rc;
-	while ((rc = sqlite3_step(dec)) == SQLITE_ROW) {
+	int rc = SQLITE_DONE;
+	/* A failure of either is reported at once, while the connection's
+	 * error is still its own. */
+	while ((orc == SQLITE_ROW || orc == SQLITE_DONE) && (rc = sqlite3_step(dec)) == SQLITE_ROW) {
 		const char *household = text_or_empty(dec, 0), *bucket = text_or_empty(dec, 1);
 		int cmp = -1;
 		while (orc == SQLITE_ROW && (cmp = strcmp(text_or_empty(out, 0), household)) < 0)
 			orc = sqlite3_step(out);
+		if (orc != SQLITE_ROW && orc != SQLITE_DONE)
+			break;
 		int outcome = -1;
 		if (orc == SQLITE_ROW && cmp == 0) {
 			const char *t = text_or_empty(out, 1);

@@ -1,12 +1,13 @@
 /* check_faults.c - every write can fail, and nothing is lost: import
- * (signals and outcomes, both dialects), run, run --replace and the
- * migration of an older store, each run in this process with its Nth write,
- * sync or truncate failing (a full disk, a file size limit, an I/O error)
- * and its Nth allocation by SQLite failing, for every N until it gets
- * through; after each the store is sound and exactly as before, and the
- * message says what happened in plain words (faults.h). Also: a read-only
- * store, a store whose directory is gone, a store moved while in use, and a
- * store held by another process past the busy timeout. */
+ * (signals and outcomes, both dialects), run, run --replace, purge, forget,
+ * their wipe and the migration of an older store, each run in this process
+ * with its Nth write, sync or truncate failing (a full disk, a file size
+ * limit, an I/O error) and its Nth allocation by SQLite failing, for every
+ * N until it gets through; after each the store is sound and exactly as
+ * before (or, for a failed wipe, as after, and the message says the rows are
+ * removed but not yet wiped), and the message says what happened in plain
+ * words (faults.h). Also: a store this user may not write, a directory it
+ * may not write, a directory that is gone, and a store moved while in use. */
 #define _DEFAULT_SOURCE   /* setgroups, to run a command as another user */
 #include <check.h>
 #include <sqlite3.h>
@@ -38,7 +39,7 @@ static const char *shell_cwd(void)
 static int command(diag *d, const char *const *argv)
 {
 	static const struct { const char *name; int (*fn)(int, char **, diag *); } cmds[] = {
-		{ "import", cmd_import }, { "run", cmd_run },
+		{ "import", cmd_import }, { "run", cmd_run }, { "purge", cmd_purge }, { "forget", cmd_forget },
 	};
 	int argc = 0;
 	char *args[16];
@@ -56,7 +57,9 @@ static int command(diag *d, const char *const *argv)
 
 /* The operations the faults are put into. */
 typedef struct op_args {
-	const char *argv[12];   /* "--db" is followed by the store's path */
+	const char *argv[12];    /* "DB" stands for the store's path */
+	const char *after_words; /* fault_case's */
+	bool stop_at_commit;     /* fault_case's, for allocation faults */
 } op_args;
 
 static int op_command(const char *path, void *arg, diag *d)
@@ -94,13 +97,25 @@ static void teardown(void)
 	shell(NULL, 0, "rm -rf %s", dir);
 }
 
-/* A store with signals, outcomes and a run of 2024-05. */
-static void make_pristine(void)
+/* A store with signals, outcomes and a run of 2024-05; with ALL, the Dutch
+ * dialect's files too, and a run of 2024-06. */
+static void make_pristine_with(bool all)
 {
 	faults_install();
 	must((const char *[]){ "import", "--db", pristine, "tests/data/faults/signals-a.csv", NULL });
 	must((const char *[]){ "import", "--db", pristine, "--outcomes", "tests/data/faults/outcomes-a.csv", NULL });
+	if (all) {
+		must((const char *[]){ "import", "--db", pristine, "tests/data/faults/signals-b.csv", NULL });
+		must((const char *[]){ "import", "--db", pristine, "--outcomes", "tests/data/faults/outcomes-b.csv", NULL });
+	}
 	must((const char *[]){ "run", "--db", pristine, "--month", "2024-05", "rules/crisis-queue.vroeg", NULL });
+	if (all)
+		must((const char *[]){ "run", "--db", pristine, "--month", "2024-06", "rules/crisis-queue.vroeg", NULL });
+}
+
+static void make_pristine(void)
+{
+	make_pristine_with(false);
 }
 
 /* The store after OP without a fault, from PRISTINE. */
@@ -134,11 +149,14 @@ static void every_fault(op_args *op)
 		{ FAULT_ALLOC, false, "out of memory" },
 	};
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-		const fault_report r = faults_every_point(kinds[k].kind, kinds[k].persistent, pristine, work,
-							  op_command, op, before, after, EXIT_STORE, kinds[k].words);
+		const fault_case fc = {
+			.kind = kinds[k].kind, .persistent = kinds[k].persistent, .pristine = pristine,
+			.path = work, .op = op_command, .arg = op, .before = before, .after = after,
+			.exit_code = EXIT_STORE, .words = kinds[k].words, .after_words = op->after_words,
+			.stop_at_commit = op->stop_at_commit && kinds[k].kind == FAULT_ALLOC,
+		};
+		const fault_report r = faults_every_point(&fc);
 		ck_assert_msg(r.failed > 0, "fault %d never made %s fail", kinds[k].kind, op->argv[0]);
-		fprintf(stderr, "%s %s: kind %d: %ld points, %ld failed\n", op->argv[0], op->argv[3], kinds[k].kind,
-			r.runs, r.failed);
 	}
 	free(before);
 	free(after);
@@ -147,7 +165,7 @@ static void every_fault(op_args *op)
 START_TEST(an_import_of_signals_fails_whole_at_every_point)
 {
 	make_pristine();
-	op_args op = { { "import", "--db", "DB", "tests/data/faults/signals-b.csv", NULL } };
+	op_args op = { { "import", "--db", "DB", "tests/data/faults/signals-b.csv", NULL }, NULL, false };
 	every_fault(&op);
 }
 END_TEST
@@ -155,7 +173,7 @@ END_TEST
 START_TEST(an_import_of_outcomes_fails_whole_at_every_point)
 {
 	make_pristine();
-	op_args op = { { "import", "--db", "DB", "--outcomes", "tests/data/faults/outcomes-b.csv", NULL } };
+	op_args op = { { "import", "--db", "DB", "--outcomes", "tests/data/faults/outcomes-b.csv", NULL }, NULL, false };
 	every_fault(&op);
 }
 END_TEST
@@ -163,7 +181,7 @@ END_TEST
 START_TEST(a_run_fails_whole_at_every_point)
 {
 	make_pristine();
-	op_args op = { { "run", "--db", "DB", "--month", "2024-04", "rules/crisis-queue.vroeg", NULL } };
+	op_args op = { { "run", "--db", "DB", "--month", "2024-04", "rules/crisis-queue.vroeg", NULL }, NULL, false };
 	every_fault(&op);
 }
 END_TEST
@@ -171,8 +189,81 @@ END_TEST
 START_TEST(a_run_replacing_another_fails_whole_at_every_point)
 {
 	make_pristine();
-	op_args op = { { "run", "--db", "DB", "--month", "2024-05", "--replace", "rules/letter-for-all.vroeg", NULL } };
+	op_args op = { { "run", "--db", "DB", "--month", "2024-05", "--replace", "rules/letter-for-all.vroeg", NULL }, NULL, false };
 	every_fault(&op);
+}
+END_TEST
+
+START_TEST(a_purge_fails_whole_at_every_point)
+{
+	make_pristine_with(true);
+	/* Its wipe is tested on its own, below. */
+	op_args op = { { "purge", "--db", "DB", "--before", "2024-05", "--force", NULL },
+		       "their bytes are not yet wiped", true };
+	every_fault(&op);
+}
+END_TEST
+
+START_TEST(a_forget_fails_whole_at_every_point)
+{
+	make_pristine_with(true);
+	op_args op = { { "forget", "--db", "DB", "--household", "H000570", NULL }, "their bytes are not yet wiped",
+		       true };
+	every_fault(&op);
+}
+END_TEST
+
+/* The wipe that purge and forget end with, after their commit: it changes
+ * no row, so whatever fails in it, the store reads as before. */
+static int op_wipe(const char *path, void *arg, diag *d)
+{
+	int rc;
+	store *s = cli_open_store(path, true, d, &rc);
+	if (s)
+		rc = cli_store_exit(store_wipe(s, d));
+	store_close(s);
+	return rc;
+}
+
+START_TEST(a_wipe_fails_harmlessly_at_every_point)
+{
+	make_pristine_with(true);
+	/* Rows removed and committed, not yet wiped. */
+	capture c;
+	capture_start(&c);
+	store *s = store_open(pristine, 1000, &c.d);
+	ck_assert_ptr_nonnull(s);
+	store_removal removed;
+	vr_month m;
+	ck_assert(vr_month_parse("2024-05", 7, &m));
+	ck_assert_int_eq(store_begin(s, &c.d), STORE_OK);
+	ck_assert_int_eq(store_purge_rows(s, m, &removed, &c.d), STORE_OK);
+	ck_assert_int_eq(store_commit(s, &c.d), STORE_OK);
+	ck_assert_int_gt(removed.total.signals, 0);
+	store_removal_free(&removed);
+	store_close(s);
+	capture_end(&c);
+	char *before = faults_dump(pristine);
+	static const struct {
+		enum fault_kind kind;
+		bool persistent;
+		const char *words;
+	} kinds[] = {
+		{ FAULT_DISK_FULL, true, "the disk is full" },
+		{ FAULT_FILE_LIMIT, true, "the file size limit was reached" },
+		{ FAULT_IO, false, "the disk reported an input/output error" },
+		{ FAULT_ALLOC, false, "out of memory" },
+	};
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		const fault_case fc = {
+			.kind = kinds[k].kind, .persistent = kinds[k].persistent, .pristine = pristine,
+			.path = work, .op = op_wipe, .before = before, .after = before,
+			.exit_code = EXIT_STORE, .words = kinds[k].words,
+		};
+		const fault_report r = faults_every_point(&fc);
+		ck_assert_msg(r.failed > 0, "fault %d never made the wipe fail", kinds[k].kind);
+	}
+	free(before);
 }
 END_TEST
 
@@ -214,8 +305,12 @@ START_TEST(a_migration_fails_whole_at_every_point)
 		{ FAULT_ALLOC, false, "out of memory" },
 	};
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-		const fault_report r = faults_every_point(kinds[k].kind, kinds[k].persistent, pristine, work,
-							  op_migrate, NULL, before, after, EXIT_STORE, kinds[k].words);
+		const fault_case fc = {
+			.kind = kinds[k].kind, .persistent = kinds[k].persistent, .pristine = pristine,
+			.path = work, .op = op_migrate, .before = before, .after = after,
+			.exit_code = EXIT_STORE, .words = kinds[k].words,
+		};
+		const fault_report r = faults_every_point(&fc);
 		ck_assert_msg(r.failed > 0, "fault %d never made the migration fail", kinds[k].kind);
 	}
 	free(before);
@@ -359,6 +454,9 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, a_run_fails_whole_at_every_point);
 	tcase_add_test(tc, a_run_replacing_another_fails_whole_at_every_point);
 	tcase_add_test(tc, a_migration_fails_whole_at_every_point);
+	tcase_add_test(tc, a_purge_fails_whole_at_every_point);
+	tcase_add_test(tc, a_forget_fails_whole_at_every_point);
+	tcase_add_test(tc, a_wipe_fails_harmlessly_at_every_point);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("the store's place");
 	tcase_add_checked_fixture(tc, setup, teardown);

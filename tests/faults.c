@@ -26,6 +26,7 @@ static struct {
 	bool persistent, fired;
 	int last_errno;                 /* of the last injected failure */
 	long changes;                   /* writes and truncates that went through */
+	long counted;                   /* operations of the armed class since faults_arm */
 } F;
 
 /* The operations a fault counts. */
@@ -44,6 +45,7 @@ static bool fail_now(enum op_class op)
 	}
 	if (!counts)
 		return false;
+	F.counted++;
 	if (F.fired && F.persistent)
 		return true;
 	if (F.countdown <= 0 || --F.countdown > 0)
@@ -318,11 +320,17 @@ void faults_arm(enum fault_kind kind, long n, bool persistent)
 	F.fired = false;
 	F.last_errno = 0;
 	F.changes = 0;
+	F.counted = 0;
 }
 
 bool faults_fired(void)
 {
 	return F.fired;
+}
+
+long faults_counted(void)
+{
+	return F.counted;
 }
 
 /* ---------------------------------------------------------------- dump -- */
@@ -442,14 +450,12 @@ static const char *first_difference(const char *text, const char *other)
 	return text;
 }
 
-fault_report faults_every_point(enum fault_kind kind, bool persistent, const char *pristine,
-				const char *path, fault_op op, void *arg, const char *before,
-				const char *after, int exit_code, const char *words)
+fault_report faults_every_point(const fault_case *c)
 {
 	faults_install();
 	fault_report r = { 0, 0 };
 	size_t len;
-	char *bytes = slurp_file(pristine, &len);
+	char *bytes = slurp_file(c->pristine, &len);
 	bool changed = true;
 	for (long n = 1;; n++) {
 		ck_assert_msg(n < 100000, "the operation never got past its faults");
@@ -458,35 +464,41 @@ fault_report faults_every_point(enum fault_kind kind, bool persistent, const cha
 		 * neither a copy nor a dump is needed: most allocation faults
 		 * strike while the store is opened. */
 		if (changed)
-			restore(bytes, len, path);
+			restore(bytes, len, c->path);
 		char *messages = NULL;
 		size_t messages_len = 0;
 		FILE *out = open_memstream(&messages, &messages_len);
 		diag d;
 		diag_init(&d, out);
-		faults_arm(kind, n, persistent);
-		const int rc = op(path, arg, &d);
+		faults_arm(c->kind, n, c->persistent);
+		const int rc = c->op(c->path, c->arg, &d);
 		const bool fired = faults_fired();
 		changed = F.changes > 0;
 		faults_arm(FAULT_NONE, 0, false);
 		fclose(out);
-		char *now = changed ? faults_dump(path) : strdup(before);
+		char *now = changed ? faults_dump(c->path) : strdup(c->before);
+		const bool as_after = strcmp(now, c->after) == 0;
 		r.runs++;
 		if (rc == 0) {
-			ck_assert_msg(strcmp(now, after) == 0, "fault %d at %ld: exit 0 but the store is not as after:\n%s",
-				      kind, n, first_difference(now, after));
+			ck_assert_msg(as_after, "fault %d at %ld: exit 0 but the store is not as after:\n%s",
+				      c->kind, n, first_difference(now, c->after));
 		} else {
 			r.failed++;
-			ck_assert_msg(fired, "fault %d at %ld: exit %d without the fault: %s", kind, n, rc, messages);
-			ck_assert_msg(rc == exit_code, "fault %d at %ld: exit %d, not %d: %s", kind, n, rc, exit_code,
-				      messages);
-			ck_assert_msg(strstr(messages, words), "fault %d at %ld: no \"%s\" in: %s", kind, n, words, messages);
-			ck_assert_msg(strcmp(now, before) == 0, "fault %d at %ld (%s): the store changed:\n%s", kind, n,
-				      messages, first_difference(now, before));
+			ck_assert_msg(fired, "fault %d at %ld: exit %d without the fault: %s", c->kind, n, rc, messages);
+			ck_assert_msg(rc == c->exit_code, "fault %d at %ld: exit %d, not %d: %s", c->kind, n, rc,
+				      c->exit_code, messages);
+			ck_assert_msg(strstr(messages, c->words), "fault %d at %ld: no \"%s\" in: %s", c->kind, n,
+				      c->words, messages);
+			if (c->after_words && as_after)
+				ck_assert_msg(strstr(messages, c->after_words), "fault %d at %ld: the store is as after, "
+					      "but no \"%s\" in: %s", c->kind, n, c->after_words, messages);
+			else
+				ck_assert_msg(strcmp(now, c->before) == 0, "fault %d at %ld (%s): the store changed:\n%s",
+					      c->kind, n, messages, first_difference(now, c->before));
 		}
 		free(now);
 		free(messages);
-		if (!fired)
+		if (!fired || (c->stop_at_commit && as_after))
 			break;
 	}
 	free(bytes);

@@ -32,6 +32,8 @@ void faults_install(void);
 void faults_arm(enum fault_kind kind, long n, bool persistent);
 /* Whether the armed fault was reached since faults_arm. */
 bool faults_fired(void);
+/* The operations of the armed kind's class seen since faults_arm. */
+long faults_counted(void);
 
 /* The store file PATH as text, for before/after comparisons: every row of
  * every table, sorted, with the columns that hold the time of day
@@ -50,13 +52,32 @@ typedef struct fault_report {
 	long failed;        /* of them, the ones that failed */
 } fault_report;
 
+/* One operation to put faults into, and what it must leave. */
+typedef struct fault_case {
+	enum fault_kind kind;
+	bool persistent;
+	const char *pristine;      /* the store before, copied over PATH for each run */
+	const char *path;
+	fault_op op;
+	void *arg;
+	const char *before, *after;    /* faults_dump of the store before and after OP */
+	int exit_code;             /* of a failed OP */
+	const char *words;         /* in its messages */
+	/* An operation whose last step, after its commit, changes no row
+	 * (purge's wipe) may fail there: then the store dumps as AFTER and a
+	 * message holds these words too. NULL: not so. */
+	const char *after_words;
+	/* Stop at the first fault that leaves the store as after: what comes
+	 * after the commit is the same for another operation, tested there. */
+	bool stop_at_commit;
+} fault_case;
+
 /* For N = 1, 2, ...: copies PRISTINE over PATH (removing its -wal and -shm),
  * arms KIND at N and runs OP; until a run in which the fault was not
- * reached. After each: the exit code is 0 and the store dumps as AFTER, or
- * it is EXIT_CODE, a message holds WORDS and the store dumps as BEFORE.
- * Fails the test otherwise. */
-fault_report faults_every_point(enum fault_kind kind, bool persistent, const char *pristine,
-				const char *path, fault_op op, void *arg, const char *before,
-				const char *after, int exit_code, const char *words);
+ * reached (or, STOP_AT_COMMIT, one that left the store as after). After
+ * each: the exit code is 0 and the store dumps as AFTER, or it is
+ * EXIT_CODE, a message holds WORDS and the store dumps as BEFORE (or as
+ * AFTER, with AFTER_WORDS). Fails the test otherwise. */
+fault_report faults_every_point(const fault_case *c);
 
 #endif
