@@ -50,6 +50,24 @@ store *cli_dry_run_store(const char *db, const char *signals, const char *outcom
 	return s;
 }
 
+/* A month a purge removed has nothing left to decide: EXIT_DATA (said), or
+ * EXIT_OK. */
+static int refuse_purged(store *s, vr_month month, diag *d)
+{
+	vr_month before;
+	const int purged = store_purged_before(s, &before, d);
+	if (purged < 0)
+		return EXIT_STORE;
+	if (purged == 0 || month >= before)
+		return EXIT_OK;
+	char m[8], kept[8];
+	vr_month_format(month, m);
+	vr_month_format(before, kept);
+	diag_error(d, "the signals of %s were purged: the store keeps the months from %s on, so %s "
+		   "cannot be decided again", m, kept, m);
+	return EXIT_DATA;
+}
+
 int cmd_dry_run(int argc, char **argv, diag *d)
 {
 	const char *db = NULL, *signals = NULL, *outcomes = NULL, *month_text = NULL;
@@ -83,6 +101,10 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 	if (rc != EXIT_OK)
 		return rc;
 	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
+	if (s && (rc = refuse_purged(s, month, d)) != EXIT_OK) {
+		store_close(s);
+		s = NULL;
+	}
 	if (!s) {
 		bc_program_free(&p);
 		return rc;
@@ -151,6 +173,10 @@ int cmd_run(int argc, char **argv, diag *d)
 		return EXIT_STORE;
 	}
 	store *s = cli_open_store(db, true, d, &rc);
+	if (s && (rc = refuse_purged(s, month, d)) != EXIT_OK) {
+		store_close(s);
+		s = NULL;
+	}
 	if (!s) {
 		free(policy);
 		bc_program_free(&p);

@@ -132,6 +132,12 @@ START_TEST(purge_removes_the_months_before_the_cut_and_keeps_the_trend)
 			       db), 3);
 	ck_assert_str_eq(out, "vroeg: the signals of 2024-01 were purged: the store keeps the months from 2024-03 on, "
 			 "so no household of 2024-01 can be explained\n");
+	ck_assert_int_eq(shell(out, sizeof out, "%s run --db %s --month 2024-02 --replace rules/letter-for-all.vroeg",
+			       vroeg_bin(), db), 3);
+	ck_assert_str_eq(out, "vroeg: the signals of 2024-02 were purged: the store keeps the months from 2024-03 on, "
+			 "so 2024-02 cannot be decided again\n");
+	ck_assert_int_eq(shell(out, sizeof out, "%s dry-run --db %s --month 2024-01 rules/crisis-queue.vroeg",
+			       vroeg_bin(), db), 3);
 	/* Again: nothing left to remove, and the figures as they were. */
 	ck_assert_int_eq(shell(out, sizeof out, "%s purge --db %s --before 2024-03 --force", vroeg_bin(), db), 0);
 	snprintf(want, sizeof want, "nothing to purge before 2024-03 in %s\nThe store file and its journal are wiped\n", db);
