@@ -131,16 +131,8 @@ int cmd_purge(int argc, char **argv, diag *d)
 			return got == 0 ? EXIT_USAGE : EXIT_STORE;
 		}
 	}
-	if (keep) {
+	if (keep)
 		before = now - keep;
-		enum store_status st = STORE_OK;
-		if (keep_text && !dry_run)
-			st = retention_set_term(s, keep, d);
-		if (st != STORE_OK) {
-			store_close(s);
-			return cli_store_exit(st);
-		}
-	}
 	char month[8], this[8];
 	vr_month_format(before, month);
 	vr_month_format(now, this);
@@ -151,7 +143,9 @@ int cmd_purge(int argc, char **argv, diag *d)
 	}
 	retention_result r;
 	retention_refusal refused;
-	const enum store_status st = retention_purge(s, before, force != NULL, dry_run != NULL, &r, &refused, d);
+	/* A --keep is kept with the purge it makes, not when that is refused. */
+	const enum store_status st = retention_purge(s, before, keep_text ? keep : 0, force != NULL,
+						     dry_run != NULL, &r, &refused, d);
 	if (st == STORE_DATA_ERROR && refused.run_id) {
 		refuse(&refused, month, d);
 		store_close(s);

@@ -145,7 +145,7 @@ static enum store_status finish(store *s, enum store_status st, bool dry_run, re
 	return st;
 }
 
-enum store_status retention_purge(store *s, vr_month before, bool force, bool dry_run,
+enum store_status retention_purge(store *s, vr_month before, int keep, bool force, bool dry_run,
 				  retention_result *out, retention_refusal *refused, diag *d)
 {
 	*out = (retention_result){ 0 };
@@ -186,6 +186,11 @@ enum store_status retention_purge(store *s, vr_month before, bool force, bool dr
 		char m[8];
 		vr_month_format(before, m);
 		st = store_set_setting(s, STORE_SETTING_PURGED_BEFORE, m, d);
+	}
+	if (st == STORE_OK && keep) {
+		char v[16];
+		snprintf(v, sizeof v, "%d", keep);
+		st = store_set_setting(s, STORE_SETTING_RETENTION, v, d);
 	}
 	free(rs.v);
 	return finish(s, st, dry_run, out, d);
@@ -228,11 +233,4 @@ int retention_term(store *s, int *months, diag *d)
 	}
 	*months = (int)n;
 	return 1;
-}
-
-enum store_status retention_set_term(store *s, int months, diag *d)
-{
-	char v[16];
-	snprintf(v, sizeof v, "%d", months);
-	return store_set_setting(s, STORE_SETTING_RETENTION, v, d);
 }

@@ -41,8 +41,9 @@ typedef struct retention_refusal {
  * current run of BEFORE or later, or the next month's run with the latest
  * policy, reads a month before BEFORE. With DRY_RUN does everything but
  * commit and wipe. The store setting purged_before becomes BEFORE (or stays
- * later). */
-enum store_status retention_purge(store *s, vr_month before, bool force, bool dry_run,
+ * later); KEEP (RETENTION_MIN_KEEP..RETENTION_MAX_KEEP, or 0: none) becomes
+ * the retention term, in the same write. */
+enum store_status retention_purge(store *s, vr_month before, int keep, bool force, bool dry_run,
 				  retention_result *out, retention_refusal *refused, diag *d);
 /* Removes every row of household KEY. */
 enum store_status retention_forget(store *s, const char *key, bool dry_run, retention_result *out,
@@ -51,7 +52,5 @@ enum store_status retention_forget(store *s, const char *key, bool dry_run, rete
 /* The retention term kept in the store (months): 1 (*MONTHS set), 0 none,
  * -1 error. */
 int retention_term(store *s, int *months, diag *d);
-/* Keeps MONTHS (RETENTION_MIN_KEEP..RETENTION_MAX_KEEP) as the term. */
-enum store_status retention_set_term(store *s, int months, diag *d);
 
 #endif

@@ -219,6 +219,13 @@ START_TEST(a_retention_term_kept_in_the_store_cuts_each_time_the_same_way)
 	ck_assert_int_eq(shell(out, sizeof out, "%s purge --db %s", vroeg_bin(), db), 0);
 	snprintf(want, sizeof want, "nothing to purge before 2024-03 in %s\n", db);
 	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s", out);
+	/* A term whose cut is refused is not kept: the kept one still cuts at
+	 * 2024-03 (which a run of 2024-06 now forbids in its turn). */
+	run_month("2024-06");
+	ck_assert_int_eq(shell(out, sizeof out, "%s purge --db %s --keep %d", vroeg_bin(), db, keep - 3), 3);
+	ck_assert_msg(strstr(out, "vroeg: purge --before 2024-06 would remove"), "%s", out);
+	ck_assert_int_eq(shell(out, sizeof out, "%s purge --db %s", vroeg_bin(), db), 3);
+	ck_assert_msg(strstr(out, "vroeg: purge --before 2024-03 would remove"), "%s", out);
 	/* The command line. */
 	ck_assert_int_eq(shell(out, sizeof out, "%s purge --db %s --keep 3 --before 2024-01", vroeg_bin(), db), 64);
 	snprintf(m, sizeof m, "%04d-%02d", (now + 1) / 12, (now + 1) % 12 + 1);
