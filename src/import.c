@@ -105,6 +105,9 @@ typedef struct import {
 	long long import_id;
 	store_import_counts counts;
 	struct batch *batch;        /* signals waiting for the next batch insert */
+	int date_col;               /* the column a row's month is read from */
+	vr_date kept_from;          /* the first day a purge left (0: never purged) */
+	char kept_month[8];
 } import;
 
 /* ---------------------------------------------------------- checking -- */
@@ -355,6 +358,13 @@ static bool check_row(import *im, value *vals)
 		const int c = im->order[k], at = im->field_of[c];
 		check(im, &im->cols[c], at < 0 ? NULL : &f[at], &vals[c]);
 	}
+	/* A purged month stays purged: an old file imported again (or a
+	 * creditor's cumulative file) does not bring its rows back. */
+	const value *date = &vals[im->date_col];
+	if (!im->row_bad && im->kept_from && date->i < im->kept_from)
+		problem(im, im->cols[im->date_col].name, "`%.*s` is before %s, the first month the store keeps "
+			"(the months before it were purged): leave the row out", (int)date->len, date->s,
+			im->kept_month);
 	return !im->row_bad;
 }
 
@@ -753,6 +763,7 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 		.s = s, .d = d, .name = name,
 		.cols = signals ? signal_columns : outcome_columns,
 		.ncols = signals ? SIG_NCOLS : OUT_NCOLS,
+		.date_col = signals ? SIG_RECEIVED : OUT_DATE,
 	};
 	*counts = (store_import_counts){ 0 };
 	im.csv = csv_open(in);
@@ -769,6 +780,17 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 	if (result != STORE_OK) {
 		csv_close(im.csv);
 		return result;
+	}
+	vr_month kept;
+	const int purged = store_purged_before(s, &kept, d);
+	if (purged < 0) {
+		schema_write_rollback(s, nested);
+		csv_close(im.csv);
+		return STORE_IO_ERROR;
+	}
+	if (purged == 1) {
+		im.kept_from = vr_month_first_day(kept);
+		vr_month_format(kept, im.kept_month);
 	}
 	schema_cache_for_import(s, true);
 	result = begin_import(&im, signals ? "signals" : "outcomes");

@@ -2,7 +2,8 @@
  * example city: what they remove (and print, per month and table), what
  * stays (runs, their policies, the figures `report` shows, to the byte),
  * the bytes of the removed rows gone from the store file and its WAL, the
- * refusal of a cut that a run's policy still reads, the retention term
+ * refusal of a cut that a run's policy still reads, an import that would
+ * bring a purged month back, the retention term
  * kept in the store (at its limit and past it), the Dutch dialect, the
  * busy store, and a purge or forget killed at any moment leaving the store
  * entirely before or entirely after. */
@@ -132,6 +133,14 @@ START_TEST(purge_removes_the_months_before_the_cut_and_keeps_the_trend)
 			       db), 3);
 	ck_assert_str_eq(out, "vroeg: the signals of 2024-01 were purged: the store keeps the months from 2024-03 on, "
 			 "so no household of 2024-01 can be explained\n");
+	/* An import does not bring a purged month back: the old file is refused. */
+	const long kept = sql_int("SELECT count(*) FROM signals");
+	ck_assert_int_eq(shell(out, sizeof out, "%s import --db %s examples/city/signals.csv 2>&1 | sed -n '1p;$p'",
+			       vroeg_bin(), db), 0);
+	ck_assert_str_eq(out, "examples/city/signals.csv:2: received: `2023-12-01` is before 2024-03, the first month the "
+			 "store keeps (the months before it were purged): leave the row out\n"
+			 "examples/city/signals.csv: 0 added, 3800 identical, 2700 rejected; nothing stored\n");
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM signals"), kept);
 	ck_assert_int_eq(shell(out, sizeof out, "%s run --db %s --month 2024-02 --replace rules/letter-for-all.vroeg",
 			       vroeg_bin(), db), 3);
 	ck_assert_str_eq(out, "vroeg: the signals of 2024-02 were purged: the store keeps the months from 2024-03 on, "
