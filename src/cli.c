@@ -177,7 +177,19 @@ static int load_policy(const char *path, bc_program *p, diag *d, bool warnings, 
 	return EXIT_OK;
 }
 
+static store *open_store(const char *db, enum store_access access, diag *d, int *rc);
+
 store *cli_open_store(const char *db, bool write, diag *d, int *rc)
+{
+	return open_store(db, write ? STORE_READ_WRITE : STORE_READ_ONLY, d, rc);
+}
+
+store *cli_open_existing_store(const char *db, diag *d, int *rc)
+{
+	return open_store(db, STORE_WRITE_EXISTING, d, rc);
+}
+
+static store *open_store(const char *db, enum store_access access, diag *d, int *rc)
 {
 	*rc = EXIT_USAGE;
 	if (!db || !*db)
@@ -206,7 +218,7 @@ store *cli_open_store(const char *db, bool write, diag *d, int *rc)
 			busy_ms = (int)v;
 	}
 	store *s;
-	*rc = cli_store_exit(store_connect(db, write ? STORE_READ_WRITE : STORE_READ_ONLY, busy_ms, &s, d));
+	*rc = cli_store_exit(store_connect(db, access, busy_ms, &s, d));
 	return s;
 }
 

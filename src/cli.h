@@ -76,6 +76,9 @@ bool cli_is_bytecode(const char *bytes, size_t len);
  * (`file:...`) are refused: a store must be a file that keeps what is
  * written. NULL after reporting, with *RC the exit code. */
 store *cli_open_store(const char *db, bool write, diag *d, int *rc);
+/* cli_open_store for writing a store that exists already (purge, forget):
+ * a misspelt name is an error, not a new empty store. */
+store *cli_open_existing_store(const char *db, diag *d, int *rc);
 
 /* The store a dry-run (or diff, or explain) reads: --db, or a private
  * in-memory one filled from --signals (and --outcomes) files. *RC gets the

@@ -118,7 +118,7 @@ int cmd_purge(int argc, char **argv, diag *d)
 		return EXIT_USAGE;
 	}
 	int rc;
-	store *s = cli_open_store(db, true, d, &rc);
+	store *s = cli_open_existing_store(db, d, &rc);
 	if (!s)
 		return rc;
 	if (!before_text && !keep_text) {
@@ -180,7 +180,7 @@ int cmd_forget(int argc, char **argv, diag *d)
 		return EXIT_USAGE;
 	}
 	int rc;
-	store *s = cli_open_store(db, true, d, &rc);
+	store *s = cli_open_existing_store(db, d, &rc);
 	if (!s)
 		return rc;
 	retention_result r;

@@ -663,10 +663,11 @@ static enum store_status configure(store *s, diag *d)
 
 /* Reads whose database this is, writing nothing: an empty file (no schema
  * version, application id or table) is nobody's, anything else must carry
- * our application id. Refuses a store newer than this program, and, when
- * not WRITING, an empty file and a store that needs a migration (read-only
- * commands create and change nothing). *VERSION gets the schema version. */
-static enum store_status claim(store *s, bool writing, int *version, diag *d)
+ * our application id. Refuses a store newer than this program; unless
+ * CREATING, an empty file; and, when not WRITING, a store that needs a
+ * migration (read-only commands create and change nothing). *VERSION gets
+ * the schema version. */
+static enum store_status claim(store *s, bool writing, bool creating, int *version, diag *d)
 {
 	int app, tables;
 	if (!query_int(s->db, "PRAGMA user_version", version) ||
@@ -674,7 +675,7 @@ static enum store_status claim(store *s, bool writing, int *version, diag *d)
 	    !query_int(s->db, "SELECT count(*) FROM sqlite_master", &tables))
 		return schema_fail(s, "read the schema version", d);
 	const bool empty = *version == 0 && app == 0 && tables == 0;
-	if (empty && !writing) {
+	if (empty && !creating) {
 		diag_error(d, "%s is not a vroeg store: it is empty (import signals into it first)", s->path);
 		return STORE_IO_ERROR;
 	}
@@ -797,13 +798,13 @@ static enum store_status prepare_control(store *s, diag *d)
 	return STORE_OK;
 }
 
-/* The store's file: a regular file, or, when WRITING, none yet, which is
+/* The store's file: a regular file, or, when CREATING, none yet, which is
  * then created with mode 0600 so the store (and its WAL and shm files,
  * which sqlite creates with the database's mode) is never readable by
  * others; an existing file keeps the mode its owner gave it. Anything else
  * (a directory, a device, a fifo) is refused: sqlite would take it for an
  * empty database, and a writer would put its WAL beside it. */
-static enum store_status check_file(const char *path, bool writing, diag *d)
+static enum store_status check_file(const char *path, bool creating, diag *d)
 {
 	struct stat st;
 	if (stat(path, &st) == 0) {
@@ -812,7 +813,7 @@ static enum store_status check_file(const char *path, bool writing, diag *d)
 		diag_error(d, "%s is not a vroeg store (not a regular file)", path);
 		return STORE_IO_ERROR;
 	}
-	if (errno == ENOENT && !writing) {
+	if (errno == ENOENT && !creating) {
 		diag_error(d, "no store at %s (import signals into it first)", path);
 		return STORE_IO_ERROR;
 	}
@@ -844,8 +845,9 @@ enum store_status schema_connect(store *s, const char *path, enum store_access a
 		return STORE_IO_ERROR;
 	}
 	const bool memory = strcmp(path, ":memory:") == 0;
-	const bool writing = memory || access == STORE_READ_WRITE;
-	enum store_status st = memory ? STORE_OK : check_file(path, writing, d);
+	const bool writing = memory || access != STORE_READ_ONLY;
+	const bool creating = memory || access == STORE_READ_WRITE;
+	enum store_status st = memory ? STORE_OK : check_file(path, creating, d);
 	if (st != STORE_OK)
 		return st;
 	/* This SQLite may take a name that starts with "file:" for a URI
@@ -878,7 +880,7 @@ enum store_status schema_connect(store *s, const char *path, enum store_access a
 		return STORE_IO_ERROR;
 	}
 	int version = 0;
-	st = claim(s, writing, &version, d);
+	st = claim(s, writing, creating, &version, d);
 	if (st == STORE_OK)
 		st = configure(s, d);
 	/* Before the migration, so that once it is committed nothing is left

@@ -27,8 +27,10 @@ enum store_status {
 enum store_access {
 	STORE_READ_ONLY,    /* an existing vroeg store, opened read-only: nothing in
 			     * the file can change, and nothing is created */
-	STORE_READ_WRITE    /* created (mode 0600) when absent or an empty file,
+	STORE_READ_WRITE,   /* created (mode 0600) when absent or an empty file,
 			     * switched to WAL and migrated to the current schema */
+	STORE_WRITE_EXISTING /* STORE_READ_WRITE for an existing vroeg store only:
+			     * what removes data never creates a store */
 };
 
 /* Opens the store at PATH into *OUT, or a private in-memory store for

@@ -316,6 +316,18 @@ START_TEST(forget_takes_a_household_the_dutch_dialect_brought)
 }
 END_TEST
 
+START_TEST(purge_and_forget_never_create_a_store)
+{
+	char out[4096], want[512];
+	snprintf(want, sizeof want, "vroeg: no store at %s/typo.db (import signals into it first)\n", dir);
+	ck_assert_int_eq(shell(out, sizeof out, "%s purge --db %s/typo.db --keep 24", vroeg_bin(), dir), 5);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(shell(out, sizeof out, "%s forget --db %s/typo.db --household H1", vroeg_bin(), dir), 5);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(shell(out, sizeof out, "test -e %s/typo.db", dir), 1);
+}
+END_TEST
+
 START_TEST(purge_and_forget_wait_for_a_busy_store_then_say_so)
 {
 	sqlite3 *h;
@@ -414,6 +426,7 @@ Suite *retention_suite(void)
 	tcase_add_test(tc, purged_bytes_are_gone_from_the_file_and_its_wal);
 	tcase_add_test(tc, forget_erases_every_trace_and_keeps_the_figures);
 	tcase_add_test(tc, forget_takes_a_household_the_dutch_dialect_brought);
+	tcase_add_test(tc, purge_and_forget_never_create_a_store);
 	tcase_add_test(tc, purge_and_forget_wait_for_a_busy_store_then_say_so);
 	tcase_add_test(tc, a_purge_killed_at_any_moment_leaves_the_store_before_or_after);
 	tcase_add_test(tc, a_forget_killed_at_any_moment_leaves_the_store_before_or_after);
