@@ -215,6 +215,32 @@ START_TEST(a_run_from_a_vrb_keeps_the_program_that_decided)
 }
 END_TEST
 
+START_TEST(show_prints_the_settings_a_run_was_given)
+{
+	char out[1 << 14];
+	capture c;
+	capture_start(&c);
+	store *s = store_open(db, 1000, &c.d);
+	ck_assert_ptr_nonnull(s);
+	static const char text[] = "policy \"P\" version 1\notherwise -> letter\nbucket letter\n";
+	store_run run = { .month = 2024 * 12 + 5, .policy_name = "P", .policy_version = "1", .source_sha256 = "00",
+			  .started = "t", .finished = "t", .policy_form = STORE_POLICY_SOURCE, .policy = text,
+			  .policy_len = sizeof text - 1, .source_name = "p.vroeg", .program_sha256 = "11",
+			  .settings = "[\"capacity home_visit 40\"]" };
+	ck_assert_int_eq(store_begin(s, &c.d), STORE_OK);
+	ck_assert_int_eq(store_insert_run(s, &run, NULL, &c.d), STORE_OK);
+	ck_assert_int_eq(store_commit(s, &c.d), STORE_OK);
+	store_close(s);
+	capture_end(&c);
+	ck_assert_int_eq(shell(out, sizeof out, "%s show --db %s --month 2024-06", vroeg_bin(), db), 0);
+	ck_assert_msg(strstr(out, "\nsettings    [\"capacity home_visit 40\"]\n\npolicy \"P\" version 1\n"), "show: %s", out);
+	/* A run without settings has no such line. */
+	run_month("2024-05", policy, "");
+	ck_assert_int_eq(shell(out, sizeof out, "%s show --db %s --month 2024-05", vroeg_bin(), db), 0);
+	ck_assert_msg(!strstr(out, "settings"), "show: %s", out);
+}
+END_TEST
+
 /* A store as vroeg wrote it at schema version 1 (tests/data/store/v1.sql). */
 static void make_v1_store(void)
 {
@@ -251,6 +277,11 @@ START_TEST(a_store_of_schema_1_keeps_working_and_its_runs_ask_for_the_policy)
 			       "rules/letter-for-all.vroeg", vroeg_bin(), db), 0);
 	ck_assert_msg(strstr(out, "Recorded by run 2: ") && !strstr(out, "does not come to") &&
 		      !strstr(out, "is not the one"), "explain: %s", out);
+	/* Purge cannot tell how far back such a run reads. */
+	ck_assert_int_eq(shell(out, sizeof out, "%s purge --db %s --before 2024-06", vroeg_bin(), db), 3);
+	ck_assert_str_eq(out, "vroeg: purge --before 2024-06 would remove signals and outcomes that the policy of run 2 "
+			 "for 2024-06 reads (how far back is not known: it was recorded before runs kept that); give "
+			 "--force to purge all the same\n");
 	/* The run recorded now keeps its policy. */
 	ck_assert_int_eq(shell(out, sizeof out, "%s show --db %s --month 2024-04 --source | cmp - rules/crisis-queue.vroeg",
 			       vroeg_bin(), db), 0);
@@ -269,6 +300,7 @@ Suite *audit_suite(void)
 	tcase_add_test(tc, explain_without_a_policy_needs_a_recorded_run);
 	tcase_add_test(tc, runs_names_the_run_that_superseded_another);
 	tcase_add_test(tc, a_run_from_a_vrb_keeps_the_program_that_decided);
+	tcase_add_test(tc, show_prints_the_settings_a_run_was_given);
 	tcase_add_test(tc, a_store_of_schema_1_keeps_working_and_its_runs_ask_for_the_policy);
 	suite_add_tcase(s, tc);
 	return s;
