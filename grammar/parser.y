@@ -37,6 +37,7 @@ int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
 }
 
 %code {
+#include <limits.h>
 #include <string.h>
 
 #define A (ctx->arena)
@@ -47,9 +48,10 @@ static ast_window no_window(diag_loc loc)
 	return w;
 }
 
+/* The checker refuses a window past its limit; here it only has to fit. */
 static ast_window window(enum ast_window_kind kind, int64_t months, diag_loc loc)
 {
-	ast_window w = { kind, months > 1000 ? 1000 : (int)months, true, loc };
+	ast_window w = { kind, months > INT_MAX ? INT_MAX : (int)months, true, loc };
 	return w;
 }
 
@@ -62,6 +64,55 @@ static ast_name name(const char *text, diag_loc loc)
 static ast_stmt *stmt(parse_ctx *ctx, enum ast_stmt_kind kind, diag_loc loc)
 {
 	return ast_stmt_new(A, kind, loc);
+}
+
+/* A bucket's clauses, a label's cases and a bucket's order keys are put in
+ * front of their list, one step each however long it grows, and the list
+ * is turned round once complete. */
+static ast_clause *clauses_in_order(ast_clause *c)
+{
+	ast_clause *done = NULL;
+	while (c) {
+		ast_clause *next = c->next;
+		c->next = done;
+		done = c;
+		c = next;
+	}
+	return done;
+}
+
+static ast_label_case *cases_in_order(ast_label_case *c)
+{
+	ast_label_case *done = NULL;
+	while (c) {
+		ast_label_case *next = c->next;
+		c->next = done;
+		done = c;
+		c = next;
+	}
+	return done;
+}
+
+static ast_order_key *keys_in_order(ast_order_key *k)
+{
+	ast_order_key *done = NULL;
+	while (k) {
+		ast_order_key *next = k->next;
+		k->next = done;
+		done = k;
+		k = next;
+	}
+	return done;
+}
+
+/* Opens a parenthesis or a `not` at LOC; false (reported) past the limit. */
+static bool nest_in(parse_ctx *ctx, diag_loc loc)
+{
+	if (++ctx->nesting <= PARSE_MAX_NESTING)
+		return true;
+	diag_at(ctx->diag, &ctx->file->source, loc, DIAG_ERROR,
+		"parentheses and `not` nested more than %d deep; split the condition with `define`", PARSE_MAX_NESTING);
+	return false;
 }
 
 static void yyerror(YYLTYPE *loc, yyscan_t scanner, parse_ctx *ctx, const char *msg)
@@ -145,10 +196,11 @@ file:
 	| file line
 	;
 
+/* Each line starts with nothing open, even after an error inside parentheses. */
 line:
-	NEWLINE
-	| stmt NEWLINE          { ast_append(ctx->file, $1); }
-	| error NEWLINE         { yyerrok; }
+	NEWLINE                 { ctx->nesting = 0; }
+	| stmt NEWLINE          { ast_append(ctx->file, $1); ctx->nesting = 0; }
+	| error NEWLINE         { yyerrok; ctx->nesting = 0; }
 	;
 
 stmt:
@@ -173,8 +225,8 @@ stmt:
 		{ $$ = stmt(ctx, S_RULE, @$); $$->name = name($3.text, @3); $$->cond = $1; }
 	| OTHERWISE ARROW IDENT
 		{ $$ = stmt(ctx, S_RULE, @$); $$->name = name($3.text, @3); }
-	| bucket_head
-	| label_head
+	| bucket_head           { $$ = $1; $$->clauses = clauses_in_order($$->clauses); }
+	| label_head            { $$ = $1; $$->cases = cases_in_order($$->cases); }
 	;
 
 version:
@@ -189,8 +241,7 @@ bucket_head:
 	BUCKET IDENT
 		{ $$ = stmt(ctx, S_BUCKET, @$); $$->name = name($2.text, @2); }
 	| bucket_head clause
-		{ $$ = $1; ast_clause **tail = &$$->clauses; while (*tail) tail = &(*tail)->next;
-		  *tail = $2; $$->loc = ast_span($$->loc, @2); }
+		{ $$ = $1; $2->next = $$->clauses; $$->clauses = $2; $$->loc = ast_span($$->loc, @2); }
 	;
 
 clause:
@@ -199,7 +250,7 @@ clause:
 	| CAPACITY UNLIMITED
 		{ $$ = ast_clause_new(A, CL_CAPACITY, @$); $$->capacity = -1; $$->unlimited = true; }
 	| BY order_keys
-		{ $$ = ast_clause_new(A, CL_ORDER, @$); $$->order = $2; }
+		{ $$ = ast_clause_new(A, CL_ORDER, @$); $$->order = keys_in_order($2); }
 	| OVERFLOW IDENT
 		{ $$ = ast_clause_new(A, CL_OVERFLOW, @$); $$->target = name($2.text, @2); }
 	| OVERFLOW TO IDENT
@@ -211,7 +262,7 @@ clause:
 	| BACKFILL FROM IDENT %prec BACKFILL_PLAIN
 		{ $$ = ast_clause_new(A, CL_BACKFILL, @$); $$->target = name($3.text, @3); }
 	| BACKFILL FROM IDENT BY order_keys
-		{ $$ = ast_clause_new(A, CL_BACKFILL, @$); $$->target = name($3.text, @3); $$->order = $5; }
+		{ $$ = ast_clause_new(A, CL_BACKFILL, @$); $$->target = name($3.text, @3); $$->order = keys_in_order($5); }
 	| NO FOLLOW_UP
 		{ $$ = ast_clause_new(A, CL_NO_FOLLOW_UP, @$); }
 	;
@@ -219,7 +270,7 @@ clause:
 order_keys:
 	order_key
 	| order_keys COMMA order_key
-		{ $$ = $1; ast_order_key *k = $1; while (k->next) k = k->next; k->next = $3; }
+		{ $$ = $3; $$->next = $1; }
 	;
 
 order_key:
@@ -231,8 +282,7 @@ label_head:
 	LABEL IDENT EQ label_case
 		{ $$ = stmt(ctx, S_LABEL, @$); $$->name = name($2.text, @2); $$->cases = $4; }
 	| label_head COMMA label_case
-		{ $$ = $1; ast_label_case *c = $$->cases; while (c->next) c = c->next; c->next = $3;
-		  $$->loc = ast_span($$->loc, @3); }
+		{ $$ = $1; $3->next = $$->cases; $$->cases = $3; $$->loc = ast_span($$->loc, @3); }
 	;
 
 label_case:
@@ -245,7 +295,7 @@ label_case:
 expr:
 	expr OR expr            { $$ = ast_binary(A, E_OR, $1, $3, @$); }
 	| expr AND expr         { $$ = ast_binary(A, E_AND, $1, $3, @$); }
-	| NOT expr              { $$ = ast_not(A, $2, @$); }
+	| not expr %prec NOT    { $$ = ast_not(A, $2, @$); ctx->nesting--; }
 	| cond
 	;
 
@@ -262,6 +312,16 @@ cond:
 	| value IS KNOWN        { $$ = ast_missing(A, $1, true, @$); }
 	;
 
+/* A `not` or a `(` that opens one more level; past the limit, the rest of
+ * the line is skipped (the error is reported, once). */
+not:
+	NOT                     { if (!nest_in(ctx, @1)) YYERROR; }
+	;
+
+lparen:
+	LPAREN                  { if (!nest_in(ctx, @1)) YYERROR; }
+	;
+
 cmp:
 	EQ { $$ = CMP_EQ; } | NE { $$ = CMP_NE; } | LT { $$ = CMP_LT; }
 	| LE { $$ = CMP_LE; } | GT { $$ = CMP_GT; } | GE { $$ = CMP_GE; }
@@ -269,7 +329,7 @@ cmp:
 
 value:
 	literal
-	| LPAREN expr RPAREN    { $$ = $2; }
+	| lparen expr RPAREN    { $$ = $2; ctx->nesting--; }
 	| aggregate
 	| SAME IDENT window
 		{ $$ = ast_aggregate(A, AGG_SAME, NULL, $2.text, @2, $3, @$); }
@@ -300,7 +360,7 @@ scond:
 
 svalue:
 	literal
-	| LPAREN expr RPAREN    { $$ = $2; }
+	| lparen expr RPAREN    { $$ = $2; ctx->nesting--; }
 	| SAME IDENT window
 		{ $$ = ast_aggregate(A, AGG_SAME, NULL, $2.text, @2, $3, @$); }
 	;

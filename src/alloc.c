@@ -163,37 +163,55 @@ static int32_t enter(const bc_program *p, const alloc_entry *e, int32_t b, alloc
 	return b;
 }
 
-static void visit(const bc_program *p, uint32_t b, uint8_t *seen, uint32_t *order, uint32_t *n)
-{
-	if (seen[b])
-		return;
-	seen[b] = 1;
-	const bc_bucket *bk = &p->buckets[b];
-	const int32_t next[4] = { bk->overflow, bk->without_phone, bk->without_email, bk->backfill_from };
-	for (int i = 0; i < 4; i++)
-		if (next[i] >= 0)
-			visit(p, (uint32_t)next[i], seen, order, n);
-	order[(*n)++] = b;   /* after everything downstream: reversed below */
-}
-
 void alloc_bucket_order(const bc_program *p, uint32_t *order)
 {
-	uint8_t *seen = calloc(p->nbuckets + 1, 1);
-	uint32_t n = 0;
-	if (!seen) {
-		for (uint32_t b = 0; b < p->nbuckets; b++)
+	const uint32_t nb = p->nbuckets;
+	/* Depth first with a stack of its own (a policy may chain thousands of
+	 * buckets): a bucket goes after everything downstream of it, and the
+	 * list is reversed at the end. */
+	uint8_t *seen = calloc(nb + 1, 1);
+	uint8_t *edge = calloc(nb + 1, 1);          /* per bucket: the next edge to follow */
+	uint32_t *stack = malloc((nb + 1) * sizeof *stack);
+	if (!seen || !edge || !stack) {
+		for (uint32_t b = 0; b < nb; b++)
 			order[b] = b;
+		free(seen);
+		free(edge);
+		free(stack);
 		return;
 	}
+	uint32_t n = 0;
 	/* Declaration order decides between buckets that do not depend on each other. */
-	for (uint32_t b = p->nbuckets; b-- > 0;)
-		visit(p, b, seen, order, &n);
+	for (uint32_t s = nb; s-- > 0;) {
+		if (seen[s])
+			continue;
+		uint32_t top = 0;
+		stack[top++] = s;
+		seen[s] = 1;
+		while (top > 0) {
+			const uint32_t b = stack[top - 1];
+			const bc_bucket *bk = &p->buckets[b];
+			const int32_t next[4] = { bk->overflow, bk->without_phone, bk->without_email, bk->backfill_from };
+			if (edge[b] == 4) {
+				order[n++] = b;
+				top--;
+				continue;
+			}
+			const int32_t t = next[edge[b]++];
+			if (t >= 0 && !seen[t]) {
+				seen[t] = 1;
+				stack[top++] = (uint32_t)t;
+			}
+		}
+	}
 	for (uint32_t i = 0; i < n / 2; i++) {
 		const uint32_t t = order[i];
 		order[i] = order[n - 1 - i];
 		order[n - 1 - i] = t;
 	}
 	free(seen);
+	free(edge);
+	free(stack);
 }
 
 /* Gives CAP places to the sorted candidates, round-robin over districts when

@@ -21,7 +21,6 @@ const bc_opinfo bc_ops[BC_OP_COUNT] = {
 
 enum {
 	MAX_MONTHS_BACK = 1200,   /* a window or the lookback reaches 100 years at most */
-	MAX_NESTING = 16,         /* functions calling functions, counting the outer one */
 	MONTH_MIN = 1800 * 12,    /* the months vr_month_parse accepts */
 	MONTH_MAX = 9999 * 12 + 11
 };
@@ -167,8 +166,8 @@ static bool check_call(const vctx *v, at a, uint16_t f, enum bc_fn_kind kind, bo
 			    AT_ARGS(a), f, kind_name(v->p->fns[f].kind), kind_name(kind));
 	if (v->nest[a.fn] < v->nest[f] + 1)
 		v->nest[a.fn] = (uint8_t)(v->nest[f] + 1);
-	if (v->nest[a.fn] > MAX_NESTING)
-		return fail(v, AT_FMT "functions nest more than %d deep", AT_ARGS(a), MAX_NESTING);
+	if (v->nest[a.fn] > BC_MAX_NESTING)
+		return fail(v, AT_FMT "functions nest more than %d deep", AT_ARGS(a), BC_MAX_NESTING);
 	return true;
 }
 

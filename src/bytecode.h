@@ -82,6 +82,9 @@ enum { BC_NONE = 0xFFFF, BC_MAX_STACK = 256 };
  * bytes. The compiler reports a policy beyond them as an error at the
  * construct that passes one; bc_verify refuses a program beyond them. */
 enum { BC_MAX_TABLE = 65535, BC_MAX_CODE = 65535 };
+/* Functions calling functions, counting the outermost: the verifier refuses
+ * a program that nests deeper (the checker refuses such a policy first). */
+enum { BC_MAX_NESTING = 16 };
 enum bc_signal_set { SET_COUNTED, SET_ALL, SET_FLOOR };
 
 enum bc_fn_kind {

@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "bytecode.h"
+#include "cond.h"
 #include "fields.h"
 #include "parse.h"
+#include "symtab.h"
 
 const char check_prelude[] =
 	"# Built-in definitions (field-policies.md); a policy may redefine each.\n"
@@ -36,6 +38,9 @@ typedef struct checker {
 	chk_policy *p;
 	const diag_source *src;
 	int lookback;
+	symtab def_names, bucket_names;   /* name -> index in p->defs, p->buckets */
+	/* Room in the policy's arrays, which double as they fill. */
+	int cap_before, cap_counts, cap_skips, cap_defs, cap_rules, cap_buckets, cap_labels;
 } checker;
 
 static void error(checker *ck, diag_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -66,20 +71,17 @@ static void warning(checker *ck, diag_loc loc, const char *fmt, ...)
 
 /* ---- names ---------------------------------------------------------------- */
 
+/* The definition NAME among the first LIMIT, or -1. A name has one
+ * definition: a policy's own replaces a built-in one of its name. */
 static int find_def(const checker *ck, const char *name, int limit)
 {
-	for (int i = limit - 1; i >= 0; i--)
-		if (strcmp(ck->p->defs[i].name, name) == 0)
-			return i;
-	return -1;
+	const int i = symtab_get(&ck->def_names, name);
+	return i < limit ? i : -1;
 }
 
 static int find_bucket(const checker *ck, const char *name)
 {
-	for (int i = 0; i < ck->p->nbuckets; i++)
-		if (strcmp(ck->p->buckets[i].name, name) == 0)
-			return i;
-	return -1;
+	return symtab_get(&ck->bucket_names, name);
 }
 
 /* Appends the names of TABLE to a candidate list for suggestions. */
@@ -360,6 +362,18 @@ static void note_window(checker *ck, ast_window w)
 		ck->lookback = hi;
 }
 
+/* Whether window W is within the limits (reported when not). */
+static bool window_ok(checker *ck, ast_window w)
+{
+	if (!w.given)
+		return true;
+	if (w.months < 1)
+		error(ck, w.loc, "a window is at least 1 month");
+	else if (w.months > CHK_MAX_WINDOW)
+		error(ck, w.loc, "a window is at most %d months", CHK_MAX_WINDOW);
+	return w.months >= 1 && w.months <= CHK_MAX_WINDOW;
+}
+
 static bool mentions_outcome(const ast_expr *e)
 {
 	if (!e)
@@ -403,6 +417,8 @@ static enum ast_type check_agg(checker *ck, ast_expr *e, const ectx *cx)
 			      s ? "; did you mean `" : "", s ? s : "", s ? "`?" : "");
 			return TY_UNKNOWN;
 		}
+		if (!window_ok(ck, e->u.agg.window))
+			return TY_UNKNOWN;
 		e->u.agg.field_index = f;
 		e->u.agg.set = SET_FLOOR;
 		note_window(ck, e->u.agg.window);
@@ -412,10 +428,8 @@ static enum ast_type check_agg(checker *ck, ast_expr *e, const ectx *cx)
 		error(ck, e->loc, "a condition on one signal cannot count over signals; move this out of the `any`/`all`/`with`");
 		return TY_UNKNOWN;
 	}
-	if (e->u.agg.window.given && e->u.agg.window.months < 1) {
-		error(ck, e->u.agg.window.loc, "a window is at least 1 month");
+	if (!window_ok(ck, e->u.agg.window))
 		return TY_UNKNOWN;
-	}
 	e->u.agg.set = cx->set;
 	note_window(ck, e->u.agg.window);
 	ectx inner = *cx;
@@ -528,14 +542,23 @@ static enum ast_type check_expr(checker *ck, ast_expr *e, const ectx *cx, enum a
 
 /* ---- statements ------------------------------------------------------------ */
 
-/* Growable arrays of statement pointers in the arena (policies are small). */
-static void push_stmt(checker *ck, ast_stmt ***arr, int *n, ast_stmt *s)
+/* Room for element N of *ARR (SIZE bytes each, *CAP allocated): the array
+ * doubles when full, so a policy of many statements is not copied at each. */
+static void *room(checker *ck, void *arr, int n, int *cap, size_t size)
 {
-	ast_stmt **grown = arena_alloc(ck->a, sizeof *grown * (size_t)(*n + 1));
-	if (*n)
-		memcpy(grown, *arr, sizeof *grown * (size_t)*n);
-	grown[(*n)++] = s;
-	*arr = grown;
+	if (n < *cap)
+		return arr;
+	*cap = *cap ? 2 * *cap : 16;
+	void *bigger = arena_alloc(ck->a, size * (size_t)*cap);
+	if (n)
+		memcpy(bigger, arr, size * (size_t)n);
+	return bigger;
+}
+
+static void push_stmt(checker *ck, ast_stmt ***arr, int *n, int *cap, ast_stmt *s)
+{
+	*arr = room(ck, *arr, *n, cap, sizeof **arr);
+	(*arr)[(*n)++] = s;
 }
 
 static bool name_reserved(const char *name)
@@ -558,10 +581,7 @@ static void add_def(checker *ck, ast_stmt *s, bool builtin)
 		error(ck, s->name.loc, "`%s` is already a field or a sector; choose another name", s->name.text);
 		return;
 	}
-	chk_def *grown = arena_alloc(ck->a, sizeof *grown * (size_t)(p->ndefs + 1));
-	if (p->ndefs)
-		memcpy(grown, p->defs, sizeof *grown * (size_t)p->ndefs);
-	p->defs = grown;
+	p->defs = room(ck, p->defs, p->ndefs, &ck->cap_defs, sizeof *p->defs);
 	chk_def *def = &p->defs[p->ndefs];
 	def->name = s->name.text;
 	def->stmt = s;
@@ -570,7 +590,65 @@ static void add_def(checker *ck, ast_stmt *s, bool builtin)
 		/* A policy's own "match when ..." replaces the built-in everywhere. */
 		p->defs[existing].name = "";
 	}
+	symtab_put(&ck->def_names, ck->a, def->name, p->ndefs);
 	p->ndefs++;
+}
+
+/* Levels of functions below the one that works out E: those of a
+ * definition it uses, or one for a condition of `any`, `all` or `with` (a
+ * function of one signal or outcome, which calls nothing). *DEEPEST gets
+ * the definition on the deepest way down, if that is a definition. */
+static int levels_below(const chk_policy *p, const ast_expr *e, const char **deepest)
+{
+	int most = 0;
+	const ast_expr *parts[3] = { NULL, NULL, NULL };
+	switch (e->kind) {
+	case E_OR: case E_AND:
+		parts[0] = e->u.bin.lhs, parts[1] = e->u.bin.rhs;
+		break;
+	case E_NOT:
+		parts[0] = e->u.operand;
+		break;
+	case E_CMP:
+		parts[0] = e->u.cmp.lhs, parts[1] = e->u.cmp.rhs;
+		break;
+	case E_BETWEEN:
+		parts[0] = e->u.between.value, parts[1] = e->u.between.lo, parts[2] = e->u.between.hi;
+		break;
+	case E_IN:
+		for (int i = 0; i < e->u.in.nitems; i++) {
+			const char *d = NULL;
+			const int l = levels_below(p, e->u.in.items[i], &d);
+			if (l > most) {
+				most = l;
+				*deepest = d;
+			}
+		}
+		parts[0] = e->u.in.value;
+		break;
+	case E_MISSING:
+		parts[0] = e->u.missing.value;
+		break;
+	case E_NAME:
+		if (e->u.name.ref == REF_DEFINITION) {
+			*deepest = p->defs[e->u.name.index].name;
+			return p->defs[e->u.name.index].nest;
+		}
+		return 0;
+	case E_INT: case E_DECIMAL: case E_MONEY: case E_STRING:
+		return 0;
+	case E_AGG:
+		return e->u.agg.cond && e->u.agg.agg != AGG_SAME ? 1 : 0;
+	}
+	for (int i = 0; i < 3 && parts[i]; i++) {
+		const char *d = NULL;
+		const int l = levels_below(p, parts[i], &d);
+		if (l > most) {
+			most = l;
+			*deepest = d;
+		}
+	}
+	return most;
 }
 
 static void check_defs(checker *ck)
@@ -582,10 +660,20 @@ static void check_defs(checker *ck)
 		const diag_source *saved = ck->src;
 		if (def->builtin)
 			ck->src = NULL;
-		def->type = too_deep(ck, def->stmt->cond) ? TY_UNKNOWN : check_expr(ck, def->stmt->cond, &cx, TY_UNKNOWN);
+		const bool deep = too_deep(ck, def->stmt->cond);
+		def->type = deep ? TY_UNKNOWN : check_expr(ck, def->stmt->cond, &cx, TY_UNKNOWN);
 		if (def->stmt->kind == S_DEFINE && def->type == TY_FLAG)
 			def->type = TY_BOOL;
 		ck->src = saved;
+		const char *through = NULL;
+		def->nest = deep ? 1 : 1 + levels_below(p, def->stmt->cond, &through);
+		/* Told at the first definition past the limit, not again at each
+		 * one that builds on it (they are deeper still). */
+		if (def->nest == CHK_MAX_DEF_NESTING + 1)
+			error(ck, def->stmt->name.loc,
+			      "`%s` nests %d levels deep (it uses `%s`); definitions nest at most %d levels "
+			      "(each definition used, and each condition of `any`, `all` or `with`, is a level)",
+			      def->name, def->nest, through ? through : "?", CHK_MAX_DEF_NESTING);
 	}
 }
 
@@ -718,90 +806,60 @@ static int bucket_edges(const chk_bucket *b, int out[4])
 	return n;
 }
 
-static bool find_cycle(checker *ck, int b, int *state, int *path, int depth)
+/* Reports the cycle that closes at bucket T: PATH[0..depth) is the way the
+ * search came, T is on it. */
+static void report_cycle(checker *ck, const int *path, int depth, int t)
 {
-	state[b] = 1;
-	path[depth] = b;
-	int next[4];
-	const int n = bucket_edges(&ck->p->buckets[b], next);
-	for (int i = 0; i < n; i++) {
-		if (state[next[i]] == 1) {
-			char msg[400] = "";
-			int start = depth;
-			while (start > 0 && path[start] != next[i])
-				start--;
-			for (int j = start; j <= depth; j++) {
-				strncat(msg, ck->p->buckets[path[j]].name, sizeof msg - strlen(msg) - 1);
-				strncat(msg, " -> ", sizeof msg - strlen(msg) - 1);
-			}
-			strncat(msg, ck->p->buckets[next[i]].name, sizeof msg - strlen(msg) - 1);
-			error(ck, ck->p->buckets[next[i]].stmt->name.loc,
-			      "buckets flow in a cycle (%s): a policy may not overflow, redirect or back-fill in a circle", msg);
-			return true;
-		}
-		if (state[next[i]] == 0 && find_cycle(ck, next[i], state, path, depth + 1))
-			return true;
+	char msg[400] = "";
+	int start = depth - 1;
+	while (start > 0 && path[start] != t)
+		start--;
+	for (int j = start; j < depth; j++) {
+		strncat(msg, ck->p->buckets[path[j]].name, sizeof msg - strlen(msg) - 1);
+		strncat(msg, " -> ", sizeof msg - strlen(msg) - 1);
 	}
-	state[b] = 2;
-	return false;
+	strncat(msg, ck->p->buckets[t].name, sizeof msg - strlen(msg) - 1);
+	error(ck, ck->p->buckets[t].stmt->name.loc,
+	      "buckets flow in a cycle (%s): a policy may not overflow, redirect or back-fill in a circle", msg);
 }
 
-/* Whether the buckets flow without a cycle (a cycle is reported). */
+/* Whether the buckets flow without a cycle (the first one found is
+ * reported). Depth-first, with a stack of its own: a policy may chain
+ * thousands of buckets. */
 static bool check_bucket_graph(checker *ck)
 {
 	const int n = ck->p->nbuckets;
-	int *state = arena_alloc(ck->a, sizeof *state * (size_t)(n + 1));
+	int *state = arena_alloc(ck->a, sizeof *state * (size_t)(n + 1));  /* 0 new, 1 on the path, 2 done */
 	int *path = arena_alloc(ck->a, sizeof *path * (size_t)(n + 1));
-	for (int b = 0; b < n; b++)
-		if (state[b] == 0 && find_cycle(ck, b, state, path, 0))
-			return false;
-	return true;
-}
-
-static bool same_expr(const ast_expr *a, const ast_expr *b)
-{
-	if (!a || !b)
-		return a == b;
-	if (a->kind != b->kind)
-		return false;
-	switch (a->kind) {
-	case E_OR: case E_AND:
-		return same_expr(a->u.bin.lhs, b->u.bin.lhs) && same_expr(a->u.bin.rhs, b->u.bin.rhs);
-	case E_NOT:
-		return same_expr(a->u.operand, b->u.operand);
-	case E_CMP:
-		return a->u.cmp.op == b->u.cmp.op && same_expr(a->u.cmp.lhs, b->u.cmp.lhs) &&
-		       same_expr(a->u.cmp.rhs, b->u.cmp.rhs);
-	case E_BETWEEN:
-		return same_expr(a->u.between.value, b->u.between.value) &&
-		       same_expr(a->u.between.lo, b->u.between.lo) && same_expr(a->u.between.hi, b->u.between.hi);
-	case E_IN:
-		if (a->u.in.nitems != b->u.in.nitems || a->u.in.negated != b->u.in.negated ||
-		    !same_expr(a->u.in.value, b->u.in.value))
-			return false;
-		for (int i = 0; i < a->u.in.nitems; i++)
-			if (!same_expr(a->u.in.items[i], b->u.in.items[i]))
+	int *edge = arena_alloc(ck->a, sizeof *edge * (size_t)(n + 1));    /* next edge to follow, per depth */
+	for (int s = 0; s < n; s++) {
+		if (state[s])
+			continue;
+		int depth = 0;
+		path[depth] = s;
+		edge[depth++] = 0;
+		state[s] = 1;
+		while (depth > 0) {
+			const int b = path[depth - 1];
+			int next[4];
+			if (edge[depth - 1] == bucket_edges(&ck->p->buckets[b], next)) {
+				state[b] = 2;
+				depth--;
+				continue;
+			}
+			const int t = next[edge[depth - 1]++];
+			if (state[t] == 1) {
+				report_cycle(ck, path, depth, t);
 				return false;
-		return true;
-	case E_MISSING:
-		return a->u.missing.known == b->u.missing.known && same_expr(a->u.missing.value, b->u.missing.value);
-	case E_NAME:
-		return strcmp(a->u.name.text, b->u.name.text) == 0;
-	case E_INT: case E_DECIMAL: case E_MONEY:
-		return a->u.number == b->u.number;
-	case E_STRING:
-		return strcmp(a->u.string, b->u.string) == 0;
-	case E_AGG: {
-		int alo, ahi, blo, bhi;
-		ast_window_range(a->u.agg.window, &alo, &ahi);
-		ast_window_range(b->u.agg.window, &blo, &bhi);
-		return a->u.agg.agg == b->u.agg.agg && alo == blo && ahi == bhi &&
-		       same_expr(a->u.agg.cond, b->u.agg.cond) &&
-		       (a->u.agg.field == b->u.agg.field ||
-			(a->u.agg.field && b->u.agg.field && strcmp(a->u.agg.field, b->u.agg.field) == 0));
+			}
+			if (state[t] == 0) {
+				state[t] = 1;
+				path[depth] = t;
+				edge[depth++] = 0;
+			}
+		}
 	}
-	}
-	return false;
+	return true;
 }
 
 /* Whether E excludes every household with a current legal-person signal:
@@ -842,69 +900,6 @@ typedef struct band {
 	int64_t lo, hi;          /* inclusive */
 } band;
 
-static bool constant(const ast_expr *e, int64_t *v)
-{
-	if (e->kind != E_INT && e->kind != E_DECIMAL && e->kind != E_MONEY)
-		return false;
-	*v = e->u.number;
-	return true;
-}
-
-/* Bands only end the rules on values that always exist: a missing value
- * would fail every comparison and fall through. */
-static bool never_missing(const ast_expr *e)
-{
-	if (e->kind == E_NAME)
-		return (e->u.name.ref == REF_HOUSEHOLD_FACT && e->u.name.index == HF_ARREARS) ||
-		       e->u.name.ref == REF_SECTOR_TOTAL;
-	if (e->kind == E_AGG)
-		return e->u.agg.agg == AGG_CREDITORS || e->u.agg.agg == AGG_SECTORS || e->u.agg.agg == AGG_SIGNALS ||
-		       e->u.agg.agg == AGG_MONTHS || e->u.agg.agg == AGG_OUTCOMES ||
-		       (e->u.agg.agg == AGG_TOTAL && e->type == TY_MONEY);
-	return false;
-}
-
-/* Whether E is a band on some value; sets *SUBJECT and the interval. */
-static bool as_band(const ast_expr *e, const ast_expr **subject, int64_t *lo, int64_t *hi)
-{
-	int64_t c, d;
-	if (!e)
-		return false;
-	if (e->kind == E_BETWEEN) {
-		if (!constant(e->u.between.lo, &c) || !constant(e->u.between.hi, &d) ||
-		    !never_missing(e->u.between.value))
-			return false;
-		*subject = e->u.between.value;
-		*lo = c;
-		*hi = d;
-		return true;
-	}
-	if (e->kind != E_CMP || e->u.cmp.op == CMP_NE)
-		return false;
-	enum ast_cmp op = e->u.cmp.op;
-	if (constant(e->u.cmp.rhs, &c) && !constant(e->u.cmp.lhs, &d)) {
-		*subject = e->u.cmp.lhs;
-	} else if (constant(e->u.cmp.lhs, &c) && !constant(e->u.cmp.rhs, &d)) {
-		*subject = e->u.cmp.rhs;   /* "500 < arrears": mirror the operator */
-		op = op == CMP_LT ? CMP_GT : op == CMP_GT ? CMP_LT : op == CMP_LE ? CMP_GE : op == CMP_GE ? CMP_LE : op;
-	} else {
-		return false;
-	}
-	if (!never_missing(*subject))
-		return false;
-	*lo = 0;
-	*hi = INT64_MAX;
-	switch (op) {
-	case CMP_LT: *hi = c - 1; break;
-	case CMP_LE: *hi = c; break;
-	case CMP_GT: *lo = c == INT64_MAX ? c : c + 1; break;
-	case CMP_GE: *lo = c; break;
-	case CMP_EQ: *lo = *hi = c; break;
-	case CMP_NE: return false;
-	}
-	return true;
-}
-
 static void format_band_value(const ast_expr *subject, int64_t v, char *buf, size_t size)
 {
 	if (subject->type == TY_MONEY) {
@@ -916,43 +911,153 @@ static void format_band_value(const ast_expr *subject, int64_t v, char *buf, siz
 	}
 }
 
+/* The least of N values by position range: a segment tree in the arena. */
+typedef struct range_min {
+	int size;
+	int *t;
+} range_min;
+
+static range_min range_min_new(arena *a, const int *v, int n)
+{
+	range_min r = { 1, NULL };
+	while (r.size < n)
+		r.size *= 2;
+	r.t = arena_alloc(a, sizeof *r.t * (size_t)(2 * r.size));
+	for (int i = 0; i < r.size; i++)
+		r.t[r.size + i] = i < n ? v[i] : INT32_MAX;
+	for (int i = r.size - 1; i > 0; i--)
+		r.t[i] = r.t[2 * i] < r.t[2 * i + 1] ? r.t[2 * i] : r.t[2 * i + 1];
+	return r;
+}
+
+/* The least value at positions [L, H), or INT32_MAX. */
+static int range_min_of(const range_min *r, int l, int h)
+{
+	int best = INT32_MAX;
+	for (l += r->size, h += r->size; l < h; l /= 2, h /= 2) {
+		if (l & 1) {
+			if (r->t[l] < best)
+				best = r->t[l];
+			l++;
+		}
+		if (h & 1) {
+			h--;
+			if (r->t[h] < best)
+				best = r->t[h];
+		}
+	}
+	return best;
+}
+
+/* A band's end and its index in the run, to be sorted by the end. */
+typedef struct band_end {
+	int64_t at;
+	int i;
+} band_end;
+
+static int by_end(const void *x, const void *y)
+{
+	const band_end *a = x, *b = y;
+	if (a->at != b->at)
+		return a->at < b->at ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/* The first position in E (N, sorted) whose end is above V (ABOVE) or at
+ * least V. */
+static int first_end(const band_end *e, int n, int64_t v, bool above)
+{
+	int a = 0, b = n;
+	while (a < b) {
+		const int mid = a + (b - a) / 2;
+		if (above ? e[mid].at <= v : e[mid].at < v)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a;
+}
+
+static int by_lo(const void *x, const void *y)
+{
+	const band *a = x, *b = y;
+	return (a->lo > b->lo) - (a->lo < b->lo);
+}
+
+/* The first band (in rule order) that takes a value an earlier band takes
+ * without lying wholly inside it (that one can never apply, which
+ * check_rules says), and the first such earlier band: *J, or -1. An earlier
+ * band [l, h] meets band [L, H] so when l falls in (L, H] or h in [L, H);
+ * an empty one (l > h, `arrears < 0`) when it lies in [L, H], which is
+ * looked at one by one (nobody writes many). */
+static int first_overlap(checker *ck, const band *b, int n, int *j_out)
+{
+	band_end *los = arena_alloc(ck->a, sizeof *los * (size_t)(n + 1));
+	band_end *his = arena_alloc(ck->a, sizeof *his * (size_t)(n + 1));
+	int *empty = arena_alloc(ck->a, sizeof *empty * (size_t)(n + 1));
+	int m = 0, nempty = 0;
+	for (int i = 0; i < n; i++) {
+		if (b[i].lo > b[i].hi) {
+			empty[nempty++] = i;
+			continue;
+		}
+		los[m] = (band_end){ b[i].lo, i };
+		his[m++] = (band_end){ b[i].hi, i };
+	}
+	qsort(los, (size_t)m, sizeof *los, by_end);
+	qsort(his, (size_t)m, sizeof *his, by_end);
+	int *order = arena_alloc(ck->a, sizeof *order * (size_t)(m + 1));
+	for (int k = 0; k < m; k++)
+		order[k] = los[k].i;
+	const range_min by_los = range_min_new(ck->a, order, m);
+	for (int k = 0; k < m; k++)
+		order[k] = his[k].i;
+	const range_min by_his = range_min_new(ck->a, order, m);
+	for (int i = 0; i < n; i++) {
+		const int64_t L = b[i].lo, H = b[i].hi;
+		if (L > H)
+			continue;   /* an empty band takes no value */
+		int j = range_min_of(&by_los, first_end(los, m, L, true), first_end(los, m, H, true));
+		const int j2 = range_min_of(&by_his, first_end(his, m, L, false), first_end(his, m, H, false));
+		if (j2 < j)
+			j = j2;
+		for (int k = 0; k < nempty && empty[k] < j; k++)
+			if (L <= b[empty[k]].hi && b[empty[k]].lo <= H)
+				j = empty[k];
+		if (j < i) {
+			*j_out = j;
+			return i;
+		}
+	}
+	return -1;
+}
+
 /* Checks a run of bands on one subject. Returns true when they cover every
  * value from 0 up; *GAP is the first value no band takes otherwise. */
 static bool check_bands(checker *ck, band *b, int n, const ast_expr *subject, int64_t *gap)
 {
 	/* Overlaps, in rule order: a value an earlier band already takes. */
-	for (int i = 1; i < n; i++)
-		for (int j = 0; j < i; j++)
-			/* A band wholly inside an earlier one is reported as shadowed. */
-			if (b[j].lo <= b[i].hi && b[i].lo <= b[j].hi && !(b[j].lo <= b[i].lo && b[i].hi <= b[j].hi)) {
-				char v[48];
-				format_band_value(subject, b[i].lo > b[j].lo ? b[i].lo : b[j].lo, v, sizeof v);
-				warning(ck, b[i].rule->loc, "this band overlaps the one on line %d: at %s the rule on line %d applies first",
-					b[j].rule->loc.line, v, b[j].rule->loc.line);
-				goto overlaps_done;
-			}
-overlaps_done:;
-	/* Coverage: sort by lower end (insertion sort; a handful of bands). */
-	band sorted[32];
-	const int m = n < 32 ? n : 32;
-	for (int i = 0; i < m; i++) {
-		band x = b[i];
-		int j = i;
-		while (j > 0 && sorted[j - 1].lo > x.lo) {
-			sorted[j] = sorted[j - 1];
-			j--;
-		}
-		sorted[j] = x;
+	int j;
+	const int i = first_overlap(ck, b, n, &j);
+	if (i >= 0) {
+		char v[48];
+		format_band_value(subject, b[i].lo > b[j].lo ? b[i].lo : b[j].lo, v, sizeof v);
+		warning(ck, b[i].rule->loc, "this band overlaps the one on line %d: at %s the rule on line %d applies first",
+			b[j].rule->loc.line, v, b[j].rule->loc.line);
 	}
+	/* Coverage: the bands by lower end, swept from 0. */
+	band *sorted = arena_alloc(ck->a, sizeof *sorted * (size_t)(n + 1));
+	memcpy(sorted, b, sizeof *sorted * (size_t)n);
+	qsort(sorted, (size_t)n, sizeof *sorted, by_lo);
 	int64_t next = 0;   /* smallest value not yet covered */
-	for (int i = 0; i < m; i++) {
-		if (sorted[i].lo > next) {
+	for (int k = 0; k < n; k++) {
+		if (sorted[k].lo > next) {
 			*gap = next;
 			return false;
 		}
-		if (sorted[i].hi >= next)
-			next = sorted[i].hi == INT64_MAX ? INT64_MAX : sorted[i].hi + 1;
-		if (sorted[i].hi == INT64_MAX)
+		if (sorted[k].hi >= next)
+			next = sorted[k].hi == INT64_MAX ? INT64_MAX : sorted[k].hi + 1;
+		if (sorted[k].hi == INT64_MAX)
 			return true;
 	}
 	*gap = next;
@@ -968,19 +1073,19 @@ static int check_band_runs(checker *ck, const ast_expr **uncovered_subject, int6
 	chk_policy *p = ck->p;
 	int cover_end = -1;
 	*uncovered_subject = NULL;
+	band *b = arena_alloc(ck->a, sizeof *b * (size_t)(p->nrules + 1));
 	for (int i = 0; i < p->nrules;) {
 		const ast_expr *subject;
 		int64_t lo, hi;
-		if (!as_band(p->rules[i]->cond, &subject, &lo, &hi)) {
+		if (!cond_band(p->rules[i]->cond, &subject, &lo, &hi)) {
 			i++;
 			continue;
 		}
-		band b[32];
 		int n = 0;
 		int j = i;
-		for (; j < p->nrules && n < 32; j++) {
+		for (; j < p->nrules; j++) {
 			const ast_expr *s2;
-			if (!as_band(p->rules[j]->cond, &s2, &lo, &hi) || !same_expr(s2, subject))
+			if (!cond_band(p->rules[j]->cond, &s2, &lo, &hi) || !cond_same(s2, subject))
 				break;
 			b[n].rule = p->rules[j];
 			b[n].lo = lo;
@@ -1016,33 +1121,13 @@ static int check_band_runs(checker *ck, const ast_expr **uncovered_subject, int6
 	return cover_end;
 }
 
-/* Whether B implies A, by the shapes that matter for shadowed rules: B is A
- * with more conditions ("match and X" after "match"), A is B or something
- * else, or B's band lies inside A's band on the same value. Sound, not
- * complete: a "no" proves nothing. */
-static bool implies(const ast_expr *b, const ast_expr *a)
-{
-	if (same_expr(b, a))
-		return true;
-	if (b->kind == E_AND && (implies(b->u.bin.lhs, a) || implies(b->u.bin.rhs, a)))
-		return true;
-	if (a->kind == E_OR && (implies(b, a->u.bin.lhs) || implies(b, a->u.bin.rhs)))
-		return true;
-	if (b->kind == E_OR && implies(b->u.bin.lhs, a) && implies(b->u.bin.rhs, a))
-		return true;
-	if (a->kind == E_AND && implies(b, a->u.bin.lhs) && implies(b, a->u.bin.rhs))
-		return true;
-	const ast_expr *sa, *sb;
-	int64_t alo, ahi, blo, bhi;
-	if (as_band(a, &sa, &alo, &ahi) && as_band(b, &sb, &blo, &bhi) && same_expr(sa, sb))
-		return alo <= blo && bhi <= ahi;
-	return false;
-}
-
 static void check_rules(checker *ck)
 {
 	chk_policy *p = ck->p;
 	p->rule_bucket = arena_alloc(ck->a, sizeof *p->rule_bucket * (size_t)(p->nrules + 1));
+	/* The conditions an earlier rule may make unreachable: not those after
+	 * `otherwise` (told so instead), nor those too deep to look into. */
+	ast_expr **open = arena_alloc(ck->a, sizeof *open * (size_t)(p->nrules + 1));
 	const ast_stmt *otherwise = NULL;
 	for (int i = 0; i < p->nrules; i++) {
 		ast_stmt *r = p->rules[i];
@@ -1064,25 +1149,23 @@ static void check_rules(checker *ck)
 			otherwise = r;
 			continue;
 		}
-		if (r->cond->depth > AST_MAX_DEPTH)
+		if (r->cond->depth <= AST_MAX_DEPTH)
+			open[i] = r->cond;
+	}
+	const int *first = cond_first_implied(ck->a, open, p->nrules);
+	for (int i = 0; i < p->nrules; i++) {
+		const int j = first[i];
+		if (j < 0)
 			continue;
-		for (int j = 0; j < i; j++) {
-			if (!p->rules[j]->cond || p->rules[j]->cond->depth > AST_MAX_DEPTH)
-				continue;
-			if (same_expr(p->rules[j]->cond, r->cond)) {
-				warning(ck, r->loc, "this rule can never apply: the rule on line %d has the same condition and comes first",
-					p->rules[j]->loc.line);
-				break;
-			}
-			if (implies(r->cond, p->rules[j]->cond)) {
-				warning(ck, r->loc, "this rule can never apply: whenever its condition holds, so does the one on line %d, which comes first",
-					p->rules[j]->loc.line);
-				break;
-			}
-		}
+		if (cond_same(p->rules[j]->cond, p->rules[i]->cond))
+			warning(ck, p->rules[i]->loc, "this rule can never apply: the rule on line %d has the same condition and comes first",
+				p->rules[j]->loc.line);
+		else
+			warning(ck, p->rules[i]->loc, "this rule can never apply: whenever its condition holds, so does the one on line %d, which comes first",
+				p->rules[j]->loc.line);
 	}
 	const ast_expr *subject;
-	int64_t gap;
+	int64_t gap = 0;
 	int cover_start = 0;
 	const int cover_end = check_band_runs(ck, &subject, &gap, &cover_start);
 	if (cover_end >= 0)
@@ -1103,34 +1186,78 @@ static void check_rules(checker *ck)
 	p->cover_end = cover_end;
 }
 
-static bool has_own_rule(const chk_policy *p, int b)
+/* What flows into each bucket from reached buckets, for check_unbounded:
+ * the buckets with a capacity that overflow into it, and the redirects that
+ * lead to it, each in the order of the file; and whether a rule names it. */
+typedef struct inflow {
+	int *overflow_start, *overflow_from;      /* bucket t's: [start[t], start[t + 1]) */
+	int *redirect_start;
+	const ast_clause **redirect;
+	bool *own_rule;
+} inflow;
+
+static inflow inflows(checker *ck)
 {
+	const chk_policy *p = ck->p;
+	const int n = p->nbuckets;
+	inflow f;
+	f.overflow_start = arena_alloc(ck->a, sizeof *f.overflow_start * (size_t)(n + 2));
+	f.redirect_start = arena_alloc(ck->a, sizeof *f.redirect_start * (size_t)(n + 2));
+	f.own_rule = arena_alloc(ck->a, sizeof *f.own_rule * (size_t)(n + 1));
 	for (int i = 0; i < p->nrules; i++)
-		if (p->rule_bucket[i] == b)
-			return true;
-	return false;
+		if (p->rule_bucket[i] >= 0)
+			f.own_rule[p->rule_bucket[i]] = true;
+	/* Counted, then placed: per target, in the order of the sources. */
+	int nredirects = 0;
+	for (int s = 0; s < n; s++) {
+		const chk_bucket *b = &p->buckets[s];
+		if (!b->reached)
+			continue;
+		if (b->capacity >= 0 && b->overflow >= 0)
+			f.overflow_start[b->overflow + 2]++;
+		for (const ast_clause *c = b->stmt->clauses; c; c = c->next) {
+			const int t = c->kind == CL_WITHOUT ? find_bucket(ck, c->target.text) : -1;
+			if (t >= 0) {
+				f.redirect_start[t + 2]++;
+				nredirects++;
+			}
+		}
+	}
+	for (int t = 0; t < n; t++) {
+		f.overflow_start[t + 2] += f.overflow_start[t + 1];
+		f.redirect_start[t + 2] += f.redirect_start[t + 1];
+	}
+	f.overflow_from = arena_alloc(ck->a, sizeof *f.overflow_from * (size_t)(n + 1));
+	f.redirect = arena_alloc(ck->a, sizeof *f.redirect * (size_t)(nredirects + 1));
+	for (int s = 0; s < n; s++) {
+		const chk_bucket *b = &p->buckets[s];
+		if (!b->reached)
+			continue;
+		if (b->capacity >= 0 && b->overflow >= 0)
+			f.overflow_from[f.overflow_start[b->overflow + 1]++] = s;
+		for (const ast_clause *c = b->stmt->clauses; c; c = c->next) {
+			const int t = c->kind == CL_WITHOUT ? find_bucket(ck, c->target.text) : -1;
+			if (t >= 0)
+				f.redirect[f.redirect_start[t + 1]++] = c;
+		}
+	}
+	return f;
 }
 
 /* Writes "line L: `without W -> T`" to WHERE for each redirect into bucket T
  * that a reached bucket makes (the first three, then how many more); returns
  * how many there are. */
-static int redirects_into(const chk_policy *p, int t, char *where, size_t size)
+static int redirects_into(const inflow *f, int t, char *where, size_t size)
 {
 	enum { SHOWN = 3 };
-	int n = 0;
+	const int n = f->redirect_start[t + 1] - f->redirect_start[t];
 	where[0] = '\0';
-	for (int r = 0; r < p->nbuckets; r++) {
-		if (!p->buckets[r].reached)
-			continue;
-		for (const ast_clause *c = p->buckets[r].stmt->clauses; c; c = c->next) {
-			if (c->kind != CL_WITHOUT || strcmp(c->target.text, p->buckets[t].name) != 0)
-				continue;
-			const size_t len = strlen(where);
-			if (n < SHOWN && len < size)
-				snprintf(where + len, size - len, "%sline %d: `without %s -> %s`", n ? "; " : "",
-					 c->loc.line, c->what.text, c->target.text);
-			n++;
-		}
+	for (int k = 0; k < n && k < SHOWN; k++) {
+		const ast_clause *c = f->redirect[f->redirect_start[t] + k];
+		const size_t len = strlen(where);
+		if (len < size)
+			snprintf(where + len, size - len, "%sline %d: `without %s -> %s`", k ? "; " : "",
+				 c->loc.line, c->what.text, c->target.text);
 	}
 	const size_t len = strlen(where);
 	if (n > SHOWN && len < size)
@@ -1144,31 +1271,27 @@ static int redirects_into(const chk_policy *p, int t, char *where, size_t size)
  * letter can always be sent), so `capacity unlimited` says so and silences
  * these warnings; without it, lint asks. T is a reached bucket: an unreached
  * one has its own warning. */
-static void check_unbounded(checker *ck, int t)
+static void check_unbounded(checker *ck, const inflow *f, int t)
 {
 	const chk_policy *p = ck->p;
 	const chk_bucket *bt = &p->buckets[t];
 	if (bt->capacity >= 0 || bt->unlimited)
 		return;
-	bool warned = false;
-	for (int s = 0; s < p->nbuckets; s++) {
-		const chk_bucket *bs = &p->buckets[s];
-		if (!bs->reached || bs->capacity < 0 || bs->overflow != t)
-			continue;
+	for (int k = f->overflow_start[t]; k < f->overflow_start[t + 1]; k++) {
+		const chk_bucket *bs = &p->buckets[f->overflow_from[k]];
 		warning(ck, bt->stmt->name.loc,
 			"bucket `%s` has no capacity but takes the overflow of `%s` (capacity %lld, line %d): "
 			"every household `%s` turns away lands here without limit; "
 			"write `capacity unlimited` on `%s` if that is meant",
 			bt->name, bs->name, (long long)bs->capacity, bs->stmt->loc.line, bs->name, bt->name);
-		warned = true;
 	}
 	/* One warning per bucket is enough: a bucket already told that it takes
 	 * an overflow without limit is not also told about its redirects (the
 	 * same `capacity unlimited` answers both). */
-	if (warned || has_own_rule(p, t))
+	if (f->overflow_start[t + 1] > f->overflow_start[t] || f->own_rule[t])
 		return;
 	char where[320];
-	if (redirects_into(p, t, where, sizeof where) > 0)
+	if (redirects_into(f, t, where, sizeof where) > 0)
 		warning(ck, bt->stmt->name.loc,
 			"bucket `%s` is reached only by redirects (%s) and no rule of its own; "
 			"write `capacity unlimited` on it if every such household is meant to go there",
@@ -1181,21 +1304,24 @@ static void check_unbounded(checker *ck, int t)
 static void check_reach(checker *ck, bool acyclic)
 {
 	chk_policy *p = ck->p;
-	bool changed = true;
-	while (changed) {
-		changed = false;
-		for (int b = 0; b < p->nbuckets; b++) {
-			if (!p->buckets[b].reached)
-				continue;
-			int next[4];
-			const int n = bucket_edges(&p->buckets[b], next);
-			for (int i = 0; i < n; i++)
-				if (!p->buckets[next[i]].reached && next[i] != p->buckets[b].backfill_from) {
-					p->buckets[next[i]].reached = true;
-					changed = true;
-				}
-		}
+	/* From the buckets rules name, along overflows, redirects and back-fills
+	 * (not into the bucket a bucket back-fills from: that is its source). */
+	int *queue = arena_alloc(ck->a, sizeof *queue * (size_t)(p->nbuckets + 1));
+	int head = 0, tail = 0;
+	for (int b = 0; b < p->nbuckets; b++)
+		if (p->buckets[b].reached)
+			queue[tail++] = b;
+	while (head < tail) {
+		const int b = queue[head++];
+		int next[4];
+		const int n = bucket_edges(&p->buckets[b], next);
+		for (int i = 0; i < n; i++)
+			if (!p->buckets[next[i]].reached && next[i] != p->buckets[b].backfill_from) {
+				p->buckets[next[i]].reached = true;
+				queue[tail++] = next[i];
+			}
 	}
+	const inflow f = inflows(ck);
 	for (int b = 0; b < p->nbuckets; b++) {
 		const chk_bucket *bk = &p->buckets[b];
 		if (!bk->reached)
@@ -1205,19 +1331,23 @@ static void check_reach(checker *ck, bool acyclic)
 				"households in bucket `%s` get no offer of help; since 2021 the law (Wgs) requires an offer on every signal picked up",
 				bk->name);
 		if (bk->reached && acyclic)
-			check_unbounded(ck, b);
+			check_unbounded(ck, &f, b);
 	}
 }
 
 static void check_labels(checker *ck)
 {
 	chk_policy *p = ck->p;
+	symtab names;   /* label name -> its first declaration */
+	symtab_init(&names);
 	for (int i = 0; i < p->nlabels; i++) {
 		ast_stmt *l = p->labels[i];
-		for (int j = 0; j < i; j++)
-			if (strcmp(p->labels[j]->name.text, l->name.text) == 0)
-				error(ck, l->name.loc, "label `%s` is declared twice (first on line %d)", l->name.text,
-				      p->labels[j]->loc.line);
+		const int first = symtab_get(&names, l->name.text);
+		if (first >= 0)
+			error(ck, l->name.loc, "label `%s` is declared twice (first on line %d)", l->name.text,
+			      p->labels[first]->loc.line);
+		else
+			symtab_put(&names, ck->a, l->name.text, i);
 		for (ast_label_case *c = l->cases; c; c = c->next) {
 			if (!c->cond && c->next)
 				error(ck, c->value.loc, "`else` must be the last case of a label");
@@ -1243,7 +1373,7 @@ chk_policy *check_policy(arena *a, diag *d, ast_file *file)
 	p->file = file;
 	/* D may carry errors of other files (lint takes several): count ours. */
 	const int errors_before = d->errors;
-	checker ck = { a, d, p, &file->source, 0 };
+	checker ck = { .a = a, .d = d, .p = p, .src = &file->source };
 	parse_prelude(&ck);
 
 	for (ast_stmt *s = file->stmts; s; s = s->next) {
@@ -1255,35 +1385,34 @@ chk_policy *check_policy(arena *a, diag *d, ast_file *file)
 				p->header = s;
 			break;
 		case S_EXCLUDE_BEFORE:
-			push_stmt(&ck, &p->before, &p->nbefore, s);
+			push_stmt(&ck, &p->before, &p->nbefore, &ck.cap_before, s);
 			break;
 		case S_COUNT:
-			push_stmt(&ck, &p->counts, &p->ncounts, s);
+			push_stmt(&ck, &p->counts, &p->ncounts, &ck.cap_counts, s);
 			break;
 		case S_SKIP:
-			push_stmt(&ck, &p->skips, &p->nskips, s);
+			push_stmt(&ck, &p->skips, &p->nskips, &ck.cap_skips, s);
 			break;
 		case S_DEFINE:
 			add_def(&ck, s, false);
 			break;
 		case S_RULE:
 		case S_EXCLUDE:
-			push_stmt(&ck, &p->rules, &p->nrules, s);
+			push_stmt(&ck, &p->rules, &p->nrules, &ck.cap_rules, s);
 			break;
 		case S_BUCKET: {
 			if (name_reserved(s->name.text)) {
 				error(&ck, s->name.loc, "`excluded` is reserved for exclusions; choose another bucket name");
 				break;
 			}
-			if (find_bucket(&ck, s->name.text) >= 0) {
+			const int first = find_bucket(&ck, s->name.text);
+			if (first >= 0) {
 				error(&ck, s->name.loc, "bucket `%s` is declared twice (first on line %d)", s->name.text,
-				      p->buckets[find_bucket(&ck, s->name.text)].stmt->loc.line);
+				      p->buckets[first].stmt->loc.line);
 				break;
 			}
-			chk_bucket *grown = arena_alloc(a, sizeof *grown * (size_t)(p->nbuckets + 1));
-			if (p->nbuckets)
-				memcpy(grown, p->buckets, sizeof *grown * (size_t)p->nbuckets);
-			p->buckets = grown;
+			p->buckets = room(&ck, p->buckets, p->nbuckets, &ck.cap_buckets, sizeof *p->buckets);
+			symtab_put(&ck.bucket_names, a, s->name.text, p->nbuckets);
 			chk_bucket *b = &p->buckets[p->nbuckets++];
 			b->name = s->name.text;
 			b->stmt = s;
@@ -1292,7 +1421,7 @@ chk_policy *check_policy(arena *a, diag *d, ast_file *file)
 			break;
 		}
 		case S_LABEL:
-			push_stmt(&ck, &p->labels, &p->nlabels, s);
+			push_stmt(&ck, &p->labels, &p->nlabels, &ck.cap_labels, s);
 			break;
 		}
 	}

@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "bytecode.h"
 #include "diag.h"
 
 typedef struct chk_def {
@@ -15,7 +16,17 @@ typedef struct chk_def {
 	enum ast_type type;
 	bool builtin;
 	bool used;
+	int nest;            /* levels of functions its value takes, itself included */
 } chk_def;
+
+/* The most levels a definition may nest: a definition that uses another is
+ * one level more than it, a condition of `any`, `all` or `with` inside is a
+ * level of its own, and the rule that uses the definition adds one more,
+ * which the VM (BC_MAX_NESTING) must have room for. */
+enum { CHK_MAX_DEF_NESTING = BC_MAX_NESTING - 1 };
+
+/* A window reaches at most this many months back (`within 1000 months`). */
+enum { CHK_MAX_WINDOW = 1000 };
 
 typedef struct chk_bucket {
 	const char *name;

@@ -90,6 +90,8 @@ char *cli_read_file(const char *path, size_t *len, diag *d)
 	FILE *f = cli_open_input(path, d);
 	if (!f)
 		return NULL;
+	/* Room for one byte past the limit, to tell "at the limit" from "over". */
+	const size_t most = (size_t)CLI_MAX_FILE + 1;
 	size_t cap = 4096, n = 0;
 	char *buf = malloc(cap + 1);
 	int err = buf ? 0 : ENOMEM;
@@ -99,7 +101,9 @@ char *cli_read_file(const char *path, size_t *len, diag *d)
 			err = ferror(f) ? (errno ? errno : EIO) : 0;
 			break;
 		}
-		cap *= 2;
+		if (cap == most)
+			break;
+		cap = cap * 2 < most ? cap * 2 : most;
 		char *grown = realloc(buf, cap + 1);
 		if (!grown) {
 			free(buf);
@@ -111,6 +115,12 @@ char *cli_read_file(const char *path, size_t *len, diag *d)
 	if (!buf || err) {
 		free(buf);
 		diag_error(d, "cannot read %s: %s", path, strerror(err));
+		return NULL;
+	}
+	if (n > (size_t)CLI_MAX_FILE) {
+		free(buf);
+		diag_error(d, "%s is larger than %ld MiB, the most vroeg reads as a rule file, tests file or compiled policy; is it the right file?",
+			   strcmp(path, "-") == 0 ? "<stdin>" : path, CLI_MAX_FILE >> 20);
 		return NULL;
 	}
 	buf[n] = '\0';

@@ -54,8 +54,14 @@ FILE *cli_open_input(const char *path, diag *d);
 /* Closes what cli_open_input opened (standard input stays open). */
 void cli_close_input(FILE *f);
 
-/* Reads all of PATH ("-" = standard input) into a malloc'ed buffer; NULL
- * after reporting why, with the reason. */
+/* The most cli_read_file reads: a rule file, a tests file or a compiled
+ * policy is at most this many bytes (docs/language.md, "Limits"). */
+#define CLI_MAX_FILE (16L << 20)
+
+/* Reads all of PATH ("-" = standard input) into a malloc'ed, NUL-terminated
+ * buffer; NULL after reporting why, with the reason. A file longer than
+ * CLI_MAX_FILE is refused (reported) after reading one byte past the limit,
+ * so /dev/zero or a pipe that never ends costs no more. */
 char *cli_read_file(const char *path, size_t *len, diag *d);
 
 /* Loads POLICY: a rule file (compiled) or a .vrb (read and verified).

@@ -30,10 +30,15 @@ typedef struct cg {
 	diag *d;
 	diag_source src;      /* for errors at a construct */
 	diag_loc loc;         /* the construct being compiled */
-	uint32_t consts_cap, fns_cap, code_cap, lines_cap;
+	uint32_t consts_cap, fns_cap, code_cap, lines_cap, rules_cap;
 	int *def_fn;          /* checker definition index -> function index */
 	bool failed;
 	bool over_limit;      /* a limit was reported (once: the rest would repeat it) */
+	/* The constants by value, so a shared one is found without a search
+	 * through all of them: per slot the index of the first constant of its
+	 * value, plus one (0 = empty); size 0 or a power of two, at most half full. */
+	uint32_t *const_at;
+	uint32_t const_at_size;
 } cg;
 
 /* Reports, once, that the construct at LOC passes a limit of the bytecode. */
@@ -80,14 +85,54 @@ static char *dup(const char *s)
 	return c;
 }
 
+static uint64_t const_hash(int64_t num, const char *text)
+{
+	uint64_t h = (uint64_t)num * 0x9E3779B97F4A7C15ull ^ (text ? 0x51ED27 : 0);
+	for (; text && *text; text++)
+		h = (h ^ (unsigned char)*text) * 0x100000001B3ull;
+	return h ^ h >> 29;
+}
+
+static bool const_is(const bc_const *c, int64_t num, const char *text)
+{
+	return c->num == num && (text ? c->text && strcmp(c->text, text) == 0 : !c->text);
+}
+
+/* The slot of the first constant NUM/TEXT, or the empty slot where it would go. */
+static uint32_t const_slot(const cg *g, int64_t num, const char *text)
+{
+	const uint32_t mask = g->const_at_size - 1;
+	uint32_t s = (uint32_t)const_hash(num, text) & mask;
+	while (g->const_at[s] && !const_is(&g->p->consts[g->const_at[s] - 1], num, text))
+		s = (s + 1) & mask;
+	return s;
+}
+
+static void const_index_grow(cg *g)
+{
+	free(g->const_at);
+	g->const_at_size = g->const_at_size ? 2 * g->const_at_size : 256;
+	g->const_at = calloc(g->const_at_size, sizeof *g->const_at);
+	if (!g->const_at) {
+		fputs("vroeg: out of memory\n", stderr);
+		abort();
+	}
+	/* In index order, so each value keeps its first constant. */
+	for (uint32_t i = 0; i < g->p->nconsts; i++) {
+		const uint32_t s = const_slot(g, g->p->consts[i].num, g->p->consts[i].text);
+		if (!g->const_at[s])
+			g->const_at[s] = i + 1;
+	}
+}
+
 static uint32_t add_const(cg *g, int64_t num, const char *text, bool shared)
 {
 	bc_program *p = g->p;
-	if (shared)
-		for (uint32_t i = 0; i < p->nconsts; i++)
-			if (p->consts[i].num == num &&
-			    (text ? p->consts[i].text && strcmp(p->consts[i].text, text) == 0 : !p->consts[i].text))
-				return i;
+	if (2 * (p->nconsts + 1) > g->const_at_size)
+		const_index_grow(g);
+	const uint32_t s = const_slot(g, num, text);
+	if (shared && g->const_at[s])
+		return g->const_at[s] - 1;
 	if (p->nconsts == BC_MAX_TABLE) {
 		over_limit(g, g->loc, "the policy has more constants than vroeg can compile: at most %d "
 			   "numbers, texts and set items (a number or text used again counts once)", BC_MAX_TABLE);
@@ -96,6 +141,8 @@ static uint32_t add_const(cg *g, int64_t num, const char *text, bool shared)
 	p->consts = grow(p->consts, &g->consts_cap, p->nconsts + 1, sizeof *p->consts);
 	p->consts[p->nconsts].num = num;
 	p->consts[p->nconsts].text = text ? dup(text) : NULL;
+	if (!g->const_at[s])
+		g->const_at[s] = p->nconsts + 1;
 	return p->nconsts++;
 }
 
@@ -422,10 +469,7 @@ static uint32_t add_rule(cg *g, enum bc_rule_kind kind, diag_loc loc, int bucket
 	}
 	const int line = loc.line;
 	g->loc = loc;
-	bc_rule *grown = realloc(p->rules, sizeof *grown * (p->nrules + 1));
-	if (!grown)
-		abort();
-	p->rules = grown;
+	p->rules = grow(p->rules, &g->rules_cap, p->nrules + 1, sizeof *p->rules);
 	bc_rule *r = &p->rules[p->nrules];
 	memset(r, 0, sizeof *r);
 	r->kind = (uint8_t)kind;
@@ -679,6 +723,7 @@ static bool compile_held(const char *name, const char *text, size_t len, diag *d
 	gen_buckets(&g);
 	gen_labels(&g);
 	free(g.def_fn);
+	free(g.const_at);
 	arena_free(&a);
 	if (g.failed || !bc_verify(out, d)) {
 		if (!g.failed)

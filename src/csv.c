@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
+
 #define INPUT_CHUNK 65536
 
 struct csv_reader {
@@ -123,13 +125,20 @@ static int stop(csv_reader *r, const char *why)
 	return -1;
 }
 
+/* The record buffer holds the fields, each followed by its NUL (so a record
+ * of CSV_MAX_RECORD bytes, fields and delimiters, fills CSV_MAX_RECORD + 1),
+ * and one byte spare: it never grows past that, so the limit is exact. */
+#define REC_CAP_MOST ((size_t)CSV_MAX_RECORD + 2)
+
 static bool rec_grow(csv_reader *r, size_t n)
 {
-	if (r->rec_len + n + 1 > (size_t)CSV_MAX_RECORD + 1)
+	if (r->rec_len + n + 1 > REC_CAP_MOST)
 		return false;
 	size_t cap = r->rec_cap;
 	while (cap < r->rec_len + n + 1)
 		cap *= 2;
+	if (cap > REC_CAP_MOST)
+		cap = REC_CAP_MOST;
 	char *bigger = realloc(r->rec, cap);
 	if (!bigger)
 		return false;
@@ -149,10 +158,28 @@ static inline bool rec_append(csv_reader *r, const char *p, size_t n)
 }
 
 /* Skips a UTF-8 byte order mark and picks the delimiter from the first
- * record: whichever of `,` and `;` occurs more often outside quotes. */
-static void start(csv_reader *r)
+ * record: whichever of `,` and `;` occurs more often outside quotes. False
+ * (stopped) when the file is UTF-16: its NULs would each be a problem of
+ * their own, and the cure is to save it as UTF-8. */
+static bool start(csv_reader *r)
 {
 	r->started = true;
+	/* Enough of the start to see NULs in every other byte. */
+	while (r->len - r->pos < 64 && refill(r))
+		;
+	const size_t head = r->len - r->pos < 64 ? r->len - r->pos : 64;
+	switch (utf8_utf16(r->buf + r->pos, head)) {
+	case UTF16_BOM:
+		r->rec_line = 1;
+		stop(r, "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8");
+		return false;
+	case UTF16_NULS:
+		r->rec_line = 1;
+		stop(r, "the file is UTF-16 (every other byte is NUL); save it as UTF-8");
+		return false;
+	case UTF16_NO:
+		break;
+	}
 	if (peek(r, 0) == 0xEF && peek(r, 1) == 0xBB) {
 		while (r->len - r->pos < 3 && refill(r))
 			;
@@ -184,6 +211,7 @@ static void start(csv_reader *r)
 	r->ends_quoted['"'] = 1;
 	r->ends_quoted['\n'] = 1;
 	r->ends_quoted[0] = 1;
+	return true;
 }
 
 /* Reads unquoted data up to a delimiter, a line end or the end of input,
@@ -313,8 +341,8 @@ int csv_next(csv_reader *r)
 {
 	if (r->stopped)
 		return -1;
-	if (!r->started)
-		start(r);
+	if (!r->started && !start(r))
+		return -1;
 	r->problem = NULL;
 	r->nfields = 0;
 	r->rec_len = 0;

@@ -3,6 +3,8 @@
  *
  * What it accepts:
  * - UTF-8 with or without a leading byte order mark (the BOM is skipped);
+ *   a file in UTF-16 (a UTF-16 byte order mark, or NULs in every other byte
+ *   of its start) stops the reader at once, saying so;
  * - the delimiter `,` or `;`, detected from the header (the first record): the
  *   one that occurs more often outside quotes, `,` on a tie;
  * - fields quoted with `"`, a quote inside a quoted field written `""`, and
@@ -25,8 +27,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* A record longer than this (in bytes, after unquoting) stops the reader: it
- * is almost always a quote that is never closed. */
+/* A record longer than this stops the reader: it is almost always a quote
+ * that is never closed. Counted in bytes after unquoting (the quotes around
+ * a field and the second of a doubled "" do not count), delimiters included,
+ * the line end not. */
 #define CSV_MAX_RECORD (1L << 20)
 
 typedef struct csv_reader csv_reader;

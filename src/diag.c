@@ -1,11 +1,14 @@
-/* diag.c - the diagnostic sink: formats positions, quotes source lines, counts
- * errors and warnings, and suggests the name a misspelling probably meant. */
+/* diag.c - the diagnostic sink: formats positions, quotes source lines (a
+ * window of a long one), counts errors and warnings, prints no more of each
+ * than its limit and says how many it kept back, and suggests the name a
+ * misspelling probably meant. */
 #include "diag.h"
 
-#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "utf8.h"
 
 static const char *const severity_names[] = { "error", "warning", "note" };
 
@@ -23,12 +26,93 @@ static void count(diag *d, enum diag_severity sev)
 		d->warnings++;
 }
 
-static bool quiet(const diag *d, enum diag_severity sev)
+/* Whether a message of SEV is counted only: no sink, or its limit reached
+ * (a note goes with the message before it). Counts what it hides, and
+ * what it shows against the limits. */
+static bool hide(diag *d, enum diag_severity sev, const char *name)
 {
-	return !d->out || (sev == DIAG_ERROR && d->max_errors > 0 && d->errors > d->max_errors);
+	if (!d->out)
+		return true;
+	bool hidden = false;
+	switch (sev) {
+	case DIAG_ERROR:
+		hidden = d->max_errors > 0 && d->shown_errors >= d->max_errors;
+		if (hidden)
+			d->hidden_errors++;
+		else
+			d->shown_errors++;
+		break;
+	case DIAG_WARNING:
+		hidden = d->max_warnings > 0 && d->shown_warnings >= d->max_warnings;
+		if (hidden)
+			d->hidden_warnings++;
+		else
+			d->shown_warnings++;
+		break;
+	case DIAG_NOTE:
+		return d->last_hidden;
+	}
+	if (hidden && name)
+		d->hidden_name = name;
+	d->last_hidden = hidden;
+	return hidden;
 }
 
-/* Prints line LINE of SRC and a caret line under columns COL..END_COL. */
+/* "NAME: 12 more errors and 3 more warnings not shown", when some were. */
+static void tell_hidden(diag *d)
+{
+	if (d->out && (d->hidden_errors || d->hidden_warnings)) {
+		fprintf(d->out, "%s: ", d->hidden_name ? d->hidden_name : "vroeg");
+		if (d->hidden_errors)
+			fprintf(d->out, "%d more error%s", d->hidden_errors, d->hidden_errors == 1 ? "" : "s");
+		if (d->hidden_errors && d->hidden_warnings)
+			fputs(" and ", d->out);
+		if (d->hidden_warnings)
+			fprintf(d->out, "%d more warning%s", d->hidden_warnings, d->hidden_warnings == 1 ? "" : "s");
+		fputs(" not shown\n", d->out);
+	}
+	d->shown_errors = d->shown_warnings = 0;
+	d->hidden_errors = d->hidden_warnings = 0;
+	d->hidden_name = NULL;
+	d->last_hidden = false;
+}
+
+void diag_finish(diag *d)
+{
+	tell_hidden(d);
+}
+
+/* Writes the bytes [FROM, TO) of a source line, a control character or a
+ * byte that is not UTF-8 as `?` (one byte for one, so the caret below still
+ * lines up): what is printed is text. */
+static void put_line(FILE *out, const char *from, const char *to)
+{
+	for (const char *c = from; c < to;) {
+		const unsigned char b = (unsigned char)*c;
+		if (b >= 0x80) {
+			const size_t n = utf8_char(c, (size_t)(to - c));
+			if (n == 0) {
+				fputc('?', out);
+				c++;
+			} else {
+				fwrite(c, 1, n, out);
+				c += n;
+			}
+			continue;
+		}
+		fputc((b < 0x20 && b != '\t') || b == 0x7F ? '?' : b, out);
+		c++;
+	}
+}
+
+static bool continuation(char c)
+{
+	return ((unsigned char)c & 0xC0) == 0x80;
+}
+
+/* Prints line LINE of SRC and a caret line under columns COL..END_COL. A
+ * line longer than DIAG_QUOTE_MAX bytes is shown as a window around the
+ * caret, cut between characters, with "..." where it was cut. */
 static void quote(FILE *out, const diag_source *src, diag_loc loc)
 {
 	if (!src || !src->text || loc.line < 1)
@@ -45,13 +129,29 @@ static void quote(FILE *out, const diag_source *src, diag_loc loc)
 		eol = end;
 	if (eol > p && eol[-1] == '\r')
 		eol--;
-	fprintf(out, "  %.*s\n  ", (int)(eol - p), p);
+	const char *caret = loc.col < 1 ? p : (size_t)(loc.col - 1) < (size_t)(eol - p) ? p + loc.col - 1 : eol;
+	const char *from = p, *to = eol;
+	if (eol - p > DIAG_QUOTE_MAX) {
+		from = caret - p > DIAG_QUOTE_MAX / 2 ? caret - DIAG_QUOTE_MAX / 2 : p;
+		if (eol - from < DIAG_QUOTE_MAX)
+			from = eol - DIAG_QUOTE_MAX;
+		to = from + DIAG_QUOTE_MAX;
+		while (from > p && continuation(*from))
+			from--;
+		while (to < eol && continuation(*to))
+			to++;
+	}
+	fputs(from > p ? "  ..." : "  ", out);
+	put_line(out, from, to);
+	fputs(to < eol ? "...\n  " : "\n  ", out);
+	if (from > p)
+		fputs("   ", out);
 	/* Keep tabs as tabs so the caret lines up under the column. */
-	for (int c = 1; c < loc.col && p + c - 1 < eol; c++)
-		fputc(p[c - 1] == '\t' ? '\t' : ' ', out);
+	for (const char *c = from; c < caret; c++)
+		fputc(*c == '\t' ? '\t' : ' ', out);
 	fputc('^', out);
 	if (loc.end_line == loc.line)
-		for (int c = loc.col + 1; c < loc.end_col && p + c - 1 < eol; c++)
+		for (int c = loc.col + 1; c < loc.end_col && p + c - 1 < to; c++)
 			fputc('~', out);
 	fputc('\n', out);
 }
@@ -92,6 +192,7 @@ void diag_release(diag *d)
 	free(d->held);
 	d->held = NULL;
 	d->nheld = d->held_cap = 0;
+	tell_hidden(d);
 }
 
 /* Where a message at LINE:COL goes while held: a stream into a new held
@@ -131,18 +232,10 @@ void diag_at(diag *d, const diag_source *src, diag_loc loc,
 {
 	count(d, sev);
 	const char *name = src && src->name ? src->name : "<input>";
+	if (hide(d, sev, name))
+		return;
 	char *text;
 	size_t len;
-	if (quiet(d, sev)) {
-		if (d->out && sev == DIAG_ERROR && d->errors == d->max_errors + 1) {
-			/* Held, it goes after every message shown. */
-			FILE *f = keep_begin(d, INT_MAX, 0, &text, &len);
-			fprintf(f ? f : d->out, "%s: too many errors; the rest are counted, not shown\n", name);
-			if (f)
-				keep_end(d, f, &text);
-		}
-		return;
-	}
 	FILE *f = keep_begin(d, loc.line, loc.col, &text, &len);
 	FILE *out = f ? f : d->out;
 	fprintf(out, "%s:%d:%d: %s: ", name, loc.line, loc.col, severity_names[sev]);
@@ -173,7 +266,7 @@ void diag_row(diag *d, const char *file, long line, const char *column,
 static void plain(diag *d, enum diag_severity sev, const char *fmt, va_list ap)
 {
 	count(d, sev);
-	if (quiet(d, sev))
+	if (hide(d, sev, NULL))
 		return;
 	fputs(sev == DIAG_WARNING ? "vroeg: warning: " : "vroeg: ", d->out);
 	vfprintf(d->out, fmt, ap);

@@ -79,6 +79,10 @@ static const column outcome_columns[OUT_NCOLS] = {
 
 #define MAX_COLUMNS SIG_NCOLS
 
+/* Unknown (or unnamed) header columns warned about one by one; the rest are
+ * counted in one more warning (docs/operators-guide.md). */
+enum { IMPORT_UNKNOWN_SHOWN = 10 };
+
 /* One checked value: NULL, an integer, or text (LEN bytes at S, which stay
  * valid until the next record). */
 typedef struct value {
@@ -409,18 +413,24 @@ static bool read_header(import *im)
 	const char *names[MAX_COLUMNS];
 	for (int c = 0; c < im->ncols; c++)
 		names[c] = im->cols[c].name;
+	/* A header of a million unknown columns is told in a few lines: the
+	 * first IMPORT_UNKNOWN_SHOWN, then how many more; a column named twice
+	 * once, however often it repeats. */
+	size_t unknown = 0;
+	bool repeated[MAX_COLUMNS] = { false };
 	for (size_t i = 0; i < n; i++) {
 		size_t len;
 		const char *name = trim(f[i].s, f[i].len, &len);
-		if (len == 0) {
-			diag_warning(im->d, "%s:%ld: column %zu: has no name, ignored",
-				     im->name, line, i + 1);
-			continue;
-		}
 		int c = 0;
-		while (c < im->ncols && !(strlen(names[c]) == len && memcmp(names[c], name, len) == 0))
+		while (len && c < im->ncols && !(strlen(names[c]) == len && memcmp(names[c], name, len) == 0))
 			c++;
-		if (c == im->ncols) {
+		if (len == 0 || c == im->ncols) {
+			if (unknown++ >= IMPORT_UNKNOWN_SHOWN)
+				continue;
+			if (len == 0) {
+				diag_warning(im->d, "%s:%ld: column %zu: has no name, ignored", im->name, line, i + 1);
+				continue;
+			}
 			char word[64], hint[96] = "";
 			snprintf(word, sizeof word, "%.*s", (int)len, name);
 			const char *guess = diag_suggest(word, names, (size_t)im->ncols);
@@ -429,14 +439,19 @@ static bool read_header(import *im)
 			diag_warning(im->d, "%s:%ld: column `%.*s`: unknown column, ignored%s",
 				     im->name, line, (int)len, name, hint);
 		} else if (im->field_of[c] >= 0) {
-			diag_row(im->d, im->name, line, "header",
-				 "column `%s` appears twice (fields %d and %zu)",
-				 names[c], im->field_of[c] + 1, i + 1);
+			if (!repeated[c])
+				diag_row(im->d, im->name, line, "header",
+					 "column `%s` appears twice (fields %d and %zu)",
+					 names[c], im->field_of[c] + 1, i + 1);
+			repeated[c] = true;
 			ok = false;
 		} else {
 			im->field_of[c] = (int)i;
 		}
 	}
+	if (unknown > IMPORT_UNKNOWN_SHOWN)
+		diag_warning(im->d, "%s:%ld: ... and %zu more unknown columns, ignored", im->name, line,
+			     unknown - IMPORT_UNKNOWN_SHOWN);
 	/* Problems of a row are reported in the order of its fields. */
 	int k = 0;
 	for (size_t i = 0; i < n; i++)

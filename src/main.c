@@ -47,7 +47,9 @@ static int run_command(int argc, char **argv, diag *d)
 				fputs(cli_usage(commands[i].name), stdout);
 				return EXIT_OK;
 			}
-		return commands[i].run(argc - 1, argv + 1, d);
+		const int rc = commands[i].run(argc - 1, argv + 1, d);
+		diag_finish(d);
+		return rc;
 	}
 	const char *names[sizeof commands / sizeof commands[0]];
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
@@ -78,6 +80,7 @@ int main(int argc, char **argv)
 	diag d;
 	diag_init(&d, stderr);
 	d.max_errors = 100;
+	d.max_warnings = 100;
 	/* Every command's output is checked here, once: a full disk or a
 	 * closed pipe is an error, never an exit 0 with nothing written. */
 	return cli_finish_output(run_command(argc, argv, &d), &d);

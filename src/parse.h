@@ -7,6 +7,11 @@
 #include "ast.h"
 #include "diag.h"
 
+/* Parentheses and `not`s open at once in one statement: one more is an
+ * error at it (docs/language.md, "Limits"). The parser's stack grows by a
+ * few entries with each, so this keeps it far from bison's own limit. */
+enum { PARSE_MAX_NESTING = 100 };
+
 /* Shared by the scanner (as its yyextra) and the parser's actions. */
 typedef struct parse_ctx {
 	arena *arena;
@@ -14,6 +19,7 @@ typedef struct parse_ctx {
 	ast_file *file;
 	int line, col;           /* where the scanner stands */
 	bool sent_final_newline; /* the scanner ends the last line for the parser */
+	int nesting;             /* parentheses and `not`s open in this statement */
 } parse_ctx;
 
 /* Parses TEXT (LEN bytes; need not be NUL-terminated) named NAME. Every syntax

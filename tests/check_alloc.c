@@ -882,6 +882,35 @@ START_TEST(arrivals_minus_departures_are_the_households_on_every_field_policy)
 }
 END_TEST
 
+/* A chain of 300,000 buckets, each overflowing into the next (built by hand:
+ * a policy that long is no test of this): every bucket before the next, and
+ * no stack overflow on the way (the order was a recursive search). */
+START_TEST(a_chain_of_many_buckets_is_ordered_without_recursion)
+{
+	enum { NB = 300000 };
+	bc_program p;
+	memset(&p, 0, sizeof p);
+	p.nbuckets = NB;
+	p.buckets = calloc(NB, sizeof *p.buckets);
+	uint32_t *order = malloc(NB * sizeof *order);
+	uint32_t *pos = malloc(NB * sizeof *pos);
+	ck_assert(p.buckets && order && pos);
+	for (uint32_t b = 0; b < NB; b++) {
+		/* Declared last first: bucket b overflows into b - 1. */
+		p.buckets[b].overflow = b ? (int32_t)b - 1 : -1;
+		p.buckets[b].without_phone = p.buckets[b].without_email = p.buckets[b].backfill_from = -1;
+	}
+	alloc_bucket_order(&p, order);
+	for (uint32_t i = 0; i < NB; i++)
+		pos[order[i]] = i;
+	for (uint32_t b = 1; b < NB; b++)
+		ck_assert_uint_lt(pos[b], pos[b - 1]);
+	free(p.buckets);
+	free(order);
+	free(pos);
+}
+END_TEST
+
 Suite *alloc_suite(void)
 {
 	Suite *s = suite_create("alloc");
@@ -922,6 +951,7 @@ Suite *alloc_suite(void)
 	tcase_add_test(tc, a_missing_key_sorts_last_in_either_direction);
 	tcase_add_test(tc, keys_computed_by_the_vm_order_the_places);
 	tcase_add_test(tc, buckets_fill_before_the_buckets_they_send_to);
+	tcase_add_test(tc, a_chain_of_many_buckets_is_ordered_without_recursion);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("flows");

@@ -4,11 +4,17 @@
  * diagnostic a policy officer would read. */
 #include <check.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "checker.h"
+#include "compile.h"
 #include "parse.h"
 #include "support.h"
 
@@ -826,6 +832,239 @@ START_TEST(the_field_policies_check)
 }
 END_TEST
 
+/* ---- limits ------------------------------------------------------------------ */
+
+/* A policy whose definitions d1..dN each use the one before; the rule uses dN. */
+static char *definition_chain(int n, const char *first)
+{
+	size_t size = (size_t)n * 64 + 1024, len = 0;
+	char *t = malloc(size);
+	ck_assert_ptr_nonnull(t);
+	len += (size_t)snprintf(t + len, size - len, HEAD "d1 when %s\n", first);
+	for (int k = 2; k <= n; k++)
+		len += (size_t)snprintf(t + len, size - len, "d%d when d%d or arrears > %d\n", k, k - 1, k);
+	snprintf(t + len, size - len, "d%d -> a\notherwise -> a\nbucket a\n", n);
+	return t;
+}
+
+static bool compiles(const char *text, char **out)
+{
+	size_t len = 0;
+	FILE *f = open_memstream(out, &len);
+	diag d;
+	diag_init(&d, f);
+	bc_program p;
+	const bool ok = compile_policy("t.vroeg", text, strlen(text), &d, &p);
+	if (ok)
+		bc_program_free(&p);
+	fclose(f);
+	return ok;
+}
+
+START_TEST(definitions_nest_to_the_limit_and_no_further)
+{
+	char *out = NULL;
+	char *text = definition_chain(CHK_MAX_DEF_NESTING, "arrears > 1");
+	ck_assert_msg(compiles(text, &out), "%s", out);
+	free(out);
+	free(text);
+	/* One more: an error at the definition that goes past the limit, said
+	 * once, not an internal error of the verifier. */
+	text = definition_chain(CHK_MAX_DEF_NESTING + 3, "arrears > 1");
+	ck_assert(!compiles(text, &out));
+	ck_assert_str_eq(out,
+		"t.vroeg:18:1: error: `d16` nests 16 levels deep (it uses `d15`); definitions nest at most 15 levels "
+		"(each definition used, and each condition of `any`, `all` or `with`, is a level)\n"
+		"  d16 when d15 or arrears > 16\n"
+		"  ^~~\n");
+	free(out);
+	free(text);
+}
+END_TEST
+
+START_TEST(a_condition_of_any_is_a_level_of_nesting)
+{
+	char *out = NULL;
+	char *text = definition_chain(CHK_MAX_DEF_NESTING, "any arrears > 1");
+	ck_assert(!compiles(text, &out));
+	const char *want = "t.vroeg:17:1: error: `d15` nests 16 levels deep (it uses `d14`);";
+	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s", out);
+	free(out);
+	free(text);
+	text = definition_chain(CHK_MAX_DEF_NESTING - 1, "any arrears > 1");
+	ck_assert_msg(compiles(text, &out), "%s", out);
+	free(out);
+	free(text);
+}
+END_TEST
+
+START_TEST(a_window_is_at_most_1000_months)
+{
+	/* (Checked in passes: the skip before the rules.) */
+	expect(HEAD "signals within 1000 months > 1 -> a\nsignals in previous 1001 months > 1 -> a\n"
+	       "skip signal \"again\" when same creditor in previous 5000 months\notherwise -> a\nbucket a\n", 2, 0,
+		"t.vroeg:5:40: error: a window is at most 1000 months\n"
+		"  skip signal \"again\" when same creditor in previous 5000 months\n"
+		"                                         ^~~~~~~~~~~~~~~~~~~~~~~\n"
+		"t.vroeg:4:9: error: a window is at most 1000 months\n"
+		"  signals in previous 1001 months > 1 -> a\n"
+		"          ^~~~~~~~~~~~~~~~~~~~~~~\n");
+}
+END_TEST
+
+/* Bands that cover every amount end the rules however many there are. */
+START_TEST(many_bands_that_cover_every_amount_end_the_rules)
+{
+	enum { N = 960 };
+	size_t size = N * 64 + 512, len = 0;
+	char *t = malloc(size);
+	ck_assert_ptr_nonnull(t);
+	len += (size_t)snprintf(t + len, size - len, HEAD);
+	for (int k = 0; k < N - 1; k++)
+		len += (size_t)snprintf(t + len, size - len, "arrears between %d and %d.99 -> a\n", 10 * k, 10 * k + 9);
+	snprintf(t + len, size - len, "arrears >= %d -> a\nbucket a\n", 10 * (N - 1));
+	expect(t, 0, 0, "");
+	free(t);
+}
+END_TEST
+
+/* The first overlap in rule order, as the plain comparison of every pair of
+ * bands finds it, on generated runs of bands. */
+START_TEST(overlaps_among_many_bands_are_those_every_pair_shows)
+{
+	uint64_t rng = 42;
+	for (int round = 0; round < 200; round++) {
+		const int n = 2 + (int)(round % 60);
+		int64_t lo[64], hi[64];
+		size_t size = 64 * 64 + 512, len = 0;
+		char *t = malloc(size);
+		ck_assert_ptr_nonnull(t);
+		len += (size_t)snprintf(t + len, size - len, HEAD);
+		for (int k = 0; k < n; k++) {
+			rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+			/* Mostly disjoint, now and then wider or empty. */
+			const int kind = (int)(rng >> 60);
+			int a = 10 * k, b = 10 * k + 9;
+			if (kind == 0)
+				a -= 25, b += 3;
+			else if (kind == 1)
+				a += 5, b = a - 3;   /* "between 15 and 12": takes nothing */
+			else if (kind == 2)
+				a += 2, b -= 2;
+			if (a < 0)
+				a = 0;
+			lo[k] = a, hi[k] = b;
+			len += (size_t)snprintf(t + len, size - len, "creditors between %d and %d -> a\n", a, b);
+		}
+		snprintf(t + len, size - len, "otherwise -> a\nbucket a\n");
+		int wi = -1, wj = -1;
+		for (int i = 1; i < n && wi < 0; i++)
+			for (int j = 0; j < i; j++)
+				if (lo[j] <= hi[i] && lo[i] <= hi[j] && !(lo[j] <= lo[i] && hi[i] <= hi[j])) {
+					wi = i, wj = j;
+					break;
+				}
+		checked c;
+		check_text(&c, t);
+		const char *got = strstr(messages(&c), "this band overlaps");
+		if (wi < 0) {
+			ck_assert_msg(!got, "round %d: no overlap, but:\n%s", round, messages(&c));
+		} else {
+			char want[256];
+			snprintf(want, sizeof want, "t.vroeg:%d:1: warning: this band overlaps the one on line %d: at %lld the rule",
+				 wi + 3, wj + 3, (long long)(lo[wi] > lo[wj] ? lo[wi] : lo[wj]));
+			ck_assert_msg(strstr(messages(&c), want), "round %d: want %s\ngot:\n%s", round, want, messages(&c));
+		}
+		done(&c);
+		free(t);
+	}
+}
+END_TEST
+
+/* Peak memory (KiB) of `vroeg lint` of TEXT: the test's only child, so
+ * getrusage of RUSAGE_CHILDREN is the child's own. */
+static long lint_peak_kb(const char *text)
+{
+	char path[] = "/tmp/vroeg-big-XXXXXX";
+	const int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	const size_t len = strlen(text);
+	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	const char *v = getenv("VROEG") ? getenv("VROEG") : "build/vroeg";
+	char *argv[] = { (char *)v, "lint", path, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	extern char **environ;
+	pid_t pid;
+	ck_assert_int_eq(posix_spawn(&pid, v, &fa, NULL, argv, environ), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	struct rusage ru;
+	ck_assert_int_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
+	unlink(path);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) <= 2, "lint ended with status %d", status);
+	return ru.ru_maxrss;
+}
+
+/* Generous: a few times what the policy text takes. Before the checker's
+ * arrays grew by doubling, these took 1.6, 4.7 and 2.2 GB. */
+enum { BIG_POLICY_KB = 256 * 1024 };
+
+START_TEST(twenty_thousand_rules_take_little_memory)
+{
+	enum { N = 20000 };
+	size_t size = (size_t)N * 64 + 4096, len = 0;
+	char *t = malloc(size);
+	ck_assert_ptr_nonnull(t);
+	len += (size_t)snprintf(t + len, size - len, HEAD);
+	for (int k = 0; k < N; k++)
+		len += (size_t)snprintf(t + len, size - len, "single and arrears between %d and %d.99 -> b%d\n", 10 * k, 10 * k + 9, k % 50);
+	len += (size_t)snprintf(t + len, size - len, "otherwise -> b0\n");
+	for (int k = 0; k < 50; k++)
+		len += (size_t)snprintf(t + len, size - len, "bucket b%d\n", k);
+	const long kb = lint_peak_kb(t);
+	ck_assert_msg(kb < BIG_POLICY_KB, "lint of 20,000 rules peaked at %ld KiB", kb);
+	free(t);
+}
+END_TEST
+
+START_TEST(twenty_thousand_definitions_take_little_memory)
+{
+	enum { N = 20000 };
+	size_t size = (size_t)N * 64 + 4096, len = 0;
+	char *t = malloc(size);
+	ck_assert_ptr_nonnull(t);
+	len += (size_t)snprintf(t + len, size - len, HEAD "d0 when arrears > 1\n");
+	/* Each uses one four times closer to the top: a few levels deep. */
+	for (int k = 1; k < N; k++)
+		len += (size_t)snprintf(t + len, size - len, "d%d when d%d or arrears > %d\n", k, k / 4, k);
+	len += (size_t)snprintf(t + len, size - len, "d%d -> a\notherwise -> a\nbucket a\n", N - 1);
+	const long kb = lint_peak_kb(t);
+	ck_assert_msg(kb < BIG_POLICY_KB, "lint of 20,000 definitions peaked at %ld KiB", kb);
+	free(t);
+}
+END_TEST
+
+START_TEST(eight_thousand_chained_buckets_take_little_memory)
+{
+	enum { N = 8000 };
+	size_t size = (size_t)N * 64 + 4096, len = 0;
+	char *t = malloc(size);
+	ck_assert_ptr_nonnull(t);
+	len += (size_t)snprintf(t + len, size - len, HEAD "otherwise -> b0\n");
+	/* Declared last to first, so no bucket is reached before the one above it. */
+	len += (size_t)snprintf(t + len, size - len, "bucket b%d capacity unlimited\n", N - 1);
+	for (int k = N - 2; k >= 0; k--)
+		len += (size_t)snprintf(t + len, size - len, "bucket b%d capacity 10 overflow b%d\n", k, k + 1);
+	const long kb = lint_peak_kb(t);
+	ck_assert_msg(kb < BIG_POLICY_KB, "lint of 8,000 chained buckets peaked at %ld KiB", kb);
+	free(t);
+}
+END_TEST
+
 Suite *checker_suite(void)
 {
 	Suite *s = suite_create("checker");
@@ -905,6 +1144,18 @@ Suite *checker_suite(void)
 	tcase_add_test(tc, a_file_without_a_policy_line_is_an_error);
 	tcase_add_test(tc, the_window_the_policy_reaches_is_its_lookback);
 	tcase_add_test(tc, the_field_policies_check);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limits");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, definitions_nest_to_the_limit_and_no_further);
+	tcase_add_test(tc, a_condition_of_any_is_a_level_of_nesting);
+	tcase_add_test(tc, a_window_is_at_most_1000_months);
+	tcase_add_test(tc, many_bands_that_cover_every_amount_end_the_rules);
+	tcase_add_test(tc, overlaps_among_many_bands_are_those_every_pair_shows);
+	tcase_add_test(tc, twenty_thousand_rules_take_little_memory);
+	tcase_add_test(tc, twenty_thousand_definitions_take_little_memory);
+	tcase_add_test(tc, eight_thousand_chained_buckets_take_little_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -895,12 +895,50 @@ START_TEST(lint_reports_a_limit_at_the_construct)
 }
 END_TEST
 
+/* Each value is one constant, however many times it is used (a set's items
+ * excepted: a set is a run of constants of its own), and a use after a set
+ * takes the set's constant of that value. Thousands of them, so the lookup
+ * by value is exercised past its first sizes. */
+START_TEST(a_constant_is_stored_once_per_value)
+{
+	enum { N = 1200 };
+	size_t size = (size_t)N * 96 + 1024, len = 0;
+	char *t = malloc(size);
+	ck_assert_ptr_nonnull(t);
+	len += (size_t)snprintf(t + len, size - len, "policy \"C\"\nexclude \"legal person\" before counting when any legal_form = legal\n"
+			       "any creditor in {\"c7\", \"c7\", \"c8\"} -> a\n");
+	for (int k = 0; k < N; k++)
+		len += (size_t)snprintf(t + len, size - len, "any creditor = \"c%d\" and arrears > %d -> a\n", k % 400, k % 300);
+	snprintf(t + len, size - len, "otherwise -> a\nbucket a\n");
+	compiled c;
+	must_compile(&c, t);
+	const bc_const *k = c.p.consts;
+	int sevens = 0, texts = 0;
+	for (uint32_t i = 0; i < c.p.nconsts; i++) {
+		sevens += k[i].text && strcmp(k[i].text, "c7") == 0;
+		texts += k[i].text && k[i].text[0] == 'c' && k[i].text[1] != '\0';
+		for (uint32_t j = 0; j < i; j++) {
+			const bool same = k[i].num == k[j].num &&
+				(k[i].text ? k[j].text && strcmp(k[i].text, k[j].text) == 0 : !k[j].text);
+			ck_assert_msg(!same || strcmp(k[i].text ? k[i].text : "", "c7") == 0,
+				      "constant %u repeats constant %u", i, j);
+		}
+	}
+	/* "c7" twice in the set, and no third time for `= "c7"`; c0..c399 once each. */
+	ck_assert_int_eq(sevens, 2);
+	ck_assert_int_eq(texts, 400 + 1);
+	done(&c);
+	free(t);
+}
+END_TEST
+
 Suite *compile_suite(void)
 {
 	Suite *s = suite_create("compile");
 	TCase *tc = tcase_create("program");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, the_header_records_policy_source_and_digest);
+	tcase_add_test(tc, a_constant_is_stored_once_per_value);
 	tcase_add_test(tc, a_policy_with_errors_gives_an_empty_program);
 	tcase_add_test(tc, diagnostics_come_in_line_order_whichever_pass_finds_them);
 	tcase_add_test(tc, held_messages_keep_their_order_within_a_line_and_nest);

@@ -1,7 +1,9 @@
 /* check_csv.c - the CSV reader: both delimiters, quoting, embedded line
- * breaks, BOM, CR LF, empty lines, the line on which each record starts, and
- * records split across the reader's input buffer. */
+ * breaks, BOM, CR LF, empty lines, the line on which each record starts,
+ * records split across the reader's input buffer, the record limit to the
+ * byte, and a file in UTF-16 named as such. */
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,6 +284,96 @@ START_TEST(records_across_buffer_boundaries)
 }
 END_TEST
 
+/* A file "a\n" then one record of LEN bytes as the limit counts them: one
+ * unquoted field of LEN bytes, or (QUOTED) a quoted field of LEN - 2 bytes
+ * written with a doubled quote inside, a delimiter and one more byte (the
+ * quotes around the field and the second of "" do not count). */
+static FILE *record_of(size_t len, bool quoted)
+{
+	char *text = malloc(len + 16);
+	ck_assert_ptr_nonnull(text);
+	size_t n = 0;
+	memcpy(text + n, "a\n", 2);
+	n += 2;
+	if (quoted) {
+		memcpy(text + n, "\"\"\"", 3);   /* the opening quote, then "" for one " */
+		n += 3;
+		memset(text + n, 'x', len - 3);
+		n += len - 3;
+		memcpy(text + n, "\",y", 3);
+		n += 3;
+	} else {
+		memset(text + n, 'x', len);
+		n += len;
+	}
+	text[n++] = '\n';
+	FILE *in = bytes_file(text, n);
+	free(text);
+	return in;
+}
+
+START_TEST(a_record_at_the_limit_is_read_and_one_byte_more_is_not)
+{
+	for (int quoted = 0; quoted < 2; quoted++) {
+		FILE *in = record_of((size_t)CSV_MAX_RECORD, quoted);
+		csv_reader *r = csv_open(in);
+		RECORD(r, 1, "a");
+		ck_assert_msg(csv_next(r) == 1, "quoted %d: %s", quoted, csv_problem(r) ? csv_problem(r) : "");
+		size_t nf, total = 0;
+		const csv_field *f = csv_fields(r, &nf);
+		for (size_t i = 0; i < nf; i++)
+			total += f[i].len;
+		ck_assert_uint_eq(total + nf - 1, (size_t)CSV_MAX_RECORD);
+		ck_assert_int_eq(csv_next(r), 0);
+		csv_close(r);
+		fclose(in);
+
+		in = record_of((size_t)CSV_MAX_RECORD + 1, quoted);
+		r = csv_open(in);
+		RECORD(r, 1, "a");
+		ck_assert_int_eq(csv_next(r), -1);
+		ck_assert_int_eq(csv_line(r), 2);
+		ck_assert_str_eq(csv_problem(r), "a record longer than 1 MiB (is a quote never closed?)");
+		csv_close(r);
+		fclose(in);
+	}
+}
+END_TEST
+
+START_TEST(a_utf16_file_is_named_as_such)
+{
+	static const char le_bom[] = "\xff\xfes\0i\0g\0n\0a\0l\0_\0i\0d\0\n\0";
+	static const char be_bom[] = "\xfe\xff\0s\0i\0g\0n\0a\0l\0_\0i\0d\0\n";
+	static const char le[] = "s\0i\0g\0n\0a\0l\0_\0i\0d\0,\0r\0e\0c\0e\0i\0v\0e\0d\0\n\0";
+	const struct { const char *text; size_t len; const char *why; } files[] = {
+		{ le_bom, sizeof le_bom - 1, "it starts with a UTF-16 byte order mark" },
+		{ be_bom, sizeof be_bom - 1, "it starts with a UTF-16 byte order mark" },
+		{ le, sizeof le - 1, "every other byte is NUL" },
+		{ le + 1, sizeof le - 2, "every other byte is NUL" },   /* big-endian, no mark */
+	};
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		FILE *in = bytes_file(files[i].text, files[i].len);
+		csv_reader *r = csv_open(in);
+		ck_assert_int_eq(csv_next(r), -1);
+		ck_assert_int_eq(csv_line(r), 1);
+		char want[128];
+		snprintf(want, sizeof want, "the file is UTF-16 (%s); save it as UTF-8", files[i].why);
+		ck_assert_str_eq(csv_problem(r), want);
+		ck_assert_int_eq(csv_next(r), -1);
+		csv_close(r);
+		fclose(in);
+	}
+	/* A NUL in a UTF-8 file is still a NUL in a field. */
+	FILE *in = bytes_file("a,b\nx\0y,z\n", 10);
+	csv_reader *r = csv_open(in);
+	ck_assert_int_eq(csv_next(r), 1);
+	ck_assert_int_eq(csv_next(r), 1);
+	ck_assert_str_eq(csv_problem(r), "a NUL byte in a field");
+	csv_close(r);
+	fclose(in);
+}
+END_TEST
+
 Suite *csv_suite(void)
 {
 	Suite *s = suite_create("csv");
@@ -300,6 +392,8 @@ Suite *csv_suite(void)
 	tcase_add_test(tc, a_nul_byte_is_a_problem);
 	tcase_add_test(tc, a_record_over_the_limit_stops_the_reader);
 	tcase_add_test(tc, records_across_buffer_boundaries);
+	tcase_add_test(tc, a_record_at_the_limit_is_read_and_one_byte_more_is_not);
+	tcase_add_test(tc, a_utf16_file_is_named_as_such);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -807,6 +807,84 @@ START_TEST(an_import_inside_a_transaction_nests)
 }
 END_TEST
 
+START_TEST(a_hundred_thousand_unknown_columns_are_told_in_a_few_lines)
+{
+	/* The header alone, a little under the record limit. */
+	enum { UNKNOWN = 100000 };
+	size_t size = (size_t)UNKNOWN * 10 + 256, len = 0;
+	char *text = malloc(size);
+	ck_assert_ptr_nonnull(text);
+	len += (size_t)snprintf(text + len, size - len, "signal_id,received,household,creditor,sector,arrears");
+	for (int i = 0; i < UNKNOWN; i++)
+		len += (size_t)snprintf(text + len, size - len, i == 3 ? ", " : ",c%d", i);
+	snprintf(text + len, size - len, "\n");
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "u.csv", text, false, &c.d, &n), STORE_OK);
+	expect_text(captured(&c),
+		"vroeg: warning: u.csv:1: column `c0`: unknown column, ignored\n"
+		"vroeg: warning: u.csv:1: column `c1`: unknown column, ignored\n"
+		"vroeg: warning: u.csv:1: column `c2`: unknown column, ignored\n"
+		"vroeg: warning: u.csv:1: column 10: has no name, ignored\n"
+		"vroeg: warning: u.csv:1: column `c4`: unknown column, ignored\n"
+		"vroeg: warning: u.csv:1: column `c5`: unknown column, ignored\n"
+		"vroeg: warning: u.csv:1: column `c6`: unknown column, ignored\n"
+		"vroeg: warning: u.csv:1: column `c7`: unknown column, ignored\n"
+		"vroeg: warning: u.csv:1: column `c8`: unknown column, ignored\n"
+		"vroeg: warning: u.csv:1: column `c9`: unknown column, ignored\n"
+		"vroeg: warning: u.csv:1: ... and 99990 more unknown columns, ignored\n");
+	ck_assert_int_eq(c.d.warnings, 11);
+	store_close(s);
+	capture_end(&c);
+	free(text);
+}
+END_TEST
+
+START_TEST(a_column_named_many_times_is_one_error)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "d.csv",
+		"signal_id,received,household,creditor,sector,arrears,sector,sector,arrears,sector\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"d.csv:1: header: column `sector` appears twice (fields 5 and 7)\n"
+		"d.csv:1: header: column `arrears` appears twice (fields 6 and 9)\n");
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(a_utf16_file_is_named_as_such)
+{
+	/* "signal_id,..." as a spreadsheet saves "Unicode text": UTF-16 with a mark. */
+	static const char head[] = "signal_id,received,household,creditor,sector,arrears\n";
+	char text[2 * sizeof head + 2] = "\xff\xfe";
+	for (size_t i = 0; i + 1 < sizeof head; i++) {
+		text[2 + 2 * i] = head[i];
+		text[3 + 2 * i] = '\0';
+	}
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	FILE *in = tmpfile();
+	ck_assert_ptr_nonnull(in);
+	fwrite(text, 1, 2 * sizeof head, in);
+	rewind(in);
+	ck_assert_int_eq(store_import_signals(s, in, "w.csv", &c.d, &n), STORE_DATA_ERROR);
+	fclose(in);
+	expect_text(captured(&c),
+		"w.csv:1: header: the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8\n");
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
 Suite *import_suite(void)
 {
 	Suite *s = suite_create("import");
@@ -822,6 +900,9 @@ Suite *import_suite(void)
 	tcase_add_test(tc, header_in_any_order_and_unknown_columns_warned);
 	tcase_add_test(tc, missing_required_columns_are_one_error);
 	tcase_add_test(tc, a_column_named_twice_is_an_error);
+	tcase_add_test(tc, a_hundred_thousand_unknown_columns_are_told_in_a_few_lines);
+	tcase_add_test(tc, a_column_named_many_times_is_one_error);
+	tcase_add_test(tc, a_utf16_file_is_named_as_such);
 	tcase_add_test(tc, an_empty_file_has_no_header);
 	tcase_add_test(tc, a_header_only_file_adds_nothing);
 	tcase_add_test(tc, whitespace_only_unquoted_fields_are_empty);

@@ -600,6 +600,148 @@ START_TEST(positions_after_utf8_text_count_bytes)
 }
 END_TEST
 
+/* ---- text that is not what it seems --------------------------------------- */
+
+/* Parses LEN bytes and expects exactly the messages WANT. */
+static void expect_bytes(const char *text, size_t len, const char *want)
+{
+	parsed p;
+	parse_bytes(&p, text, len);
+	ck_assert_str_eq(messages(&p), want);
+	done(&p);
+}
+
+#define EXPECT(lit, want) expect_bytes(lit, sizeof lit - 1, want)
+
+START_TEST(a_nul_byte_in_quoted_text_is_an_error_not_the_end_of_it)
+{
+	EXPECT("exclude \"legal\0 person\" when any legal_form = legal\n",
+	       "t.vroeg:1:15: error: a NUL byte: a rule file is text, in UTF-8\n"
+	       "  exclude \"legal? person\" when any legal_form = legal\n"
+	       "                ^\n");
+}
+END_TEST
+
+START_TEST(a_nul_byte_anywhere_is_an_error_at_its_column)
+{
+	EXPECT("otherwise -> a # note\0\n",
+	       "t.vroeg:1:22: error: a NUL byte: a rule file is text, in UTF-8\n"
+	       "  otherwise -> a # note?\n"
+	       "                       ^\n");
+	EXPECT("otherwise -> a \0\n",
+	       "t.vroeg:1:16: error: a NUL byte: a rule file is text, in UTF-8\n"
+	       "  otherwise -> a ?\n"
+	       "                 ^\n");
+}
+END_TEST
+
+START_TEST(bytes_that_are_not_utf8_are_an_error_in_quotes_comments_and_names)
+{
+	/* Latin-1, as an old editor saves "Café". */
+	EXPECT("any creditor = \"Caf\xe9\" -> a\n",
+	       "t.vroeg:1:20: error: byte 0xE9 is not UTF-8: save the rule file as UTF-8\n"
+	       "  any creditor = \"Caf?\" -> a\n"
+	       "                     ^\n");
+	EXPECT("# caf\xe9\n",
+	       "t.vroeg:1:6: error: byte 0xE9 is not UTF-8: save the rule file as UTF-8\n"
+	       "  # caf?\n"
+	       "       ^\n");
+	EXPECT("define caf\xe9 = 1\n",
+	       "t.vroeg:1:11: error: byte 0xE9 is not UTF-8: save the rule file as UTF-8\n"
+	       "  define caf? = 1\n"
+	       "            ^\n");
+	/* Overlong forms, surrogates and stray continuation bytes are not UTF-8 either. */
+	static const char *const bad[] = { "\xc0\xaf", "\xed\xa0\x80", "\x80", "\xf4\x90\x80\x80", "\xe2\x82" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char text[64];
+		snprintf(text, sizeof text, "any creditor = \"%s\" -> a\n", bad[i]);
+		parsed p;
+		parse_text(&p, text);
+		ck_assert_int_eq(p.d.errors, 1);
+		ck_assert_msg(strstr(messages(&p), "t.vroeg:1:17: error: byte 0x"), "case %zu:\n%s", i, messages(&p));
+		done(&p);
+	}
+}
+END_TEST
+
+START_TEST(utf8_text_stays_accepted)
+{
+	parsed p;
+	parse_text(&p, "# Één, ünïcödé, € 5, 😀\nany district = \"Buytenwegh-Één 😀\" -> a\n");
+	ck_assert_msg(p.d.errors == 0, "%s", messages(&p));
+	done(&p);
+}
+END_TEST
+
+START_TEST(a_control_character_in_quoted_text_is_an_error)
+{
+	EXPECT("any creditor = \"H\x1b[2K\" -> a\n",
+	       "t.vroeg:1:18: error: a control character (byte 0x1B) in quoted text\n"
+	       "  any creditor = \"H?[2K\" -> a\n"
+	       "                   ^\n");
+	/* A tab is text. */
+	parsed p;
+	parse_text(&p, "any creditor = \"a\tb\" -> a\n");
+	ck_assert_int_eq(p.d.errors, 0);
+	ck_assert_str_eq(stmt_at(p.file, 0)->cond->u.agg.cond->u.cmp.rhs->u.string, "a\tb");
+	done(&p);
+}
+END_TEST
+
+START_TEST(a_control_character_outside_quotes_is_named_by_its_byte)
+{
+	EXPECT("arrears > 5 \x01 -> a\n",
+	       "t.vroeg:1:13: error: a control character (byte 0x01) in the rule file\n"
+	       "  arrears > 5 ? -> a\n"
+	       "              ^\n");
+}
+END_TEST
+
+START_TEST(a_utf8_byte_order_mark_is_skipped_and_columns_count_after_it)
+{
+	EXPECT("\xef\xbb\xbfpolicy \"x\" effective 2024-13\n",
+	       "t.vroeg:1:22: error: `2024-13` is not a month (write YYYY-MM)\n"
+	       "  policy \"x\" effective 2024-13\n"
+	       "                       ^~~~~~~\n");
+	parsed p;
+	parse_text(&p, "\xef\xbb\xbfpolicy \"x\"\notherwise -> a\n");
+	ck_assert_msg(p.d.errors == 0, "%s", messages(&p));
+	ck_assert_int_eq(count_stmts(p.file), 2);
+	ck_assert_int_eq(stmt_at(p.file, 0)->loc.col, 1);
+	done(&p);
+}
+END_TEST
+
+START_TEST(a_utf16_file_is_named_as_such)
+{
+	/* "policy" in UTF-16, little- and big-endian, with and without a mark. */
+	EXPECT("\xff\xfep\0o\0l\0i\0c\0y\0",
+	       "t.vroeg:1:1: error: this file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8\n");
+	EXPECT("\xfe\xff\0p\0o\0l\0i\0c\0y",
+	       "t.vroeg:1:1: error: this file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8\n");
+	EXPECT("p\0o\0l\0i\0c\0y\0 \0\"\0",
+	       "t.vroeg:1:1: error: this file is UTF-16 (every other byte is NUL); save it as UTF-8\n");
+	EXPECT("\0p\0o\0l\0i\0c\0y\0 \0\"",
+	       "t.vroeg:1:1: error: this file is UTF-16 (every other byte is NUL); save it as UTF-8\n");
+}
+END_TEST
+
+START_TEST(a_long_token_is_quoted_shortened)
+{
+	char text[400];
+	snprintf(text, sizeof text, "arrears > ");
+	for (int i = 0; i < 200; i++)
+		strcat(text, "9");
+	strcat(text, " -> a\n");
+	parsed p;
+	parse_text(&p, text);
+	ck_assert_int_eq(p.d.errors, 1);
+	const char *want = "t.vroeg:1:11: error: the number `999999999999999999999999999999999999999999999999999999999999...` is too large\n";
+	ck_assert_msg(strncmp(messages(&p), want, strlen(want)) == 0, "got:\n%s", messages(&p));
+	done(&p);
+}
+END_TEST
+
 Suite *lexer_suite(void)
 {
 	Suite *s = suite_create("lexer");
@@ -639,6 +781,18 @@ Suite *lexer_suite(void)
 	tcase_add_test(tc, text_need_not_be_nul_terminated);
 	tcase_add_test(tc, tokens_carry_line_and_column_in_bytes);
 	tcase_add_test(tc, positions_after_utf8_text_count_bytes);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("text");
+	tcase_add_test(tc, a_nul_byte_in_quoted_text_is_an_error_not_the_end_of_it);
+	tcase_add_test(tc, a_nul_byte_anywhere_is_an_error_at_its_column);
+	tcase_add_test(tc, bytes_that_are_not_utf8_are_an_error_in_quotes_comments_and_names);
+	tcase_add_test(tc, utf8_text_stays_accepted);
+	tcase_add_test(tc, a_control_character_in_quoted_text_is_an_error);
+	tcase_add_test(tc, a_control_character_outside_quotes_is_named_by_its_byte);
+	tcase_add_test(tc, a_utf8_byte_order_mark_is_skipped_and_columns_count_after_it);
+	tcase_add_test(tc, a_utf16_file_is_named_as_such);
+	tcase_add_test(tc, a_long_token_is_quoted_shortened);
 	suite_add_tcase(s, tc);
 	return s;
 }

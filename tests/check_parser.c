@@ -533,6 +533,159 @@ START_TEST(a_comparison_with_a_window_is_not_a_count)
 }
 END_TEST
 
+/* ---- nesting ----------------------------------------------------------------- */
+
+/* "N opening parentheses, arrears > 5, N closing, -> a" and a line after it. */
+static char *parenthesised(int n)
+{
+	char *t = malloc((size_t)n * 2 + 64);
+	ck_assert_ptr_nonnull(t);
+	size_t len = 0;
+	for (int i = 0; i < n; i++)
+		t[len++] = '(';
+	len += (size_t)sprintf(t + len, "arrears > 5");
+	for (int i = 0; i < n; i++)
+		t[len++] = ')';
+	sprintf(t + len, " -> a\nmatch -> b\n");
+	return t;
+}
+
+START_TEST(parentheses_nest_to_the_limit)
+{
+	char *t = parenthesised(PARSE_MAX_NESTING);
+	parsed p;
+	parse_text(&p, t);
+	ck_assert_msg(p.d.errors == 0, "%s", messages(&p));
+	ck_assert_int_eq(count_stmts(p.file), 2);
+	ck_assert_int_eq(stmt_at(p.file, 0)->cond->kind, E_CMP);
+	done(&p);
+	free(t);
+}
+END_TEST
+
+START_TEST(one_parenthesis_more_is_an_error_at_it_and_the_next_line_parses)
+{
+	char *t = parenthesised(PARSE_MAX_NESTING + 1);
+	parsed p;
+	parse_text(&p, t);
+	ck_assert_int_eq(p.d.errors, 1);
+	const char *want = "t.vroeg:1:101: error: parentheses and `not` nested more than 100 deep; split the condition with `define`\n";
+	ck_assert_msg(strncmp(messages(&p), want, strlen(want)) == 0, "%s", messages(&p));
+	ck_assert_int_eq(count_stmts(p.file), 1);
+	ck_assert_str_eq(stmt_at(p.file, 0)->name.text, "b");
+	done(&p);
+	free(t);
+}
+END_TEST
+
+START_TEST(ten_thousand_parentheses_are_one_error_not_out_of_memory)
+{
+	char *t = parenthesised(10000);
+	parsed p;
+	parse_text(&p, t);
+	ck_assert_int_eq(p.d.errors, 1);
+	ck_assert_ptr_null(strstr(messages(&p), "memory"));
+	ck_assert_ptr_nonnull(strstr(messages(&p), "t.vroeg:1:101: error: parentheses and `not` nested more than 100 deep"));
+	done(&p);
+	free(t);
+}
+END_TEST
+
+START_TEST(not_counts_as_a_level_while_it_is_open)
+{
+	/* 100 `not`s in a row are the limit; 101 one too many, reported at the
+	 * 101st. `not` after `not` closed again is no deeper. */
+	char t[1024] = "";
+	for (int i = 0; i < PARSE_MAX_NESTING + 1; i++)
+		strcat(t, "not ");
+	strcat(t, "match -> a\n");
+	parsed p;
+	parse_text(&p, t);
+	ck_assert_int_eq(p.d.errors, 1);
+	const char *want = "t.vroeg:1:401: error: parentheses and `not` nested more than 100 deep";
+	ck_assert_msg(strncmp(messages(&p), want, strlen(want)) == 0, "%s", messages(&p));
+	done(&p);
+	char flat[4096] = "match";
+	for (int i = 0; i < 200; i++)
+		strcat(flat, " and not match");
+	strcat(flat, " -> a\n");
+	parse_text(&p, flat);
+	ck_assert_msg(p.d.errors == 0, "%s", messages(&p));
+	done(&p);
+	/* Mixed: `any (` and `not` add up. */
+	char mixed[1024] = "any (";
+	for (int i = 0; i < PARSE_MAX_NESTING; i++)
+		strcat(mixed, "not ");
+	strcat(mixed, "arrears > 5) -> a\n");
+	parse_text(&p, mixed);
+	ck_assert_int_eq(p.d.errors, 1);
+	want = "t.vroeg:1:402: error: parentheses and `not` nested more than 100 deep";
+	ck_assert_msg(strncmp(messages(&p), want, strlen(want)) == 0, "%s", messages(&p));
+	done(&p);
+}
+END_TEST
+
+START_TEST(a_syntax_error_inside_parentheses_leaves_the_next_line_at_depth_zero)
+{
+	/* The error leaves 99 open; the next line may open 100 again. */
+	char *deep = parenthesised(PARSE_MAX_NESTING);
+	char t[4096] = "";
+	for (int i = 0; i < PARSE_MAX_NESTING - 1; i++)
+		strcat(t, "(");
+	strcat(t, "arrears > -> a\n");
+	strcat(t, deep);
+	parsed p;
+	parse_text(&p, t);
+	ck_assert_int_eq(p.d.errors, 1);
+	ck_assert_ptr_null(strstr(messages(&p), "nested"));
+	ck_assert_int_eq(count_stmts(p.file), 2);
+	done(&p);
+	free(deep);
+}
+END_TEST
+
+/* A statement of a hundred thousand clauses, cases or keys is read in one
+ * pass, in order (appending each at the end of its list took as long as the
+ * list: minutes for this). */
+START_TEST(long_lists_are_built_in_one_pass_and_keep_their_order)
+{
+	enum { N = 100000 };
+	size_t size = (size_t)N * 40 + 256, len = 0;
+	char *t = malloc(size);
+	ck_assert_ptr_nonnull(t);
+	len += (size_t)snprintf(t + len, size - len, "bucket a");
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(t + len, size - len, "%s", i % 2 ? " overflow b" : " by arrears desc, age asc");
+	len += (size_t)snprintf(t + len, size - len, "\nlabel l = ");
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(t + len, size - len, "%sx%d when match", i ? ", " : "", i);
+	snprintf(t + len, size - len, "\n");
+	parsed p;
+	parse_text(&p, t);
+	ck_assert_msg(p.d.errors == 0, "%s", messages(&p));
+	const ast_stmt *b = stmt_at(p.file, 0), *l = stmt_at(p.file, 1);
+	ck_assert_int_eq(count_clauses(b), N);
+	int i = 0;
+	for (const ast_clause *c = b->clauses; c; c = c->next, i++) {
+		ck_assert_int_eq(c->kind, i % 2 ? CL_OVERFLOW : CL_ORDER);
+		if (c->kind == CL_ORDER) {
+			ck_assert(c->order->descending);
+			ck_assert(!c->order->next->descending);
+			ck_assert_ptr_null(c->order->next->next);
+		}
+	}
+	i = 0;
+	for (const ast_label_case *c = l->cases; c; c = c->next, i++) {
+		char want[16];
+		snprintf(want, sizeof want, "x%d", i);
+		ck_assert_str_eq(c->value.text, want);
+	}
+	ck_assert_int_eq(i, N);
+	done(&p);
+	free(t);
+}
+END_TEST
+
 Suite *parser_suite(void)
 {
 	Suite *s = suite_create("parser");
@@ -550,6 +703,16 @@ Suite *parser_suite(void)
 	tcase_add_test(tc, not_binds_tighter_than_and);
 	tcase_add_test(tc, and_binds_tighter_than_or_and_both_group_left);
 	tcase_add_test(tc, between_takes_its_own_and);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("nesting");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, parentheses_nest_to_the_limit);
+	tcase_add_test(tc, one_parenthesis_more_is_an_error_at_it_and_the_next_line_parses);
+	tcase_add_test(tc, ten_thousand_parentheses_are_one_error_not_out_of_memory);
+	tcase_add_test(tc, not_counts_as_a_level_while_it_is_open);
+	tcase_add_test(tc, a_syntax_error_inside_parentheses_leaves_the_next_line_at_depth_zero);
+	tcase_add_test(tc, long_lists_are_built_in_one_pass_and_keep_their_order);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
