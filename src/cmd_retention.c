@@ -51,8 +51,10 @@ static int report_end(const retention_result *r, enum store_status st, bool dry_
 	}
 	if (st == STORE_OK) {
 		if (r->frozen)
-			printf("the figures of %zu month%s are frozen; ", r->frozen, r->frozen == 1 ? "" : "s");
-		printf("%s store file and its journal are wiped\n", r->frozen ? "the" : "The");
+			printf("the figures of %zu month%s are frozen; the store file and its journal are wiped\n",
+			       r->frozen, r->frozen == 1 ? "" : "s");
+		else
+			printf("The store file and its journal are wiped\n");
 		return EXIT_OK;
 	}
 	if (r->committed)

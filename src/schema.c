@@ -1,10 +1,14 @@
 /* schema.c - every line of SQL the store runs: the schema as migration steps
- * keyed by PRAGMA user_version, and the statements prepared once per store.
- * Also opening a store file safely (only a regular file; mode 0600, WAL,
- * foreign keys, a busy timeout; whose database it is read before anything
- * is written, so a database that is not ours or is newer than we know is
- * left exactly as it was; read-only commands open it read-only) and the
- * write-transaction helpers with their busy message.
+ * keyed by PRAGMA user_version, and the statements prepared once per store,
+ * at their first use. Also opening a store file safely (only a regular file;
+ * mode 0600, WAL, foreign keys, a busy timeout; whose database it is read
+ * before anything is written, so a database that is not ours or is newer
+ * than we know is left exactly as it was; read-only commands open it
+ * read-only; a file this user may not write is refused before any work) and
+ * the write-transaction helpers: the busy message, a commit refused to a
+ * store moved away while open, and what SQLite's errors mean in plain words
+ * (a full disk, a file size limit, an I/O error, no memory, a read-only
+ * file or directory).
  *
  * Layout, chosen for the two hot paths:
  * - signals is WITHOUT ROWID, keyed (household, received, signal_id): the

@@ -1,7 +1,8 @@
 /* schema.h - the inside of the store module (store.c, import.c,
- * store_figures.c): the schema version, the prepared statements every store
- * keeps, the store handle's layout, and the connection and write-transaction
- * helpers. Nothing outside the store module includes this; everyone else sees
+ * store_runs.c, store_figures.c, store_purge.c): the schema version, the
+ * statements a store prepares at their first use and keeps, the store
+ * handle's layout, and the connection and write-transaction helpers, with
+ * the plain words for what went wrong. Nothing outside the store module includes this; everyone else sees
  * the opaque `store` of store.h.
  *
  * All SQL text lives in schema.c: the DDL as a list of migration steps keyed

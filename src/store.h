@@ -1,6 +1,8 @@
 /* store.h - the SQLite signal store: schema and migrations, CSV import, the
- * household cursor the VM reads from, the run history, and the month figures
- * (kept, and counted from the rows while they exist).
+ * household cursor the VM reads from, the run history with the policy each
+ * run was made with, the month figures (kept, and counted from the rows
+ * while they exist), and retention (the rows of months or of a household
+ * removed, and the file wiped of them).
  * A store handle owns its sqlite3 connection; every statement is prepared once
  * with bound parameters. Errors are reported to the diag sink passed in. */
 #ifndef VROEG_STORE_H
