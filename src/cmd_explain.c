@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "explain.h"
 #include "sha256.h"
+#include "text.h"
 
 /* What explain evaluates and what it compares with. */
 typedef struct explain_job {
@@ -56,10 +57,12 @@ static void say_what(FILE *out, const explain_job *j, bool differs, const vr_dec
 		char sha[65];
 		sha256_hex(j->program.source_sha256, sha);
 		fprintf(out, "The policy given is not the one run %lld recorded for this month:\n", r->id);
-		fprintf(out, "  given:    \"%s\" %s (%s, source %.12s)\n", j->program.policy_name,
-			j->program.policy_version, j->program.source_name, sha);
-		fprintf(out, "  recorded: \"%s\" %s (%s, source %.12s)\n", r->policy_name, r->policy_version,
-			r->source_name[0] ? r->source_name : "policy not kept", r->source_sha256);
+		text_printf(out, "  given:    \"%s\" %s (%s, source %.12s)", j->program.policy_name,
+			    j->program.policy_version, j->program.source_name, sha);
+		fputc('\n', out);
+		text_printf(out, "  recorded: \"%s\" %s (%s, source %.12s)", r->policy_name, r->policy_version,
+			    r->source_name[0] ? r->source_name : "policy not kept", r->source_sha256);
+		fputc('\n', out);
 		fprintf(out, "Recorded decision (run %lld): ", r->id);
 		if (got_rec == 1)
 			explain_describe(out, rec);

@@ -2,6 +2,7 @@
  * months before a cut, or beyond the retention term kept in the store) and
  * `vroeg forget` (one household), both through retention.h; each prints
  * what it removed, per month and table. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,18 @@
 
 #include "cli.h"
 #include "retention.h"
+#include "text.h"
+
+/* One line: FMT formatted, the names in it shown escaped (text.h). */
+static void line(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void line(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	text_vprintf(out, false, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+}
 
 /* The calendar month of NOW in UTC, as --month previous takes it. */
 static vr_month this_month(time_t now)
@@ -155,9 +168,10 @@ int cmd_purge(int argc, char **argv, diag *d)
 	}
 	if (st == STORE_OK || r.committed) {
 		if (nothing(&r.removed))
-			printf("nothing to purge before %s in %s\n", month, db ? db : getenv("VROEG_DB"));
+			line(stdout, "nothing to purge before %s in %s", month, db ? db : getenv("VROEG_DB"));
 		else {
-			printf("%s before %s in %s:\n", dry_run ? "would purge" : "purged", month, db ? db : getenv("VROEG_DB"));
+			line(stdout, "%s before %s in %s:", dry_run ? "would purge" : "purged", month,
+			     db ? db : getenv("VROEG_DB"));
 			print_removed(stdout, &r.removed);
 		}
 	}
@@ -190,9 +204,9 @@ int cmd_forget(int argc, char **argv, diag *d)
 	const char *name = db ? db : getenv("VROEG_DB");
 	if (st == STORE_OK || r.committed) {
 		if (nothing(&r.removed))
-			printf("no trace of household %s in %s; nothing removed\n", household, name);
+			line(stdout, "no trace of household %s in %s; nothing removed", household, name);
 		else {
-			printf("%s household %s in %s:\n", dry_run ? "would forget" : "forgot", household, name);
+			line(stdout, "%s household %s in %s:", dry_run ? "would forget" : "forgot", household, name);
 			print_removed(stdout, &r.removed);
 		}
 	}

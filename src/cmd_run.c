@@ -12,6 +12,7 @@
 #include "report.h"
 #include "run.h"
 #include "sha256.h"
+#include "text.h"
 
 store *cli_dry_run_store(const char *db, const char *signals, const char *outcomes, diag *d, int *rc)
 {
@@ -202,8 +203,10 @@ int cmd_run(int argc, char **argv, diag *d)
 	}
 	if (found == 1 && !replace && strcmp(existing.source_sha256, sha) == 0 &&
 	    strcmp(existing.policy_name, p.policy_name) == 0) {
-		printf("%s was already run with this policy (run %lld, %s, %ld households); nothing changed\n",
-		       month_buf, existing.id, existing.finished, existing.households);
+		/* The time is the store's text: shown escaped. */
+		text_printf(stdout, "%s was already run with this policy (run %lld, %s, %ld households); nothing changed",
+			    month_buf, existing.id, existing.finished, existing.households);
+		putchar('\n');
 		rc = EXIT_OK;
 		goto rollback;
 	}

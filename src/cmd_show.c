@@ -1,47 +1,72 @@
 /* cmd_show.c - `vroeg show`: a recorded run and the policy it was made
- * with, as the store kept it: the rule text byte for byte (with --source
- * nothing else, so it can be saved and compared), or, for a run made from a
- * .vrb, the listing of the program that decided. */
+ * with, as the store kept it: the rule text (with --source byte for byte
+ * and nothing else, so it can be saved and compared; else shown escaped, as
+ * everything the store holds), or, for a run made from a .vrb, the listing
+ * of the program that decided. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
 #include "cli.h"
+#include "text.h"
+
+/* One line: FMT formatted and shown escaped (text.h), for the store's text. */
+static void line(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void line(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	text_vprintf(out, false, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+}
 
 static void print_identity(FILE *out, const store_run *r)
 {
 	char month[8];
 	vr_month_format(r->month, month);
-	fprintf(out, "run         %lld", r->id);
 	if (r->superseded && r->superseded_by)
-		fprintf(out, " (superseded by run %lld)\n", r->superseded_by);
+		line(out, "run         %lld (superseded by run %lld)", r->id, r->superseded_by);
 	else
-		fputs(r->superseded ? " (superseded)\n" : " (current)\n", out);
-	fprintf(out, "month       %s\n", month);
-	fprintf(out, "policy      \"%s\" version %s\n", r->policy_name, r->policy_version);
+		line(out, "run         %lld (%s)", r->id, r->superseded ? "superseded" : "current");
+	line(out, "month       %s", month);
+	line(out, "policy      \"%s\" version %s", r->policy_name, r->policy_version);
 	switch (r->policy_form) {
 	case STORE_POLICY_SOURCE:
-		fprintf(out, "source      %s, rule text with SHA-256 %s\n", r->source_name, r->source_sha256);
+		line(out, "source      %s, rule text with SHA-256 %s", r->source_name, r->source_sha256);
 		break;
 	case STORE_POLICY_BYTECODE:
-		fprintf(out, "source      %s, run from a compiled policy (.vrb): its rule text (SHA-256 %s) "
-			"was not given, so the program that decided is listed below\n",
-			r->source_name, r->source_sha256);
+		line(out, "source      %s, run from a compiled policy (.vrb): its rule text (SHA-256 %s) "
+		     "was not given, so the program that decided is listed below", r->source_name, r->source_sha256);
 		break;
 	case STORE_POLICY_NONE:
-		fprintf(out, "source      not kept: the run was recorded before vroeg kept the policy of each run; "
-			"the rule file with SHA-256 %s made it\n", r->source_sha256);
+		line(out, "source      not kept: the run was recorded before vroeg kept the policy of each run; "
+		     "the rule file with SHA-256 %s made it", r->source_sha256);
 		break;
 	}
 	if (r->program_sha256[0])
-		fprintf(out, "program     SHA-256 %s (the compiled form)\n", r->program_sha256);
-	fprintf(out, "recorded    %s to %s, %ld households\n", r->started, r->finished, r->households);
+		line(out, "program     SHA-256 %s (the compiled form)", r->program_sha256);
+	line(out, "recorded    %s to %s, %ld households", r->started, r->finished, r->households);
 	if (r->imports_upto >= 0 && r->lookback >= 0)
-		fprintf(out, "read        imports 1 to %lld; signals and outcomes from %d month%s before %s\n",
-			r->imports_upto, r->lookback, r->lookback == 1 ? "" : "s", month);
+		line(out, "read        imports 1 to %lld; signals and outcomes from %d month%s before %s",
+		     r->imports_upto, r->lookback, r->lookback == 1 ? "" : "s", month);
 	if (strcmp(r->settings, "[]") != 0)
-		fprintf(out, "settings    %s\n", r->settings);
+		line(out, "settings    %s", r->settings);
+}
+
+/* The rule text for a reader: line by line, each shown escaped. */
+static void print_text(FILE *out, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		text_write(out, p, (size_t)(eol - p));
+		fputc('\n', out);
+		p = nl ? nl + 1 : end;
+	}
 }
 
 int cmd_show(int argc, char **argv, diag *d)
@@ -104,8 +129,11 @@ int cmd_show(int argc, char **argv, diag *d)
 		if (policy)
 			fputc('\n', stdout);
 	}
-	if (r.policy_form == STORE_POLICY_SOURCE) {
+	/* --source gives the bytes as kept, to be saved and compared. */
+	if (r.policy_form == STORE_POLICY_SOURCE && source) {
 		fwrite(policy, 1, len, stdout);
+	} else if (r.policy_form == STORE_POLICY_SOURCE) {
+		print_text(stdout, policy, len);
 	} else if (r.policy_form == STORE_POLICY_BYTECODE) {
 		bc_program p;
 		char name[64];

@@ -4,13 +4,16 @@
  * in order, and what capacity did (contracts in explain.h). The month is
  * evaluated once, since a household's place depends on all the others; then
  * each household is decided again on the plain VM with a trace of the rules,
- * which decides as the VM a run uses. */
+ * which decides as the VM a run uses. Keys, ids, creditors, districts and
+ * labels come from creditors' files or the store: they are shown escaped
+ * (text.h), as is the policy's own text. */
 #include "explain.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "fields.h"
+#include "text.h"
 #include "vm.h"
 
 typedef struct trace_ctx {
@@ -43,6 +46,8 @@ static const char *source_line(const char *text, size_t len, uint32_t line, char
 	const char *eol = memchr(p, '\n', (size_t)(end - p));
 	if (!eol)
 		eol = end;
+	if (eol > p && eol[-1] == '\r')
+		eol--;
 	size_t n = (size_t)(eol - p);
 	if (n >= size)
 		n = size - 1;
@@ -55,7 +60,7 @@ static void print_value(FILE *out, const bc_function *fn, vm_value x)
 {
 	char buf[24];
 	if (x.text) {
-		fprintf(out, "\"%s\"", x.text);
+		text_printf(out, "\"%s\"", x.text);
 	} else if (x.num == VR_MISSING) {
 		fputs("missing", out);
 	} else if (fn->type == TY_BOOL) {
@@ -80,24 +85,6 @@ static const char *status_text(enum vm_signal_status st)
 	return "?";
 }
 
-/* Characters in UTF-8 text S: its bytes that do not continue a character. */
-static size_t text_width(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
-/* S, then spaces up to WIDTH characters (printf pads bytes, which puts a
- * name with an accent out of line). */
-static void put_padded(FILE *out, const char *s, size_t width)
-{
-	fputs(s, out);
-	for (size_t w = text_width(s); w < width; w++)
-		fputc(' ', out);
-}
-
 static void print_path(FILE *out, const bc_program *p, vm *v, const vr_household *h,
 		       vr_month month, const char *text, size_t len, const run_result *r)
 {
@@ -110,12 +97,16 @@ static void print_path(FILE *out, const bc_program *p, vm *v, const vr_household
 	vm_set_trace(v, NULL, NULL);
 	char month_buf[8], day[11], euros[24], line[512];
 	vr_month_format(month, month_buf);
-	fprintf(out, "Household %s, month %s, policy \"%s\" (%s)\n\n", h->key, month_buf, p->policy_name, p->source_name);
+	/* Keys, ids, creditors, districts and labels come from creditors' files
+	 * or the store: shown escaped (text.h), as is the policy's own text. */
+	text_printf(out, "Household %s, month %s, policy \"%s\" (%s)", h->key, month_buf, p->policy_name, p->source_name);
+	fputs("\n\n", out);
 	fprintf(out, "Signals (the run month and the %u before it):\n", p->lookback);
 	/* Columns as wide as this household's longest id and creditor. */
 	size_t id_width = 12, creditor_width = 16;
 	for (size_t i = 0; i < h->nsignals; i++) {
-		const size_t id = text_width(h->signals[i].signal_id), cr = text_width(h->signals[i].creditor);
+		const size_t id = text_width(h->signals[i].signal_id);
+		const size_t cr = text_width(h->signals[i].creditor);
 		id_width = id > id_width ? id : id_width;
 		creditor_width = cr > creditor_width ? cr : creditor_width;
 	}
@@ -126,19 +117,20 @@ static void print_path(FILE *out, const bc_program *p, vm *v, const vr_household
 		vr_date_format(s->received, day);
 		vr_cents_format(s->arrears, euros);
 		fputs("  ", out);
-		put_padded(out, s->signal_id, id_width);
+		text_put_padded(out, s->signal_id, id_width);
 		fprintf(out, " %s  ", day);
-		put_padded(out, s->creditor, creditor_width);
+		text_put_padded(out, s->creditor, creditor_width);
 		fprintf(out, " %-13s %10s  %s", vr_sector_names[s->sector], euros, status_text(st));
 		/* Which of the `count signal` statements it fails. */
 		const uint32_t floor = st == VM_SIGNAL_BELOW_FLOOR || st == VM_SIGNAL_HISTORY_BELOW
 			? vm_floor_line(v, h, i) : 0;
 		if (floor) {
 			source_line(text, len, floor, line, sizeof line);
-			fprintf(out, " (%s:%u%s%s)", p->source_name, floor, line[0] ? ": " : "", line);
+			text_printf(out, " (%s:%u%s%s)", p->source_name, floor, line[0] ? ": " : "", line);
 		}
 		if (st == VM_SIGNAL_SKIPPED)
-			fprintf(out, " (\"%s\", %s:%u)", p->consts[p->rules[skip].reason].text, p->source_name, p->rules[skip].line);
+			text_printf(out, " (\"%s\", %s:%u)", p->consts[p->rules[skip].reason].text, p->source_name,
+				    p->rules[skip].line);
 		fputc('\n', out);
 	}
 	if (h->noutcomes) {
@@ -149,8 +141,10 @@ static void print_path(FILE *out, const bc_program *p, vm *v, const vr_household
 		}
 	}
 	vr_cents_format(dec.arrears, euros);
-	fprintf(out, "\nHousehold: arrears EUR %s (counted current signals), phone %s, e-mail %s, district \"%s\"\n",
-		euros, dec.has_phone ? "yes" : "no", dec.has_email ? "yes" : "no", dec.district);
+	fputc('\n', out);
+	text_printf(out, "Household: arrears EUR %s (counted current signals), phone %s, e-mail %s, district \"%s\"",
+		    euros, dec.has_phone ? "yes" : "no", dec.has_email ? "yes" : "no", dec.district);
+	fputc('\n', out);
 	if (p->ndefs) {
 		fprintf(out, "\nDefinitions:\n");
 		for (uint32_t i = 0; i < p->ndefs; i++) {
@@ -172,15 +166,18 @@ static void print_path(FILE *out, const bc_program *p, vm *v, const vr_household
 			verdict = "not tried";
 		else
 			verdict = t->applies[i] ? "yes" : "no";
-		fprintf(out, "  %s:%-4u %-9s %s\n", p->source_name, rule->line, verdict,
-			rule->kind == RULE_NOT_COUNTED ? "(no current signal counted -> excluded \"not counted\")"
-			: source_line(text, len, rule->line, line, sizeof line));
+		text_printf(out, "  %s:%-4u %-9s %s", p->source_name, rule->line, verdict,
+			    rule->kind == RULE_NOT_COUNTED ? "(no current signal counted -> excluded \"not counted\")"
+			    : source_line(text, len, rule->line, line, sizeof line));
+		fputc('\n', out);
 	}
 	free(t);
 	const bc_rule *rule = &p->rules[dec.rule];
 	if (dec.bucket < 0) {
-		fprintf(out, "\nDecision: excluded, reason \"%s\" (%s:%u)\n", p->consts[rule->reason].text,
-			p->source_name, rule->line);
+		fputc('\n', out);
+		text_printf(out, "Decision: excluded, reason \"%s\" (%s:%u)", p->consts[rule->reason].text,
+			    p->source_name, rule->line);
+		fputc('\n', out);
 		return;
 	}
 	const alloc_entry *e = NULL;
@@ -192,13 +189,15 @@ static void print_path(FILE *out, const bc_program *p, vm *v, const vr_household
 	if (!e)
 		return;
 	const bc_bucket *final = &p->buckets[e->bucket];
-	if (e->overflowed_from >= 0)
-		fprintf(out, "Capacity: no place in %s: %lld places for %lld candidates; this household ranked %lld%s%s%s\n",
-			p->consts[p->buckets[e->overflowed_from].name].text,
-			(long long)p->buckets[e->overflowed_from].capacity, (long long)e->candidates, (long long)e->rank,
-			p->buckets[e->overflowed_from].spread ? " in district \"" : "",
-			p->buckets[e->overflowed_from].spread ? e->district : "",
-			p->buckets[e->overflowed_from].spread ? "\" (places go round-robin over the districts)" : "");
+	if (e->overflowed_from >= 0) {
+		text_printf(out, "Capacity: no place in %s: %lld places for %lld candidates; this household ranked %lld%s%s%s",
+			    p->consts[p->buckets[e->overflowed_from].name].text,
+			    (long long)p->buckets[e->overflowed_from].capacity, (long long)e->candidates, (long long)e->rank,
+			    p->buckets[e->overflowed_from].spread ? " in district \"" : "",
+			    p->buckets[e->overflowed_from].spread ? e->district : "",
+			    p->buckets[e->overflowed_from].spread ? "\" (places go round-robin over the districts)" : "");
+		fputc('\n', out);
+	}
 	if (e->bucket != dec.bucket && e->overflowed_from < 0 && !e->backfilled)
 		fprintf(out, "Redirect: %s has a precondition this household does not meet (%s)\n", bucket,
 			!dec.has_phone ? "no phone" : "no e-mail");
@@ -210,8 +209,10 @@ static void print_path(FILE *out, const bc_program *p, vm *v, const vr_household
 	fprintf(out, "Decision: %s%s%s\n", p->consts[final->name].text,
 		e->overflowed_from >= 0 ? ", overflowed from " : "",
 		e->overflowed_from >= 0 ? p->consts[p->buckets[e->overflowed_from].name].text : "");
-	for (uint32_t l = 0; l < p->nlabels; l++)
-		fprintf(out, "Label %s: %s\n", p->consts[p->labels[l].name].text, dec.labels[l].text ? dec.labels[l].text : "");
+	for (uint32_t l = 0; l < p->nlabels; l++) {
+		text_printf(out, "Label %s: %s", p->consts[p->labels[l].name].text, dec.labels[l].text ? dec.labels[l].text : "");
+		fputc('\n', out);
+	}
 }
 
 struct explainer {
@@ -297,14 +298,14 @@ void explain_free(explainer *e)
 void explain_describe(FILE *out, const vr_decision_row *row)
 {
 	if (strcmp(row->bucket, "excluded") == 0)
-		fprintf(out, "excluded, reason \"%s\"", row->reason);
+		text_printf(out, "excluded, reason \"%s\"", row->reason);
 	else
-		fputs(row->bucket, out);
+		text_put(out, row->bucket);
 	if (row->overflowed_from[0])
-		fprintf(out, ", overflowed from %s", row->overflowed_from);
+		text_printf(out, ", overflowed from %s", row->overflowed_from);
 	if (row->place > 0)
 		fprintf(out, ", place %lld", (long long)row->place);
-	fprintf(out, " (%s)", row->rule);
+	text_printf(out, " (%s)", row->rule);
 }
 
 bool explain_same(const vr_decision_row *a, const vr_decision_row *b, size_t nlabels)
