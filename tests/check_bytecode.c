@@ -48,7 +48,7 @@ static void add_bucket(bc_program *p, uint32_t name, int64_t capacity, int32_t o
 static void add_rule(bc_program *p, enum bc_rule_kind kind, int32_t bucket, uint32_t reason, uint16_t fn, uint32_t line)
 {
 	p->rules = grow(p->rules, p->nrules, sizeof *p->rules);
-	p->rules[p->nrules++] = (bc_rule){ (uint8_t)kind, line, bucket, reason, fn };
+	p->rules[p->nrules++] = (bc_rule){ (uint8_t)kind, line, bucket, reason, fn, 0 };
 }
 
 static void add_label(bc_program *p, uint32_t name, uint16_t fn)
@@ -597,7 +597,7 @@ static void t_overflow_far(bc_program *p) { p->buckets[0].overflow = 2; }
 static void t_overflow_self(bc_program *p) { p->buckets[0].overflow = 0; }
 static void t_redirect_loop(bc_program *p) { p->buckets[0].without_email = 1; }
 static void t_backfill_self(bc_program *p) { p->buckets[1].backfill_from = 1; }
-static void t_spread(bc_program *p) { p->buckets[0].spread = 2; }
+static void t_spread(bc_program *p) { p->buckets[0].spread = 3; }
 static void t_follow_up(bc_program *p) { p->buckets[0].no_follow_up = 2; }
 static void t_norder(bc_program *p) { p->buckets[0].norder = BC_MAX_ORDER + 1; }
 static void t_order_fn(bc_program *p)
@@ -640,7 +640,7 @@ static void fill_rules(bc_program *p, uint32_t n)
 	p->rules = realloc(p->rules, sizeof *p->rules * n);
 	ck_assert_ptr_nonnull(p->rules);
 	for (; p->nrules < n; p->nrules++)
-		p->rules[p->nrules] = (bc_rule){ RULE_BUCKET, 12, 0, 0, 0 };
+		p->rules[p->nrules] = (bc_rule){ RULE_BUCKET, 12, 0, 0, 0, 0 };
 }
 static void t_consts_over(bc_program *p) { fill_consts(p, BC_MAX_TABLE + 1); }
 static void t_rules_over(bc_program *p) { fill_rules(p, BC_MAX_TABLE + 1); }
@@ -760,7 +760,7 @@ static const bad_case bad_cases[] = {
 	{ "overflow to itself", "decision DECIDE 4", t_overflow_self, "bucket 0: its overflow, redirects and back-fill lead back to bucket 0" },
 	{ "redirect cycle", "decision DECIDE 4", t_redirect_loop, "lead back to bucket 0" },
 	{ "back-fill from itself", "decision DECIDE 4", t_backfill_self, "bucket 1: its overflow, redirects and back-fill lead back to bucket 1" },
-	{ "spread", "decision DECIDE 4", t_spread, "bucket 0: spread 2 does not exist" },
+	{ "spread", "decision DECIDE 4", t_spread, "bucket 0: spread 3 does not exist" },
 	{ "no follow-up flag", "decision DECIDE 4", t_follow_up, "bucket 0: no_follow_up is 2" },
 	{ "too many order keys", "decision DECIDE 4", t_norder, "bucket 0: 5 order keys; at most 4" },
 	{ "order key function", "decision DECIDE 4", t_order_fn, "bucket 1: order key 0, fn 0, is not a household function" },
@@ -937,7 +937,7 @@ START_TEST(file_starts_with_magic_version_and_length)
 	build(&p, "decision DECIDE 4");
 	blob b = write_blob(&p);
 	ck_assert(memcmp(b.data, "VROEGBC\n", 8) == 0);
-	ck_assert(b.data[8] == 1 && b.data[9] == 0 && b.data[10] == 0 && b.data[11] == 0);
+	ck_assert(b.data[8] == 2 && b.data[9] == 0 && b.data[10] == 0 && b.data[11] == 0);
 	ck_assert_uint_eq(b.data[12] | b.data[13] << 8 | b.data[14] << 16 | (uint32_t)b.data[15] << 24, b.len);
 	const uint32_t crc = b.data[b.len - 4] | b.data[b.len - 3] << 8 | b.data[b.len - 2] << 16 |
 			     (uint32_t)b.data[b.len - 1] << 24;
@@ -965,8 +965,11 @@ START_TEST(loader_names_what_is_wrong)
 	blob short_magic = { b.data, 5 };
 	refuse_read(&short_magic, "t.vrb: truncated");
 
-	b.data[8] = 2;
-	refuse_read(&b, "t.vrb: made by another version of vroeg (format 2, this vroeg reads 1)");
+	b.data[8] = 3;
+	refuse_read(&b, "t.vrb: made by another version of vroeg (format 3, this vroeg reads 1 to 2)");
+	memcpy(b.data, orig, b.len);
+	b.data[8] = 0;
+	refuse_read(&b, "t.vrb: made by another version of vroeg (format 0, this vroeg reads 1 to 2)");
 	memcpy(b.data, orig, b.len);
 
 	blob cut = { b.data, b.len - 1 };
@@ -1084,7 +1087,7 @@ START_TEST(loader_refuses_hostile_sections)
 	memcpy(orig, b.data, b.len);
 
 	/* The first bucket with five order keys. */
-	const size_t keys_at = code_offset(&p) + 4 + p.ncode + 4 + 8 * (size_t)p.nlines + 4 + 34;
+	const size_t keys_at = code_offset(&p) + 4 + p.ncode + 4 + 8 * (size_t)p.nlines + 4 + 40;
 	ck_assert_uint_eq(b.data[keys_at], 0);
 	b.data[keys_at] = BC_MAX_ORDER + 1;
 	reseal(&b);
@@ -1157,6 +1160,8 @@ static const char small_listing[] =
 	"    18  \"recidive\"\n"
 	"    19  \"arrears_floor\"\n"
 	"    20  \"Caf\xc3\xa9 \\\"de\\\" \\x01\\xFF\\n\"\n"
+	"\n"
+	"named numbers (0)\n"
 	"\n"
 	"buckets (2)\n"
 	"     0  letter  line 30  no limit\n"
