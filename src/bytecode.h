@@ -170,6 +170,7 @@ typedef struct bc_param {
 				  * TY_NUMBER for a whole number nothing uses */
 	int64_t value;           /* in its kind's unit: cents for money; never negative */
 	uint32_t konst;          /* the constant its uses read, or BC_NONE when the code reads none */
+	uint8_t given;           /* changed by bc_program_set (not kept in a .vrb file) */
 } bc_param;
 
 typedef struct bc_line {

@@ -114,6 +114,7 @@ bool bc_program_set(bc_program *p, const char *name, int64_t value, diag *d)
 	}
 	bc_param *q = &p->params[i];
 	q->value = value;
+	q->given = 1;
 	if (q->konst != BC_NONE)
 		p->consts[q->konst].num = value;
 	for (uint32_t b = 0; b < p->nbuckets; b++)

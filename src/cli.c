@@ -41,6 +41,19 @@ bool cli_parse(int argc, char **argv, const cli_option *options, cli_args *out, 
 			diag_error(d, "unknown option `%s`", a);
 			return false;
 		}
+		if (opt->takes_value && !opt->value) {
+			const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+			if (!v) {
+				diag_error(d, "option `%s` needs a value", a);
+				return false;
+			}
+			if (out->many.n == CLI_MAX_SETS) {
+				diag_error(d, "at most %d `--%s` in one command", CLI_MAX_SETS, opt->name);
+				return false;
+			}
+			out->many.v[out->many.n++] = v;
+			continue;
+		}
 		if (!opt->takes_value) {
 			if (eq) {
 				diag_error(d, "option `--%s` takes no value", opt->name);
@@ -126,6 +139,22 @@ char *cli_read_file(const char *path, size_t *len, diag *d)
 	buf[n] = '\0';
 	*len = n;
 	return buf;
+}
+
+int cli_apply_sets(bc_program *p, const cli_many *sets, diag *d)
+{
+	for (int i = 0; i < sets->n; i++) {
+		/* The same name twice would leave one value unused, unseen. */
+		const size_t len = strcspn(sets->v[i], "=");
+		for (int j = 0; j < i; j++)
+			if (strcspn(sets->v[j], "=") == len && strncmp(sets->v[j], sets->v[i], len) == 0) {
+				diag_error(d, "--set %.*s is given twice", (int)len, sets->v[i]);
+				return EXIT_USAGE;
+			}
+		if (!bc_program_set_text(p, sets->v[i], d))
+			return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }
 
 int cli_load_policy(const char *path, bc_program *p, diag *d)

@@ -58,7 +58,8 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 	const cli_option opts[] = {
 		{ "db", true, &db }, { "signals", true, &signals }, { "outcomes", true, &outcomes },
 		{ "month", true, &month_text }, { "format", true, &format },
-		{ "summary", false, &summary }, { "no-summary", false, &no_summary }, { NULL, false, NULL }
+		{ "summary", false, &summary }, { "no-summary", false, &no_summary },
+		{ "set", true, NULL }, { NULL, false, NULL }
 	};
 	cli_args a;
 	if (!cli_parse(argc, argv, opts, &a, d))
@@ -83,6 +84,10 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 	int rc = cli_load_policy(a.positional[0], &p, d);
 	if (rc != EXIT_OK)
 		return rc;
+	if ((rc = cli_apply_sets(&p, &a.many, d)) != EXIT_OK) {
+		bc_program_free(&p);
+		return rc;
+	}
 	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
 	if (!s) {
 		bc_program_free(&p);
@@ -122,7 +127,7 @@ int cmd_run(int argc, char **argv, diag *d)
 	const char *db = NULL, *month_text = NULL, *replace = NULL, *format = NULL;
 	const cli_option opts[] = {
 		{ "db", true, &db }, { "month", true, &month_text }, { "replace", false, &replace },
-		{ "format", true, &format }, { NULL, false, NULL }
+		{ "format", true, &format }, { "set", true, NULL }, { NULL, false, NULL }
 	};
 	cli_args a;
 	if (!cli_parse(argc, argv, opts, &a, d))
@@ -143,6 +148,10 @@ int cmd_run(int argc, char **argv, diag *d)
 	int rc = cli_load_policy(a.positional[0], &p, d);
 	if (rc != EXIT_OK)
 		return rc;
+	if ((rc = cli_apply_sets(&p, &a.many, d)) != EXIT_OK) {
+		bc_program_free(&p);
+		return rc;
+	}
 	store *s = cli_open_store(db, true, d, &rc);
 	if (!s) {
 		bc_program_free(&p);
@@ -437,7 +446,8 @@ int cmd_explain(int argc, char **argv, diag *d)
 	const char *db = NULL, *signals = NULL, *outcomes = NULL, *month_text = NULL, *household = NULL;
 	const cli_option opts[] = {
 		{ "db", true, &db }, { "signals", true, &signals }, { "outcomes", true, &outcomes },
-		{ "month", true, &month_text }, { "household", true, &household }, { NULL, false, NULL }
+		{ "month", true, &month_text }, { "household", true, &household },
+		{ "set", true, NULL }, { NULL, false, NULL }
 	};
 	cli_args a;
 	if (!cli_parse(argc, argv, opts, &a, d))
@@ -453,6 +463,10 @@ int cmd_explain(int argc, char **argv, diag *d)
 	int rc = cli_load_policy(a.positional[0], &p, d);
 	if (rc != EXIT_OK)
 		return rc;
+	if ((rc = cli_apply_sets(&p, &a.many, d)) != EXIT_OK) {
+		bc_program_free(&p);
+		return rc;
+	}
 	size_t len = 0;
 	char *text = cli_read_file(a.positional[0], &len, d);
 	if (text && len >= 8 && memcmp(text, BC_MAGIC, 8) == 0) {

@@ -68,12 +68,28 @@ static void pad(FILE *out, const char *s, size_t w)
 static const char *const fixed_columns[] = { "month", "household", "bucket", "reason", "rule", "overflowed_from" };
 enum { NFIXED = 6 };
 
-/* Cell C of row R (C counts the fixed columns, the labels, then place and
- * arrears), or the column's name when R is NULL; numbers are written into
- * NUM. */
+/* The columns of SET: the fixed ones, the labels, place and arrears, and
+ * `due` when the policy has a contact term. */
+static size_t ncolumns(const vr_decision_set *set)
+{
+	return NFIXED + set->nlabels + 2 + (set->has_due ? 1 : 0);
+}
+
+/* Cell C of row R (C counts the fixed columns, the labels, then place,
+ * arrears and due), or the column's name when R is NULL; numbers and dates
+ * are written into NUM. */
 static const char *cell(const vr_decision_set *set, const vr_decision_row *r, size_t c,
 			const char *month, char num[24])
 {
+	if (c == NFIXED + set->nlabels + 2) {
+		if (!r)
+			return "due";
+		if (r->due == VR_DATE_NONE)
+			num[0] = '\0';
+		else
+			vr_date_format(r->due, num);
+		return num;
+	}
 	if (c >= NFIXED + set->nlabels) {
 		const bool place = c == NFIXED + set->nlabels;
 		if (!r)
@@ -170,7 +186,7 @@ static void ob_csv_memo(out_buf *o, const char *s, csv_memo *memo)
 
 static void csv_decisions(FILE *out, const vr_decision_set *set, const char *month)
 {
-	const size_t ncols = NFIXED + set->nlabels + 2;
+	const size_t ncols = ncolumns(set);
 	out_buf o = { .f = out, .len = 0 };
 	char num[24];
 	for (size_t c = 0; c < ncols; c++) {
@@ -203,6 +219,13 @@ static void csv_decisions(FILE *out, const vr_decision_set *set, const char *mon
 		}
 		ob_char(&o, ',');
 		ob_put(&o, num, vr_cents_format(r->arrears, num));
+		if (set->has_due) {
+			ob_char(&o, ',');
+			if (r->due != VR_DATE_NONE) {
+				vr_date_format(r->due, num);
+				ob_put(&o, num, 10);
+			}
+		}
 		ob_char(&o, '\n');
 	}
 	ob_flush(&o);
@@ -210,7 +233,8 @@ static void csv_decisions(FILE *out, const vr_decision_set *set, const char *mon
 
 static void json_decisions(FILE *out, const vr_decision_set *set, const char *month)
 {
-	const size_t ncols = NFIXED + set->nlabels + 2;
+	const size_t ncols = ncolumns(set);
+	const size_t place = NFIXED + set->nlabels, arrears = place + 1, due = place + 2;
 	char num[24];
 	for (size_t i = 0; i < set->nrows; i++) {
 		vr_decision_row buf;
@@ -222,10 +246,12 @@ static void json_decisions(FILE *out, const vr_decision_set *set, const char *mo
 			report_json_string(out, cell(set, NULL, c, month, num));
 			fputc(':', out);
 			const char *v = cell(set, r, c, month, num);
-			if (c == ncols - 2)   /* place: a number, or null without one */
+			if (c == place)       /* a number, or null without one */
 				fputs(v[0] ? v : "null", out);
-			else if (c == ncols - 1)
+			else if (c == arrears)
 				fputs(v, out);
+			else if (c == due && !v[0])
+				fputs("null", out);
 			else
 				report_json_string(out, v);
 		}
@@ -235,7 +261,7 @@ static void json_decisions(FILE *out, const vr_decision_set *set, const char *mo
 
 static void table_decisions(FILE *out, const vr_decision_set *set, const char *month)
 {
-	const size_t ncols = NFIXED + set->nlabels + 2;
+	const size_t ncols = ncolumns(set);
 	char num[24];
 	/* The widest cell of each column; without memory for them, no padding.
 	 * Row by row, so each decision row is made once a pass. */
@@ -297,6 +323,18 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 	fprintf(out, "Policy %s%s%s, month %s: %ld households triaged, %ld excluded.\n",
 		p->policy_name, p->policy_version[0] ? " version " : "", p->policy_version, month,
 		r->triaged, r->excluded);
+	/* Values given with --set, so a summary never passes for the policy's own. */
+	bool any = false;
+	for (uint32_t i = 0; i < p->nparams; i++) {
+		if (!p->params[i].given)
+			continue;
+		char set[256];
+		bc_param_format(p, i, set, sizeof set);
+		fprintf(out, "%s%s", any ? ", " : "Set for this evaluation: ", set);
+		any = true;
+	}
+	if (any)
+		fputc('\n', out);
 	/* The bucket column as wide as the longest name. */
 	int w = 6;
 	for (uint32_t b = 0; b < p->nbuckets; b++) {

@@ -1215,6 +1215,7 @@ static bool read_decision(decisions_read *r, sqlite3_stmt *st, size_t nlabels)
 	r->rows[r->nrows] = (vr_decision_row){
 		.arrears = sqlite3_column_int64(st, 6),
 		.place = sqlite3_column_int64(st, 7),
+		.due = VR_DATE_NONE,
 	};
 	r->nrows++;
 	return true;

@@ -34,13 +34,13 @@ static const char *const two_labels[] = { "sequence", "note" };
 static const char *const row_a_labels[] = { "consecutive", "says \"hi\", twice" };
 static const char *const row_b_labels[] = { "", "a;b" };
 static const vr_decision_row rows[] = {
-	{ "H-1", "home_visit", "", "p.vroeg:12", "", row_a_labels, 123456, 1 },
-	{ "H-2", "excluded", "legal person", "p.vroeg:4", "", row_b_labels, 0, 0 },
+	{ "H-1", "home_visit", "", "p.vroeg:12", "", row_a_labels, 123456, 1, VR_DATE_NONE },
+	{ "H-2", "excluded", "legal person", "p.vroeg:4", "", row_b_labels, 0, 0, VR_DATE_NONE },
 };
 
 START_TEST(csv_quotes_what_needs_quoting_and_nothing_else)
 {
-	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL };
+	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL, false };
 	char *text = print(&set, REPORT_CSV);
 	ck_assert_str_eq(text,
 		"month,household,bucket,reason,rule,overflowed_from,sequence,note,place,arrears\n"
@@ -52,7 +52,7 @@ END_TEST
 
 START_TEST(json_escapes_quotes_and_gives_no_place_as_null)
 {
-	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL };
+	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL, false };
 	char *text = print(&set, REPORT_JSON);
 	ck_assert_ptr_nonnull(strstr(text, "\"note\":\"says \\\"hi\\\", twice\",\"place\":1,\"arrears\":1234.56}\n"));
 	ck_assert_ptr_nonnull(strstr(text, "\"household\":\"H-2\""));
@@ -63,7 +63,7 @@ END_TEST
 
 START_TEST(table_aligns_columns_and_leaves_no_trailing_blanks)
 {
-	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL };
+	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL, false };
 	char *text = print(&set, REPORT_TABLE);
 	ck_assert_ptr_nonnull(strstr(text, "month    household  bucket      reason"));
 	ck_assert_ptr_nonnull(strstr(text, "2024-06  H-2        excluded    legal person"));
@@ -83,8 +83,8 @@ START_TEST(a_hundred_labels_are_all_printed)
 		name_ptrs[l] = names[l];
 		value_ptrs[l] = values[l];
 	}
-	const vr_decision_row row = { "H-1", "letter", "", "p.vroeg:3", "", value_ptrs, 100, 0 };
-	const vr_decision_set set = { june(), name_ptrs, N, &row, 1, NULL, NULL };
+	const vr_decision_row row = { "H-1", "letter", "", "p.vroeg:3", "", value_ptrs, 100, 0, VR_DATE_NONE };
+	const vr_decision_set set = { june(), name_ptrs, N, &row, 1, NULL, NULL, false };
 	const enum report_format fmts[] = { REPORT_CSV, REPORT_JSON, REPORT_TABLE };
 	for (size_t f = 0; f < 3; f++) {
 		char *text = print(&set, fmts[f]);
@@ -108,8 +108,8 @@ static void row_of(const void *source, size_t i, vr_decision_row *out)
 
 START_TEST(rows_made_on_demand_print_as_stored_rows_do)
 {
-	const vr_decision_set stored = { june(), two_labels, 2, rows, 2, NULL, NULL };
-	const vr_decision_set made = { june(), two_labels, 2, NULL, 2, row_of, rows };
+	const vr_decision_set stored = { june(), two_labels, 2, rows, 2, NULL, NULL, false };
+	const vr_decision_set made = { june(), two_labels, 2, NULL, 2, row_of, rows, false };
 	const enum report_format fmts[] = { REPORT_CSV, REPORT_JSON, REPORT_TABLE };
 	for (size_t f = 0; f < 3; f++) {
 		char *a = print(&stored, fmts[f]), *b = print(&made, fmts[f]);

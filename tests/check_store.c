@@ -756,9 +756,9 @@ static const char *const label_names[] = { "multiplicity", "sequence" };
 static const char *const labels_a[] = { "multiple", "consecutive" };
 static const char *const labels_b[] = { "quote \" back\\slash\nnew line \xe2\x82\xac", "" };
 static const vr_decision_row rows[] = {
-	{ "H99", "home_visit", "", "p8.vroeg:12", "", labels_a, 123456, 1 },
-	{ "H100", "excluded", "no mortgage signal", "p8.vroeg:7", "", labels_b, 0, 0 },
-	{ "h1", "letter", "", "p8.vroeg:14", "home_visit", NULL, 5, 0 },
+	{ "H99", "home_visit", "", "p8.vroeg:12", "", labels_a, 123456, 1, VR_DATE_NONE },
+	{ "H100", "excluded", "no mortgage signal", "p8.vroeg:7", "", labels_b, 0, 0, VR_DATE_NONE },
+	{ "h1", "letter", "", "p8.vroeg:14", "home_visit", NULL, 5, 0, VR_DATE_NONE },
 };
 
 static store_run make_run(const char *m, const char *policy)
