@@ -838,9 +838,12 @@ static void check_feedback(checker *ck, ast_feedback *f)
 	      s ? "; did you mean `" : "", s ? s : "", s ? "`?" : "", list);
 }
 
-/* The named number NAME as bucket B's capacity (`capacity visits`): a count. */
+/* The named number NAME as bucket B's capacity (`capacity visits`): a count.
+ * When it is none, the bucket still counts as having a capacity, so that the
+ * error is not followed by warnings about a bucket without one. */
 static void capacity_param(checker *ck, chk_bucket *b, ast_name n)
 {
+	b->capacity = 0;
 	const int d = find_def(ck, n.text, ck->p->ndefs);
 	if (d < 0 || !ck->p->defs[d].param) {
 		const char *cands[256];
