@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "text.h"
 #include "vm.h"
 
 enum { MAX_SIGNALS = 64, MAX_OUTCOMES = 32, MAX_WORDS = 32, MAX_EXPECT_LABELS = 16 };
@@ -397,8 +398,10 @@ static void run_case(runner *r, tcase *t)
 	if (ok)
 		return;
 	r->res->failed++;
-	fprintf(r->out, "%s:%d: test \"%s\" failed: expected %s, got %s%s (decided by %s:%u)\n", r->name,
-		t->expect_line, t->name, want, got, labels, p->source_name, rule->line);
+	/* Names and values from the tests file and the policy: shown escaped. */
+	text_printf(r->out, "%s:%d: test \"%s\" failed: expected %s, got %s%s (decided by %s:%u)", r->name,
+		    t->expect_line, t->name, want, got, labels, p->source_name, rule->line);
+	fputc('\n', r->out);
 }
 
 /* A bucket only an overflow fills: one household alone always gets a place
@@ -443,8 +446,9 @@ static void coverage(runner *r)
 		count++;
 	}
 	r->res->uncovered = count;
-	fprintf(r->out, "%s: %d passed, %d failed; %s%s\n", r->name, r->res->tests - r->res->failed, r->res->failed,
-		count ? "not reached by any test:" : "every rule, bucket and reason is reached", missing);
+	text_printf(r->out, "%s: %d passed, %d failed; %s%s", r->name, r->res->tests - r->res->failed, r->res->failed,
+		    count ? "not reached by any test:" : "every rule, bucket and reason is reached", missing);
+	fputc('\n', r->out);
 }
 
 bool policytest_run(const bc_program *p, const char *name, const char *text, size_t len,
