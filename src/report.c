@@ -195,9 +195,14 @@ static void table_decisions(FILE *out, const vr_decision_set *set, const char *m
 	for (size_t i = 0; i <= set->nrows; i++) {   /* the header, then the rows */
 		vr_decision_row buf;
 		const vr_decision_row *r = i ? vr_decision_at(set, i - 1, &buf) : NULL;
-		for (size_t c = 0; c < ncols; c++) {
+		/* No blanks at the end of a line: a row whose last cells are
+		 * empty (no due date) ends at its last one that is not. */
+		size_t last = ncols;
+		while (last > 1 && !cell(set, r, last - 1, month, num)[0])
+			last--;
+		for (size_t c = 0; c < last; c++) {
 			const char *v = cell(set, r, c, month, num);
-			text_put_padded(out, v, c + 1 == ncols ? 0 : (w ? w[c] : text_width(v)) + 2);
+			text_put_padded(out, v, c + 1 == last ? 0 : (w ? w[c] : text_width(v)) + 2);
 		}
 		fputc('\n', out);
 	}

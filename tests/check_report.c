@@ -73,6 +73,38 @@ START_TEST(table_aligns_columns_and_leaves_no_trailing_blanks)
 }
 END_TEST
 
+/* A policy with a contact term adds a `due` column after everything else,
+ * in every format; a row without a due date leaves it empty (null). */
+START_TEST(a_contact_term_adds_the_due_column_last)
+{
+	vr_decision_row with[2];
+	memcpy(with, rows, sizeof with);
+	vr_date_parse("2024-06-12", 10, &with[0].due);
+	const vr_decision_set set = { june(), two_labels, 2, with, 2, NULL, NULL, true };
+	char *text = print(&set, REPORT_CSV);
+	ck_assert_str_eq(text,
+		"month,household,bucket,reason,rule,overflowed_from,sequence,note,place,arrears,due\n"
+		"2024-06,H-1,home_visit,,p.vroeg:12,,consecutive,\"says \"\"hi\"\", twice\",1,1234.56,2024-06-12\n"
+		"2024-06,H-2,excluded,legal person,p.vroeg:4,,,\"a;b\",,0.00,\n");
+	free(text);
+	text = print(&set, REPORT_JSON);
+	ck_assert_ptr_nonnull(strstr(text, "\"place\":1,\"arrears\":1234.56,\"due\":\"2024-06-12\"}\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\"place\":null,\"arrears\":0.00,\"due\":null}\n"));
+	free(text);
+	text = print(&set, REPORT_TABLE);
+	ck_assert_ptr_nonnull(strstr(text, "arrears  due\n"));
+	ck_assert_ptr_nonnull(strstr(text, "1234.56  2024-06-12\n"));
+	ck_assert_ptr_null(strstr(text, " \n"));
+	free(text);
+	/* Without a term, a due date a row may hold is not printed. */
+	const vr_decision_set none = { june(), two_labels, 2, with, 2, NULL, NULL, false };
+	text = print(&none, REPORT_CSV);
+	ck_assert_ptr_null(strstr(text, "due"));
+	ck_assert_ptr_null(strstr(text, "2024-06-12"));
+	free(text);
+}
+END_TEST
+
 START_TEST(a_hundred_labels_are_all_printed)
 {
 	enum { N = 100 };
@@ -243,6 +275,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, csv_quotes_what_needs_quoting_and_nothing_else);
 	tcase_add_test(tc, json_escapes_quotes_and_gives_no_place_as_null);
 	tcase_add_test(tc, table_aligns_columns_and_leaves_no_trailing_blanks);
+	tcase_add_test(tc, a_contact_term_adds_the_due_column_last);
 	tcase_add_test(tc, a_hundred_labels_are_all_printed);
 	tcase_add_test(tc, rows_made_on_demand_print_as_stored_rows_do);
 	tcase_add_test(tc, summary_columns_add_up_and_every_move_is_listed);
