@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "compile.h"
+#include "report.h"
 
 bool cli_parse(int argc, char **argv, const cli_option *options, cli_args *out, diag *d)
 {
@@ -155,6 +156,40 @@ int cli_apply_sets(bc_program *p, const cli_many *sets, diag *d)
 			return EXIT_USAGE;
 	}
 	return EXIT_OK;
+}
+
+char *cli_settings_json(const bc_program *p)
+{
+	char *json = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&json, &len);
+	if (!f)
+		return NULL;
+	fputc('[', f);
+	bool any = false;
+	for (uint32_t i = 0; i < p->nparams; i++) {
+		if (!p->params[i].given)
+			continue;
+		const int n = bc_param_format(p, i, NULL, 0);
+		char *one = malloc((size_t)n + 1);
+		if (!one) {
+			fclose(f);
+			free(json);
+			return NULL;
+		}
+		bc_param_format(p, i, one, (size_t)n + 1);
+		if (any)
+			fputc(',', f);
+		report_json_string(f, one);
+		free(one);
+		any = true;
+	}
+	fputc(']', f);
+	if (fclose(f) != 0) {
+		free(json);
+		return NULL;
+	}
+	return json;
 }
 
 int cli_load_policy(const char *path, bc_program *p, diag *d)

@@ -80,6 +80,12 @@ char *cli_read_file(const char *path, size_t *len, diag *d);
  * is wrong (an unknown name, with a suggestion; a value not of its kind). */
 int cli_apply_sets(bc_program *p, const cli_many *sets, diag *d);
 
+/* The named numbers of P that a `--set` changed, as a JSON array of
+ * "NAME=VALUE" (bc_param_format), in the order of the policy: what a run
+ * records (store_run.settings). "[]" when none. Malloc'ed; NULL when memory
+ * runs out. */
+char *cli_settings_json(const bc_program *p);
+
 /* Loads POLICY: a rule file (compiled) or a .vrb (read and verified).
  * Returns EXIT_OK or EXIT_POLICY (reported). */
 int cli_load_policy(const char *path, bc_program *p, diag *d);

@@ -53,6 +53,9 @@ static void print_run(const store_run *r, void *arg)
 	text_printf(out, "%-5lld %-7s %-32s %-10s %-20s %-20s %8ld  %.12s%s", r->id, month, r->policy_name,
 		    r->policy_version, r->started, r->finished, r->households, r->source_sha256,
 		    r->superseded ? "  superseded" : "");
+	/* Values --set gave its named numbers: part of what decided. */
+	if (strcmp(r->settings, "[]") != 0)
+		text_printf(out, "  set %s", r->settings);
 	fputc('\n', out);
 }
 

@@ -164,12 +164,21 @@ int cmd_run(int argc, char **argv, diag *d)
 	vr_month_format(month, month_buf);
 	sha256_hex(p.source_sha256, sha);
 	now_iso(started);
+	/* The values --set gave are part of what decided: recorded with the run. */
+	char *settings = cli_settings_json(&p);
+	if (!settings) {
+		diag_error(d, "out of memory");
+		store_close(s);
+		bc_program_free(&p);
+		return EXIT_STORE;
+	}
 	/* The write lock is taken before evaluation: a second run waits, then
 	 * fails as busy, and nothing is half-recorded. */
 	enum store_status st = store_begin(s, d);
 	if (st != STORE_OK) {
 		store_close(s);
 		bc_program_free(&p);
+		free(settings);
 		return cli_store_exit(st);
 	}
 	store_run existing;
@@ -178,8 +187,17 @@ int cmd_run(int argc, char **argv, diag *d)
 		rc = EXIT_STORE;
 		goto rollback;
 	}
-	if (found == 1 && !replace && strcmp(existing.source_sha256, sha) == 0 &&
-	    strcmp(existing.policy_name, p.policy_name) == 0) {
+	const bool same_policy = found == 1 && strcmp(existing.source_sha256, sha) == 0 &&
+				 strcmp(existing.policy_name, p.policy_name) == 0;
+	if (same_policy && !replace && strcmp(existing.settings, settings) != 0) {
+		/* The same text with other values decides otherwise: as another policy. */
+		diag_error(d, "%s was already run with this policy and other values (run %lld: --set %s, "
+			   "now %s); use --replace to record this one and keep that run in the history "
+			   "as superseded", month_buf, existing.id, existing.settings, settings);
+		rc = EXIT_DATA;
+		goto rollback;
+	}
+	if (same_policy && !replace) {
 		/* The time is the store's text: shown escaped. */
 		text_printf(stdout, "%s was already run with this policy (run %lld, %s, %ld households); nothing changed",
 			    month_buf, existing.id, existing.finished, existing.households);
@@ -207,7 +225,8 @@ int cmd_run(int argc, char **argv, diag *d)
 		goto rollback;
 	}
 	now_iso(finished);
-	store_run run = { 0, month, p.policy_name, p.policy_version, sha, started, finished, (long)r.n, false };
+	store_run run = { 0, month, p.policy_name, p.policy_version, sha, started, finished, (long)r.n, false,
+			  settings, false };
 	st = store_insert_run(s, &run, &r.set, d);
 	/* The decision figures in the same transaction: capacity and the moves
 	 * between buckets need the program, which a later report has not. */
@@ -235,11 +254,13 @@ int cmd_run(int argc, char **argv, diag *d)
 	run_result_free(&r);
 	store_close(s);
 	bc_program_free(&p);
+	free(settings);
 	return err ? EXIT_OUTPUT : EXIT_OK;
 rollback:
 	store_rollback(s);
 	store_close(s);
 	bc_program_free(&p);
+	free(settings);
 	return rc;
 }
 

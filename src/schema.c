@@ -125,6 +125,16 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (month, run_id, measure, bucket, category)\n"
 	") WITHOUT ROWID;\n"
 	"PRAGMA user_version = 2;\n",
+	/* 3: named numbers and contact terms. A run keeps the values `--set`
+	 * gave its policy's named numbers (settings: a JSON array of
+	 * "NAME=VALUE", the values as the language writes them), so its
+	 * decisions can be made again; and whether its policy had a contact
+	 * term (has_due: its decisions have a due column). A decision keeps
+	 * its due date ('YYYY-MM-DD', '' when none). Earlier runs had none. */
+	"ALTER TABLE runs ADD COLUMN settings TEXT NOT NULL DEFAULT '[]';\n"
+	"ALTER TABLE runs ADD COLUMN has_due INTEGER NOT NULL DEFAULT 0 CHECK (has_due IN (0, 1));\n"
+	"ALTER TABLE decisions ADD COLUMN due TEXT NOT NULL DEFAULT '';\n"
+	"PRAGMA user_version = 3;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -145,7 +155,7 @@ static const char *const migrations[] = {
 
 #define RUN_COLUMNS \
 	"id, month, policy_name, policy_version, source_sha256, started, " \
-	"finished, households, superseded, label_names"
+	"finished, households, superseded, label_names, settings, has_due"
 
 static const char *const statements[SQL_COUNT] = {
 	[SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
@@ -215,21 +225,21 @@ static const char *const statements[SQL_COUNT] = {
 	[SQL_RUN_LIST] = "SELECT " RUN_COLUMNS " FROM runs ORDER BY id",
 	/* ?1 id */
 	[SQL_RUN_SUPERSEDE] = "UPDATE runs SET superseded = 1 WHERE id = ?1",
-	/* ?1..?9 the columns after id, in RUN_COLUMNS order */
+	/* ?1..?11 the columns after id, in RUN_COLUMNS order */
 	[SQL_RUN_INSERT] =
 		"INSERT INTO runs (month, policy_name, policy_version, source_sha256, "
-		"started, finished, households, superseded, label_names) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		"started, finished, households, superseded, label_names, settings, has_due) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	/* ?1 run id, ?2 household, ?3 bucket, ?4 reason, ?5 rule,
-	 * ?6 overflowed_from, ?7 labels, ?8 arrears, ?9 place */
+	 * ?6 overflowed_from, ?7 labels, ?8 arrears, ?9 place, ?10 due */
 	[SQL_DECISION_INSERT] =
 		"INSERT INTO decisions (run_id, household, bucket, reason, rule, "
-		"overflowed_from, labels, arrears, place) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		"overflowed_from, labels, arrears, place, due) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	/* ?1 run id: in household byte order (the key order) */
 	[SQL_DECISIONS_OF_RUN] =
 		"SELECT household, bucket, reason, rule, overflowed_from, labels, "
-		"arrears, place FROM decisions WHERE run_id = ?1 ORDER BY household",
+		"arrears, place, due FROM decisions WHERE run_id = ?1 ORDER BY household",
 
 	/* Month figures (store_figures.c). ?1 'YYYY-MM', ?2 run id or 0,
 	 * ?3 measure, ?4 bucket, ?5 category, ?6 value */

@@ -989,6 +989,8 @@ static bool run_from_row(sqlite3_stmt *st, store_run *r)
 	r->finished = text_or_empty(st, 6);
 	r->households = (long)sqlite3_column_int64(st, 7);
 	r->superseded = sqlite3_column_int(st, 8) != 0;
+	r->settings = text_or_empty(st, 10);
+	r->has_due = sqlite3_column_int(st, 11) != 0;
 	const char *month = text_or_empty(st, 1);
 	return vr_month_parse(month, strlen(month), &r->month);
 }
@@ -1020,8 +1022,9 @@ int store_current_run(store *s, vr_month month, store_run *out, diag *d)
 			const size_t sha = schema_buf_add(b, r.source_sha256, strlen(r.source_sha256));
 			const size_t started = schema_buf_add(b, r.started, strlen(r.started));
 			const size_t finished = schema_buf_add(b, r.finished, strlen(r.finished));
+			const size_t settings = schema_buf_add(b, r.settings, strlen(r.settings));
 			if (name == (size_t)-1 || version == (size_t)-1 || sha == (size_t)-1 ||
-			    started == (size_t)-1 || finished == (size_t)-1) {
+			    started == (size_t)-1 || finished == (size_t)-1 || settings == (size_t)-1) {
 				diag_error(d, "out of memory reading the store %s", s->path);
 				result = -1;
 			} else {
@@ -1030,6 +1033,7 @@ int store_current_run(store *s, vr_month month, store_run *out, diag *d)
 				r.source_sha256 = b->p + sha;
 				r.started = b->p + started;
 				r.finished = b->p + finished;
+				r.settings = b->p + settings;
 				*out = r;
 				result = 1;
 			}
@@ -1080,6 +1084,10 @@ static enum store_status insert_decisions(store *s, long long run_id,
 		sqlite3_bind_text(st, 7, s->scratch.p, (int)s->scratch.len, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 8, r->arrears);
 		sqlite3_bind_int64(st, 9, r->place);
+		char due[11] = "";
+		if (set->has_due && r->due != VR_DATE_NONE)
+			vr_date_format(r->due, due);
+		sqlite3_bind_text(st, 10, due, -1, SQLITE_TRANSIENT);
 		const int rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc == SQLITE_DONE)
@@ -1123,6 +1131,8 @@ enum store_status store_insert_run(store *s, store_run *run,
 	sqlite3_bind_int64(st, 7, run->households);
 	sqlite3_bind_int(st, 8, run->superseded);
 	sqlite3_bind_text(st, 9, s->scratch.p, (int)s->scratch.len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, run->settings && *run->settings ? run->settings : "[]", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 11, set && set->has_due);
 	const int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -1217,6 +1227,11 @@ static bool read_decision(decisions_read *r, sqlite3_stmt *st, size_t nlabels)
 		.place = sqlite3_column_int64(st, 7),
 		.due = VR_DATE_NONE,
 	};
+	/* A due date vroeg wrote, or none: anything else is damage. */
+	const char *due = text_or_empty(st, 8);
+	const size_t due_len = (size_t)sqlite3_column_bytes(st, 8);
+	if (due_len && !vr_date_parse(due, due_len, &r->rows[r->nrows].due))
+		return false;
 	r->nrows++;
 	return true;
 }
@@ -1230,7 +1245,7 @@ enum store_status store_read_decisions(store *s, vr_month month,
 	decisions_read r = { 0 };
 	enum store_status result = STORE_OK;
 	long long run_id = 0;
-	bool found = false;
+	bool found = false, has_due = false;
 
 	sqlite3_stmt *st = s->stmt[SQL_RUN_CURRENT];
 	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
@@ -1238,6 +1253,7 @@ enum store_status store_read_decisions(store *s, vr_month month,
 	if (rc == SQLITE_ROW) {
 		found = true;
 		run_id = sqlite3_column_int64(st, 0);
+		has_due = sqlite3_column_int(st, 11) != 0;
 		if (!json_decode_array(text_or_empty(st, 9), (size_t)sqlite3_column_bytes(st, 9),
 				       &r.arena, &r.label_names))
 			result = damaged_run(s, run_id, d);
@@ -1292,7 +1308,7 @@ enum store_status store_read_decisions(store *s, vr_month month,
 		}
 		const vr_decision_set set = {
 			.month = month, .label_names = names, .nlabels = nlabels,
-			.rows = r.rows, .nrows = r.nrows,
+			.rows = r.rows, .nrows = r.nrows, .has_due = has_due,
 		};
 		fn(&set, arg);
 	}

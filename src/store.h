@@ -93,6 +93,9 @@ typedef struct store_run {
 	const char *started, *finished; /* ISO 8601 UTC */
 	long households;
 	bool superseded;
+	const char *settings;          /* JSON array of the "NAME=VALUE" it was run with
+					* (`--set`), "[]" when none */
+	bool has_due;                  /* its policy had a contact term: its decisions a due date */
 } store_run;
 
 /* A recorded run is one write transaction, taken before evaluation starts so

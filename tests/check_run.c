@@ -126,6 +126,60 @@ START_TEST(recorded_decisions_equal_the_dry_run_and_are_deterministic)
 }
 END_TEST
 
+/* A policy with named numbers and contact terms, written to DIR/terms.vroeg. */
+static void terms_policy(char *path, size_t size)
+{
+	snprintf(path, size, "%s/terms.vroeg", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("policy \"Terms\" version 1\n"
+	      "define floor = 100\n"
+	      "define visits = 30\n"
+	      "exclude \"legal person\" before counting when any legal_form = legal\n"
+	      "count signal when arrears >= floor or sector = water\n"
+	      "any kind in {eviction, end_of_supply} -> crisis\n"
+	      "match                                 -> home_visit\n"
+	      "otherwise                             -> letter\n"
+	      "bucket crisis within 3 working days\n"
+	      "bucket home_visit capacity visits by arrears desc overflow letter within 4 weeks\n"
+	      "bucket letter capacity unlimited within 10 days\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A run with --set records its values and its due dates: its decisions
+ * are the dry-run's with the same values, due column included; `runs`
+ * shows the values; the same values again change nothing, other values
+ * (or none) are another policy, refused without --replace. */
+START_TEST(a_run_records_its_settings_and_due_dates)
+{
+	char policy[256], cmd[2048], a[1 << 16], b[1 << 16];
+	terms_policy(policy, sizeof policy);
+	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary --set floor=150 "
+		 "--set visits=12 %s 2>/dev/null", vroeg(), db, policy);
+	ck_assert_int_eq(run(cmd, a, sizeof a), 0);
+	ck_assert_msg(strstr(a, ",due\n") && strstr(a, ",2024-06-"), "%.300s", a);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --set visits=12 --set floor=150 %s >/dev/null 2>&1 && "
+		 "%s decisions --db %s --month 2024-06 --format csv", vroeg(), db, policy, vroeg(), db);
+	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
+	ck_assert_str_eq(a, b);
+	snprintf(cmd, sizeof cmd, "%s runs --db %s", vroeg(), db);
+	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
+	ck_assert_msg(strstr(b, "  set [\"floor=150.00\",\"visits=12\"]\n"), "%s", b);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --set 'floor=EUR 150.00' --set visits=12 %s",
+		 vroeg(), db, policy);
+	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
+	ck_assert_msg(strstr(b, "already run with this policy"), "%s", b);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 %s", vroeg(), db, policy);
+	ck_assert_int_eq(run(cmd, b, sizeof b), 3);
+	ck_assert_msg(strstr(b, "vroeg: 2024-06 was already run with this policy and other values (run 1: --set "
+			      "[\"floor=150.00\",\"visits=12\"], now []); use --replace"), "%s", b);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --replace %s >/dev/null 2>&1 && "
+		 "%s runs --db %s", vroeg(), db, policy, vroeg(), db);
+	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
+	ck_assert_msg(strstr(b, "superseded  set [\"floor=150.00\",\"visits=12\"]\n2 "), "%s", b);
+}
+END_TEST
+
 /* The column of the first character of NEEDLE in LINE, counting characters
  * (UTF-8), or -1. */
 static long column_of(const char *line, const char *needle)
@@ -349,6 +403,7 @@ Suite *run_suite(void)
 	tcase_add_test(tc, same_month_same_policy_again_changes_nothing);
 	tcase_add_test(tc, another_policy_is_refused_unless_replace_and_history_keeps_both);
 	tcase_add_test(tc, recorded_decisions_equal_the_dry_run_and_are_deterministic);
+	tcase_add_test(tc, a_run_records_its_settings_and_due_dates);
 	tcase_add_test(tc, explain_lines_up_the_signals_and_names_the_floor_they_fail);
 	tcase_add_test(tc, a_second_writer_waits_then_fails_as_busy);
 	tcase_add_test(tc, a_run_killed_at_any_moment_leaves_the_store_as_it_was);

@@ -218,7 +218,7 @@ START_TEST(a_new_store_is_private_wal_and_versioned)
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
 	store_close(s);
-	ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), 3);
 	ck_assert_int_eq(raw_int("PRAGMA application_id"), 1987145573);
 	ck_assert_int_eq(raw_int("SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 	ck_assert_int_eq(raw_int("PRAGMA page_size"), 16384);
@@ -240,10 +240,18 @@ START_TEST(an_empty_file_becomes_a_store)
 	store *s = store_open(path, 100, &c.d);
 	ck_assert_ptr_nonnull(s);
 	store_close(s);
-	ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), 3);
 	capture_end(&c);
 }
 END_TEST
+
+static void check_no_due(const vr_decision_set *set, void *arg)
+{
+	(void)arg;
+	ck_assert(!set->has_due);
+	ck_assert_uint_eq(set->nrows, 1);
+	ck_assert_int_eq(set->rows[0].due, VR_DATE_NONE);
+}
 
 /* A store of schema version 1 (before month figures) gets the table of
  * step 2 when it is opened, and keeps its rows. */
@@ -255,14 +263,49 @@ START_TEST(a_version_1_store_is_migrated_to_month_figures)
 	import(s, "signal_id,received,household,creditor,sector,arrears\nS1,2024-06-03,H1,Vitens,water,10.00\n",
 	       false, &c);
 	store_close(s);
-	raw_sql(path, "DROP TABLE month_figures; PRAGMA user_version = 1");
+	raw_sql(path, "DROP TABLE month_figures; ALTER TABLE runs DROP COLUMN settings; "
+		"ALTER TABLE runs DROP COLUMN has_due; ALTER TABLE decisions DROP COLUMN due; "
+		"PRAGMA user_version = 1");
 	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'month_figures'"), 0);
 	s = store_open(path, 100, &c.d);
 	ck_assert_ptr_nonnull(s);
 	store_close(s);
-	ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), 3);
 	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'month_figures'"), 1);
 	ck_assert_int_eq(raw_int("SELECT count(*) FROM signals"), 1);
+	ck_assert_str_eq(captured(&c), "");
+	capture_end(&c);
+}
+END_TEST
+
+/* A store of schema version 2 (before named numbers and contact terms)
+ * gets a run's settings and due column, and a decision's due date, when it
+ * is opened; its runs read as run without settings, its decisions without a
+ * due date. */
+START_TEST(a_version_2_store_is_migrated_to_settings_and_due_dates)
+{
+	capture c;
+	capture_start(&c);
+	store *s = store_open(path, 100, &c.d);
+	import(s, "signal_id,received,household,creditor,sector,arrears\nS1,2024-03-03,H1,Vitens,water,10.00\n",
+	       false, &c);
+	store_close(s);
+	raw_sql(path, "ALTER TABLE runs DROP COLUMN settings; ALTER TABLE runs DROP COLUMN has_due; "
+		"ALTER TABLE decisions DROP COLUMN due; "
+		"INSERT INTO runs (month, policy_name, policy_version, source_sha256, started, finished, "
+		"households, label_names) VALUES ('2024-03', 'p', '1', 'abc', 't', 't', 1, '[]'); "
+		"INSERT INTO decisions (run_id, household, bucket, reason, rule, overflowed_from, labels, "
+		"arrears, place) VALUES (1, 'H1', 'letter', '', 'p:3', '', '[]', 1000, 0); "
+		"PRAGMA user_version = 2");
+	s = store_open(path, 100, &c.d);
+	ck_assert_ptr_nonnull(s);
+	store_run r;
+	ck_assert_int_eq(store_current_run(s, month("2024-03"), &r, &c.d), 1);
+	ck_assert_str_eq(r.settings, "[]");
+	ck_assert(!r.has_due);
+	ck_assert_int_eq(store_read_decisions(s, month("2024-03"), check_no_due, NULL, &c.d), STORE_OK);
+	store_close(s);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), 3);
 	ck_assert_str_eq(captured(&c), "");
 	capture_end(&c);
 }
@@ -278,7 +321,7 @@ START_TEST(a_newer_store_is_refused)
 	ck_assert_ptr_null(store_open(path, 100, &c.d));
 	char want[256];
 	snprintf(want, sizeof want, "vroeg: the store %s has schema version 99, newer than this "
-		 "vroeg knows (2): use a newer vroeg\n", path);
+		 "vroeg knows (3): use a newer vroeg\n", path);
 	ck_assert_str_eq(captured(&c), want);
 	capture_end(&c);
 }
@@ -357,7 +400,7 @@ START_TEST(read_only_opening_creates_and_changes_nothing)
 	store_close(store_open(path, 100, &c.d));
 	ck_assert_int_eq(store_connect(path, STORE_READ_ONLY, 100, &s, &c.d), STORE_OK);
 	ck_assert_int_eq(store_begin(s, &c.d), STORE_OK);
-	store_run run = { 0, month("2024-03"), "p", "1", "0", "t", "t", 0, false };
+	store_run run = { 0, month("2024-03"), "p", "1", "0", "t", "t", 0, false, "[]", false };
 	const vr_decision_set none = { .month = month("2024-03") };
 	ck_assert_int_eq(store_insert_run(s, &run, &none, &c.d), STORE_IO_ERROR);
 	store_rollback(s);
@@ -930,6 +973,7 @@ Suite *store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, a_new_store_is_private_wal_and_versioned);
 	tcase_add_test(tc, an_empty_file_becomes_a_store);
+	tcase_add_test(tc, a_version_2_store_is_migrated_to_settings_and_due_dates);
 	tcase_add_test(tc, a_newer_store_is_refused);
 	tcase_add_test(tc, a_version_1_store_is_migrated_to_month_figures);
 	tcase_add_test(tc, other_files_are_not_taken_for_a_store);
