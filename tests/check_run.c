@@ -152,7 +152,8 @@ static void terms_policy(char *path, size_t size)
  * (or none) are another policy, refused without --replace. */
 START_TEST(a_run_records_its_settings_and_due_dates)
 {
-	char policy[256], cmd[2048], a[1 << 16], b[1 << 16];
+	char policy[256], cmd[2048];
+	static char a[1 << 20], b[1 << 20];
 	terms_policy(policy, sizeof policy);
 	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary --set floor=150 "
 		 "--set visits=12 %s 2>/dev/null", vroeg(), db, policy);
@@ -177,6 +178,47 @@ START_TEST(a_run_records_its_settings_and_due_dates)
 		 "%s runs --db %s", vroeg(), db, policy, vroeg(), db);
 	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
 	ck_assert_msg(strstr(b, "superseded  set [\"floor=150.00\",\"visits=12\"]\n2 "), "%s", b);
+}
+END_TEST
+
+/* explain names the district a rotating spread started with this month,
+ * for a household with a place and for one turned away, and the contact
+ * term with its due date; the named numbers, marking those set. */
+START_TEST(explain_tells_the_rotation_the_term_and_the_named_numbers)
+{
+	char policy[256], cmd[2048], out[1 << 15];
+	snprintf(policy, sizeof policy, "%s/rotate.vroeg", dir);
+	FILE *f = fopen(policy, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("policy \"Rotate\" version 1\n"
+	      "define visits = 5\n"
+	      "exclude \"legal person\" before counting when any legal_form = legal\n"
+	      "otherwise -> visit\n"
+	      "bucket visit capacity visits spread over district rotating overflow letter within 3 working days\n"
+	      "bucket letter capacity unlimited within 4 weeks\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	/* One household with a place and one without, from the month's decisions. */
+	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary %s 2>/dev/null | "
+		 "grep -m1 '^2024-06,[^,]*,visit,' | cut -d, -f2", vroeg(), db, policy);
+	char placed[64], away[64];
+	ck_assert_int_eq(run(cmd, placed, sizeof placed), 0);
+	placed[strcspn(placed, "\n")] = '\0';
+	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary %s 2>/dev/null | "
+		 "grep -m1 '^2024-06,[^,]*,letter,' | cut -d, -f2", vroeg(), db, policy);
+	ck_assert_int_eq(run(cmd, away, sizeof away), 0);
+	away[strcspn(away, "\n")] = '\0';
+	ck_assert(placed[0] && away[0]);
+	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s %s", vroeg(), db, placed, policy);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	ck_assert_msg(strstr(out, "(round-robin over the districts, this month from \""), "%s", out);
+	ck_assert_msg(strstr(out, "\nContact: visit within 3 working days of 2024-06-"), "%s", out);
+	ck_assert_msg(strstr(out, "\nNamed numbers:\n  visits               = 5\n"), "%s", out);
+	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s --set visits=4 %s",
+		 vroeg(), db, away, policy);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	ck_assert_msg(strstr(out, "(places go round-robin over the districts, this month from \""), "%s", out);
+	ck_assert_msg(strstr(out, "\nContact: letter within 4 weeks of 2024-06-"), "%s", out);
+	ck_assert_msg(strstr(out, "  visits               = 4 (set for this call)\n"), "%s", out);
 }
 END_TEST
 
@@ -404,6 +446,7 @@ Suite *run_suite(void)
 	tcase_add_test(tc, another_policy_is_refused_unless_replace_and_history_keeps_both);
 	tcase_add_test(tc, recorded_decisions_equal_the_dry_run_and_are_deterministic);
 	tcase_add_test(tc, a_run_records_its_settings_and_due_dates);
+	tcase_add_test(tc, explain_tells_the_rotation_the_term_and_the_named_numbers);
 	tcase_add_test(tc, explain_lines_up_the_signals_and_names_the_floor_they_fail);
 	tcase_add_test(tc, a_second_writer_waits_then_fails_as_busy);
 	tcase_add_test(tc, a_run_killed_at_any_moment_leaves_the_store_as_it_was);
