@@ -1,7 +1,9 @@
 /* alloc.c - fills buckets in flow order. Every household enters its rule's
  * bucket (after redirects); each bucket in turn sorts its candidates, gives
- * its places, sends the rest to its overflow (after that bucket's redirects),
- * and back-fills spare places from its back-fill source. Each move is counted
+ * its places (round-robin over the districts when it spreads, starting at
+ * the month's district when it rotates), sends the rest to its overflow
+ * (after that bucket's redirects), and back-fills spare places from its
+ * back-fill source. Each move is counted
  * where it happens, at the bucket left and the bucket entered (alloc_flow). */
 #include "alloc.h"
 

@@ -2,7 +2,9 @@
  * bc_verify proves a program safe before the VM runs it (bounds, operands,
  * jumps, stack depths, call nesting, table consistency); bc_read parses a file
  * without ever reading outside it or allocating more than its bytes justify,
- * then verifies what it parsed. Nothing here prints: problems go to the diag. */
+ * then verifies what it parsed; it reads format 1 (before named numbers,
+ * contact terms and feedback codes) and 2, and writes 2. Nothing here
+ * prints: problems go to the diag. */
 #include "bytecode.h"
 
 #include <stdarg.h>

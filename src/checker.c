@@ -1,9 +1,11 @@
 /* checker.c - the semantic pass over a parsed policy. Resolves names in three
  * scopes (the household, one signal, one outcome), types every expression,
- * checks the buckets and the rules, and warns where a policy is legal but
- * probably not what its author meant. Never changes meaning: its only writes
- * to the tree are annotations (types, resolved names) and turning whole-euro
- * literals compared with money into cents. */
+ * gives each named number the kind of its uses (one kind each), checks the
+ * buckets (capacities, contact terms, feedback codes) and the rules, and
+ * warns where a policy is legal but probably not what its author meant.
+ * Never changes meaning: its only writes to the tree are annotations (types,
+ * resolved names, feedback codes) and turning whole-euro literals compared
+ * with money into cents (a named number's value likewise, in its chk_def). */
 #include "checker.h"
 
 #include <stdio.h>

@@ -1,7 +1,8 @@
 /* checker.h - the semantic pass: resolves every name, gives every expression a
- * type (money, counts, days, ages, flags, text and enums do not mix), checks
- * buckets (targets, capacities, overflow cycles) and the rules (no household
- * falls through), and warns about what is legal but probably wrong. */
+ * type (money, counts, days, ages, flags, text and enums do not mix) and each
+ * named number one kind, checks buckets (targets, capacities, overflow
+ * cycles, contact terms, feedback codes) and the rules (no household falls
+ * through), and warns about what is legal but probably wrong. */
 #ifndef VROEG_CHECKER_H
 #define VROEG_CHECKER_H
 

@@ -1,5 +1,6 @@
-/* cli.c - helpers shared by the commands: options, input files, policies,
- * the store, the month, and the check that standard output was written. */
+/* cli.c - helpers shared by the commands: options, input files, policies
+ * (and the --set values given their named numbers), the store, the month,
+ * and the check that standard output was written. */
 #include "cli.h"
 
 #include <errno.h>

@@ -1,7 +1,9 @@
 /* compile.c - code generation from the checked tree to a bc_program.
  * Each function is generated into a buffer of its own and gets its index only
  * when finished, so a function always refers to functions before it (the
- * verifier's guarantee that evaluation ends). Every table it fills stays
+ * verifier's guarantee that evaluation ends). A named number is never folded
+ * into the code: its uses read a constant of its own, so bc_program_set can
+ * change it after compiling. Every table it fills stays
  * within the operands' reach (BC_MAX_TABLE, BC_MAX_CODE): a policy that would
  * pass one is an error at the construct that does, never a value cut to 16
  * bits. The result is verified before it is handed out. */

@@ -1,5 +1,7 @@
-/* disasm.c - the listing of a compiled program: header, constants, buckets,
- * rules, labels, then every function instruction by instruction, with operands
+/* disasm.c - the listing of a compiled program: header, constants (a named
+ * number's own marked), named numbers, buckets (with their contact terms
+ * and feedback codes), rules, labels, then every function instruction by
+ * instruction, with operands
  * shown by meaning (constants by value, fields by name, windows in months) and
  * source lines. Meant for a program bc_verify accepted, yet never reads outside
  * its arrays whatever it is given. Text is printed escaped (\", \\, \n, \xNN for

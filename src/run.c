@@ -1,7 +1,9 @@
 /* run.c - the month's evaluation: one pass over the households with a signal
  * in the month (streamed, one at a time), then capacity allocation over the
- * compact per-household results, then the decision rows. Memory grows with
- * the month's households, never with the store. */
+ * compact per-household results, then the decision rows (with the due date
+ * of the final bucket's contact term, counted from the household's earliest
+ * current signal). Memory grows with the month's households, never with the
+ * store. */
 #include "run.h"
 
 #include <inttypes.h>
