@@ -1,7 +1,9 @@
 /* alloc.c - fills buckets in flow order. Every household enters its rule's
  * bucket (after redirects); each bucket in turn sorts its candidates, gives
- * its places, sends the rest to its overflow (after that bucket's redirects),
- * and back-fills spare places from its back-fill source. Each move is counted
+ * its places (round-robin over the districts when it spreads, starting at
+ * the month's district when it rotates), sends the rest to its overflow
+ * (after that bucket's redirects), and back-fills spare places from its
+ * back-fill source. Each move is counted
  * where it happens, at the bucket left and the bucket entered (alloc_flow). */
 #include "alloc.h"
 
@@ -214,12 +216,25 @@ void alloc_bucket_order(const bc_program *p, uint32_t *order)
 	free(stack);
 }
 
-/* Gives CAP places to the sorted candidates, round-robin over districts when
- * SPREAD: districts in name order, one place each per round. Writes the
- * chosen ones' indexes, in the order places are given, to CHOSEN. */
-static size_t choose(const alloc_entry *e, const int32_t *cand, size_t n, int64_t cap,
-		     bool spread, int32_t *chosen, size_t *starts)
+size_t alloc_rotation_start(vr_month month, size_t ndistricts)
 {
+	if (ndistricts == 0)
+		return 0;
+	const int64_t k = (int64_t)ndistricts, r = (int64_t)month % k;
+	return (size_t)(r < 0 ? r + k : r);
+}
+
+/* Gives CAP places to the sorted candidates, round-robin over districts when
+ * SPREAD: one place per district per round, districts in name order, or
+ * from the district alloc_rotation_start names for MONTH when ROTATING.
+ * Writes the chosen ones' indexes, in the order places are given, to
+ * CHOSEN; *FIRST gets the index (in CAND) of the first district's first
+ * candidate, or -1. */
+static size_t choose(const alloc_entry *e, const int32_t *cand, size_t n, int64_t cap,
+		     bool spread, bool rotating, vr_month month, int32_t *chosen, size_t *starts,
+		     int32_t *first)
+{
+	*first = -1;
 	if (!spread) {
 		const size_t k = (int64_t)n < cap ? n : (size_t)cap;
 		memcpy(chosen, cand, k * sizeof *chosen);
@@ -231,10 +246,14 @@ static size_t choose(const alloc_entry *e, const int32_t *cand, size_t n, int64_
 		if (i == 0 || strcmp(e[cand[i]].district, e[cand[i - 1]].district) != 0)
 			starts[ndistricts++] = i;
 	starts[ndistricts] = n;
+	const size_t start = rotating ? alloc_rotation_start(month, ndistricts) : 0;
+	if (ndistricts)
+		*first = cand[starts[start]];
 	size_t given = 0;
 	for (size_t round = 0; (int64_t)given < cap; round++) {
 		bool any = false;
-		for (size_t d = 0; d < ndistricts && (int64_t)given < cap; d++) {
+		for (size_t k = 0; k < ndistricts && (int64_t)given < cap; k++) {
+			const size_t d = (start + k) % ndistricts;
 			if (starts[d] + round < starts[d + 1]) {
 				chosen[given++] = cand[starts[d] + round];
 				any = true;
@@ -246,15 +265,15 @@ static size_t choose(const alloc_entry *e, const int32_t *cand, size_t n, int64_
 	return given;
 }
 
-bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n)
+bool alloc_run(const bc_program *p, const vm *v, vr_month month, alloc_entry *entries, size_t n)
 {
 	alloc_flow *flows = calloc(p->nbuckets + 1, sizeof *flows);
-	const bool ok = flows && alloc_run_flows(p, v, entries, n, flows);
+	const bool ok = flows && alloc_run_flows(p, v, month, entries, n, flows);
 	free(flows);
 	return ok;
 }
 
-bool alloc_run_flows(const bc_program *p, const vm *v, alloc_entry *entries, size_t n,
+bool alloc_run_flows(const bc_program *p, const vm *v, vr_month month, alloc_entry *entries, size_t n,
 		     alloc_flow *flows)
 {
 	uint32_t *order = malloc((p->nbuckets + 1) * sizeof *order);
@@ -301,9 +320,13 @@ bool alloc_run_flows(const bc_program *p, const vm *v, alloc_entry *entries, siz
 		for (size_t i = 0; i < n; i++)
 			if (entries[i].bucket == (int32_t)b)
 				cand[nc++] = (int32_t)i;
-		const bool by_district = bk->spread == SPREAD_DISTRICT;
+		const bool by_district = bk->spread != SPREAD_NONE;
 		sort_candidates(&so, p, v, entries, cand, nc, b, false, by_district);
-		const size_t given = choose(entries, cand, nc, bk->capacity, by_district, chosen, starts);
+		int32_t first;
+		const size_t given = choose(entries, cand, nc, bk->capacity, by_district,
+					    bk->spread == SPREAD_DISTRICT_ROTATING, month, chosen, starts, &first);
+		if (bk->spread == SPREAD_DISTRICT_ROTATING && first >= 0)
+			flows[b].first_district = entries[first].district;
 		for (size_t k = 0; k < given; k++) {
 			entries[chosen[k]].place = (int64_t)k + 1;
 			placed[chosen[k]] = 1;

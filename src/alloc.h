@@ -1,8 +1,10 @@
 /* alloc.h - capacity allocation (field-policies.md, "Capacity"): places in
  * each bucket by its order, ties to the lower household key; the rest overflow
  * (overflowed_from = the bucket that turned them away, the last in a chain);
- * redirects on every entry; round-robin spread over districts; back-fill of
- * spare places. Deterministic: the result depends only on the entries.
+ * redirects on every entry; round-robin spread over districts, in name order
+ * or, rotating, from a district that moves with the month; back-fill of
+ * spare places. Deterministic: the result depends only on the entries and
+ * the month.
  * Counts, per bucket, every household that passes through it (alloc_flow). */
 #ifndef VROEG_ALLOC_H
 #define VROEG_ALLOC_H
@@ -52,13 +54,22 @@ typedef struct alloc_flow {
 	long turned_away, redirected_no_phone, redirected_no_email, backfilled_away;
 	long placed;               /* places given, back-filled ones included */
 	long ended;                /* households whose final bucket this is */
+	/* A rotating spread: the district served first this month (one of the
+	 * entries' district strings), or NULL. */
+	const char *first_district;
 } alloc_flow;
 
-/* Allocates ENTRIES (N of them) over P's buckets. V gives the key layout.
- * False only when memory runs out. */
-bool alloc_run(const bc_program *p, const vm *v, alloc_entry *entries, size_t n);
+/* Where a rotating spread starts among NDISTRICTS districts with
+ * candidates (in name order, from 0) in MONTH: the month's number (12 x
+ * year + month - 1) modulo their number, so each month the next district
+ * is served first. */
+size_t alloc_rotation_start(vr_month month, size_t ndistricts);
+
+/* Allocates ENTRIES (N of them) over P's buckets for run month MONTH. V
+ * gives the key layout. False only when memory runs out. */
+bool alloc_run(const bc_program *p, const vm *v, vr_month month, alloc_entry *entries, size_t n);
 /* The same, also counting into FLOWS (p->nbuckets of them, zeroed first). */
-bool alloc_run_flows(const bc_program *p, const vm *v, alloc_entry *entries, size_t n,
+bool alloc_run_flows(const bc_program *p, const vm *v, vr_month month, alloc_entry *entries, size_t n,
 		     alloc_flow *flows);
 
 /* The order buckets are filled in: every bucket before the buckets it

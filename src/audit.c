@@ -31,6 +31,41 @@ bool audit_program_hash(const bc_program *p, char out[65], diag *d)
 	return ok;
 }
 
+/* Gives P the values RUN was given with --set (its settings: a JSON array
+ * of "NAME=VALUE" strings, as cli_settings_json writes them, which hold no
+ * quote or backslash). False, reported, when the store holds anything else
+ * or this policy has no such named number. */
+static bool apply_settings(const store_run *run, bc_program *p, diag *d)
+{
+	const char *q = run->settings ? run->settings : "[]";
+	if (*q++ != '[')
+		goto damaged;
+	while (*q == '"') {
+		const char *end = strchr(q + 1, '"');
+		if (!end || memchr(q + 1, '\\', (size_t)(end - q - 1)))
+			goto damaged;
+		char one[256];
+		const size_t n = (size_t)(end - q - 1);
+		if (n >= sizeof one)
+			goto damaged;
+		memcpy(one, q + 1, n);
+		one[n] = '\0';
+		if (!bc_program_set_text(p, one, d))
+			return false;
+		q = end + 1;
+		if (*q == ',')
+			q++;
+		else if (*q != ']')
+			goto damaged;
+	}
+	if (q[0] == ']' && q[1] == '\0')
+		return true;
+damaged:
+	diag_error(d, "the store is damaged: run %lld's settings `%s` are not what vroeg writes",
+		   run->id, run->settings);
+	return false;
+}
+
 int audit_load_policy(store *s, const store_run *run, bc_program *p, char **text,
 		      size_t *len, bool *same, diag *d)
 {
@@ -75,6 +110,13 @@ int audit_load_policy(store *s, const store_run *run, bc_program *p, char **text
 		}
 		*text = copy;
 		*len = n;
+	}
+	/* The program that decided had the values --set gave the run. */
+	if (!apply_settings(run, p, d)) {
+		bc_program_free(p);
+		free(*text);
+		*text = NULL;
+		return -2;
 	}
 	char hash[65];
 	if (!audit_program_hash(p, hash, d)) {

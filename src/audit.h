@@ -20,7 +20,8 @@ bool audit_program_hash(const bc_program *p, char out[65], diag *d);
 /* Loads the policy RUN kept into *P: its rule text compiled under the name
  * the run cited its rules by, or its .vrb read and verified. *TEXT gets the
  * rule text (malloc'ed, the caller frees it; NULL for a .vrb) and *LEN its
- * length. *SAME tells whether this program is the one the run recorded
+ * length. The values the run was given with `--set` (its settings) are set
+ * in *P again. *SAME tells whether this program is the one the run recorded
  * (its program_sha256): a later vroeg may compile the same text
  * differently. Returns 1 loaded, 0 the run kept no policy (recorded before
  * runs kept theirs; nothing reported), -1 a store error, -2 a kept policy

@@ -28,6 +28,15 @@ enum cli_exit {
 	EXIT_USAGE = 64        /* the command line is wrong */
 };
 
+/* The most `--set NAME=VALUE` one command line gives (docs/operators-guide.md). */
+enum { CLI_MAX_SETS = 64 };
+
+/* The values of a repeatable option, in the order given. */
+typedef struct cli_many {
+	const char *v[CLI_MAX_SETS];
+	int n;
+} cli_many;
+
 /* A command's options: --name value, --name=value, or --flag. */
 typedef struct cli_args {
 	int argc;
@@ -35,12 +44,14 @@ typedef struct cli_args {
 	int pos;                 /* next argument to look at */
 	const char *positional[64];
 	int npositional;
+	cli_many many;           /* the values of the repeatable option (`--set`) */
 } cli_args;
 
 typedef struct cli_option {
 	const char *name;        /* without the dashes */
 	bool takes_value;
-	const char **value;      /* set to the value, or "" for a flag */
+	const char **value;      /* set to the value, or "" for a flag; NULL (with
+				  * TAKES_VALUE): repeatable, its values go to cli_args.many */
 } cli_option;
 
 /* Parses ARGV against OPTIONS; positional arguments are collected. Reports an
@@ -63,6 +74,17 @@ void cli_close_input(FILE *f);
  * CLI_MAX_FILE is refused (reported) after reading one byte past the limit,
  * so /dev/zero or a pipe that never ends costs no more. */
 char *cli_read_file(const char *path, size_t *len, diag *d);
+
+/* Applies each `--set NAME=VALUE` of SETS to P (bc_program_set_text), a
+ * name at most once. EXIT_OK, or EXIT_USAGE after reporting the first that
+ * is wrong (an unknown name, with a suggestion; a value not of its kind). */
+int cli_apply_sets(bc_program *p, const cli_many *sets, diag *d);
+
+/* The named numbers of P that a `--set` changed, as a JSON array of
+ * "NAME=VALUE" (bc_param_format), in the order of the policy: what a run
+ * records (store_run.settings). "[]" when none. Malloc'ed; NULL when memory
+ * runs out. */
+char *cli_settings_json(const bc_program *p);
 
 /* Loads POLICY: a rule file (compiled) or a .vrb (read and verified).
  * Returns EXIT_OK or EXIT_POLICY (reported). */

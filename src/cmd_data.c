@@ -65,6 +65,9 @@ static void print_run(const store_run *r, void *arg)
 		fputs("  superseded", out);
 	if (c->purged && r->month < c->purged_before)
 		fputs("  decisions purged", out);
+	/* Values --set gave its named numbers: part of what decided. */
+	if (strcmp(r->settings, "[]") != 0)
+		text_printf(out, "  set %s", r->settings);
 	fputc('\n', out);
 }
 

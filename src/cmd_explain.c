@@ -57,11 +57,17 @@ static void say_what(FILE *out, const explain_job *j, bool differs, const vr_dec
 		char sha[65];
 		sha256_hex(j->program.source_sha256, sha);
 		fprintf(out, "The policy given is not the one run %lld recorded for this month:\n", r->id);
+		char *values = cli_settings_json(&j->program);
 		text_printf(out, "  given:    \"%s\" %s (%s, source %.12s)", j->program.policy_name,
 			    j->program.policy_version, j->program.source_name, sha);
+		if (values && strcmp(values, "[]") != 0)
+			text_printf(out, " set %s", values);
+		free(values);
 		fputc('\n', out);
 		text_printf(out, "  recorded: \"%s\" %s (%s, source %.12s)", r->policy_name, r->policy_version,
 			    r->source_name[0] ? r->source_name : "policy not kept", r->source_sha256);
+		if (strcmp(r->settings, "[]") != 0)
+			text_printf(out, " set %s", r->settings);
 		fputc('\n', out);
 		fprintf(out, "Recorded decision (run %lld): ", r->id);
 		if (got_rec == 1)
@@ -132,7 +138,10 @@ static int explain(store *s, explain_job *j, vr_month month, const char *key, di
 	if (got == 1) {
 		char sha[65];
 		sha256_hex(j->program.source_sha256, sha);
-		const bool differs = j->recorded == 1 && j->given && strcmp(sha, j->run.source_sha256) != 0;
+		char *settings = cli_settings_json(&j->program);
+		const bool differs = j->recorded == 1 && j->given &&
+			(strcmp(sha, j->run.source_sha256) != 0 || !settings || strcmp(settings, j->run.settings) != 0);
+		free(settings);
 		say_what(stdout, j, differs, row, &rec, got_rec);
 		explain_household(e, key, stdout, &row, d);
 		if (j->recorded == 1 && !differs)
@@ -159,7 +168,8 @@ int cmd_explain(int argc, char **argv, diag *d)
 	const char *db = NULL, *signals = NULL, *outcomes = NULL, *month_text = NULL, *household = NULL;
 	const cli_option opts[] = {
 		{ "db", true, &db }, { "signals", true, &signals }, { "outcomes", true, &outcomes },
-		{ "month", true, &month_text }, { "household", true, &household }, { NULL, false, NULL }
+		{ "month", true, &month_text }, { "household", true, &household },
+		{ "set", true, NULL }, { NULL, false, NULL }
 	};
 	cli_args a;
 	if (!cli_parse(argc, argv, opts, &a, d))
@@ -179,6 +189,11 @@ int cmd_explain(int argc, char **argv, diag *d)
 		if (rc != EXIT_OK)
 			return rc;
 		j.loaded = true;
+		if ((rc = cli_apply_sets(&j.program, &a.many, d)) != EXIT_OK) {
+			free(j.text);
+			bc_program_free(&j.program);
+			return rc;
+		}
 	}
 	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
 	if (s && !signals && (j.recorded = store_current_run(s, month, &j.run, d)) < 0)
@@ -187,6 +202,11 @@ int cmd_explain(int argc, char **argv, diag *d)
 		char month_buf[8];
 		vr_month_format(month, month_buf);
 		rc = load_kept(s, &j, month_buf, d);
+		/* The kept policy with other values: explained as a policy given. */
+		if (rc == EXIT_OK && a.many.n) {
+			rc = cli_apply_sets(&j.program, &a.many, d);
+			j.given = true;
+		}
 	}
 	if (s && rc == EXIT_OK)
 		rc = explain(s, &j, month, household, d);

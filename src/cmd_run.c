@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "audit.h"
+#include "calendar.h"
 #include "cli.h"
 #include "figures.h"
 #include "report.h"
@@ -76,7 +77,8 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 	const cli_option opts[] = {
 		{ "db", true, &db }, { "signals", true, &signals }, { "outcomes", true, &outcomes },
 		{ "month", true, &month_text }, { "format", true, &format },
-		{ "summary", false, &summary }, { "no-summary", false, &no_summary }, { NULL, false, NULL }
+		{ "summary", false, &summary }, { "no-summary", false, &no_summary },
+		{ "set", true, NULL }, { NULL, false, NULL }
 	};
 	cli_args a;
 	if (!cli_parse(argc, argv, opts, &a, d))
@@ -101,6 +103,10 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 	int rc = cli_load_policy(a.positional[0], &p, d);
 	if (rc != EXIT_OK)
 		return rc;
+	if ((rc = cli_apply_sets(&p, &a.many, d)) != EXIT_OK) {
+		bc_program_free(&p);
+		return rc;
+	}
 	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
 	if (s && (rc = refuse_purged(s, month, d)) != EXIT_OK) {
 		store_close(s);
@@ -144,7 +150,7 @@ int cmd_run(int argc, char **argv, diag *d)
 	const char *db = NULL, *month_text = NULL, *replace = NULL, *format = NULL;
 	const cli_option opts[] = {
 		{ "db", true, &db }, { "month", true, &month_text }, { "replace", false, &replace },
-		{ "format", true, &format }, { NULL, false, NULL }
+		{ "format", true, &format }, { "set", true, NULL }, { NULL, false, NULL }
 	};
 	cli_args a;
 	if (!cli_parse(argc, argv, opts, &a, d))
@@ -167,6 +173,12 @@ int cmd_run(int argc, char **argv, diag *d)
 	int rc = cli_load_policy_text(a.positional[0], &p, &policy, &policy_len, d);
 	if (rc != EXIT_OK)
 		return rc;
+	if ((rc = cli_apply_sets(&p, &a.many, d)) != EXIT_OK) {
+		free(policy);
+		bc_program_free(&p);
+		return rc;
+	}
+	/* The hash of the program that decides: with the values --set gave. */
 	char month_buf[8], sha[65], program_sha[65], started[32], finished[32];
 	if (!audit_program_hash(&p, program_sha, d)) {
 		free(policy);
@@ -186,6 +198,15 @@ int cmd_run(int argc, char **argv, diag *d)
 	vr_month_format(month, month_buf);
 	sha256_hex(p.source_sha256, sha);
 	now_iso(started);
+	/* The values --set gave are part of what decided: recorded with the run. */
+	char *settings = cli_settings_json(&p);
+	if (!settings) {
+		diag_error(d, "out of memory");
+		store_close(s);
+		free(policy);
+		bc_program_free(&p);
+		return EXIT_STORE;
+	}
 	/* The write lock is taken before evaluation: a second run waits, then
 	 * fails as busy, and nothing is half-recorded. */
 	enum store_status st = store_begin(s, d);
@@ -193,6 +214,7 @@ int cmd_run(int argc, char **argv, diag *d)
 		store_close(s);
 		free(policy);
 		bc_program_free(&p);
+		free(settings);
 		return cli_store_exit(st);
 	}
 	store_run existing;
@@ -201,8 +223,17 @@ int cmd_run(int argc, char **argv, diag *d)
 		rc = EXIT_STORE;
 		goto rollback;
 	}
-	if (found == 1 && !replace && strcmp(existing.source_sha256, sha) == 0 &&
-	    strcmp(existing.policy_name, p.policy_name) == 0) {
+	const bool same_policy = found == 1 && strcmp(existing.source_sha256, sha) == 0 &&
+				 strcmp(existing.policy_name, p.policy_name) == 0;
+	if (same_policy && !replace && strcmp(existing.settings, settings) != 0) {
+		/* The same text with other values decides otherwise: as another policy. */
+		diag_error(d, "%s was already run with this policy and other values (run %lld: --set %s, "
+			   "now %s); use --replace to record this one and keep that run in the history "
+			   "as superseded", month_buf, existing.id, existing.settings, settings);
+		rc = EXIT_DATA;
+		goto rollback;
+	}
+	if (same_policy && !replace) {
 		/* The time is the store's text: shown escaped. */
 		text_printf(stdout, "%s was already run with this policy (run %lld, %s, %ld households); nothing changed",
 			    month_buf, existing.id, existing.finished, existing.households);
@@ -237,7 +268,7 @@ int cmd_run(int argc, char **argv, diag *d)
 		.source_sha256 = sha, .started = started, .finished = finished, .households = (long)r.n,
 		.policy_form = cli_is_bytecode(policy, policy_len) ? STORE_POLICY_BYTECODE : STORE_POLICY_SOURCE,
 		.policy = policy, .policy_len = policy_len, .source_name = p.source_name,
-		.program_sha256 = program_sha, .lookback = p.lookback,
+		.program_sha256 = program_sha, .lookback = p.lookback, .settings = settings,
 	};
 	st = store_insert_run(s, &run, &r.set, d);
 	/* The decision figures in the same transaction: capacity and the moves
@@ -267,11 +298,13 @@ int cmd_run(int argc, char **argv, diag *d)
 	store_close(s);
 	free(policy);
 	bc_program_free(&p);
+	free(settings);
 	return err ? EXIT_OUTPUT : EXIT_OK;
 rollback:
 	store_rollback(s);
 	store_close(s);
 	free(policy);
 	bc_program_free(&p);
+	free(settings);
 	return rc;
 }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "fields.h"
 #include "text.h"
 #include "vm.h"
@@ -154,6 +155,20 @@ static void print_path(FILE *out, const bc_program *p, vm *v, const vr_household
 			fputc('\n', out);
 		}
 	}
+	if (p->nparams) {
+		fprintf(out, "\nNamed numbers:\n");
+		for (uint32_t i = 0; i < p->nparams; i++) {
+			const bc_param *q = &p->params[i];
+			fprintf(out, "  %-20s = ", p->consts[q->name].text);
+			if (q->kind == TY_MONEY) {
+				vr_cents_format(q->value, euros);
+				fprintf(out, "EUR %s", euros);
+			} else {
+				fprintf(out, "%lld", (long long)q->value);
+			}
+			fprintf(out, "%s\n", q->given ? " (set for this call)" : "");
+		}
+	}
 	fprintf(out, "\nRules, in order (the first that applies decides):\n");
 	for (uint32_t i = 0; i < p->nrules; i++) {
 		const bc_rule *rule = &p->rules[i];
@@ -190,25 +205,40 @@ static void print_path(FILE *out, const bc_program *p, vm *v, const vr_household
 		return;
 	const bc_bucket *final = &p->buckets[e->bucket];
 	if (e->overflowed_from >= 0) {
+		const bc_bucket *away = &p->buckets[e->overflowed_from];
+		const char *first = r->buckets[e->overflowed_from].flow.first_district;
 		text_printf(out, "Capacity: no place in %s: %lld places for %lld candidates; this household ranked %lld%s%s%s",
-			    p->consts[p->buckets[e->overflowed_from].name].text,
-			    (long long)p->buckets[e->overflowed_from].capacity, (long long)e->candidates, (long long)e->rank,
-			    p->buckets[e->overflowed_from].spread ? " in district \"" : "",
-			    p->buckets[e->overflowed_from].spread ? e->district : "",
-			    p->buckets[e->overflowed_from].spread ? "\" (places go round-robin over the districts)" : "");
-		fputc('\n', out);
+			    p->consts[away->name].text, (long long)away->capacity, (long long)e->candidates,
+			    (long long)e->rank, away->spread ? " in district \"" : "", away->spread ? e->district : "",
+			    away->spread ? "\" (places go round-robin over the districts" : "");
+		if (away->spread == SPREAD_DISTRICT_ROTATING && first)
+			text_printf(out, ", this month from \"%s\"", first);
+		fputs(away->spread ? ")\n" : "\n", out);
 	}
 	if (e->bucket != dec.bucket && e->overflowed_from < 0 && !e->backfilled)
 		fprintf(out, "Redirect: %s has a precondition this household does not meet (%s)\n", bucket,
 			!dec.has_phone ? "no phone" : "no e-mail");
 	if (e->backfilled)
 		fprintf(out, "Back-fill: given a spare place in %s\n", p->consts[final->name].text);
-	if (e->place > 0)
-		fprintf(out, "Capacity: place %lld of %lld in %s\n", (long long)e->place, (long long)final->capacity,
+	if (e->place > 0) {
+		const char *first = r->buckets[e->bucket].flow.first_district;
+		fprintf(out, "Capacity: place %lld of %lld in %s", (long long)e->place, (long long)final->capacity,
 			p->consts[final->name].text);
+		if (final->spread == SPREAD_DISTRICT_ROTATING && first)
+			text_printf(out, " (round-robin over the districts, this month from \"%s\")", first);
+		fputc('\n', out);
+	}
 	fprintf(out, "Decision: %s%s%s\n", p->consts[final->name].text,
 		e->overflowed_from >= 0 ? ", overflowed from " : "",
 		e->overflowed_from >= 0 ? p->consts[p->buckets[e->overflowed_from].name].text : "");
+	if (final->term_unit != CAL_NONE && dec.first_received != VR_DATE_NONE) {
+		char due[11];
+		vr_date_format(dec.first_received, day);
+		vr_date_format(run_due(p, e->bucket, dec.first_received), due);
+		fprintf(out, "Contact: %s within %u %s of %s (its earliest signal this month): due %s\n",
+			p->consts[final->name].text, final->term,
+			cal_unit_words((enum cal_unit)final->term_unit, final->term), day, due);
+	}
 	for (uint32_t l = 0; l < p->nlabels; l++) {
 		text_printf(out, "Label %s: %s", p->consts[p->labels[l].name].text, dec.labels[l].text ? dec.labels[l].text : "");
 		fputc('\n', out);

@@ -366,7 +366,7 @@ static void run_case(runner *r, tcase *t)
 	alloc_entry e = { .household = "T", .rule_bucket = dec.bucket, .arrears = dec.arrears,
 			  .has_phone = dec.has_phone, .has_email = dec.has_email,
 			  .district = dec.district, .keys = dec.keys };
-	alloc_run(p, r->v, &e, 1);
+	alloc_run(p, r->v, r->month, &e, 1);
 	r->rule_hit[dec.rule] = true;
 	if (e.bucket >= 0)
 		r->bucket_hit[e.bucket] = true;

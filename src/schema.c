@@ -135,8 +135,10 @@ static const char *const migrations[] = {
 	 * run_policies: the rule text as given (or a .vrb's bytes, which have
 	 * none), the name its rules are cited by, the hash of its compiled
 	 * form, how far back it reads, the last import it could read, and the
-	 * settings it was given; so that its decisions can be explained later
-	 * from the store alone. A run recorded before has no row there.
+	 * `--set` values it was given (settings: a JSON array of "NAME=VALUE",
+	 * the values as the language writes them); so that its decisions can
+	 * be explained later from the store alone. A run recorded before has no
+	 * row there.
 	 * superseded_by names the run that replaced a superseded one (for
 	 * earlier runs: the next run of the month, as --replace always made
 	 * it). store_settings holds what is set once for a store, such as its
@@ -159,6 +161,13 @@ static const char *const migrations[] = {
 	"  value TEXT NOT NULL\n"
 	") WITHOUT ROWID;\n"
 	"PRAGMA user_version = 3;\n",
+
+	/* 4: contact terms. Whether a run's policy had a contact term (has_due:
+	 * its decisions have a due column), and each decision's due date
+	 * ('YYYY-MM-DD', '' when none). Earlier runs had none. */
+	"ALTER TABLE runs ADD COLUMN has_due INTEGER NOT NULL DEFAULT 0 CHECK (has_due IN (0, 1));\n"
+	"ALTER TABLE decisions ADD COLUMN due TEXT NOT NULL DEFAULT '';\n"
+	"PRAGMA user_version = 4;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -183,7 +192,7 @@ static const char *const migrations[] = {
 	"r.started, r.finished, r.households, r.superseded, r.label_names, " \
 	"coalesce(p.form, 'none'), coalesce(p.source_name, ''), " \
 	"coalesce(p.program_sha256, ''), p.lookback, p.imports_upto, " \
-	"coalesce(p.settings, '[]'), r.superseded_by " \
+	"coalesce(p.settings, '[]'), r.superseded_by, r.has_due " \
 	"FROM runs AS r LEFT JOIN run_policies AS p ON p.run_id = r.id "
 
 static const char *const statements[SQL_COUNT] = {
@@ -256,11 +265,11 @@ static const char *const statements[SQL_COUNT] = {
 	[SQL_RUN_BY_ID] = RUN_SELECT "WHERE r.id = ?1",
 	[SQL_RUN_POLICY] = "SELECT policy FROM run_policies WHERE run_id = ?1",
 	[SQL_RUN_SUPERSEDE] = "UPDATE runs SET superseded = 1 WHERE id = ?1",
-	/* ?1..?9 the columns after id, in RUN_SELECT order */
+	/* ?1..?9 the columns after id, in RUN_SELECT order, ?10 has_due */
 	[SQL_RUN_INSERT] =
 		"INSERT INTO runs (month, policy_name, policy_version, source_sha256, "
-		"started, finished, households, superseded, label_names) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		"started, finished, households, superseded, label_names, has_due) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	/* ?1 run id, ?2 form, ?3 policy, ?4 source_name, ?5 program_sha256,
 	 * ?6 lookback, ?7 settings; imports_upto is the last import so far,
 	 * which is all a run can have read, since it holds the write lock. */
@@ -274,19 +283,19 @@ static const char *const statements[SQL_COUNT] = {
 		"UPDATE runs SET superseded_by = ?1 "
 		"WHERE month = ?2 AND superseded = 1 AND superseded_by IS NULL AND id < ?1",
 	/* ?1 run id, ?2 household, ?3 bucket, ?4 reason, ?5 rule,
-	 * ?6 overflowed_from, ?7 labels, ?8 arrears, ?9 place */
+	 * ?6 overflowed_from, ?7 labels, ?8 arrears, ?9 place, ?10 due */
 	[SQL_DECISION_INSERT] =
 		"INSERT INTO decisions (run_id, household, bucket, reason, rule, "
-		"overflowed_from, labels, arrears, place) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		"overflowed_from, labels, arrears, place, due) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	/* ?1 run id: in household byte order (the key order) */
 	[SQL_DECISIONS_OF_RUN] =
 		"SELECT household, bucket, reason, rule, overflowed_from, labels, "
-		"arrears, place FROM decisions WHERE run_id = ?1 ORDER BY household",
+		"arrears, place, due FROM decisions WHERE run_id = ?1 ORDER BY household",
 	/* ?1 run id, ?2 household */
 	[SQL_DECISION_ONE] =
 		"SELECT household, bucket, reason, rule, overflowed_from, labels, "
-		"arrears, place FROM decisions WHERE run_id = ?1 AND household = ?2",
+		"arrears, place, due FROM decisions WHERE run_id = ?1 AND household = ?2",
 
 	/* Store settings (store_purge.c): ?1 name, ?2 value */
 	[SQL_SETTING_GET] = "SELECT value FROM store_settings WHERE name = ?1",

@@ -118,7 +118,9 @@ typedef struct store_run {
 	const char *program_sha256;    /* of its compiled form as a .vrb (64 hex digits) */
 	int lookback;                  /* months before its month that it reads */
 	long long imports_upto;        /* the last import it could read (0: none) */
-	const char *settings;          /* JSON array of settings it was run with, "[]" */
+	const char *settings;          /* JSON array of the "NAME=VALUE" it was run with
+					* (`--set`), "[]" when none */
+	bool has_due;                  /* its policy had a contact term: its decisions a due date */
 	/* store_insert_run only: the policy itself, POLICY_LEN bytes (read
 	 * back with store_run_policy). */
 	const void *policy;

@@ -213,7 +213,7 @@ enum {
 	RUN_ID, RUN_MONTH, RUN_POLICY_NAME, RUN_POLICY_VERSION, RUN_SOURCE_SHA256,
 	RUN_STARTED, RUN_FINISHED, RUN_HOUSEHOLDS, RUN_SUPERSEDED, RUN_LABEL_NAMES,
 	RUN_POLICY_FORM, RUN_SOURCE_NAME, RUN_PROGRAM_SHA256, RUN_LOOKBACK,
-	RUN_IMPORTS_UPTO, RUN_SETTINGS, RUN_SUPERSEDED_BY
+	RUN_IMPORTS_UPTO, RUN_SETTINGS, RUN_SUPERSEDED_BY, RUN_HAS_DUE
 };
 
 static const char *const policy_forms[] = {
@@ -237,6 +237,7 @@ static bool run_from_row(sqlite3_stmt *st, store_run *r)
 	r->source_name = text_or_empty(st, RUN_SOURCE_NAME);
 	r->program_sha256 = text_or_empty(st, RUN_PROGRAM_SHA256);
 	r->settings = text_or_empty(st, RUN_SETTINGS);
+	r->has_due = sqlite3_column_int(st, RUN_HAS_DUE) != 0;
 	if (sqlite3_column_type(st, RUN_LOOKBACK) != SQLITE_NULL)
 		r->lookback = sqlite3_column_int(st, RUN_LOOKBACK);
 	if (sqlite3_column_type(st, RUN_IMPORTS_UPTO) != SQLITE_NULL)
@@ -393,6 +394,10 @@ static enum store_status insert_decisions(store *s, long long run_id,
 		sqlite3_bind_text(st, 7, s->scratch.p, (int)s->scratch.len, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 8, r->arrears);
 		sqlite3_bind_int64(st, 9, r->place);
+		char due[11] = "";
+		if (set->has_due && r->due != VR_DATE_NONE)
+			vr_date_format(r->due, due);
+		sqlite3_bind_text(st, 10, due, -1, SQLITE_STATIC);   /* no copy: an allocation failure must not bind NULL */
 		const int rc = sqlite3_step(st);
 		sqlite3_reset(st);
 		if (rc == SQLITE_DONE)
@@ -476,6 +481,7 @@ enum store_status store_insert_run(store *s, store_run *run,
 	sqlite3_bind_int64(st, 7, run->households);
 	sqlite3_bind_int(st, 8, run->superseded);
 	sqlite3_bind_text(st, 9, s->scratch.p, (int)s->scratch.len, SQLITE_STATIC);
+	sqlite3_bind_int(st, 10, set && set->has_due);
 	const int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -577,7 +583,13 @@ static bool read_decision(decisions_read *r, sqlite3_stmt *st, size_t nlabels)
 	r->rows[r->nrows] = (vr_decision_row){
 		.arrears = sqlite3_column_int64(st, 6),
 		.place = sqlite3_column_int64(st, 7),
+		.due = VR_DATE_NONE,
 	};
+	/* A due date vroeg wrote, or none: anything else is damage. */
+	const char *due = text_or_empty(st, 8);
+	const size_t due_len = (size_t)sqlite3_column_bytes(st, 8);
+	if (due_len && !vr_date_parse(due, due_len, &r->rows[r->nrows].due))
+		return false;
 	r->nrows++;
 	return true;
 }
@@ -591,7 +603,7 @@ enum store_status store_read_decisions(store *s, vr_month month,
 	decisions_read r = { 0 };
 	enum store_status result = STORE_OK;
 	long long run_id = 0;
-	bool found = false;
+	bool found = false, has_due = false;
 
 	sqlite3_stmt *st = schema_stmt(s, SQL_RUN_CURRENT, d);
 	if (!st || !schema_stmt(s, SQL_DECISIONS_OF_RUN, d))
@@ -600,8 +612,10 @@ enum store_status store_read_decisions(store *s, vr_month month,
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		found = true;
-		run_id = sqlite3_column_int64(st, 0);
-		if (!json_decode_array(text_or_empty(st, 9), (size_t)sqlite3_column_bytes(st, 9),
+		run_id = sqlite3_column_int64(st, RUN_ID);
+		has_due = sqlite3_column_int(st, RUN_HAS_DUE) != 0;
+		if (!json_decode_array(text_or_empty(st, RUN_LABEL_NAMES),
+				       (size_t)sqlite3_column_bytes(st, RUN_LABEL_NAMES),
 				       &r.arena, &r.label_names))
 			result = damaged_run(s, run_id, d);
 	} else if (rc != SQLITE_DONE) {
@@ -655,7 +669,7 @@ enum store_status store_read_decisions(store *s, vr_month month,
 		}
 		const vr_decision_set set = {
 			.month = month, .label_names = names, .nlabels = nlabels,
-			.rows = r.rows, .nrows = r.nrows,
+			.rows = r.rows, .nrows = r.nrows, .has_due = has_due,
 		};
 		fn(&set, arg);
 	}

@@ -681,6 +681,7 @@ bool vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 	out->has_phone = v->has_phone;
 	out->has_email = v->has_email;
 	out->district = v->district;
+	out->first_received = first_current < n ? h->signals[first_current].received : VR_DATE_NONE;
 	out->keys = v->keys;
 	out->labels = v->labels;
 	if (out->bucket < 0) {

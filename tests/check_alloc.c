@@ -1,7 +1,8 @@
 /* check_alloc.c - capacity allocation (field-policies.md, "Capacity"):
  * places by the bucket's order with ties to the lower household key,
  * overflow chains, redirects and what they do to overflowed_from, the
- * round-robin spread over districts, back-fill, order keys, and the flow
+ * round-robin spread over districts (in name order, or rotating with the
+ * month), back-fill, order keys, and the flow
  * counters (every move counted where it happens; arrivals - departures =
  * households, on every field policy over every month of the example city).
  * Policies are compiled from text for their bucket tables; the households'
@@ -26,6 +27,7 @@
 typedef struct fixture {
 	bc_program p;
 	vm *v;
+	vr_month month;            /* the run month: 2024-06 unless a test says */
 	int64_t keys[32][MAX_KEYS];
 	char where[32][128];
 } fixture;
@@ -33,6 +35,7 @@ typedef struct fixture {
 static void load(fixture *fx, const char *text)
 {
 	memset(fx, 0, sizeof *fx);
+	fx->month = 2024 * 12 + 5;
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
@@ -92,7 +95,7 @@ static void set_key(fixture *fx, size_t i, const char *b, uint32_t k, int64_t va
 
 static void run(fixture *fx, alloc_entry *e, size_t n)
 {
-	ck_assert(alloc_run(&fx->p, fx->v, e, n));
+	ck_assert(alloc_run(&fx->p, fx->v, fx->month, e, n));
 	for (size_t i = 0; i < n; i++) {
 		char *w = fx->where[i];
 		int len = snprintf(w, 128, "%s", bucket_name(fx, e[i].bucket));
@@ -117,6 +120,9 @@ static void arrears_keys(fixture *fx, const alloc_entry *e, size_t n, const char
 
 #define EXPECT(fx, e, i, want) \
 	ck_assert_msg(strcmp((fx).where[i], (want)) == 0, "%s: got \"%s\", want \"%s\"", (e)[i].household, (fx).where[i], (want))
+
+/* The district a rotating spread of bucket B served first, from flows F. */
+#define FIRST(fx, f, b) ((f)[bucket(&(fx), (b))].first_district)
 
 /* ---- places and ties ------------------------------------------------------------- */
 
@@ -187,8 +193,8 @@ START_TEST(a_large_bucket_sorts_the_same_whichever_way_the_entries_come)
 	}
 	for (size_t i = 0; i < N_ENTRIES; i++)   /* a fixed permutation, not in key order */
 		shuffled[i] = sorted[(i * 1237) % N_ENTRIES];
-	ck_assert(alloc_run(&fx.p, fx.v, sorted, N_ENTRIES));
-	ck_assert(alloc_run(&fx.p, fx.v, shuffled, N_ENTRIES));
+	ck_assert(alloc_run(&fx.p, fx.v, fx.month, sorted, N_ENTRIES));
+	ck_assert(alloc_run(&fx.p, fx.v, fx.month, shuffled, N_ENTRIES));
 	long placed = 0;
 	for (size_t i = 0; i < N_ENTRIES; i++) {
 		const alloc_entry *a = &shuffled[i], *b = &sorted[(i * 1237) % N_ENTRIES];
@@ -448,6 +454,94 @@ START_TEST(within_a_district_ties_go_to_the_lower_key)
 }
 END_TEST
 
+/* A rotating spread starts at district (month number) mod (districts with
+ * candidates): 2024-06 is month 24293, so of "", Centrum and Noord (3) it
+ * starts at Noord (24293 mod 3 = 2); 2024-07 at "", 2024-08 at Centrum. */
+START_TEST(a_rotating_spread_starts_at_the_months_district)
+{
+	fixture fx;
+	char text[512];
+	snprintf(text, sizeof text, "%s", spread);
+	char *at = strstr(text, "spread over district");
+	ck_assert_ptr_nonnull(at);
+	memcpy(at, "spread over district rotating by arrears desc overflow reserve\nbucket reserve\n",
+	       sizeof "spread over district rotating by arrears desc overflow reserve\nbucket reserve\n");
+	load(&fx, text);
+	alloc_entry e[8];
+	size_t n = spread_entries(&fx, e);
+	alloc_flow f[2];
+	ck_assert(alloc_run_flows(&fx.p, fx.v, fx.month, e, n, f));
+	ck_assert_str_eq(FIRST(fx, f, "visit"), "Noord");
+	run(&fx, e, n);
+	EXPECT(fx, e, 4, "visit #1");    /* Noord first */
+	EXPECT(fx, e, 0, "visit #2");    /* then "" and Centrum, wrapping round */
+	EXPECT(fx, e, 1, "visit #3");
+	EXPECT(fx, e, 5, "visit #4");    /* second round: Noord, ("" empty), Centrum */
+	EXPECT(fx, e, 2, "visit #5");
+	EXPECT(fx, e, 6, "reserve from visit");
+	EXPECT(fx, e, 3, "reserve from visit");
+
+	fx.month = 2024 * 12 + 6;         /* 2024-07: name order, as without rotation */
+	n = spread_entries(&fx, e);
+	ck_assert(alloc_run_flows(&fx.p, fx.v, fx.month, e, n, f));
+	ck_assert_str_eq(FIRST(fx, f, "visit"), "");
+	run(&fx, e, n);
+	EXPECT(fx, e, 0, "visit #1");
+	EXPECT(fx, e, 1, "visit #2");
+	EXPECT(fx, e, 4, "visit #3");
+
+	fx.month = 2024 * 12 + 7;         /* 2024-08: Centrum first */
+	n = spread_entries(&fx, e);
+	run(&fx, e, n);
+	EXPECT(fx, e, 1, "visit #1");
+	EXPECT(fx, e, 4, "visit #2");
+	EXPECT(fx, e, 0, "visit #3");
+	EXPECT(fx, e, 2, "visit #4");
+	EXPECT(fx, e, 5, "visit #5");
+	unload(&fx);
+}
+END_TEST
+
+/* Ten places for thirteen districts of one candidate each: in name order
+ * the same three get nothing every month; rotating, over thirteen months
+ * every district gets a place in ten of them. */
+START_TEST(rotating_over_the_months_every_district_has_its_turn)
+{
+	static const char *const districts[13] = {
+		"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M",
+	};
+	for (int rotating = 0; rotating < 2; rotating++) {
+		fixture fx;
+		load(&fx, rotating
+		     ? HEAD "otherwise -> visit\nbucket visit capacity 10 spread over district rotating overflow reserve\nbucket reserve\n"
+		     : HEAD "otherwise -> visit\nbucket visit capacity 10 spread over district overflow reserve\nbucket reserve\n");
+		int served[13] = { 0 };
+		for (int m = 0; m < 13; m++) {
+			fx.month = 2024 * 12 + m;
+			alloc_entry e[13];
+			for (size_t i = 0; i < 13; i++) {
+				char key[8];
+				snprintf(key, sizeof key, "H%zu", i);
+				e[i] = entry(&fx, i, strdup(key), "visit", EUR(100));
+				e[i].district = districts[i];
+			}
+			run(&fx, e, 13);
+			for (size_t i = 0; i < 13; i++) {
+				served[i] += e[i].place > 0;
+				free((char *)e[i].household);
+			}
+		}
+		for (size_t i = 0; i < 13; i++)
+			ck_assert_msg(served[i] == (rotating ? 10 : i < 10 ? 13 : 0), "%s %s: served %d of 13 months",
+				      rotating ? "rotating" : "in name order", districts[i], served[i]);
+		unload(&fx);
+	}
+	ck_assert_uint_eq(alloc_rotation_start(2024 * 12 + 5, 13), 9);   /* 24293 mod 13 */
+	ck_assert_uint_eq(alloc_rotation_start(2024 * 12 + 5, 0), 0);
+	ck_assert_uint_eq(alloc_rotation_start(2024 * 12 + 5, 1), 0);
+}
+END_TEST
+
 /* ---- back-fill ---------------------------------------------------------------------------- */
 
 static const char p6[] =
@@ -674,7 +768,7 @@ END_TEST
 /* Runs E counting flows into F (per bucket, by name). */
 static void run_flows(fixture *fx, alloc_entry *e, size_t n, alloc_flow *f)
 {
-	ck_assert(alloc_run_flows(&fx->p, fx->v, e, n, f));
+	ck_assert(alloc_run_flows(&fx->p, fx->v, fx->month, e, n, f));
 }
 
 #define FLOW(fx, f, b) (&(f)[bucket(&(fx), (b))])
@@ -936,6 +1030,8 @@ Suite *alloc_suite(void)
 	tcase_add_test(tc, the_last_rounds_places_go_to_the_first_districts);
 	tcase_add_test(tc, district_names_sort_byte_by_byte);
 	tcase_add_test(tc, within_a_district_ties_go_to_the_lower_key);
+	tcase_add_test(tc, a_rotating_spread_starts_at_the_months_district);
+	tcase_add_test(tc, rotating_over_the_months_every_district_has_its_turn);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("backfill");

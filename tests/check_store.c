@@ -272,6 +272,45 @@ START_TEST(a_version_1_store_is_migrated_to_month_figures)
 }
 END_TEST
 
+static void check_no_due(const vr_decision_set *set, void *arg)
+{
+	(void)arg;
+	ck_assert(!set->has_due);
+	ck_assert_uint_eq(set->nrows, 1);
+	ck_assert_int_eq(set->rows[0].due, VR_DATE_NONE);
+}
+
+/* A store of schema version 3 (before contact terms) gets a run's due
+ * column and a decision's due date when it is opened; its runs read as run
+ * without a term, its decisions without a due date. */
+START_TEST(a_version_3_store_is_migrated_to_due_dates)
+{
+	capture c;
+	capture_start(&c);
+	store *s = store_open(path, 100, &c.d);
+	import(s, "signal_id,received,household,creditor,sector,arrears\nS1,2024-03-03,H1,Vitens,water,10.00\n",
+	       false, &c);
+	store_close(s);
+	raw_sql(path, "ALTER TABLE runs DROP COLUMN has_due; ALTER TABLE decisions DROP COLUMN due; "
+		"INSERT INTO runs (month, policy_name, policy_version, source_sha256, started, finished, "
+		"households, label_names) VALUES ('2024-03', 'p', '1', 'abc', 't', 't', 1, '[]'); "
+		"INSERT INTO decisions (run_id, household, bucket, reason, rule, overflowed_from, labels, "
+		"arrears, place) VALUES (1, 'H1', 'letter', '', 'p:3', '', '[]', 1000, 0); "
+		"PRAGMA user_version = 3");
+	s = store_open(path, 100, &c.d);
+	ck_assert_ptr_nonnull(s);
+	store_run r;
+	ck_assert_int_eq(store_current_run(s, month("2024-03"), &r, &c.d), 1);
+	ck_assert_str_eq(r.settings, "[]");
+	ck_assert(!r.has_due);
+	ck_assert_int_eq(store_read_decisions(s, month("2024-03"), check_no_due, NULL, &c.d), STORE_OK);
+	store_close(s);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), schema_version());
+	ck_assert_str_eq(captured(&c), "");
+	capture_end(&c);
+}
+END_TEST
+
 START_TEST(a_newer_store_is_refused)
 {
 	capture c;
@@ -761,9 +800,9 @@ static const char *const label_names[] = { "multiplicity", "sequence" };
 static const char *const labels_a[] = { "multiple", "consecutive" };
 static const char *const labels_b[] = { "quote \" back\\slash\nnew line \xe2\x82\xac", "" };
 static const vr_decision_row rows[] = {
-	{ "H99", "home_visit", "", "p8.vroeg:12", "", labels_a, 123456, 1 },
-	{ "H100", "excluded", "no mortgage signal", "p8.vroeg:7", "", labels_b, 0, 0 },
-	{ "h1", "letter", "", "p8.vroeg:14", "home_visit", NULL, 5, 0 },
+	{ "H99", "home_visit", "", "p8.vroeg:12", "", labels_a, 123456, 1, VR_DATE_NONE },
+	{ "H100", "excluded", "no mortgage signal", "p8.vroeg:7", "", labels_b, 0, 0, VR_DATE_NONE },
+	{ "h1", "letter", "", "p8.vroeg:14", "home_visit", NULL, 5, 0, VR_DATE_NONE },
 };
 
 static store_run make_run(const char *m, const char *policy)
@@ -935,6 +974,7 @@ Suite *store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, a_new_store_is_private_wal_and_versioned);
 	tcase_add_test(tc, an_empty_file_becomes_a_store);
+	tcase_add_test(tc, a_version_3_store_is_migrated_to_due_dates);
 	tcase_add_test(tc, a_newer_store_is_refused);
 	tcase_add_test(tc, a_version_1_store_is_migrated_to_month_figures);
 	tcase_add_test(tc, other_files_are_not_taken_for_a_store);
