@@ -77,7 +77,7 @@ static void test_one(const char *path)
 	snprintf(cmd, sizeof cmd, "%s test %s", vroeg(), path);
 	const int rc = run(cmd, out, sizeof out);
 	ck_assert_msg(rc == 0 && strstr(out, " 0 failed"), "%s: vroeg test exit %d:\n%s", path, rc, out);
-	ck_assert_msg(strstr(out, "every rule, bucket and reason is reached"),
+	ck_assert_msg(strstr(out, "every rule, bucket, reason and path is reached"),
 		      "%s: tests leave parts of the policy unreached:\n%s", path, out);
 }
 
