@@ -95,11 +95,14 @@ static const usage usages[] = {
 	  "error; the store and input files give the exit codes of the other commands.\n" },
 	{ "test",
 	  "usage: vroeg test POLICY [TESTS]\n"
-	  "Runs the tests of a policy: households described in a text file (default: the\n"
-	  "policy's name with .tests), each with the bucket it must get. A failure reads\n"
-	  "FILE:LINE: test \"NAME\" failed: expected X, got Y (decided by RULE). The last\n"
-	  "line names the rules, buckets and exclusion reasons no test reaches.\n"
-	  "Exit 0 when all pass, 1 when one fails, 2 on a policy error, 3 on a bad tests file.\n" },
+	  "Runs the tests of a policy (default: the policy's name with .tests), written as\n"
+	  "docs/tests.md describes: each test one household or a month of them, with the\n"
+	  "bucket, place or count each must get. A test signal has no phone and no e-mail\n"
+	  "unless it says `phone` or `email`. A failure reads FILE:LINE: test \"NAME\"\n"
+	  "failed: expected X, got Y (decided by RULE). The last line names the rules,\n"
+	  "buckets, exclusion reasons and paths between buckets that no test reaches.\n"
+	  "Exit 0 when all pass, 1 when one fails, 2 on a policy error, 3 on a mistake in\n"
+	  "the tests file (FILE:LINE:COL: error: ..., as lint reports a rule file's).\n" },
 	{ "fmt",
 	  "usage: vroeg fmt [--check] FILE...\n"
 	  "Rewrites each rule file in the one canonical layout: single spaces, `->` aligned\n"

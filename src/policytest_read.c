@@ -124,9 +124,22 @@ static int split(pt_reader *r, pt_test *t, const char *line, size_t len, word *w
 			i++;
 			continue;
 		}
+		/* A bare word; a value in quotes after its `=` may hold blanks
+		 * (`district="Oude Dorp"`). */
 		const size_t start = i;
-		while (i < len && line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
+		while (i < len && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') {
+			if (line[i] == '"' && i > start && line[i - 1] == '=') {
+				const char *close = memchr(line + i + 1, '"', len - i - 1);
+				if (!close) {
+					char b[72];
+					const diag_loc loc = { r->line, (int)i + 1, r->line, (int)len + 1 };
+					err(r, t, loc, "text `%s` has no closing quote on its line", shown(b, line + i, len - i));
+					return -1;
+				}
+				i = (size_t)(close - line);
+			}
 			i++;
+		}
 		w[n++] = (word){ line + start, i - start, false, (int)start + 1 };
 	}
 	return n;
@@ -391,7 +404,12 @@ static bool signal_field(pt_reader *r, pt_test *t, vr_signal *s, const word *w)
 	const char *eq = memchr(w->s, '=', w->len);
 	const size_t klen = eq ? (size_t)(eq - w->s) : w->len;
 	const char *key = w->s, *val = eq ? eq + 1 : "";
-	const size_t vlen = eq ? w->len - klen - 1 : 0, off = klen + 1;
+	size_t vlen = eq ? w->len - klen - 1 : 0, off = klen + 1;
+	if (vlen >= 2 && val[0] == '"' && val[vlen - 1] == '"') {   /* `district="Oude Dorp"` */
+		val++;
+		vlen -= 2;
+		off++;
+	}
 	int64_t num = 0;
 	int e;
 	if (w->quoted || (!eq && vr_enum_lookup(signal_flags, NFLAGS, key, klen) < 0) ||
