@@ -139,6 +139,25 @@ START_TEST(amounts_and_counts_are_read_as_import_reads_them)
 END_TEST
 
 
+START_TEST(a_value_in_quotes_holds_blanks)
+{
+	ran r;
+	run_text(&r,
+		 "policy \"D\"\n"
+		 "exclude \"legal person\" before counting when any legal_form = legal\n"
+		 "district = \"'t Oude Dorp\" -> old_village\n"
+		 "otherwise -> letter\n"
+		 "bucket old_village\nbucket letter\n",
+		 "month 2024-06\n\n"
+		 "test \"a district with blanks\"\n  signal \"De Goede Woning\" rent 10 district=\"'t Oude Dorp\"\n  expect old_village\n"
+		 "test \"another\"\n  signal A rent 10 district=Oude\n  expect letter\n"
+		 "test \"legal\"\n  signal A rent 10 legal\n  expect excluded \"legal person\"\n");
+	ck_assert_msg(r.ok && r.res.failed == 0, "%s%s", r.errs, r.out);
+	ck_assert_str_eq(r.out, "t.tests: 3 passed, 0 failed; every rule, bucket, reason and path is reached\n");
+	ran_free(&r);
+}
+END_TEST
+
 /* ---- a month in a test: places, overflow, redirects, back-fill, counts ---- */
 
 static const char capacity_policy[] =
@@ -482,6 +501,7 @@ Suite *policytest_suite(void)
 	TCase *tc = tcase_create("fields");
 	tcase_add_test(tc, months_ago_and_age_are_read_within_their_ranges);
 	tcase_add_test(tc, amounts_and_counts_are_read_as_import_reads_them);
+	tcase_add_test(tc, a_value_in_quotes_holds_blanks);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("months");
 	tcase_set_timeout(tc, 60);
