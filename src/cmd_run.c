@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "fields.h"
 #include "figures.h"
+#include "path.h"
 #include "report.h"
 #include "run.h"
 #include "sha256.h"
@@ -317,7 +318,8 @@ static void put_padded(FILE *out, const char *s, size_t width)
 }
 
 static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_household *h,
-			      vr_month month, const char *text, size_t len, const run_result *r)
+			      vr_month month, const char *text, size_t len, const run_result *r,
+			      const alloc_trace *trace)
 {
 	trace_ctx *t = calloc(1, sizeof *t);
 	if (!t)
@@ -405,29 +407,13 @@ static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_ho
 	for (size_t i = 0; r && i < r->n && !e; i++)
 		if (strcmp(r->entries[i].household, h->key) == 0)
 			e = &r->entries[i];
-	const char *bucket = p->consts[p->buckets[dec.bucket].name].text;
-	fprintf(out, "\nRule sends the household to: %s\n", bucket);
-	if (!e)
+	fputc('\n', out);
+	if (!e || !trace || trace->nsteps == 0) {
+		fprintf(out, "Rule sends the household to: %s\n", p->consts[p->buckets[dec.bucket].name].text);
 		return;
-	const bc_bucket *final = &p->buckets[e->bucket];
-	if (e->overflowed_from >= 0)
-		fprintf(out, "Capacity: no place in %s: %lld places for %lld candidates; this household ranked %lld%s%s%s\n",
-			p->consts[p->buckets[e->overflowed_from].name].text,
-			(long long)p->buckets[e->overflowed_from].capacity, (long long)e->candidates, (long long)e->rank,
-			p->buckets[e->overflowed_from].spread ? " in district \"" : "",
-			p->buckets[e->overflowed_from].spread ? e->district : "",
-			p->buckets[e->overflowed_from].spread ? "\" (places go round-robin over the districts)" : "");
-	if (e->bucket != dec.bucket && e->overflowed_from < 0 && !e->backfilled)
-		fprintf(out, "Redirect: %s has a precondition this household does not meet (%s)\n", bucket,
-			!dec.has_phone ? "no phone" : "no e-mail");
-	if (e->backfilled)
-		fprintf(out, "Back-fill: given a spare place in %s\n", p->consts[final->name].text);
-	if (e->place > 0)
-		fprintf(out, "Capacity: place %lld of %lld in %s\n", (long long)e->place, (long long)final->capacity,
-			p->consts[final->name].text);
-	fprintf(out, "Decision: %s%s%s\n", p->consts[final->name].text,
-		e->overflowed_from >= 0 ? ", overflowed from " : "",
-		e->overflowed_from >= 0 ? p->consts[p->buckets[e->overflowed_from].name].text : "");
+	}
+	/* Every bucket it passed through, and why it left each. */
+	path_print(out, p, e, trace, rule);
 	for (uint32_t l = 0; l < p->nlabels; l++)
 		fprintf(out, "Label %s: %s\n", p->consts[p->labels[l].name].text, dec.labels[l].text ? dec.labels[l].text : "");
 }
@@ -469,12 +455,15 @@ int cmd_explain(int argc, char **argv, diag *d)
 	}
 	if (s && v) {
 		run_result r;
-		const bool evaluated = run_evaluate(s, &p, month, d, &r);
+		alloc_step *steps = malloc((p.nbuckets + 2) * sizeof *steps);
+		alloc_trace trace = { household, steps, 0 };
+		const bool evaluated = run_evaluate_traced(s, &p, month, d, &r, steps ? &trace : NULL);
 		store_cursor *holder = NULL;
 		vr_household h;
 		const int got = store_household(s, household, month, p.lookback, &holder, &h, d);
 		if (got == 1) {
-			explain_household(stdout, &p, v, &h, month, text, len, evaluated ? &r : NULL);
+			explain_household(stdout, &p, v, &h, month, text, len, evaluated ? &r : NULL,
+					  steps ? &trace : NULL);
 		} else if (got == 0) {
 			char month_buf[8];
 			vr_month_format(month, month_buf);
@@ -487,6 +476,7 @@ int cmd_explain(int argc, char **argv, diag *d)
 			store_cursor_close(holder);
 		if (evaluated)
 			run_result_free(&r);
+		free(steps);
 	}
 	vm_free(v);
 	if (s)

@@ -81,8 +81,9 @@ static const usage usages[] = {
 	  "usage: vroeg explain --db DB --month YYYY-MM --household KEY POLICY\n"
 	  "       vroeg explain --signals FILE [--outcomes FILE] --month YYYY-MM --household KEY POLICY\n"
 	  "Shows one household's path: its signals and whether each counts (and why not),\n"
-	  "the household's facts and definitions, every rule tried in order, the bucket,\n"
-	  "and the capacity outcome (place, overflow, redirect, back-fill).\n" },
+	  "the household's facts and definitions, every rule tried in order, and every\n"
+	  "bucket it passed through with the policy line of each step (the rule, no place,\n"
+	  "a redirect, a back-fill) to where it ended and its place.\n" },
 	{ "diff",
 	  "usage: vroeg diff --db DB --month YYYY-MM [--format table|csv|json] OLD NEW\n"
 	  "       vroeg diff --signals FILE [--outcomes FILE] --month YYYY-MM OLD NEW\n"
