@@ -40,6 +40,8 @@ int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
 #include <limits.h>
 #include <string.h>
 
+#include "hint.h"
+
 #define A (ctx->arena)
 
 static ast_window no_window(diag_loc loc)
@@ -436,6 +438,13 @@ static void print_symbol(FILE *out, yysymbol_kind_t sym)
 static int yyreport_syntax_error(const yypcontext_t *pctx, yyscan_t scanner, parse_ctx *ctx)
 {
 	(void)scanner;
+	/* A phrasing the language spells otherwise: say how. */
+	char hint[512];
+	diag_loc where = *yypcontext_location(pctx);
+	if (hint_syntax(&ctx->file->source, &where, hint, sizeof hint)) {
+		diag_at(ctx->diag, &ctx->file->source, where, DIAG_ERROR, "%s", hint);
+		return 0;
+	}
 	enum { MAX_EXPECTED = 8 };
 	yysymbol_kind_t expected[MAX_EXPECTED];
 	int n = yypcontext_expected_tokens(pctx, expected, MAX_EXPECTED);
