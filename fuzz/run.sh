@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# fuzz/run.sh - builds the fuzz targets (fuzz/fuzz_*.c: rule text, and the
-# .vrb loader when its target exists) with clang's libFuzzer and the address
-# and undefined-behaviour sanitizers, then runs each for FUZZ_SECONDS
-# (default 60) on its seed corpus. New inputs and crash reproducers go to
-# fuzz/out/ (not versioned); the seed corpora under fuzz/corpus/ are only
-# read. Exits non-zero when a target finds a crash.
+# fuzz/run.sh - builds the fuzz targets (fuzz/fuzz_*.c: rule text, the .vrb
+# loader, the signals and outcomes CSV import) with clang's libFuzzer and the
+# address and undefined-behaviour sanitizers, then runs each for FUZZ_SECONDS
+# (default 60) on its seed corpus, one target after the other. New inputs and
+# crash reproducers go to fuzz/out/ (not versioned); the seed corpora under
+# fuzz/corpus/ are only read. Exits non-zero when a target finds a crash.
 #
 #   FUZZ_SECONDS=300 fuzz/run.sh          # five minutes per target
 #   FUZZ_JOBS=4 fuzz/run.sh               # parallel jobs per target
 #   fuzz/run.sh rules                     # only fuzz/fuzz_rules.c
+#   fuzz/run.sh csv loader                # the CSV import, then the loader
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -102,8 +103,57 @@ ar rcs "$OUT/libvroeg-fuzz.a" "${objects[@]}"
 DICT
 } > "$OUT/rules.dict"
 
+# For the CSV files: their column names, values, dialects and quoting, and
+# what import must refuse (control characters, bytes that are not UTF-8).
+{
+	for w in signal_id received household person creditor sector kind arrears installment \
+		installments_missed days_overdue legal_form birth_date district has_phone has_email \
+		brp_match known_debt_help date outcome rent mortgage health energy water municipal_tax \
+		other early end_of_supply eviction cak natural legal not_picked_up not_reached \
+		reached_no_help refused help_accepted already_known wrongly_reported deceased; do
+		printf '"%s"\n' "$w"
+	done
+	cat <<'DICT'
+"signal_id,received,household,creditor,sector,arrears\x0A"
+"signal_id;received;household;creditor;sector;arrears\x0A"
+"household,date,outcome,signal_id\x0A"
+"\xEF\xBB\xBF"
+","
+";"
+"\""
+"\"\""
+"\x0D\x0A"
+"\x0A"
+"\x0D"
+"\x09"
+"\x00"
+"\x1B[2K"
+"\x7F"
+"\xC2\x85"
+"\xC3\xA9"
+"\xE2\x80\xAE"
+"\xE2\x82\xAC"
+"\xF0\x9F\x98\x80"
+"\xC0\xAF"
+"\xED\xA0\x80"
+"2024-06-03"
+"2024-02-29"
+"212.85"
+"212,85"
+"1.250,00"
+"EUR 575"
+"0"
+"1"
+"="
+"+"
+"-"
+"@"
+"'"
+DICT
+} > "$OUT/csv.dict"
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(rules loader)
+[ ${#targets[@]} -gt 0 ] || targets=(rules loader csv)
 status=0
 for t in "${targets[@]}"; do
 	src=fuzz/fuzz_$t.c
@@ -126,6 +176,7 @@ for t in "${targets[@]}"; do
 	fi
 	extra=()
 	[ "$t" = rules ] && extra+=(-dict="$OUT/rules.dict")
+	[ "$t" = csv ] && extra+=(-dict="$OUT/csv.dict")
 	# With -jobs libFuzzer runs workers in the background, logging to files.
 	[ "$FUZZ_JOBS" -gt 1 ] && extra+=(-jobs="$FUZZ_JOBS" -workers="$FUZZ_JOBS")
 	echo "fuzz: $t for ${FUZZ_SECONDS}s"

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "report.h"
+#include "text.h"
 
 int cmd_import(int argc, char **argv, diag *d)
 {
@@ -35,8 +36,9 @@ int cmd_import(int argc, char **argv, diag *d)
 		/* A file that fails to read is the input's fault, not the store's. */
 		rc = st == STORE_IO_ERROR && ferror(in) ? EXIT_DATA : cli_store_exit(st);
 		cli_close_input(in);
-		fprintf(stderr, "%s: %ld added, %ld identical, %ld rejected%s\n", name, counts.added,
-			counts.identical, counts.rejected, st == STORE_OK ? "" : "; nothing stored");
+		text_printf(stderr, "%s: %ld added, %ld identical, %ld rejected%s", name, counts.added,
+			    counts.identical, counts.rejected, st == STORE_OK ? "" : "; nothing stored");
+		fputc('\n', stderr);
 	}
 	store_close(s);
 	return rc;
@@ -47,9 +49,11 @@ static void print_run(const store_run *r, void *arg)
 	FILE *out = arg;
 	char month[8];
 	vr_month_format(r->month, month);
-	fprintf(out, "%-5lld %-7s %-32s %-10s %-20s %-20s %8ld  %.12s%s\n", r->id, month, r->policy_name,
-		r->policy_version, r->started, r->finished, r->households, r->source_sha256,
-		r->superseded ? "  superseded" : "");
+	/* Read from the store, which a hand may have changed: shown escaped. */
+	text_printf(out, "%-5lld %-7s %-32s %-10s %-20s %-20s %8ld  %.12s%s", r->id, month, r->policy_name,
+		    r->policy_version, r->started, r->finished, r->households, r->source_sha256,
+		    r->superseded ? "  superseded" : "");
+	fputc('\n', out);
 }
 
 int cmd_runs(int argc, char **argv, diag *d)

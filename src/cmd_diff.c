@@ -1,13 +1,17 @@
 /* cmd_diff.c - `vroeg diff`: evaluates two versions of a policy over the same
  * month and shows what changes: a matrix of households moving between
- * buckets, capacity use before and after, and the households that change. */
+ * buckets, capacity use before and after, and the households that change.
+ * CSV through the one writer (csvout.h); household keys in the table shown
+ * escaped (text.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "csvout.h"
 #include "report.h"
 #include "run.h"
+#include "text.h"
 
 static bool same_labels(const vr_decision_set *a, const vr_decision_row *ra,
 			const vr_decision_set *b, const vr_decision_row *rb)
@@ -55,23 +59,25 @@ static size_t name_index(names *ns, const char *s)
 	return ns->n - 1;
 }
 
-static void print_csv(const run_result *o, const run_result *n, enum report_format fmt)
+static void print_csv(const run_result *o, const run_result *n)
 {
 	static const char *const fixed[] = { "household", "old_bucket", "new_bucket", "old_reason",
 					     "new_reason", "old_overflowed_from", "new_overflowed_from" };
-	if (fmt == REPORT_CSV) {
-		for (size_t c = 0; c < 7; c++)
-			printf("%s%s", c ? "," : "", fixed[c]);
-		for (size_t l = 0; l < o->set.nlabels; l++) {
-			fputs(",old_", stdout);
-			fputs(o->set.label_names[l], stdout);
+	csvout *w = malloc(sizeof *w);
+	if (!w)
+		return;
+	csvout_init(w, stdout);
+	for (size_t c = 0; c < 7; c++)
+		csvout_text(w, fixed[c]);
+	for (int side = 0; side < 2; side++) {
+		const vr_decision_set *set = side ? &n->set : &o->set;
+		for (size_t l = 0; l < set->nlabels; l++) {
+			char name[256];
+			snprintf(name, sizeof name, "%s_%s", side ? "new" : "old", set->label_names[l]);
+			csvout_text(w, name);
 		}
-		for (size_t l = 0; l < n->set.nlabels; l++) {
-			fputs(",new_", stdout);
-			fputs(n->set.label_names[l], stdout);
-		}
-		fputc('\n', stdout);
 	}
+	csvout_end_row(w);
 	for (size_t i = 0; i < o->set.nrows && i < n->set.nrows; i++) {
 		vr_decision_row abuf, bbuf;
 		const vr_decision_row *a = vr_decision_at(&o->set, i, &abuf);
@@ -80,23 +86,30 @@ static void print_csv(const run_result *o, const run_result *n, enum report_form
 			continue;
 		const char *f[7] = { a->household, a->bucket, b->bucket, a->reason, b->reason,
 				     a->overflowed_from, b->overflowed_from };
-		if (fmt == REPORT_CSV) {
-			for (size_t c = 0; c < 7; c++) {
-				if (c)
-					fputc(',', stdout);
-				report_csv_field(stdout, f[c]);
-			}
-			for (size_t l = 0; l < o->set.nlabels; l++) {
-				fputc(',', stdout);
-				report_csv_field(stdout, a->labels[l]);
-			}
-			for (size_t l = 0; l < n->set.nlabels; l++) {
-				fputc(',', stdout);
-				report_csv_field(stdout, b->labels[l]);
-			}
-			fputc('\n', stdout);
+		for (size_t c = 0; c < 7; c++)
+			csvout_text(w, f[c]);
+		for (size_t l = 0; l < o->set.nlabels; l++)
+			csvout_text(w, a->labels[l]);
+		for (size_t l = 0; l < n->set.nlabels; l++)
+			csvout_text(w, b->labels[l]);
+		csvout_end_row(w);
+	}
+	csvout_flush(w);
+	free(w);
+}
+
+static void print_json(const run_result *o, const run_result *n)
+{
+	static const char *const fixed[] = { "household", "old_bucket", "new_bucket", "old_reason",
+					     "new_reason", "old_overflowed_from", "new_overflowed_from" };
+	for (size_t i = 0; i < o->set.nrows && i < n->set.nrows; i++) {
+		vr_decision_row abuf, bbuf;
+		const vr_decision_row *a = vr_decision_at(&o->set, i, &abuf);
+		const vr_decision_row *b = vr_decision_at(&n->set, i, &bbuf);
+		if (!row_changed(&o->set, a, &n->set, b))
 			continue;
-		}
+		const char *f[7] = { a->household, a->bucket, b->bucket, a->reason, b->reason,
+				     a->overflowed_from, b->overflowed_from };
 		fputc('{', stdout);
 		for (size_t c = 0; c < 7; c++) {
 			if (c)
@@ -191,7 +204,11 @@ static void print_table(const run_result *o, const bc_program *po, const run_res
 		char old_desc[128], new_desc[128];
 		snprintf(old_desc, sizeof old_desc, "%s%s%s", a->bucket, a->overflowed_from[0] ? "<-" : "", a->overflowed_from);
 		snprintf(new_desc, sizeof new_desc, "%s%s%s", b->bucket, b->overflowed_from[0] ? "<-" : "", b->overflowed_from);
-		printf("%-14s %-18s %-18s %s\n", a->household, old_desc, new_desc, b->rule);
+		/* The household key is a creditor's text: shown escaped. */
+		text_put_padded(stdout, a->household, 14);
+		printf(" %-18s %-18s ", old_desc, new_desc);
+		text_put(stdout, b->rule);
+		putchar('\n');
 	}
 }
 
@@ -235,8 +252,10 @@ int cmd_diff(int argc, char **argv, diag *d)
 		if (run_evaluate(s, &pn, month, d, &rn)) {
 			if (fmt == REPORT_TABLE)
 				print_table(&ro, &po, &rn, &pn);
+			else if (fmt == REPORT_CSV)
+				print_csv(&ro, &rn);
 			else
-				print_csv(&ro, &rn, fmt);
+				print_json(&ro, &rn);
 			run_result_free(&rn);
 		} else {
 			rc = EXIT_STORE;

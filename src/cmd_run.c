@@ -1,6 +1,7 @@
 /* cmd_run.c - evaluating a policy over a month: dry-run (writes nothing),
  * run (recorded with its month figures, once per month and policy),
- * explain (one household's path). */
+ * explain (one household's path, its keys, ids, creditors and districts
+ * shown escaped: text.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "report.h"
 #include "run.h"
 #include "sha256.h"
+#include "text.h"
 #include "vm.h"
 
 store *cli_dry_run_store(const char *db, const char *signals, const char *outcomes, diag *d, int *rc)
@@ -169,8 +171,10 @@ int cmd_run(int argc, char **argv, diag *d)
 	}
 	if (found == 1 && !replace && strcmp(existing.source_sha256, sha) == 0 &&
 	    strcmp(existing.policy_name, p.policy_name) == 0) {
-		printf("%s was already run with this policy (run %lld, %s, %ld households); nothing changed\n",
-		       month_buf, existing.id, existing.finished, existing.households);
+		/* The time is the store's text: shown escaped. */
+		text_printf(stdout, "%s was already run with this policy (run %lld, %s, %ld households); nothing changed",
+			    month_buf, existing.id, existing.finished, existing.households);
+		putchar('\n');
 		rc = EXIT_OK;
 		goto rollback;
 	}
@@ -262,6 +266,8 @@ static const char *source_line(const char *text, size_t len, uint32_t line, char
 	const char *eol = memchr(p, '\n', (size_t)(end - p));
 	if (!eol)
 		eol = end;
+	if (eol > p && eol[-1] == '\r')
+		eol--;
 	size_t n = (size_t)(eol - p);
 	if (n >= size)
 		n = size - 1;
@@ -274,7 +280,7 @@ static void print_value(FILE *out, const bc_function *fn, vm_value x)
 {
 	char buf[24];
 	if (x.text) {
-		fprintf(out, "\"%s\"", x.text);
+		text_printf(out, "\"%s\"", x.text);
 	} else if (x.num == VR_MISSING) {
 		fputs("missing", out);
 	} else if (fn->type == TY_BOOL) {
@@ -299,24 +305,6 @@ static const char *status_text(enum vm_signal_status st)
 	return "?";
 }
 
-/* Characters in UTF-8 text S: its bytes that do not continue a character. */
-static size_t text_width(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
-/* S, then spaces up to WIDTH characters (printf pads bytes, which puts a
- * name with an accent out of line). */
-static void put_padded(FILE *out, const char *s, size_t width)
-{
-	fputs(s, out);
-	for (size_t w = text_width(s); w < width; w++)
-		fputc(' ', out);
-}
-
 static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_household *h,
 			      vr_month month, const char *text, size_t len, const run_result *r,
 			      const alloc_trace *trace)
@@ -330,12 +318,16 @@ static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_ho
 	vm_set_trace(v, NULL, NULL);
 	char month_buf[8], day[11], euros[24], line[512];
 	vr_month_format(month, month_buf);
-	fprintf(out, "Household %s, month %s, policy \"%s\" (%s)\n\n", h->key, month_buf, p->policy_name, p->source_name);
+	/* Keys, ids, creditors, districts and labels come from creditors' files
+	 * or the store: shown escaped (text.h), as is the policy's own text. */
+	text_printf(out, "Household %s, month %s, policy \"%s\" (%s)", h->key, month_buf, p->policy_name, p->source_name);
+	fputs("\n\n", out);
 	fprintf(out, "Signals (the run month and the %u before it):\n", p->lookback);
 	/* Columns as wide as this household's longest id and creditor. */
 	size_t id_width = 12, creditor_width = 16;
 	for (size_t i = 0; i < h->nsignals; i++) {
-		const size_t id = text_width(h->signals[i].signal_id), cr = text_width(h->signals[i].creditor);
+		const size_t id = text_width(h->signals[i].signal_id);
+		const size_t cr = text_width(h->signals[i].creditor);
 		id_width = id > id_width ? id : id_width;
 		creditor_width = cr > creditor_width ? cr : creditor_width;
 	}
@@ -346,19 +338,20 @@ static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_ho
 		vr_date_format(s->received, day);
 		vr_cents_format(s->arrears, euros);
 		fputs("  ", out);
-		put_padded(out, s->signal_id, id_width);
+		text_put_padded(out, s->signal_id, id_width);
 		fprintf(out, " %s  ", day);
-		put_padded(out, s->creditor, creditor_width);
+		text_put_padded(out, s->creditor, creditor_width);
 		fprintf(out, " %-13s %10s  %s", vr_sector_names[s->sector], euros, status_text(st));
 		/* Which of the `count signal` statements it fails. */
 		const uint32_t floor = st == VM_SIGNAL_BELOW_FLOOR || st == VM_SIGNAL_HISTORY_BELOW
 			? vm_floor_line(v, h, i) : 0;
 		if (floor) {
 			source_line(text, len, floor, line, sizeof line);
-			fprintf(out, " (%s:%u%s%s)", p->source_name, floor, line[0] ? ": " : "", line);
+			text_printf(out, " (%s:%u%s%s)", p->source_name, floor, line[0] ? ": " : "", line);
 		}
 		if (st == VM_SIGNAL_SKIPPED)
-			fprintf(out, " (\"%s\", %s:%u)", p->consts[p->rules[skip].reason].text, p->source_name, p->rules[skip].line);
+			text_printf(out, " (\"%s\", %s:%u)", p->consts[p->rules[skip].reason].text, p->source_name,
+				    p->rules[skip].line);
 		fputc('\n', out);
 	}
 	if (h->noutcomes) {
@@ -369,8 +362,10 @@ static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_ho
 		}
 	}
 	vr_cents_format(dec.arrears, euros);
-	fprintf(out, "\nHousehold: arrears EUR %s (counted current signals), phone %s, e-mail %s, district \"%s\"\n",
-		euros, dec.has_phone ? "yes" : "no", dec.has_email ? "yes" : "no", dec.district);
+	fputc('\n', out);
+	text_printf(out, "Household: arrears EUR %s (counted current signals), phone %s, e-mail %s, district \"%s\"",
+		    euros, dec.has_phone ? "yes" : "no", dec.has_email ? "yes" : "no", dec.district);
+	fputc('\n', out);
 	if (p->ndefs) {
 		fprintf(out, "\nDefinitions:\n");
 		for (uint32_t i = 0; i < p->ndefs; i++) {
@@ -392,15 +387,18 @@ static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_ho
 			verdict = "not tried";
 		else
 			verdict = t->applies[i] ? "yes" : "no";
-		fprintf(out, "  %s:%-4u %-9s %s\n", p->source_name, rule->line, verdict,
-			rule->kind == RULE_NOT_COUNTED ? "(no current signal counted -> excluded \"not counted\")"
-			: source_line(text, len, rule->line, line, sizeof line));
+		text_printf(out, "  %s:%-4u %-9s %s", p->source_name, rule->line, verdict,
+			    rule->kind == RULE_NOT_COUNTED ? "(no current signal counted -> excluded \"not counted\")"
+			    : source_line(text, len, rule->line, line, sizeof line));
+		fputc('\n', out);
 	}
 	free(t);
 	const bc_rule *rule = &p->rules[dec.rule];
 	if (dec.bucket < 0) {
-		fprintf(out, "\nDecision: excluded, reason \"%s\" (%s:%u)\n", p->consts[rule->reason].text,
-			p->source_name, rule->line);
+		fputc('\n', out);
+		text_printf(out, "Decision: excluded, reason \"%s\" (%s:%u)", p->consts[rule->reason].text,
+			    p->source_name, rule->line);
+		fputc('\n', out);
 		return;
 	}
 	const alloc_entry *e = NULL;
@@ -414,8 +412,10 @@ static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_ho
 	}
 	/* Every bucket it passed through, and why it left each. */
 	path_print(out, p, e, trace, rule);
-	for (uint32_t l = 0; l < p->nlabels; l++)
-		fprintf(out, "Label %s: %s\n", p->consts[p->labels[l].name].text, dec.labels[l].text ? dec.labels[l].text : "");
+	for (uint32_t l = 0; l < p->nlabels; l++) {
+		text_printf(out, "Label %s: %s", p->consts[p->labels[l].name].text, dec.labels[l].text ? dec.labels[l].text : "");
+		fputc('\n', out);
+	}
 }
 
 int cmd_explain(int argc, char **argv, diag *d)

@@ -1,7 +1,9 @@
 /* diag.c - the diagnostic sink: formats positions, quotes source lines (a
  * window of a long one), counts errors and warnings, prints no more of each
  * than its limit and says how many it kept back, and suggests the name a
- * misspelling probably meant. */
+ * misspelling probably meant. Data-file and plain messages, which may quote
+ * a creditor's text, a file name or a command-line word, are written with
+ * text.h's escapes. */
 #include "diag.h"
 
 #include <stdbool.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "utf8.h"
+#include "text.h"
 
 static const char *const severity_names[] = { "error", "warning", "note" };
 
@@ -255,10 +258,12 @@ void diag_row(diag *d, const char *file, long line, const char *column,
 	count(d, DIAG_ERROR);
 	if (!d->out)   /* every bad row is reported: no cap here */
 		return;
-	fprintf(d->out, "%s:%ld: %s: ", file, line, column);
+	/* The file name, column and message may quote a creditor's text: shown
+	 * escaped (text.h), on one line. */
+	text_printf(d->out, "%s:%ld: %s: ", file, line, column);
 	va_list ap;
 	va_start(ap, fmt);
-	vfprintf(d->out, fmt, ap);
+	text_vprintf(d->out, false, fmt, ap);
 	va_end(ap);
 	fputc('\n', d->out);
 }
@@ -269,7 +274,8 @@ static void plain(diag *d, enum diag_severity sev, const char *fmt, va_list ap)
 	if (hide(d, sev, NULL))
 		return;
 	fputs(sev == DIAG_WARNING ? "vroeg: warning: " : "vroeg: ", d->out);
-	vfprintf(d->out, fmt, ap);
+	/* Escaped as a row's message is; a usage text after it keeps its lines. */
+	text_vprintf(d->out, true, fmt, ap);
 	fputc('\n', d->out);
 }
 

@@ -1,12 +1,14 @@
 /* figures_text.c - writing a report's figures as CSV (data-contract.md
  * section 6: month,measure,bucket,category,value), as one JSON object, or
  * as a table for a terminal (a line per figure, a column per month). Every
- * text cell of the CSV goes through report_csv_field, every JSON string
- * through report_json_string; a withheld count is written as <N. */
+ * text cell of the CSV goes through the one CSV writer (csvout.h: a creditor
+ * named like a formula stays text), every JSON string through
+ * report_json_string; a withheld count is written as <N. */
 #include "figures.h"
 
 #include <string.h>
 
+#include "csvout.h"
 #include "report.h"
 
 bool figures_parse_format(const char *s, enum figures_format *out)
@@ -22,19 +24,24 @@ bool figures_parse_format(const char *s, enum figures_format *out)
 
 static void write_csv(FILE *out, const figures_report *r)
 {
-	fputs("month,measure,bucket,category,value\n", out);
+	csvout w;
+	csvout_init(&w, out);
+	static const char *const header[] = { "month", "measure", "bucket", "category", "value" };
+	for (size_t c = 0; c < 5; c++)
+		csvout_text(&w, header[c]);
+	csvout_end_row(&w);
 	char month[8], value[32];
 	for (size_t i = 0; i < r->rows.n; i++) {
 		const figures_row *f = &r->rows.v[i];
 		vr_month_format(f->month, month);
-		const char *const cells[] = { month, figures_measure_names[f->measure], f->bucket, f->category };
-		for (size_t c = 0; c < 4; c++) {
-			report_csv_field(out, cells[c]);
-			fputc(',', out);
-		}
-		fputs(figures_value_text(f, r->min_count, value), out);
-		fputc('\n', out);
+		csvout_text(&w, month);
+		csvout_text_repeated(&w, figures_measure_names[f->measure]);
+		csvout_text_repeated(&w, f->bucket);
+		csvout_text(&w, f->category);
+		csvout_number(&w, figures_value_text(f, r->min_count, value));
+		csvout_end_row(&w);
 	}
+	csvout_flush(&w);
 }
 
 static void write_json(FILE *out, const figures_report *r)

@@ -17,9 +17,14 @@
  * `Menzis ` is another creditor than `Menzis`), except that an unquoted field
  * of only spaces and tabs counts as empty, which is what a spreadsheet means
  * by a blank cell. A quoted field is always taken as written (`" "` is a
- * space). Header names are matched after trimming spaces around them. */
+ * space). Header names are matched after trimming spaces around them.
+ *
+ * Creditors' text is untrusted (text.h): a text field that is not UTF-8 or
+ * holds a control character (a tab only inside quotes) is a bad row, and
+ * every message quoting a value shows it escaped. */
 #include "csv.h"
 #include "schema.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -148,38 +153,34 @@ static void report_row(import *im)
 	im->held_problems.len = 0;
 }
 
-static bool valid_utf8(const unsigned char *s, size_t len)
+/* The value of F as a message quotes it: escaped (text.h), cut when long. */
+enum { QUOTED_MAX = 256 };
+static const char *quoted(const csv_field *f, char buf[QUOTED_MAX])
 {
-	size_t i = 0;
-	while (i < len) {
-		const unsigned char c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t n;
-		unsigned long cp, min;
-		if ((c & 0xE0) == 0xC0) {
-			n = 1, cp = c & 0x1F, min = 0x80;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 2, cp = c & 0x0F, min = 0x800;
-		} else if ((c & 0xF8) == 0xF0) {
-			n = 3, cp = c & 0x07, min = 0x10000;
-		} else {
-			return false;
-		}
-		if (len - i <= n)
-			return false;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-			cp = cp << 6 | (s[i + k] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += n + 1;
+	return text_escape(f->s, f->len, buf, QUOTED_MAX);
+}
+
+/* Notes what a text field may not hold (text.h): bytes that are not UTF-8,
+ * control characters (a tab only inside quotes). False when F has any. */
+static bool check_text(import *im, const column *c, const csv_field *f)
+{
+	size_t at;
+	const enum text_kind bad = text_check(f->s, f->len, f->quoted, &at);
+	if (bad == TEXT_PLAIN)
+		return true;
+	char q[QUOTED_MAX];
+	if (bad == TEXT_NOT_UTF8) {
+		problem(im, c->name, "`%s` is not valid UTF-8 text (save the file as UTF-8)", quoted(f, q));
+		return false;
 	}
-	return true;
+	enum text_kind kind;
+	uint32_t cp;
+	char esc[TEXT_ESCAPE_MAX];
+	text_char(f->s + at, f->len - at, &kind, &cp);
+	text_escape_char(kind, cp, esc);
+	problem(im, c->name, "control character %s in `%s`: text may not hold control characters%s",
+		esc, quoted(f, q), cp == '\t' ? " (a tab only inside quotes)" : "");
+	return false;
 }
 
 /* A whole number >= 0; one beyond VR_COUNT_MAX (of however many digits)
@@ -228,8 +229,9 @@ static void enum_problem(import *im, const column *c, const csv_field *f)
 	const char *guess = diag_suggest(word, c->names, (size_t)c->nnames);
 	if (guess)
 		snprintf(hint, sizeof hint, " (did you mean `%s`?)", guess);
-	problem(im, c->name, "unknown value `%.*s`%s; expected one of %s",
-		(int)f->len, f->s, hint, name_list(c, list, sizeof list));
+	char q[QUOTED_MAX];
+	problem(im, c->name, "unknown value `%s`%s; expected one of %s",
+		quoted(f, q), hint, name_list(c, list, sizeof list));
 }
 
 /* Checks field F (NULL: the column is not in the file) for column C into
@@ -237,6 +239,7 @@ static void enum_problem(import *im, const column *c, const csv_field *f)
 static bool check(import *im, const column *c, const csv_field *f, value *v)
 {
 	*v = (value){ .null = true };
+	char q[QUOTED_MAX];
 	if (!f || f->len == 0 || is_blank(f)) {
 		if (c->required) {
 			problem(im, c->name, "required but empty");
@@ -252,17 +255,15 @@ static bool check(import *im, const column *c, const csv_field *f, value *v)
 	}
 	switch (c->type) {
 	case T_TEXT:
-		if (!valid_utf8((const unsigned char *)f->s, f->len)) {
-			problem(im, c->name, "not valid UTF-8 text (save the file as UTF-8)");
+		if (!check_text(im, c, f))
 			return false;
-		}
 		*v = (value){ .s = f->s, .len = f->len };
 		return true;
 	case T_DATE: {
 		vr_date day;
 		if (!vr_date_parse(f->s, f->len, &day)) {
-			problem(im, c->name, "`%.*s` is not a date: expected YYYY-MM-DD, a real day",
-				(int)f->len, f->s);
+			problem(im, c->name, "`%s` is not a date: expected YYYY-MM-DD, a real day",
+				quoted(f, q));
 			return false;
 		}
 		*v = (value){ .s = f->s, .len = f->len, .i = day };
@@ -306,8 +307,7 @@ static bool check(import *im, const column *c, const csv_field *f, value *v)
 	}
 	case T_COUNT:
 		if (!parse_count(f->s, f->len, &v->i)) {
-			problem(im, c->name, "`%.*s` is not a whole number (0 or more)",
-				(int)f->len, f->s);
+			problem(im, c->name, "`%s` is not a whole number (0 or more)", quoted(f, q));
 			return false;
 		}
 		if (v->i > VR_COUNT_MAX) {
@@ -320,7 +320,7 @@ static bool check(import *im, const column *c, const csv_field *f, value *v)
 	case T_FLAG:
 	case T_TRISTATE:
 		if (f->len != 1 || (f->s[0] != '0' && f->s[0] != '1')) {
-			problem(im, c->name, "`%.*s` is not 0 or 1%s", (int)f->len, f->s,
+			problem(im, c->name, "`%s` is not 0 or 1%s", quoted(f, q),
 				c->type == T_TRISTATE ? " (or empty: not checked)" : "");
 			return false;
 		}
@@ -426,8 +426,9 @@ static bool read_header(import *im)
 			const char *guess = diag_suggest(word, names, (size_t)im->ncols);
 			if (guess)
 				snprintf(hint, sizeof hint, " (did you mean `%s`?)", guess);
-			diag_warning(im->d, "%s:%ld: column `%.*s`: unknown column, ignored%s",
-				     im->name, line, (int)len, name, hint);
+			char q[QUOTED_MAX];
+			diag_warning(im->d, "%s:%ld: column `%s`: unknown column, ignored%s",
+				     im->name, line, text_escape(name, len, q, sizeof q), hint);
 		} else if (im->field_of[c] >= 0) {
 			if (!repeated[c])
 				diag_row(im->d, im->name, line, "header",

@@ -9,36 +9,43 @@
  *
  * One line a step, in the order the steps happened, so a household turned
  * away twice, or turned away and then redirected, shows every bucket it
- * passed through and why it left each. */
+ * passed through and why it left each. The file name and the district come
+ * from outside: shown escaped (text.h). */
 #include "path.h"
 
 #include <string.h>
+
+#include "text.h"
 
 static const char *name(const bc_program *p, int32_t b)
 {
 	return p->consts[p->buckets[b].name].text;
 }
 
-/* "FILE:LINE" of LINE, then spaces to WIDTH. */
-static void cite(FILE *out, const bc_program *p, uint32_t line, int width)
+/* "FILE:LINE" of LINE, then spaces to WIDTH columns. */
+static void cite(FILE *out, const bc_program *p, uint32_t line, size_t width)
 {
-	const int n = fprintf(out, "  %s:%u", p->source_name, line);
-	for (int i = n; i < width + 2; i++)
+	char n[16];
+	snprintf(n, sizeof n, ":%u", line);
+	fputs("  ", out);
+	text_put(out, p->source_name);
+	fputs(n, out);
+	for (size_t i = text_width(p->source_name) + strlen(n); i < width; i++)
 		fputc(' ', out);
 	fputs("  ", out);
 }
 
-static int cite_width(const bc_program *p, uint32_t line)
+static size_t cite_width(const bc_program *p, uint32_t line)
 {
-	return snprintf(NULL, 0, "%s:%u", p->source_name, line);
+	return text_width(p->source_name) + (size_t)snprintf(NULL, 0, ":%u", line);
 }
 
 void path_print(FILE *out, const bc_program *p, const alloc_entry *e, const alloc_trace *trace,
 		const bc_rule *rule)
 {
-	int width = cite_width(p, rule->line);
+	size_t width = cite_width(p, rule->line);
 	for (size_t i = 0; i < trace->nsteps; i++) {
-		const int w = cite_width(p, p->buckets[trace->steps[i].to].line);
+		const size_t w = cite_width(p, p->buckets[trace->steps[i].to].line);
 		width = w > width ? w : width;
 	}
 	fputs("Path:\n", out);
@@ -63,7 +70,7 @@ void path_print(FILE *out, const bc_program *p, const alloc_entry *e, const allo
 				name(p, s->from), (long long)b->capacity, b->capacity == 1 ? "" : "s",
 				(long long)s->candidates, (long long)s->rank);
 			if (b->spread)
-				fprintf(out, " in district \"%s\": places go round-robin over the districts", e->district);
+				text_printf(out, " in district \"%s\": places go round-robin over the districts", e->district);
 			fprintf(out, "): overflow to %s\n", name(p, s->to));
 			break;
 		}

@@ -5,7 +5,8 @@
  * apply. Coverage is what the tests did: a rule is reached when it decided
  * a household of some test, a bucket when a household ended in it, a path
  * between buckets (an overflow, a redirect, a back-fill) when a household
- * took it, as the allocator counted (alloc_flow). */
+ * took it, as the allocator counted (alloc_flow). Names and values from the
+ * tests file and the policy are shown escaped (text.h). */
 #include "policytest.h"
 
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 
 #include "alloc.h"
 #include "policytest_impl.h"
+#include "text.h"
 #include "vm.h"
 
 typedef struct runner {
@@ -223,8 +225,9 @@ static bool check(runner *r, const pt_test *t, const month *m)
 			for (size_t i = 0; i < m->n; i++)
 				got += m->entries[i].bucket == e->bucket;
 			if (got != e->count) {
-				fprintf(r->out, "%s:%d: test \"%s\" failed: expected %ld in %s, got %ld\n", r->name, e->line,
-					t->name, e->count, bucket_name(p, e->bucket), got);
+				text_printf(r->out, "%s:%d: test \"%s\" failed: expected %ld in %s, got %ld", r->name,
+					    e->line, t->name, e->count, bucket_name(p, e->bucket), got);
+				fputc('\n', r->out);
 				passed = false;
 			}
 			continue;
@@ -242,9 +245,10 @@ static bool check(runner *r, const pt_test *t, const month *m)
 			fclose(fg);
 		if (!ok) {
 			const bc_rule *rule = &p->rules[m->rules[i]];
-			fprintf(r->out, "%s:%d: test \"%s\" failed: %s%s%sexpected %s, got %s (decided by %s:%u)\n", r->name,
-				e->line, t->name, e->household ? "household " : "", e->household ? e->household : "",
-				e->household ? ": " : "", want ? want : "?", got ? got : "?", p->source_name, rule->line);
+			text_printf(r->out, "%s:%d: test \"%s\" failed: %s%s%sexpected %s, got %s (decided by %s:%u)",
+				    r->name, e->line, t->name, e->household ? "household " : "", e->household ? e->household : "",
+				    e->household ? ": " : "", want ? want : "?", got ? got : "?", p->source_name, rule->line);
+			fputc('\n', r->out);
 			passed = false;
 		}
 		free(want);
@@ -320,7 +324,7 @@ static int uncovered(const runner *r, FILE *out)
 		if (out && rule->kind == RULE_BUCKET)
 			fprintf(out, "%srule line %u (-> %s)", sep, rule->line, bucket_name(p, rule->bucket));
 		else if (out)
-			fprintf(out, "%sreason \"%s\" (line %u)", sep, p->consts[rule->reason].text, rule->line);
+			text_printf(out, "%sreason \"%s\" (line %u)", sep, p->consts[rule->reason].text, rule->line);
 		sep = ", ";
 		count++;
 	}
@@ -372,8 +376,8 @@ static void coverage(runner *r)
 {
 	const int count = uncovered(r, NULL);
 	r->res->uncovered = count;
-	fprintf(r->out, "%s: %d passed, %d failed; %s", r->name, r->res->tests - r->res->failed, r->res->failed,
-		count ? "not reached by any test:" : "every rule, bucket, reason and path is reached");
+	text_printf(r->out, "%s: %d passed, %d failed; %s", r->name, r->res->tests - r->res->failed, r->res->failed,
+		    count ? "not reached by any test:" : "every rule, bucket, reason and path is reached");
 	uncovered(r, r->out);
 	fputc('\n', r->out);
 }

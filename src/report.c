@@ -1,11 +1,15 @@
 /* report.c - output formats for decisions and the summary. CSV and JSON are
- * for tools: exact columns, stable order, byte-for-byte reproducible. The
- * table is for people: aligned columns, amounts in euros. */
+ * for tools: exact columns, stable order, byte-for-byte reproducible; CSV
+ * cells are written by the one CSV writer (csvout.h). The table is for
+ * people: aligned columns, amounts in euros, text shown escaped (text.h). */
 #include "report.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "csvout.h"
+#include "text.h"
 
 bool report_parse_format(const char *s, enum report_format *out)
 {
@@ -20,49 +24,39 @@ bool report_parse_format(const char *s, enum report_format *out)
 	return true;
 }
 
-void report_csv_field(FILE *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n;")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 void report_json_string(FILE *out, const char *s)
 {
+	/* Control characters (DEL and C1 too) and the layout characters text.h
+	 * names as \u escapes, losing nothing; a byte that is not UTF-8 (only a
+	 * store changed by hand holds one) as U+FFFD, so the line stays JSON. */
+	const size_t len = strlen(s);
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
+	size_t from = 0, i = 0;   /* s[from..i) waits to be written as it is */
+	while (i < len) {
+		const unsigned char c = (unsigned char)s[i];
+		if (c != '"' && c != '\\' && (unsigned char)(c - 0x20) < 0x5f) {
+			i++;
+			continue;
+		}
+		enum text_kind kind = TEXT_PLAIN;
+		uint32_t cp = c;
+		const size_t n = c == '"' || c == '\\' ? 1 : text_char(s + i, len - i, &kind, &cp);
+		if (kind == TEXT_PLAIN && n > 1) {
+			i += n;   /* ordinary UTF-8 */
+			continue;
+		}
+		fwrite(s + from, 1, i - from, out);
+		if (kind == TEXT_PLAIN)
+			fprintf(out, "\\%c", c);
+		else if (kind == TEXT_NOT_UTF8)
+			fputs("\\ufffd", out);
 		else
-			fputc(*p, out);
+			fprintf(out, "\\u%04x", (unsigned)cp);   /* all at or below U+2069 */
+		i += n;
+		from = i;
 	}
+	fwrite(s + from, 1, len - from, out);
 	fputc('"', out);
-}
-
-/* Display width of UTF-8 text: one column per code point. */
-static size_t width(const char *s)
-{
-	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xC0) != 0x80;
-	return w;
-}
-
-static void pad(FILE *out, const char *s, size_t w)
-{
-	fputs(s, out);
-	for (size_t i = width(s); i < w; i++)
-		fputc(' ', out);
 }
 
 static const char *const fixed_columns[] = { "month", "household", "bucket", "reason", "rule", "overflowed_from" };
@@ -95,117 +89,39 @@ static const char *cell(const vr_decision_set *set, const vr_decision_row *r, si
 	return fixed[c];
 }
 
-/* Output gathered in a buffer of our own and written in large pieces: a
- * national month is over a million fields, and stdio locks the stream on
- * every call. */
-typedef struct out_buf {
-	FILE *f;
-	size_t len;
-	char b[65536];         /* a pipe takes 64 KiB at once */
-} out_buf;
-
-static void ob_flush(out_buf *o)
-{
-	fwrite(o->b, 1, o->len, o->f);
-	o->len = 0;
-}
-
-static void ob_put(out_buf *o, const char *s, size_t n)
-{
-	if (n > sizeof o->b - o->len) {
-		ob_flush(o);
-		if (n > sizeof o->b) {
-			fwrite(s, 1, n, o->f);
-			return;
-		}
-	}
-	memcpy(o->b + o->len, s, n);
-	o->len += n;
-}
-
-static void ob_char(out_buf *o, char c)
-{
-	if (o->len == sizeof o->b)
-		ob_flush(o);
-	o->b[o->len++] = c;
-}
-
-/* As report_csv_field. */
-static void ob_csv(out_buf *o, const char *s)
-{
-	const size_t n = strcspn(s, ",\";\r\n");
-	if (!s[n]) {
-		ob_put(o, s, n);
-		return;
-	}
-	ob_char(o, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			ob_char(o, '"');
-		ob_char(o, *s);
-	}
-	ob_char(o, '"');
-}
-
-/* Bucket names, reasons and rule cites repeat on every row from a handful of
- * strings: what ob_csv would find about each is remembered by address. */
-typedef struct csv_memo {
-	const char *s;
-	size_t len;        /* (size_t)-1: needs quotes */
-} csv_memo;
-enum { CSV_MEMO = 64 };
-
-static void ob_csv_memo(out_buf *o, const char *s, csv_memo *memo)
-{
-	csv_memo *m = &memo[((uintptr_t)s >> 3) % CSV_MEMO];
-	if (m->s != s) {
-		const size_t n = strcspn(s, ",\";\r\n");
-		*m = (csv_memo){ s, s[n] ? (size_t)-1 : n };
-	}
-	if (m->len == (size_t)-1)
-		ob_csv(o, s);
-	else
-		ob_put(o, s, m->len);
-}
-
 static void csv_decisions(FILE *out, const vr_decision_set *set, const char *month)
 {
 	const size_t ncols = NFIXED + set->nlabels + 2;
-	out_buf o = { .f = out, .len = 0 };
+	csvout *w = malloc(sizeof *w);
+	if (!w)
+		return;
+	csvout_init(w, out);
 	char num[24];
-	for (size_t c = 0; c < ncols; c++) {
-		if (c)
-			ob_char(&o, ',');
-		ob_csv(&o, cell(set, NULL, c, month, num));
-	}
-	ob_char(&o, '\n');
-	/* The month is the same on every row, and needs no quotes. */
-	csv_memo memo[CSV_MEMO] = { { NULL, 0 } };
+	for (size_t c = 0; c < ncols; c++)
+		csvout_text(w, cell(set, NULL, c, month, num));
+	csvout_end_row(w);
 	for (size_t i = 0; i < set->nrows; i++) {
 		vr_decision_row buf;
 		const vr_decision_row *r = vr_decision_at(set, i, &buf);
-		ob_put(&o, month, 7);
-		ob_char(&o, ',');
-		ob_csv(&o, r->household);
-		const char *const repeated[] = { r->bucket, r->reason, r->rule, r->overflowed_from };
-		for (size_t c = 0; c < sizeof repeated / sizeof *repeated; c++) {
-			ob_char(&o, ',');
-			ob_csv_memo(&o, repeated[c], memo);
-		}
-		for (size_t l = 0; l < set->nlabels; l++) {
-			ob_char(&o, ',');
-			ob_csv(&o, r->labels[l]);
-		}
-		ob_char(&o, ',');
-		if (r->place > 0) {
-			const int n = snprintf(num, sizeof num, "%lld", (long long)r->place);
-			ob_put(&o, num, (size_t)n);
-		}
-		ob_char(&o, ',');
-		ob_put(&o, num, vr_cents_format(r->arrears, num));
-		ob_char(&o, '\n');
+		csvout_text_repeated(w, month);
+		csvout_text(w, r->household);
+		/* Bucket names, reasons and rule cites repeat on every row from a
+		 * handful of strings. */
+		csvout_text_repeated(w, r->bucket);
+		csvout_text_repeated(w, r->reason);
+		csvout_text_repeated(w, r->rule);
+		csvout_text_repeated(w, r->overflowed_from);
+		for (size_t l = 0; l < set->nlabels; l++)
+			csvout_text(w, r->labels[l]);
+		if (r->place > 0)
+			csvout_int(w, r->place);
+		else
+			csvout_empty(w);
+		csvout_cents(w, r->arrears);
+		csvout_end_row(w);
 	}
-	ob_flush(&o);
+	csvout_flush(w);
+	free(w);
 }
 
 static void json_decisions(FILE *out, const vr_decision_set *set, const char *month)
@@ -241,12 +157,12 @@ static void table_decisions(FILE *out, const vr_decision_set *set, const char *m
 	 * Row by row, so each decision row is made once a pass. */
 	size_t *w = calloc(ncols, sizeof *w);
 	for (size_t c = 0; w && c < ncols; c++)
-		w[c] = width(cell(set, NULL, c, month, num));
+		w[c] = text_width(cell(set, NULL, c, month, num));
 	for (size_t i = 0; w && i < set->nrows; i++) {
 		vr_decision_row buf;
 		const vr_decision_row *r = vr_decision_at(set, i, &buf);
 		for (size_t c = 0; c < ncols; c++) {
-			const size_t cw = width(cell(set, r, c, month, num));
+			const size_t cw = text_width(cell(set, r, c, month, num));
 			if (cw > w[c])
 				w[c] = cw;
 		}
@@ -256,7 +172,7 @@ static void table_decisions(FILE *out, const vr_decision_set *set, const char *m
 		const vr_decision_row *r = i ? vr_decision_at(set, i - 1, &buf) : NULL;
 		for (size_t c = 0; c < ncols; c++) {
 			const char *v = cell(set, r, c, month, num);
-			pad(out, v, c + 1 == ncols ? 0 : (w ? w[c] : width(v)) + 2);
+			text_put_padded(out, v, c + 1 == ncols ? 0 : (w ? w[c] : text_width(v)) + 2);
 		}
 		fputc('\n', out);
 	}
@@ -285,7 +201,7 @@ static void summary_move(FILE *out, const bc_program *p, uint32_t from, int32_t 
 	snprintf(path, sizeof path, "%s -> %s", p->consts[p->buckets[from].name].text,
 		 p->consts[p->buckets[to].name].text);
 	fputs(path, out);
-	for (int i = (int)width(path); i < w; i++)
+	for (int i = (int)text_width(path); i < w; i++)
 		fputc(' ', out);
 	fprintf(out, " %10ld  %s\n", n, why);
 }
@@ -294,13 +210,17 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 {
 	char month[8], euros[24];
 	vr_month_format(r->set.month, month);
-	fprintf(out, "Policy %s%s%s, month %s: %ld households triaged, %ld excluded.\n",
-		p->policy_name, p->policy_version[0] ? " version " : "", p->policy_version, month,
-		r->triaged, r->excluded);
+	/* The policy's name, version, reasons and file name are its author's
+	 * text: shown escaped like any other (text.h). Bucket names are
+	 * identifiers. */
+	text_printf(out, "Policy %s%s%s, month %s: %ld households triaged, %ld excluded.",
+		    p->policy_name, p->policy_version[0] ? " version " : "", p->policy_version, month,
+		    r->triaged, r->excluded);
+	fputc('\n', out);
 	/* The bucket column as wide as the longest name. */
 	int w = 6;
 	for (uint32_t b = 0; b < p->nbuckets; b++) {
-		const int n = (int)width(p->consts[p->buckets[b].name].text);
+		const int n = (int)text_width(p->consts[p->buckets[b].name].text);
 		w = n > w ? n : w;
 	}
 	/* Arrivals, then departures: for every bucket, households = by rule +
@@ -320,7 +240,7 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 		vr_cents_format(s->arrears, euros);
 		const char *name = p->consts[p->buckets[b].name].text;
 		fputs(name, out);
-		for (int i = (int)width(name); i < w; i++)
+		for (int i = (int)text_width(name); i < w; i++)
 			fputc(' ', out);
 		fprintf(out, " %10ld %9s %7ld %8ld %8ld %9ld %8ld %9ld %10ld %9ld %14s\n", s->households, cap,
 			s->places_taken, f->by_rule, f->overflow_in, f->redirect_in, f->backfill_in, f->turned_away,
@@ -332,8 +252,8 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 		int mw = 5;
 		for (uint32_t b = 0; b < p->nbuckets; b++)
 			for (uint32_t t = 0; t < p->nbuckets; t++) {
-				const int n = (int)(width(p->consts[p->buckets[b].name].text) +
-						    width(p->consts[p->buckets[t].name].text)) + 4;
+				const int n = (int)(text_width(p->consts[p->buckets[b].name].text) +
+						    text_width(p->consts[p->buckets[t].name].text)) + 4;
 				mw = n > mw ? n : mw;
 			}
 		fprintf(out, "\n%-*s %10s  %s\n", mw, "moves", "households", "why");
@@ -356,7 +276,11 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 			continue;
 		const char *what = rule->kind == RULE_BUCKET ? p->consts[p->buckets[rule->bucket].name].text
 							     : p->consts[rule->reason].text;
-		fprintf(out, "%-28s %10ld  %s%s\n", run_rule_cite(r, i), r->per_rule[i],
-			rule->kind == RULE_BUCKET ? "-> " : "excluded: ", what);
+		const char *cite = run_rule_cite(r, i);
+		char shown[256];
+		fprintf(out, "%-28s %10ld  %s", text_escape(cite, strlen(cite), shown, sizeof shown),
+			r->per_rule[i], rule->kind == RULE_BUCKET ? "-> " : "excluded: ");
+		text_put(out, what);
+		fputc('\n', out);
 	}
 }

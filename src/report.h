@@ -1,6 +1,8 @@
 /* report.h - printing decisions (data-contract.md section 4: a readable
  * table, CSV with the contract's columns first, or JSON lines) and the
- * summary of a month's evaluation. */
+ * summary of a month's evaluation. Text from data is never printed raw: the
+ * table escapes it (text.h), CSV neutralises formulas (csvout.h), JSON
+ * escapes control characters. */
 #ifndef VROEG_REPORT_H
 #define VROEG_REPORT_H
 
@@ -22,9 +24,9 @@ void report_decisions(FILE *out, const vr_decision_set *set, enum report_format 
  * decided (exclusions with their reason). */
 void report_summary(FILE *out, const run_result *r, const bc_program *p);
 
-/* Writes S as one CSV field (quoted when it holds , " or a line break). */
-void report_csv_field(FILE *out, const char *s);
-/* Writes S as a JSON string, quotes included. */
+/* Writes S as a JSON string, quotes included: `"` and `\` escaped, and as
+ * \uNNNN every control character (C0, DEL, C1) and layout character
+ * (text.h); a byte that is not UTF-8 as \ufffd. (CSV: csvout.h.) */
 void report_json_string(FILE *out, const char *s);
 
 #endif

@@ -1,7 +1,8 @@
 /* check_import.c - importing signals and outcomes files: every kind of bad
  * row reported with its line and exact message, all-or-nothing files, both
  * dialects, BOM, header order, unknown and missing columns, identical
- * re-imports, conflicts, and the busy store. */
+ * re-imports, conflicts, the busy store, and creditors' text: control
+ * characters and invalid UTF-8 refused, input quoted escaped in messages. */
 #include <check.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -213,6 +214,7 @@ START_TEST(every_bad_row_is_reported_and_nothing_is_stored)
 		"bad.csv:11: brp_match: `2` is not 0 or 1 (or empty: not checked)\n"
 		"bad.csv:12: row: 6 fields, but the header has 10\n"
 		"bad.csv:13: kind: unknown value `later`; expected one of early, end_of_supply, eviction, cak\n"
+		"bad.csv:14: household: control character \\n in `H1\\nsecond line`: text may not hold control characters\n"
 		"bad.csv:16: creditor: required but empty\n"
 		"bad.csv:17: received: `2024-3-01` is not a date: expected YYYY-MM-DD, a real day\n"
 		"bad.csv:18: row: 11 fields, but the header has 10\n"
@@ -220,8 +222,8 @@ START_TEST(every_bad_row_is_reported_and_nothing_is_stored)
 		"bad.csv:19: arrears: `EUR` is not an amount: expected euros with at most 2 decimals, like 212.85\n"
 		"bad.csv:19: kind: unknown value `x`; expected one of early, end_of_supply, eviction, cak\n"
 		"bad.csv:19: days_overdue: `1.5` is not a whole number (0 or more)\n");
-	expect_counts(&n, 0, 0, 15);
-	ck_assert_int_eq(c.d.errors, 18);
+	expect_counts(&n, 0, 0, 16);
+	ck_assert_int_eq(c.d.errors, 19);
 	store_close(s);
 	ck_assert_int_eq(count_rows("signals"), 0);
 	ck_assert_int_eq(count_rows("month_households"), 0);
@@ -558,8 +560,197 @@ START_TEST(text_must_be_utf8)
 		"S2,2024-03-01,H1,Caf\xc3\xa9,other,1.00\n",
 		false, &c.d, &n), STORE_DATA_ERROR);
 	expect_text(captured(&c),
-		"latin1.csv:2: creditor: not valid UTF-8 text (save the file as UTF-8)\n");
+		"latin1.csv:2: creditor: `Caf\\xe9` is not valid UTF-8 text (save the file as UTF-8)\n");
 	expect_counts(&n, 0, 0, 1);
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+/* LEN bytes of TEXT (which may hold a NUL) imported as signals. */
+static enum store_status import_bytes(store *s, const char *name, const char *text, size_t len,
+				      diag *d, store_import_counts *counts)
+{
+	FILE *in = tmpfile();
+	ck_assert_ptr_nonnull(in);
+	ck_assert_uint_eq(fwrite(text, 1, len, in), len);
+	rewind(in);
+	const enum store_status st = store_import_signals(s, in, name, d, counts);
+	fclose(in);
+	return st;
+}
+
+/* Issue 14.2: a creditor's text cannot carry what rewrites a terminal line
+ * or hides from a reader. Every text column of a signals file, each control
+ * character kind (C0, DEL, C1), quoted or not: a precise row error, the
+ * value quoted escaped, nothing stored. */
+START_TEST(control_characters_in_text_are_refused)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "ctl.csv",
+		"signal_id,received,household,person,creditor,sector,arrears,district\n"
+		"S1,2024-03-01,H\x1b[2K\rH000001,,Menzis,health,1.00,\n"
+		"S2\x7f,2024-03-01,H2,,Menzis,health,1.00,\n"
+		"S3,2024-03-01,H3,P\xc2\x85,Menzis,health,1.00,\n"
+		"S4,2024-03-01,H4,,\"Menzis\x07\",health,1.00,\n"
+		"S5,2024-03-01,H5,,Menzis,health,1.00,Noord\tOost\n"
+		"S6,2024-03-01,H6,,Menzis,health,1.00,\"Noord\tOost\"\n"
+		"S7,2024-03-01,H7,,\"Woonstad\r\nRotterdam\",rent,1.00,\n"
+		"S8,2024-03-01,H8,,Menzis\rZorg,health,1.00,\n"
+		"S9,2024-03-01,H9,,Caf\xc3\xa9 \xe2\x82\xac \xc2\xa0,health,1.00,\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"ctl.csv:2: household: control character \\x1b in `H\\x1b[2K\\rH000001`: text may not hold control characters\n"
+		"ctl.csv:3: signal_id: control character \\x7f in `S2\\x7f`: text may not hold control characters\n"
+		"ctl.csv:4: person: control character \\u0085 in `P\\u0085`: text may not hold control characters\n"
+		"ctl.csv:5: creditor: control character \\x07 in `Menzis\\x07`: text may not hold control characters\n"
+		"ctl.csv:6: district: control character \\t in `Noord\\tOost`: text may not hold control characters"
+		" (a tab only inside quotes)\n"
+		"ctl.csv:8: creditor: control character \\r in `Woonstad\\r\\nRotterdam`: text may not hold control characters\n"
+		"ctl.csv:10: creditor: control character \\r in `Menzis\\rZorg`: text may not hold control characters\n");
+	/* S6 (a tab inside quotes) and S9 (accents, the euro sign, a no-break
+	 * space: U+00A0 is past C1) are good rows of a refused file. */
+	expect_counts(&n, 0, 0, 7);
+	store_close(s);
+	ck_assert_int_eq(count_rows("signals"), 0);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(a_tab_inside_quotes_is_kept)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "tab.csv",
+		"signal_id,received,household,creditor,sector,arrears\n"
+		"S1,2024-03-01,H1,\"Woonstad\tRotterdam\",rent,1.00\n",
+		false, &c.d, &n), STORE_OK);
+	vr_household h;
+	store_cursor *cur = only_household(s, "2024-03", &h, &c.d);
+	ck_assert_str_eq(h.signals[0].creditor, "Woonstad\tRotterdam");
+	store_cursor_close(cur);
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(a_nul_byte_in_text_is_refused_and_shown)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	static const char text[] = "signal_id,received,household,creditor,sector,arrears\n"
+				   "S1,2024-03-01,H\0001,Menzis,health,1.00\n";
+	ck_assert_int_eq(import_bytes(s, "nul.csv", text, sizeof text - 1, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"nul.csv:2: row: a NUL byte in a field\n"
+		"nul.csv:2: household: control character \\x00 in `H\\x001`: text may not hold control characters\n");
+	expect_counts(&n, 0, 0, 1);
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+/* What is not UTF-8: a lone continuation byte, an overlong form, a
+ * surrogate, past U+10FFFF, a sequence cut at the end of the field. */
+START_TEST(every_kind_of_invalid_utf8_is_refused)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "u.csv",
+		"signal_id,received,household,creditor,sector,arrears\n"
+		"S1,2024-03-01,H1,A\x80,other,1.00\n"
+		"S2,2024-03-01,H1,A\xc0\xaf,other,1.00\n"
+		"S3,2024-03-01,H1,A\xed\xa0\x80,other,1.00\n"
+		"S4,2024-03-01,H1,A\xf4\x90\x80\x80,other,1.00\n"
+		"S5,2024-03-01,H1,A\xe2\x82,other,1.00\n"
+		"S6,2024-03-01,H1,\xf0\x9f\x98\x80,other,1.00\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"u.csv:2: creditor: `A\\x80` is not valid UTF-8 text (save the file as UTF-8)\n"
+		"u.csv:3: creditor: `A\\xc0\\xaf` is not valid UTF-8 text (save the file as UTF-8)\n"
+		"u.csv:4: creditor: `A\\xed\\xa0\\x80` is not valid UTF-8 text (save the file as UTF-8)\n"
+		"u.csv:5: creditor: `A\\xf4\\x90\\x80\\x80` is not valid UTF-8 text (save the file as UTF-8)\n"
+		"u.csv:6: creditor: `A\\xe2\\x82` is not valid UTF-8 text (save the file as UTF-8)\n");
+	expect_counts(&n, 0, 0, 5);
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+START_TEST(outcomes_text_is_checked_too)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "o.csv",
+		"household,date,outcome,signal_id\n"
+		"H1\x1b,2024-03-01,refused,\n"
+		"H2,2024-03-01,refused,S\x9b\n",
+		true, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"o.csv:2: household: control character \\x1b in `H1\\x1b`: text may not hold control characters\n"
+		"o.csv:3: signal_id: `S\\x9b` is not valid UTF-8 text (save the file as UTF-8)\n");
+	expect_counts(&n, 0, 0, 2);
+	store_close(s);
+	ck_assert_int_eq(count_rows("outcomes"), 0);
+	capture_end(&c);
+}
+END_TEST
+
+/* Every message that quotes input shows it escaped: values of other
+ * columns, unknown column names, enum values; long values are cut. */
+START_TEST(messages_quote_input_escaped)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	char long_value[400];
+	memset(long_value, 'x', sizeof long_value - 1);
+	long_value[sizeof long_value - 1] = '\0';
+	char text[2048];
+	snprintf(text, sizeof text,
+		 "signal_id,received,household,creditor,sector,arrears,wijk\x1b[31m,days_overdue\n"
+		 "S1,2024-03-01\r,H1,Menzis,health\x1b,1.00,,1\x07\n"
+		 "S2,2024-03-01,H1,Menzis,%s,1.00,,\n", long_value);
+	ck_assert_int_eq(import_text(s, "m.csv", text, false, &c.d, &n), STORE_DATA_ERROR);
+	char want[2048];
+	snprintf(want, sizeof want,
+		 "vroeg: warning: m.csv:1: column `wijk\\x1b[31m`: unknown column, ignored\n"
+		 "m.csv:2: received: `2024-03-01\\r` is not a date: expected YYYY-MM-DD, a real day\n"
+		 "m.csv:2: sector: unknown value `health\\x1b` (did you mean `health`?); expected one of rent, mortgage, health, energy, water, municipal_tax, other\n"
+		 "m.csv:2: days_overdue: `1\\x07` is not a whole number (0 or more)\n"
+		 "m.csv:3: sector: unknown value `%.252s...`; expected one of rent, mortgage, health, energy, water, municipal_tax, other\n",
+		 long_value);
+	expect_text(captured(&c), want);
+	store_close(s);
+	capture_end(&c);
+}
+END_TEST
+
+/* The file name a message gives may be a creditor's choice too. */
+START_TEST(a_file_name_is_shown_escaped)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "in\x1b[2Kbox.csv",
+		"signal_id,received,household,creditor,sector,arrears\n"
+		"S1,2024-03-01,H1,Menzis,huur,1.00\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	expect_text(captured(&c),
+		"in\\x1b[2Kbox.csv:2: sector: unknown value `huur`; expected one of rent, mortgage, health, energy, water, municipal_tax, other\n");
 	store_close(s);
 	capture_end(&c);
 }
@@ -907,6 +1098,13 @@ Suite *import_suite(void)
 	tcase_add_test(tc, a_header_only_file_adds_nothing);
 	tcase_add_test(tc, whitespace_only_unquoted_fields_are_empty);
 	tcase_add_test(tc, text_must_be_utf8);
+	tcase_add_test(tc, control_characters_in_text_are_refused);
+	tcase_add_test(tc, a_tab_inside_quotes_is_kept);
+	tcase_add_test(tc, a_nul_byte_in_text_is_refused_and_shown);
+	tcase_add_test(tc, every_kind_of_invalid_utf8_is_refused);
+	tcase_add_test(tc, outcomes_text_is_checked_too);
+	tcase_add_test(tc, messages_quote_input_escaped);
+	tcase_add_test(tc, a_file_name_is_shown_escaped);
 	tcase_add_test(tc, csv_problems_are_row_problems);
 	tcase_add_test(tc, a_quote_never_closed_in_a_big_file_stops_the_import);
 	tcase_add_test(tc, importing_the_same_file_twice_changes_nothing);

@@ -2,7 +2,8 @@
  * of the Dutch dialect), JSON escapes and null places, the aligned table, and
  * a policy with more labels than any fixed-size row could hold, and rows
  * made on demand printing as stored ones do; the summary's columns adding
- * up, with every move between buckets. */
+ * up, with every move between buckets; text a hand put in the store never a
+ * formula in CSV, never raw control characters in any format. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,6 +176,66 @@ START_TEST(summary_columns_add_up_and_every_move_is_listed)
 }
 END_TEST
 
+/* Issue 14.2: decisions about households whose text came from a store a
+ * hand changed (import refuses control characters, not formulas). */
+static const char *const evil_labels[] = { "=cmd|calc!A1", "Noord\x1b[31m" };
+static const vr_decision_row evil_rows[] = {
+	{ "=HYPERLINK(\"http://x\";\"click\")", "home_visit", "", "p.vroeg:12", "", evil_labels, 70000, 1 },
+	{ "H\x1b[2K\rH000001", "excluded", "@SUM(1)", "p.vroeg:4", "", evil_labels, 0, 0 },
+	{ "P\xc2\x85\x7f\xe9", "letter", "", "p.vroeg:9", "", evil_labels, 1, 0 },
+};
+
+START_TEST(csv_hands_a_spreadsheet_no_formula_and_a_terminal_no_control)
+{
+	const vr_decision_set set = { june(), two_labels, 2, evil_rows, 3, NULL, NULL };
+	char *text = print(&set, REPORT_CSV);
+	ck_assert_str_eq(text,
+		"month,household,bucket,reason,rule,overflowed_from,sequence,note,place,arrears\n"
+		"2024-06,\"'=HYPERLINK(\"\"http://x\"\";\"\"click\"\")\",home_visit,,p.vroeg:12,,\"'=cmd|calc!A1\","
+		"Noord\\x1b[31m,1,700.00\n"
+		"2024-06,H\\x1b[2K\\rH000001,excluded,\"'@SUM(1)\",p.vroeg:4,,\"'=cmd|calc!A1\",Noord\\x1b[31m,,0.00\n"
+		"2024-06,P\\u0085\\x7f\\xe9,letter,,p.vroeg:9,,\"'=cmd|calc!A1\",Noord\\x1b[31m,,0.01\n");
+	free(text);
+}
+END_TEST
+
+START_TEST(json_escapes_every_control_character)
+{
+	const vr_decision_set set = { june(), two_labels, 2, evil_rows, 3, NULL, NULL };
+	char *text = print(&set, REPORT_JSON);
+	ck_assert_ptr_nonnull(strstr(text, "\"household\":\"H\\u001b[2K\\u000dH000001\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"household\":\"P\\u0085\\u007f\\ufffd\""));
+	ck_assert_ptr_nonnull(strstr(text, "\"note\":\"Noord\\u001b[31m\""));
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		ck_assert_msg(*p >= 0x20 || *p == '\n', "a raw control byte 0x%02x in JSON", *p);
+	ck_assert_ptr_null(strstr(text, "\x7f"));
+	ck_assert_ptr_null(strstr(text, "\xc2\x85"));
+	free(text);
+	/* Layout characters and ordinary UTF-8: \u escapes and as they are. */
+	const vr_decision_row r = { "a\xe2\x80\xae" "b\xe2\x80\xa8\xc3\xa9", "letter", "", "p.vroeg:9", "", evil_labels, 1, 0 };
+	const vr_decision_set one = { june(), two_labels, 2, &r, 1, NULL, NULL };
+	text = print(&one, REPORT_JSON);
+	ck_assert_ptr_nonnull(strstr(text, "\"household\":\"a\\u202eb\\u2028\xc3\xa9\""));
+	free(text);
+}
+END_TEST
+
+START_TEST(table_shows_control_characters_escaped_and_aligned)
+{
+	const vr_decision_set set = { june(), two_labels, 2, evil_rows, 3, NULL, NULL };
+	char *text = print(&set, REPORT_TABLE);
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+		ck_assert_msg(*p >= 0x20 || *p == '\n', "a raw control byte 0x%02x in the table", *p);
+	ck_assert_ptr_null(strstr(text, "\x7f"));
+	ck_assert_ptr_null(strstr(text, "\xc2\x85"));
+	/* The widest household is the formula (30 columns); the escaped key
+	 * (17 columns) is padded to it as shown, not as stored. */
+	ck_assert_ptr_nonnull(strstr(text, "2024-06  H\\x1b[2K\\rH000001" "               excluded"));
+	ck_assert_ptr_nonnull(strstr(text, "2024-06  P\\u0085\\x7f\\xe9" "                 letter"));
+	free(text);
+}
+END_TEST
+
 Suite *report_suite(void)
 {
 	Suite *s = suite_create("report");
@@ -185,6 +246,9 @@ Suite *report_suite(void)
 	tcase_add_test(tc, a_hundred_labels_are_all_printed);
 	tcase_add_test(tc, rows_made_on_demand_print_as_stored_rows_do);
 	tcase_add_test(tc, summary_columns_add_up_and_every_move_is_listed);
+	tcase_add_test(tc, csv_hands_a_spreadsheet_no_formula_and_a_terminal_no_control);
+	tcase_add_test(tc, json_escapes_every_control_character);
+	tcase_add_test(tc, table_shows_control_characters_escaped_and_aligned);
 	suite_add_tcase(s, tc);
 	return s;
 }
