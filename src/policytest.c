@@ -146,8 +146,10 @@ static bool decide(runner *r, const pt_test *t, month *m)
 			continue;
 		const size_t later = m->lines[a] > m->lines[b] ? a : b, first = later == a ? b : a;
 		const diag_loc loc = { m->lines[later], 1, m->lines[later], 5 };
+		char key[256];
+		const char *dup = m->entries[later].household;
 		diag_at(r->d, &r->src, loc, DIAG_ERROR, "household `%s` is described twice in this test "
-			"(first on line %d)", m->entries[later].household, m->lines[first]);
+			"(first on line %d)", text_escape(dup, strlen(dup), key, sizeof key), m->lines[first]);
 		return false;
 	}
 	return true;

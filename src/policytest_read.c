@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 /* The ranges of a signal's numbers in a tests file (docs/tests.md,
  * "Limits"): a month and an age farther than any window or person reaches,
  * and the amounts and counts import accepts (types.h). */
@@ -57,12 +59,14 @@ static void err(pt_reader *r, pt_test *t, diag_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 static void err(pt_reader *r, pt_test *t, diag_loc loc, const char *fmt, ...)
 {
-	char msg[1024];
+	char msg[1024], shown_msg[2048];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	diag_at(r->d, &r->src, loc, DIAG_ERROR, "%s", msg);
+	/* A tests file is not checked as text: what it quotes is shown
+	 * escaped (text.h), as a data file's words are. */
+	diag_at(r->d, &r->src, loc, DIAG_ERROR, "%s", text_escape(msg, strlen(msg), shown_msg, sizeof shown_msg));
 	if (t)
 		t->errors = true;
 }
@@ -112,7 +116,7 @@ static int split(pt_reader *r, pt_test *t, const char *line, size_t len, word *w
 		}
 		if (line[i] == '"') {
 			const size_t open = i++;
-			while (i < len && line[i] != '"' && line[i] != '\r')
+			while (i < len && line[i] != '"')
 				i++;
 			if (i >= len || line[i] != '"') {
 				char b[72];
@@ -844,8 +848,10 @@ bool pt_read_test(pt_reader *r, pt_test *t)
 	while (!r->stop && r->pos < r->end) {
 		const char *start = r->pos;
 		const char *nl = memchr(r->pos, '\n', (size_t)(r->end - r->pos));
-		const size_t l = nl ? (size_t)(nl - r->pos) : (size_t)(r->end - r->pos);
+		size_t l = nl ? (size_t)(nl - r->pos) : (size_t)(r->end - r->pos);
 		r->pos += l + (nl != NULL);
+		if (l > 0 && start[l - 1] == '\r')   /* a CRLF line end */
+			l--;
 		r->line++;
 		word w[POLICYTEST_MAX_WORDS];
 		const int n = split(r, in_test ? t : NULL, start, l, w);
