@@ -219,6 +219,9 @@ stmt:
 		{ $$ = stmt(ctx, S_COUNT, @$); $$->cond = $4; }
 	| SKIP SIGNAL STRING WHEN expr
 		{ $$ = stmt(ctx, S_SKIP, @$); $$->reason = $3.text; $$->reason_loc = @3; $$->cond = $5; }
+	| SKIP SIGNAL STRING WHEN expr ARROW IDENT
+		{ $$ = stmt(ctx, S_SKIP, @$); $$->reason = $3.text; $$->reason_loc = @3; $$->cond = $5;
+		  $$->name = name($7.text, @7); }
 	| DEFINE IDENT EQ expr
 		{ $$ = stmt(ctx, S_DEFINE, @$); $$->name = name($2.text, @2); $$->cond = $4; }
 	| IDENT WHEN expr

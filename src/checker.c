@@ -1259,6 +1259,9 @@ static inflow inflows(checker *ck)
 	for (int i = 0; i < p->nrules; i++)
 		if (p->rule_bucket[i] >= 0)
 			f.own_rule[p->rule_bucket[i]] = true;
+	for (int i = 0; i < p->nskips; i++)
+		if (p->skip_bucket[i] >= 0)
+			f.own_rule[p->skip_bucket[i]] = true;
 	/* Counted, then placed: per target, in the order of the sources. */
 	int nredirects = 0;
 	for (int s = 0; s < n; s++) {
@@ -1385,6 +1388,15 @@ static void check_reach(checker *ck, bool acyclic)
 		if (bk->reached && acyclic)
 			check_unbounded(ck, &f, b);
 	}
+	/* A household whose signals are all skipped is excluded, unless the
+	 * skip says where it goes instead: no offer, as in a `no follow-up`
+	 * bucket. */
+	for (int i = 0; i < p->nskips; i++)
+		if (p->skip_bucket[i] < 0)
+			warning(ck, p->skips[i]->reason_loc,
+				"households whose signals are all skipped here are excluded (\"%s\") and get no offer of help; "
+				"since 2021 the law (Wgs) requires an offer on every signal picked up (to give them one, end "
+				"the line with `-> BUCKET`)", p->skips[i]->reason);
 }
 
 static void check_labels(checker *ck)
@@ -1488,9 +1500,19 @@ chk_policy *check_policy(arena *a, diag *d, ast_file *file)
 		ectx cx = { SC_SIGNAL, SET_COUNTED, false, false, 0 };
 		check_cond(&ck, p->counts[i]->cond, &cx);
 	}
+	p->skip_bucket = arena_alloc(a, sizeof *p->skip_bucket * (size_t)(p->nskips + 1));
 	for (int i = 0; i < p->nskips; i++) {
 		ectx cx = { SC_SIGNAL, SET_COUNTED, false, true, 0 };
 		check_cond(&ck, p->skips[i]->cond, &cx);
+		const ast_name to = p->skips[i]->name;
+		if (to.text && strcmp(to.text, "excluded") == 0) {
+			error(&ck, to.loc, "a skip excludes without an arrow: leave `-> excluded` out");
+			p->skip_bucket[i] = -1;
+			continue;
+		}
+		p->skip_bucket[i] = to.text ? bucket_ref(&ck, to) : -1;
+		if (p->skip_bucket[i] >= 0)
+			p->buckets[p->skip_bucket[i]].reached = true;
 	}
 	check_defs(&ck);
 	for (int b = 0; b < p->nbuckets; b++)

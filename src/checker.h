@@ -36,7 +36,7 @@ typedef struct chk_bucket {
 	bool unlimited;      /* "capacity unlimited": no limit, on purpose (capacity -1) */
 	bool spread, no_follow_up;
 	ast_order_key *order, *backfill_order;
-	bool reached;        /* some rule, overflow or redirect sends households here */
+	bool reached;        /* some rule, skip, overflow or redirect sends households here */
 } chk_bucket;
 
 /* The checked policy: the statements sorted by role, in source order. */
@@ -46,6 +46,8 @@ typedef struct chk_policy {
 	ast_stmt **before;   int nbefore;   /* exclude ... before counting */
 	ast_stmt **counts;   int ncounts;   /* count signal when */
 	ast_stmt **skips;    int nskips;    /* skip signal ... when */
+	int *skip_bucket;                   /* per skip: where a household of only its
+					     * signals goes (`-> BUCKET`), or -1: excluded */
 	chk_def *defs;       int ndefs;     /* built-ins first, then the file's */
 	ast_stmt **rules;    int nrules;    /* rules and exclusions, in order */
 	int *rule_bucket;                   /* per rule: bucket index, or -1 */

@@ -54,7 +54,10 @@ void path_print(FILE *out, const bc_program *p, const alloc_entry *e, const allo
 		switch ((enum alloc_step_kind)s->kind) {
 		case ALLOC_STEP_RULE:
 			cite(out, p, rule->line, width);
-			fprintf(out, "rule sends it to %s\n", name(p, s->to));
+			if (rule->kind == RULE_SKIPPED)   /* `skip ... -> BUCKET` */
+				fprintf(out, "its signals are all skipped: the skip sends it to %s\n", name(p, s->to));
+			else
+				fprintf(out, "rule sends it to %s\n", name(p, s->to));
 			break;
 		case ALLOC_STEP_NO_PHONE:
 		case ALLOC_STEP_NO_EMAIL:

@@ -325,6 +325,8 @@ static int uncovered(const runner *r, FILE *out)
 			continue;
 		if (out && rule->kind == RULE_BUCKET)
 			fprintf(out, "%srule line %u (-> %s)", sep, rule->line, bucket_name(p, rule->bucket));
+		else if (out && rule->kind == RULE_SKIPPED && rule->bucket >= 0)
+			fprintf(out, "%sskip line %u (-> %s)", sep, rule->line, bucket_name(p, rule->bucket));
 		else if (out)
 			text_printf(out, "%sreason \"%s\" (line %u)", sep, p->consts[rule->reason].text, rule->line);
 		sep = ", ";

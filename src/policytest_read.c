@@ -203,6 +203,13 @@ static int32_t find_bucket(const bc_program *p, const char *s, size_t len)
 	return -1;
 }
 
+/* Whether rule R excludes (with its reason): not a bucket rule, nor a skip
+ * that sends its households to a bucket. */
+static bool excludes(const bc_rule *r)
+{
+	return r->kind != RULE_BUCKET && !(r->kind == RULE_SKIPPED && r->bucket >= 0);
+}
+
 /* Up to MAX names of the program's buckets, labels or exclusion reasons
  * into NAMES (for a suggestion); how many. */
 enum names_of { NAMES_BUCKETS, NAMES_LABELS, NAMES_REASONS };
@@ -217,7 +224,7 @@ static size_t names(const bc_program *p, enum names_of which, const char **out, 
 			out[n++] = p->consts[p->labels[l].name].text;
 	else
 		for (uint32_t i = 0; i < p->nrules && n < max; i++)
-			if (p->rules[i].kind != RULE_BUCKET)
+			if (excludes(&p->rules[i]))
 				out[n++] = p->consts[p->rules[i].reason].text;
 	return n;
 }
@@ -627,7 +634,15 @@ static void read_decision(pt_reader *r, pt_test *t, pt_expect *e, const word *w,
 		}
 		bool found = false;
 		for (uint32_t k = 0; k < p->nrules && !found; k++)
-			found = p->rules[k].kind != RULE_BUCKET && equals(p->consts[p->rules[k].reason].text, w[i + 1].s, w[i + 1].len);
+			found = excludes(&p->rules[k]) && equals(p->consts[p->rules[k].reason].text, w[i + 1].s, w[i + 1].len);
+		for (uint32_t k = 0; k < p->nrules && !found; k++)
+			if (p->rules[k].kind == RULE_SKIPPED && !excludes(&p->rules[k]) &&
+			    equals(p->consts[p->rules[k].reason].text, w[i + 1].s, w[i + 1].len)) {
+				err(r, t, at(r, &w[i + 1]), "the skip on line %u sends its households to `%s`, it does not "
+				    "exclude them: `expect %s`", p->rules[k].line, bucket_text(p, (uint32_t)p->rules[k].bucket),
+				    bucket_text(p, (uint32_t)p->rules[k].bucket));
+				return;
+			}
 		if (!found) {
 			no_such(r, t, at(r, &w[i + 1]), NAMES_REASONS, w[i + 1].s, w[i + 1].len);
 			return;

@@ -428,6 +428,43 @@ START_TEST(coverage_asks_for_nothing_a_household_cannot_get)
 }
 END_TEST
 
+/* A household whose signals are all repeats goes where the skip says
+ * (`-> reminder`), decided by the skip's line, with no reason; one with a
+ * counted signal beside its repeat goes through the rules. */
+START_TEST(a_skip_with_a_bucket_gives_its_households_an_offer)
+{
+	static const char skip_policy[] =
+		"policy \"Repeats\"\n"
+		"exclude \"legal person\" before counting when any legal_form = legal\n"
+		"count signal when arrears > 100\n"
+		"skip signal \"same signal as last month\" when same creditor in previous month -> reminder\n"
+		"otherwise -> letter\n"
+		"bucket letter\n"
+		"bucket reminder\n";
+	ran r;
+	run_text(&r, skip_policy,
+		 "month 2024-06\n\n"
+		 "test \"only a repeat: a reminder\"\n  signal A health 500\n  signal A health 400 months_ago=1\n"
+		 "  expect reminder\n"
+		 "test \"a repeat and a new creditor: the rules\"\n  signal A health 500\n  signal A health 400 months_ago=1\n"
+		 "  signal B energy 200\n  expect letter\n");
+	ck_assert_msg(r.ok && r.res.tests == 2 && r.res.failed == 0, "%s%s", r.errs, r.out);
+	ck_assert_str_eq(r.out, "t.tests: 2 passed, 0 failed; not reached by any test: reason \"legal person\" (line 2), "
+			 "reason \"not counted\" (line 3)\n");
+	ran_free(&r);
+	/* Not a reason any more: expecting the exclusion is a mistake. */
+	run_text(&r, skip_policy, "month 2024-06\n\ntest \"t\"\n  signal A health 500\n  signal A health 400 months_ago=1\n"
+		 "  expect excluded \"same signal as last month\"\n");
+	assert_error(&r, 6, "the skip on line 4 sends its households to `reminder`, it does not exclude them: "
+		     "`expect reminder`");
+	ran_free(&r);
+	/* Unreached, it is named as the skip it is. */
+	run_text(&r, skip_policy, "month 2024-06\n\ntest \"t\"\n  signal A health 500\n  expect letter\n");
+	ck_assert_msg(strstr(r.out, "skip line 4 (-> reminder), bucket reminder"), "%s", r.out);
+	ran_free(&r);
+}
+END_TEST
+
 /* ---- limits ---------------------------------------------------------------- */
 
 static void with_households(ran *r, const char *lines)
@@ -511,6 +548,7 @@ Suite *policytest_suite(void)
 	tcase_add_test(tc, a_failing_expectation_names_the_household_and_what_it_got);
 	tcase_add_test(tc, every_part_reached_is_full_coverage);
 	tcase_add_test(tc, coverage_asks_for_nothing_a_household_cannot_get);
+	tcase_add_test(tc, a_skip_with_a_bucket_gives_its_households_an_offer);
 	tcase_add_test(tc, a_test_has_at_most_its_households_signals_outcomes_and_words);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("mistakes");
