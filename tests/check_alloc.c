@@ -903,6 +903,36 @@ static void check_month_flows(const char *path, const bc_program *p, const run_r
 	ck_assert_int_eq(sum_turned, sum_overflow_in);
 }
 
+/* Every month of the example city under the policy at PATH, its flows
+ * checked; adds to *MOVED the households moved between buckets. */
+static void check_policy_flows(store *s, diag *d, const char *path, long *moved)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	static char text[1 << 16];
+	const size_t n = fread(text, 1, sizeof text, f);
+	fclose(f);
+	bc_program p;
+	diag quiet;   /* the field policies' lint warnings are not this test's */
+	diag_init(&quiet, NULL);
+	ck_assert_msg(compile_policy(path, text, n, &quiet, &p), "%s does not compile", path);
+	vr_month first, last;
+	ck_assert(vr_month_parse("2023-12", 7, &first));
+	ck_assert(vr_month_parse("2024-06", 7, &last));
+	for (vr_month month = first; month <= last; month++) {
+		run_result r;
+		ck_assert(run_evaluate(s, &p, month, d, &r));
+		char text_month[8];
+		vr_month_format(month, text_month);
+		check_month_flows(path, &p, &r, text_month);
+		for (uint32_t b = 0; b < p.nbuckets; b++)
+			*moved += r.buckets[b].flow.turned_away + r.buckets[b].flow.redirected_no_phone +
+				  r.buckets[b].flow.backfill_in;
+		run_result_free(&r);
+	}
+	bc_program_free(&p);
+}
+
 START_TEST(arrivals_minus_departures_are_the_households_on_every_field_policy)
 {
 	diag d;
@@ -918,45 +948,26 @@ START_TEST(arrivals_minus_departures_are_the_households_on_every_field_policy)
 	ck_assert_ptr_nonnull(in);
 	ck_assert_int_eq(store_import_outcomes(s, in, "outcomes.csv", &d, &counts), STORE_OK);
 	fclose(in);
-	DIR *dir = opendir("rules");
-	ck_assert_ptr_nonnull(dir);
 	int policies = 0;
 	long moved = 0;
-	for (struct dirent *de; (de = readdir(dir));) {
-		const size_t len = strlen(de->d_name);
-		if (len < 7 || strcmp(de->d_name + len - 6, ".vroeg") != 0)
-			continue;
-		char path[512];
-		snprintf(path, sizeof path, "rules/%s", de->d_name);
-		FILE *f = fopen(path, "rb");
-		ck_assert_ptr_nonnull(f);
-		static char text[1 << 16];
-		const size_t n = fread(text, 1, sizeof text, f);
-		fclose(f);
-		bc_program p;
-		diag quiet;   /* the field policies' lint warnings are not this test's */
-		diag_init(&quiet, NULL);
-		ck_assert_msg(compile_policy(path, text, n, &quiet, &p), "%s does not compile", path);
-		vr_month first, last;
-		ck_assert(vr_month_parse("2023-12", 7, &first));
-		ck_assert(vr_month_parse("2024-06", 7, &last));
-		for (vr_month month = first; month <= last; month++) {
-			run_result r;
-			ck_assert(run_evaluate(s, &p, month, &d, &r));
-			char text_month[8];
-			vr_month_format(month, text_month);
-			check_month_flows(path, &p, &r, text_month);
-			for (uint32_t b = 0; b < p.nbuckets; b++)
-				moved += r.buckets[b].flow.turned_away + r.buckets[b].flow.redirected_no_phone +
-					 r.buckets[b].flow.backfill_in;
-			run_result_free(&r);
+	/* The field policies, and the example policies beside the city. */
+	static const char *const dirs[] = { "rules", "examples/policies" };
+	for (size_t k = 0; k < sizeof dirs / sizeof *dirs; k++) {
+		DIR *dir = opendir(dirs[k]);
+		ck_assert_ptr_nonnull(dir);
+		for (struct dirent *de; (de = readdir(dir));) {
+			const size_t len = strlen(de->d_name);
+			if (len < 7 || strcmp(de->d_name + len - 6, ".vroeg") != 0)
+				continue;
+			char path[512];
+			snprintf(path, sizeof path, "%s/%s", dirs[k], de->d_name);
+			check_policy_flows(s, &d, path, &moved);
+			policies++;
 		}
-		bc_program_free(&p);
-		policies++;
+		closedir(dir);
 	}
-	closedir(dir);
 	store_close(s);
-	ck_assert_int_ge(policies, 9);
+	ck_assert_int_ge(policies, 11);
 	ck_assert_int_gt(moved, 0);   /* the policies do move households */
 }
 END_TEST

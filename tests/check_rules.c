@@ -1,4 +1,5 @@
-/* check_rules.c - the field policies under rules/ as a whole: each lints
+/* check_rules.c - the field policies under rules/ (and the example policies
+ * under examples/policies/, held to the same standard) as a whole: each lints
  * clean under --strict (P1's two files carry exactly their one true warning,
  * the no_action route, and P7 its one, households of only repeats get no
  * offer), each passes its own tests file reaching every rule, bucket, reason
@@ -39,9 +40,10 @@ static int count(const char *hay, const char *needle)
 
 typedef void (*per_file)(const char *path);
 
-static int each_rule_file(per_file fn)
+/* Calls FN on every rule file of DIR; how many. */
+static int each_file_in(const char *dirname, per_file fn)
 {
-	DIR *dir = opendir("rules");
+	DIR *dir = opendir(dirname);
 	ck_assert_ptr_nonnull(dir);
 	int n = 0;
 	struct dirent *e;
@@ -50,12 +52,21 @@ static int each_rule_file(per_file fn)
 		if (len < 7 || strcmp(e->d_name + len - 6, ".vroeg") != 0)
 			continue;
 		char path[512];
-		snprintf(path, sizeof path, "rules/%s", e->d_name);
+		snprintf(path, sizeof path, "%s/%s", dirname, e->d_name);
 		fn(path);
 		n++;
 	}
 	closedir(dir);
 	return n;
+}
+
+/* The field policies (rules/) and the example policies
+ * (examples/policies/), which are held to the same standard. */
+static int each_rule_file(per_file fn)
+{
+	const int fields = each_file_in("rules", fn);
+	ck_assert_int_ge(each_file_in("examples/policies", fn), 2);
+	return fields;
 }
 
 static void lint_one(const char *path)
