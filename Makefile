@@ -96,8 +96,11 @@ test: $(BUILD)/check_vroeg $(BUILD)/vroeg $(TOOLS)
 		{ echo "docs/bytecode.md is out of date: run $(BUILD)/opdoc docs/bytecode.md > new && mv new docs/bytecode.md"; exit 1; }
 	VROEG=$(BUILD)/vroeg VROEG_GEN=$(BUILD)/vroeg-gen $(BUILD)/check_vroeg
 
+# The sanitizers make every process several times slower, and a busy CI
+# machine slower still: Check's per-test timeouts are stretched for this run
+# (unless the caller sets CK_TIMEOUT_MULTIPLIER).
 asan-test:
-	$(MAKE) BUILD=build/asan SANITIZE=1 OPT=-O1 test
+	CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-4} $(MAKE) BUILD=build/asan SANITIZE=1 OPT=-O1 test
 
 check: test asan-test
 
