@@ -517,6 +517,16 @@ START_TEST(a_test_has_at_most_its_households_signals_outcomes_and_words)
 	assert_error(&r, 37, "a household of a test has at most 32 outcomes");
 	ran_free(&r);
 
+	/* A test's capacity: as a count, up to one billion. */
+	run_text(&r, capacity_policy, "month 2024-06\n\ntest \"t\"\n  capacity home_visit 1000000000\n"
+		 "  signal A rent 500\n  expect letter\n");
+	ck_assert_msg(r.ok && r.res.failed == 0, "%s%s", r.errs, r.out);
+	ran_free(&r);
+	run_text(&r, capacity_policy, "month 2024-06\n\ntest \"t\"\n  capacity home_visit 1000000001\n"
+		 "  signal A rent 500\n  expect letter\n");
+	assert_error(&r, 4, "`1000000001`: a capacity is a whole number from 0 to 1000000000");
+	ran_free(&r);
+
 	/* 32 words: `signal`, its three and 28 flags. */
 	strcpy(lines, "  signal A health 500");
 	for (int i = 0; i < 28; i++)
