@@ -368,14 +368,15 @@ bool hint_syntax(const diag_source *src, diag_loc *where, char *buf, size_t size
 	    vr_enum_lookup(vr_sector_names, SECTOR_COUNT, t[k - 1].s, t[k - 1].len) >= 0) {
 		const int end = cond_end(t, n, k + 1);
 		*where = span(t, k - 1, k + 1, at.line);
-		snprintf(buf, size, "`%.*s` is already the household's arrears of its %.*s signals: say `%.*s %s`",
+		text(t, k + 1, end, a, sizeof a);
+		snprintf(buf, size, "`%.*s` is already the household's arrears of its %.*s signals: say `%.*s%s%s`",
 			 (int)t[k - 1].len, t[k - 1].s, (int)t[k - 1].len, t[k - 1].s, (int)t[k - 1].len, t[k - 1].s,
-			 text(t, k + 1, end, a, sizeof a));
+			 a[0] ? " " : "", a);
 		return true;
 	}
 	/* `2 or more creditors`, `at least 2`, `more than 2`, ... */
-	struct { const char *w1, *w2; int number_at; const char *op; } const counts[] = {
-		{ "or", "more", -3, ">=" }, { "or", "less", -3, "<=" }, { "or", "fewer", -3, "<=" },
+	struct { const char *w1, *w2, *op; } const counts[] = {
+		{ "or", "more", ">=" }, { "or", "less", "<=" }, { "or", "fewer", "<=" },
 	};
 	for (size_t i = 0; i < sizeof counts / sizeof *counts; i++)
 		if (k >= 3 && word(&t[k - 2], counts[i].w1) && word(&t[k - 1], counts[i].w2) && number(&t[k - 3])) {
