@@ -126,6 +126,12 @@ static bool fail(run_result *r, vm *v)
 
 bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
 {
+	return run_evaluate_traced(s, p, month, d, r, NULL);
+}
+
+bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d, run_result *r,
+			 alloc_trace *trace)
+{
 	memset(r, 0, sizeof *r);
 	arena_init(&r->strings);
 	vm *v = vm_new(p);
@@ -193,7 +199,7 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 	for (size_t i = 0; ok && i < r->n; i++)
 		r->entries[i].keys = &r->keys[i * nslots];
 	alloc_flow *flows = ok ? calloc(p->nbuckets + 1, sizeof *flows) : NULL;
-	if (ok && (!flows || !alloc_run_flows(p, v, month, r->entries, r->n, flows))) {
+	if (ok && (!flows || !alloc_run_traced(p, v, month, r->entries, r->n, flows, trace))) {
 		diag_error(d, "out of memory");
 		ok = false;
 	}
