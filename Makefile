@@ -35,7 +35,8 @@ GEN_WARN := -std=c11 -Wall -Wextra -Werror -Wno-unused-function -Wno-sign-compar
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/lexer.o $(BUILD)/parser.o
 TEST_SRC := $(wildcard tests/check_*.c)
-TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/main.o $(BUILD)/tests/support.o
+TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/main.o $(BUILD)/tests/support.o \
+            $(BUILD)/tests/faults.o
 TOOLS    := $(BUILD)/vroeg-gen $(BUILD)/bench-ref-p2 $(BUILD)/bench-time $(BUILD)/opdoc $(BUILD)/mkseed
 
 .PHONY: all test asan-test check clean install uninstall bench fuzz lint-rules fmt-check
@@ -96,8 +97,11 @@ test: $(BUILD)/check_vroeg $(BUILD)/vroeg $(TOOLS)
 		{ echo "docs/bytecode.md is out of date: run $(BUILD)/opdoc docs/bytecode.md > new && mv new docs/bytecode.md"; exit 1; }
 	VROEG=$(BUILD)/vroeg VROEG_GEN=$(BUILD)/vroeg-gen $(BUILD)/check_vroeg
 
+# The sanitizers make every process several times slower, and a busy CI
+# machine slower still: Check's per-test timeouts are stretched for this run
+# (unless the caller sets CK_TIMEOUT_MULTIPLIER).
 asan-test:
-	$(MAKE) BUILD=build/asan SANITIZE=1 OPT=-O1 test
+	CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-4} $(MAKE) BUILD=build/asan SANITIZE=1 OPT=-O1 test
 
 check: test asan-test
 

@@ -40,19 +40,34 @@ int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
 #include <limits.h>
 #include <string.h>
 
+#include "hint.h"
+
 #define A (ctx->arena)
 
 static ast_window no_window(diag_loc loc)
 {
-	ast_window w = { WIN_THIS_MONTH, 1, false, loc };
+	ast_window w = { WIN_THIS_MONTH, 1, false, NULL, loc };
 	return w;
 }
 
 /* The checker refuses a window past its limit; here it only has to fit. */
 static ast_window window(enum ast_window_kind kind, int64_t months, diag_loc loc)
 {
-	ast_window w = { kind, months > INT_MAX ? INT_MAX : (int)months, true, loc };
+	ast_window w = { kind, months > INT_MAX ? INT_MAX : (int)months, true, NULL, loc };
 	return w;
+}
+
+/* A window whose length is a name: kept for the checker to refuse. */
+static ast_window named_window(enum ast_window_kind kind, const char *name, diag_loc loc)
+{
+	ast_window w = { kind, 1, true, name, loc };
+	return w;
+}
+
+static ast_feedback feedback(const char *name, int64_t number, diag_loc loc)
+{
+	ast_feedback f = { true, name, number, loc, 0 };
+	return f;
 }
 
 static ast_name name(const char *text, diag_loc loc)
@@ -146,6 +161,8 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, parse_ctx *ctx, const char *
 	ast_window window;
 	enum ast_cmp cmp;
 	enum ast_agg agg;
+	ast_feedback feedback;
+	enum ast_term_unit unit;
 }
 
 %token <tok> IDENT "name" STRING "text in quotes" INT "number" DECIMAL "amount"
@@ -167,6 +184,8 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, parse_ctx *ctx, const char *
 %token MONTHS "months" MONTH "month" WITH "with" OUTCOMES "outcomes"
 %token TOTAL "total" MAX "max" MIN "min" SAME "same" WITHIN "within"
 %token THIS "this" IN_PREVIOUS "in previous"
+%token FEEDBACK "feedback" ROTATING "rotating" WORKING "working"
+%token DAYS "days" DAY "day" WEEKS "weeks" WEEK "week"
 
 %type <expr> expr cond value aggregate set set_items with_opt scond svalue literal
 %type <stmt> stmt bucket_head label_head
@@ -177,6 +196,8 @@ static void yyerror(YYLTYPE *loc, yyscan_t scanner, parse_ctx *ctx, const char *
 %type <cmp> cmp
 %type <agg> field_agg
 %type <tok> version
+%type <feedback> feedback feedback_opt
+%type <unit> term_unit
 
 /* "backfill from X by ..." orders the back-fill, not the bucket. */
 %precedence BACKFILL_PLAIN
@@ -209,16 +230,22 @@ stmt:
 	| POLICY STRING version EFFECTIVE MONTH_LIT
 		{ $$ = stmt(ctx, S_POLICY, @$); $$->name = name($2.text, @2); $$->version = $3.text;
 		  $$->effective = (vr_month)$5.num; $$->has_effective = true; }
-	| EXCLUDE STRING BEFORE COUNTING WHEN expr
-		{ $$ = stmt(ctx, S_EXCLUDE_BEFORE, @$); $$->reason = $2.text; $$->reason_loc = @2; $$->cond = $6; }
-	| EXCLUDE STRING WHEN expr
-		{ $$ = stmt(ctx, S_EXCLUDE, @$); $$->reason = $2.text; $$->reason_loc = @2; $$->cond = $4; }
+	| EXCLUDE STRING BEFORE COUNTING WHEN expr feedback_opt
+		{ $$ = stmt(ctx, S_EXCLUDE_BEFORE, @$); $$->reason = $2.text; $$->reason_loc = @2; $$->cond = $6;
+		  $$->feedback = $7; }
+	| EXCLUDE STRING WHEN expr feedback_opt
+		{ $$ = stmt(ctx, S_EXCLUDE, @$); $$->reason = $2.text; $$->reason_loc = @2; $$->cond = $4;
+		  $$->feedback = $5; }
 	| COUNT SIGNAL WHEN expr
 		{ $$ = stmt(ctx, S_COUNT, @$); $$->cond = $4; }
-	| SKIP SIGNAL STRING WHEN expr
-		{ $$ = stmt(ctx, S_SKIP, @$); $$->reason = $3.text; $$->reason_loc = @3; $$->cond = $5; }
+	| SKIP SIGNAL STRING WHEN expr feedback_opt
+		{ $$ = stmt(ctx, S_SKIP, @$); $$->reason = $3.text; $$->reason_loc = @3; $$->cond = $5;
+		  $$->feedback = $6; }
+	| SKIP SIGNAL STRING WHEN expr ARROW IDENT feedback_opt
+		{ $$ = stmt(ctx, S_SKIP, @$); $$->reason = $3.text; $$->reason_loc = @3; $$->cond = $5;
+		  $$->name = name($7.text, @7); $$->feedback = $8; }
 	| DEFINE IDENT EQ expr
-		{ $$ = stmt(ctx, S_DEFINE, @$); $$->name = name($2.text, @2); $$->cond = $4; }
+		{ $$ = stmt(ctx, S_DEFINE, @$); $$->name = name($2.text, @2); $$->cond = $4; $$->define_form = true; }
 	| IDENT WHEN expr
 		{ $$ = stmt(ctx, S_DEFINE, @$); $$->name = name($1.text, @1); $$->cond = $3; }
 	| expr ARROW IDENT
@@ -227,6 +254,16 @@ stmt:
 		{ $$ = stmt(ctx, S_RULE, @$); $$->name = name($3.text, @3); }
 	| bucket_head           { $$ = $1; $$->clauses = clauses_in_order($$->clauses); }
 	| label_head            { $$ = $1; $$->cases = cases_in_order($$->cases); }
+	;
+
+feedback_opt:
+	%empty                  { $$ = (ast_feedback){ false, NULL, 0, @$, 0 }; }
+	| feedback
+	;
+
+feedback:
+	FEEDBACK INT            { $$ = feedback(NULL, $2.num, @2); }
+	| FEEDBACK IDENT        { $$ = feedback($2.text, 0, @2); }
 	;
 
 version:
@@ -249,6 +286,8 @@ clause:
 		{ $$ = ast_clause_new(A, CL_CAPACITY, @$); $$->capacity = $2.num; }
 	| CAPACITY UNLIMITED
 		{ $$ = ast_clause_new(A, CL_CAPACITY, @$); $$->capacity = -1; $$->unlimited = true; }
+	| CAPACITY IDENT
+		{ $$ = ast_clause_new(A, CL_CAPACITY, @$); $$->capacity = -1; $$->capacity_name = name($2.text, @2); }
 	| BY order_keys
 		{ $$ = ast_clause_new(A, CL_ORDER, @$); $$->order = keys_in_order($2); }
 	| OVERFLOW IDENT
@@ -259,12 +298,29 @@ clause:
 		{ $$ = ast_clause_new(A, CL_WITHOUT, @$); $$->what = name($2.text, @2); $$->target = name($4.text, @4); }
 	| SPREAD OVER IDENT
 		{ $$ = ast_clause_new(A, CL_SPREAD, @$); $$->what = name($3.text, @3); }
+	| SPREAD OVER IDENT ROTATING
+		{ $$ = ast_clause_new(A, CL_SPREAD, @$); $$->what = name($3.text, @3); $$->rotating = true; }
+	| WITHIN INT term_unit
+		{ $$ = ast_clause_new(A, CL_TERM, @$); $$->term = $2.num; $$->unit = $3; }
+	| feedback
+		{ $$ = ast_clause_new(A, CL_FEEDBACK, @$); $$->feedback = $1; }
 	| BACKFILL FROM IDENT %prec BACKFILL_PLAIN
 		{ $$ = ast_clause_new(A, CL_BACKFILL, @$); $$->target = name($3.text, @3); }
 	| BACKFILL FROM IDENT BY order_keys
 		{ $$ = ast_clause_new(A, CL_BACKFILL, @$); $$->target = name($3.text, @3); $$->order = keys_in_order($5); }
 	| NO FOLLOW_UP
 		{ $$ = ast_clause_new(A, CL_NO_FOLLOW_UP, @$); }
+	;
+
+term_unit:
+	DAYS                    { $$ = TERM_DAYS; }
+	| DAY                   { $$ = TERM_DAYS; }
+	| WEEKS                 { $$ = TERM_WEEKS; }
+	| WEEK                  { $$ = TERM_WEEKS; }
+	| WORKING DAYS          { $$ = TERM_WORKING_DAYS; }
+	| WORKING DAY           { $$ = TERM_WORKING_DAYS; }
+	| MONTHS                { $$ = TERM_MONTHS; }
+	| MONTH                 { $$ = TERM_MONTHS; }
 	;
 
 order_keys:
@@ -304,6 +360,8 @@ cond:
 	| value cmp value       { $$ = ast_compare(A, $2, $1, $3, @$); }
 	| cmp INT aggregate
 		{ $$ = ast_compare(A, $1, $3, ast_number(A, E_INT, $2.num, @2), @$); }
+	| cmp IDENT aggregate
+		{ $$ = ast_compare(A, $1, $3, ast_name_ref(A, $2.text, @2), @$); }
 	| value BETWEEN value AND value
 		{ $$ = ast_between(A, $1, $3, $5, @$); }
 	| value IN set          { $$ = ast_in(A, $1, $3, false, @$); }
@@ -413,6 +471,8 @@ window:
 	| WITHIN INT MONTH      { $$ = window(WIN_WITHIN, $2.num, @$); }
 	| IN_PREVIOUS INT MONTHS { $$ = window(WIN_PREVIOUS, $2.num, @$); }
 	| IN_PREVIOUS MONTH     { $$ = window(WIN_PREVIOUS, 1, @$); }
+	| WITHIN IDENT MONTHS   { $$ = named_window(WIN_WITHIN, $2.text, @2); }
+	| IN_PREVIOUS IDENT MONTHS { $$ = named_window(WIN_PREVIOUS, $2.text, @2); }
 	;
 
 %%
@@ -436,6 +496,13 @@ static void print_symbol(FILE *out, yysymbol_kind_t sym)
 static int yyreport_syntax_error(const yypcontext_t *pctx, yyscan_t scanner, parse_ctx *ctx)
 {
 	(void)scanner;
+	/* A phrasing the language spells otherwise: say how. */
+	char hint[512];
+	diag_loc where = *yypcontext_location(pctx);
+	if (hint_syntax(&ctx->file->source, &where, hint, sizeof hint)) {
+		diag_at(ctx->diag, &ctx->file->source, where, DIAG_ERROR, "%s", hint);
+		return 0;
+	}
 	enum { MAX_EXPECTED = 8 };
 	yysymbol_kind_t expected[MAX_EXPECTED];
 	int n = yypcontext_expected_tokens(pctx, expected, MAX_EXPECTED);

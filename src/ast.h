@@ -23,6 +23,7 @@ typedef struct ast_window {
 	enum ast_window_kind kind;
 	int months;          /* N of "within N months" / "in previous N months" */
 	bool given;          /* false when the default (this month) applies */
+	const char *name;    /* a name written as the length (refused by the checker), or NULL */
 	diag_loc loc;
 } ast_window;
 
@@ -48,7 +49,8 @@ enum ast_expr_kind {
 /* What a name turned out to mean (set by the checker). */
 enum ast_ref {
 	REF_NONE, REF_SIGNAL_FIELD, REF_OUTCOME_FIELD, REF_HOUSEHOLD_FACT,
-	REF_SECTOR_TOTAL, REF_DEFINITION, REF_ENUM_VALUE
+	REF_SECTOR_TOTAL, REF_DEFINITION, REF_ENUM_VALUE,
+	REF_PARAM          /* a named number (`define floor = 100`): index is its definition */
 };
 
 typedef struct ast_expr ast_expr;
@@ -95,8 +97,23 @@ typedef struct ast_name {
 	diag_loc loc;
 } ast_name;
 
+/* `feedback CODE` on an exclusion, a skip or a bucket: a number or a name
+ * as written, resolved by the checker (types.h, enum vr_feedback). */
+typedef struct ast_feedback {
+	bool given;
+	const char *name;    /* the code's name as written, or NULL for a number */
+	int64_t number;      /* the number as written */
+	diag_loc loc;
+	int code;            /* set by the checker: 1..7, 0 when not given */
+} ast_feedback;
+
+/* The unit of a contact term as written (`within 3 working days`); months
+ * are parsed only to be refused with a message that says what is meant. */
+enum ast_term_unit { TERM_DAYS, TERM_WEEKS, TERM_WORKING_DAYS, TERM_MONTHS };
+
 enum ast_clause_kind {
-	CL_CAPACITY, CL_ORDER, CL_OVERFLOW, CL_WITHOUT, CL_SPREAD, CL_BACKFILL, CL_NO_FOLLOW_UP
+	CL_CAPACITY, CL_ORDER, CL_OVERFLOW, CL_WITHOUT, CL_SPREAD, CL_BACKFILL, CL_NO_FOLLOW_UP,
+	CL_TERM, CL_FEEDBACK
 };
 typedef struct ast_clause ast_clause;
 struct ast_clause {
@@ -104,6 +121,11 @@ struct ast_clause {
 	diag_loc loc;
 	int64_t capacity;         /* CL_CAPACITY: N, or -1 for "capacity unlimited" */
 	bool unlimited;           /* CL_CAPACITY: "capacity unlimited", no limit on purpose */
+	ast_name capacity_name;   /* CL_CAPACITY: a named number (`capacity visits`), or text NULL */
+	bool rotating;            /* CL_SPREAD: `spread over district rotating` */
+	enum ast_term_unit unit;  /* CL_TERM: `within TERM UNIT` */
+	int64_t term;
+	ast_feedback feedback;    /* CL_FEEDBACK */
 	ast_order_key *order;     /* CL_ORDER, and CL_BACKFILL's optional order */
 	ast_name target;          /* CL_OVERFLOW, CL_WITHOUT, CL_BACKFILL: a bucket */
 	ast_name what;            /* CL_WITHOUT: phone/email; CL_SPREAD: a fact */
@@ -121,7 +143,7 @@ enum ast_stmt_kind {
 	S_POLICY,          /* policy "name" version V effective YYYY-MM */
 	S_EXCLUDE_BEFORE,  /* exclude "reason" before counting when COND */
 	S_COUNT,           /* count signal when COND */
-	S_SKIP,            /* skip signal "reason" when COND */
+	S_SKIP,            /* skip signal "reason" when COND [-> bucket] */
 	S_DEFINE,          /* define NAME = EXPR, NAME when COND */
 	S_RULE,            /* COND -> bucket, otherwise -> bucket */
 	S_EXCLUDE,         /* exclude "reason" when COND (an ordered rule) */
@@ -133,9 +155,11 @@ typedef struct ast_stmt ast_stmt;
 struct ast_stmt {
 	enum ast_stmt_kind kind;
 	diag_loc loc;
-	ast_name name;         /* policy/definition/bucket/label name; rule target */
+	ast_name name;         /* policy/definition/bucket/label name; rule or skip target */
 	const char *reason;    /* exclusions and skips */
 	diag_loc reason_loc;
+	ast_feedback feedback; /* exclusions and skips: `feedback CODE` */
+	bool define_form;      /* S_DEFINE written `define NAME = ...` (not `NAME when ...`) */
 	ast_expr *cond;        /* NULL for "otherwise" */
 	const char *version;   /* S_POLICY */
 	vr_month effective;    /* S_POLICY; -1 when not given */

@@ -2,7 +2,9 @@
  * bc_verify proves a program safe before the VM runs it (bounds, operands,
  * jumps, stack depths, call nesting, table consistency); bc_read parses a file
  * without ever reading outside it or allocating more than its bytes justify,
- * then verifies what it parsed. Nothing here prints: problems go to the diag. */
+ * then verifies what it parsed; it reads format 1 (before named numbers,
+ * contact terms and feedback codes) and 2, and writes 2. Nothing here
+ * prints: problems go to the diag. */
 #include "bytecode.h"
 
 #include <stdarg.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "calendar.h"
 #include "fields.h"
 #include "types.h"
 
@@ -44,6 +47,7 @@ void bc_program_free(bc_program *p)
 	free(p->labels);
 	free(p->skips);
 	free(p->defs);
+	free(p->params);
 	memset(p, 0, sizeof *p);
 }
 
@@ -571,10 +575,29 @@ static bool check_buckets(const vctx *v)
 		    !check_target(v, b, "without-email", k->without_email) ||
 		    !check_target(v, b, "back-fill", k->backfill_from))
 			return false;
-		if (k->spread > SPREAD_DISTRICT)
+		if (k->spread > SPREAD_DISTRICT_ROTATING)
 			return fail(v, "bucket %u: spread %u does not exist", b, k->spread);
 		if (k->no_follow_up > 1)
 			return fail(v, "bucket %u: no_follow_up is %u, not 0 or 1", b, k->no_follow_up);
+		if (k->feedback >= FEEDBACK_COUNT)
+			return fail(v, "bucket %u: feedback code %u does not exist", b, k->feedback);
+		if (k->term_unit >= CAL_UNIT_COUNT)
+			return fail(v, "bucket %u: term unit %u does not exist", b, k->term_unit);
+		if (k->term_unit == CAL_NONE ? k->term != 0
+		    : k->term < 1 || k->term > cal_max_term((enum cal_unit)k->term_unit))
+			return fail(v, "bucket %u: a term of %u %s", b, k->term,
+				    cal_unit_words((enum cal_unit)k->term_unit, k->term));
+		if (k->term_unit != CAL_NONE && k->no_follow_up)
+			return fail(v, "bucket %u: no follow-up, yet a contact term", b);
+		if (k->capacity_param) {
+			const uint32_t i = k->capacity_param - 1u;
+			if (i >= p->nparams)
+				return fail(v, "bucket %u: named number %u does not exist", b, i);
+			const bc_param *q = &p->params[i];
+			if (q->kind != TY_COUNT || q->value != k->capacity)
+				return fail(v, "bucket %u: capacity %lld is not named number %u (%lld)", b,
+					    (long long)k->capacity, i, (long long)q->value);
+		}
 		if (!check_order(v, b, "order", k->order, k->norder) ||
 		    !check_order(v, b, "back-fill order", k->backfill_order, k->nbackfill_order))
 			return false;
@@ -604,12 +627,20 @@ static bool check_rules(const vctx *v)
 		const bc_rule *k = &p->rules[r];
 		if (k->kind > RULE_BUCKET)
 			return fail(v, "rule %u: kind %u does not exist", r, k->kind);
+		if (k->feedback >= FEEDBACK_COUNT)
+			return fail(v, "rule %u: feedback code %u does not exist", r, k->feedback);
+		if (k->feedback && (k->kind == RULE_NOT_COUNTED || k->kind == RULE_BUCKET))
+			return fail(v, "rule %u: only exclusions and skips state a feedback code", r);
 		if (k->kind == RULE_BUCKET) {
 			if (k->bucket < 0 || (uint32_t)k->bucket >= p->nbuckets)
 				return fail(v, "rule %u: bucket %ld does not exist", r, (long)k->bucket);
 			continue;
 		}
-		if (k->bucket != -1)
+		/* A skip may send its households to a bucket; an older vroeg
+		 * refuses such a program here rather than exclude them. */
+		if (k->kind == RULE_SKIPPED && k->bucket != -1 && (k->bucket < 0 || (uint32_t)k->bucket >= p->nbuckets))
+			return fail(v, "rule %u: bucket %ld does not exist", r, (long)k->bucket);
+		if (k->kind != RULE_SKIPPED && k->bucket != -1)
 			return fail(v, "rule %u: an exclusion has bucket -1, not %ld", r, (long)k->bucket);
 		if (!is_text(p, k->reason))
 			return fail(v, "rule %u: its reason, constant %u, is not text", r, k->reason);
@@ -622,11 +653,75 @@ static bool check_rules(const vctx *v)
 	return true;
 }
 
+static int by_text(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int by_number(const void *a, const void *b)
+{
+	const uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Named numbers: a text name each, no two alike (bc_param_find finds one);
+ * a kind and a value that fit; a constant of its own holding the value. */
+static bool check_params(const vctx *v)
+{
+	const bc_program *p = v->p;
+	if (p->nparams > BC_MAX_TABLE)
+		return fail(v, "%u named numbers; at most %d", p->nparams, BC_MAX_TABLE);
+	for (uint32_t i = 0; i < p->nparams; i++) {
+		const bc_param *q = &p->params[i];
+		if (!is_text(p, q->name))
+			return fail(v, "named number %u: its name, constant %u, is not text", i, q->name);
+		if (q->kind != TY_MONEY && q->kind != TY_COUNT && q->kind != TY_DAYS && q->kind != TY_YEARS &&
+		    q->kind != TY_NUMBER)
+			return fail(v, "named number %u: kind %u is not a number's", i, q->kind);
+		if (q->value < 0)
+			return fail(v, "named number %u: value %lld is negative", i, (long long)q->value);
+		if (q->konst == BC_NONE)
+			continue;
+		if (q->konst >= p->nconsts || p->consts[q->konst].text || p->consts[q->konst].num != q->value)
+			return fail(v, "named number %u: constant %u does not hold its value %lld", i, q->konst,
+				    (long long)q->value);
+	}
+	if (p->nparams < 2)
+		return true;
+	/* Names and constants each once: sorted copies, neighbours compared. */
+	const char **names = malloc(sizeof *names * p->nparams);
+	uint32_t *konsts = malloc(sizeof *konsts * p->nparams);
+	bool ok = names && konsts;
+	if (!ok)
+		fail(v, "out of memory");
+	uint32_t nk = 0;
+	for (uint32_t i = 0; ok && i < p->nparams; i++) {
+		names[i] = p->consts[p->params[i].name].text;
+		if (p->params[i].konst != BC_NONE)
+			konsts[nk++] = p->params[i].konst;
+	}
+	if (ok) {
+		qsort(names, p->nparams, sizeof *names, by_text);
+		qsort(konsts, nk, sizeof *konsts, by_number);
+	}
+	for (uint32_t k = 1; ok && k < p->nparams; k++)
+		if (strcmp(names[k - 1], names[k]) == 0)
+			ok = fail(v, "two named numbers are called %s", names[k]);
+	for (uint32_t k = 1; ok && k < nk; k++)
+		if (konsts[k - 1] == konsts[k])
+			ok = fail(v, "two named numbers read constant %u", konsts[k]);
+	free(names);
+	free(konsts);
+	return ok;
+}
+
 static bool check_tables(const vctx *v)
 {
 	const bc_program *p = v->p;
 	if (p->floor_fn != BC_NONE)
 		v->role[p->floor_fn] |= ROLE_FLOOR;
+	if (!check_params(v))
+		return false;
 	if (!check_buckets(v) || !check_rules(v))
 		return false;
 	for (uint32_t l = 0; l < p->nlabels; l++) {
@@ -799,6 +894,10 @@ bool bc_write(const bc_program *p, FILE *out)
 		put_i32(&w, b->backfill_from);
 		put_u8(&w, b->spread);
 		put_u8(&w, b->no_follow_up);
+		put_u8(&w, b->feedback);
+		put_u8(&w, b->term_unit);
+		put_u16(&w, b->term);
+		put_u16(&w, b->capacity_param);
 		put_keys(&w, b->order, b->norder);
 		put_keys(&w, b->backfill_order, b->nbackfill_order);
 	}
@@ -810,6 +909,7 @@ bool bc_write(const bc_program *p, FILE *out)
 		put_i32(&w, r->bucket);
 		put_u32(&w, r->reason);
 		put_u16(&w, r->fn);
+		put_u8(&w, r->feedback);
 	}
 	put_u32(&w, p->nlabels);
 	for (uint32_t i = 0; i < p->nlabels; i++) {
@@ -822,6 +922,15 @@ bool bc_write(const bc_program *p, FILE *out)
 	put_u32(&w, p->ndefs);
 	for (uint32_t i = 0; i < p->ndefs; i++)
 		put_u16(&w, p->defs[i]);
+	put_u32(&w, p->nparams);
+	for (uint32_t i = 0; i < p->nparams; i++) {
+		const bc_param *q = &p->params[i];
+		put_u32(&w, q->name);
+		put_u32(&w, q->line);
+		put_u8(&w, q->kind);
+		put_i64(&w, q->value);
+		put_u32(&w, q->konst);
+	}
 
 	bool ok = !w.oom && w.n + 4 <= UINT32_MAX;
 	if (ok) {
@@ -840,6 +949,7 @@ bool bc_write(const bc_program *p, FILE *out)
 enum { HEADER_SIZE = 16, CRC_SIZE = 4 };
 
 typedef struct reader {
+	uint32_t version;     /* the file's format: what its sections hold */
 	const uint8_t *data;
 	size_t pos, end;      /* end: where the sections stop, before the checksum */
 	bool failed;
@@ -1007,7 +1117,8 @@ static void read_sections(reader *r, bc_program *p)
 		p->lines[i].pc = get_u32(r);
 		p->lines[i].line = get_u32(r);
 	}
-	p->buckets = get_array(r, "buckets", 36, sizeof *p->buckets, &p->nbuckets);
+	const bool v2 = r->version >= 2;
+	p->buckets = get_array(r, "buckets", v2 ? 42 : 36, sizeof *p->buckets, &p->nbuckets);
 	for (uint32_t i = 0; i < p->nbuckets && !r->failed; i++) {
 		bc_bucket *b = &p->buckets[i];
 		b->name = get_u32(r);
@@ -1019,10 +1130,16 @@ static void read_sections(reader *r, bc_program *p)
 		b->backfill_from = get_i32(r);
 		b->spread = get_u8(r);
 		b->no_follow_up = get_u8(r);
+		if (v2) {
+			b->feedback = get_u8(r);
+			b->term_unit = get_u8(r);
+			b->term = get_u16(r);
+			b->capacity_param = get_u16(r);
+		}
 		get_keys(r, b->order, &b->norder);
 		get_keys(r, b->backfill_order, &b->nbackfill_order);
 	}
-	p->rules = get_array(r, "rules", 15, sizeof *p->rules, &p->nrules);
+	p->rules = get_array(r, "rules", v2 ? 16 : 15, sizeof *p->rules, &p->nrules);
 	for (uint32_t i = 0; i < p->nrules && !r->failed; i++) {
 		bc_rule *k = &p->rules[i];
 		k->kind = get_u8(r);
@@ -1030,6 +1147,8 @@ static void read_sections(reader *r, bc_program *p)
 		k->bucket = get_i32(r);
 		k->reason = get_u32(r);
 		k->fn = get_u16(r);
+		if (v2)
+			k->feedback = get_u8(r);
 	}
 	p->labels = get_array(r, "labels", 6, sizeof *p->labels, &p->nlabels);
 	for (uint32_t i = 0; i < p->nlabels && !r->failed; i++) {
@@ -1042,6 +1161,17 @@ static void read_sections(reader *r, bc_program *p)
 	p->defs = get_array(r, "definitions", 2, sizeof *p->defs, &p->ndefs);
 	for (uint32_t i = 0; i < p->ndefs && !r->failed; i++)
 		p->defs[i] = get_u16(r);
+	if (v2) {
+		p->params = get_array(r, "named numbers", 21, sizeof *p->params, &p->nparams);
+		for (uint32_t i = 0; i < p->nparams && !r->failed; i++) {
+			bc_param *q = &p->params[i];
+			q->name = get_u32(r);
+			q->line = get_u32(r);
+			q->kind = get_u8(r);
+			q->value = get_i64(r);
+			q->konst = get_u32(r);
+		}
+	}
 	if (!r->failed && r->pos != r->end)
 		corrupt(r, "unread bytes (%zu) after the last section", r->end - r->pos);
 }
@@ -1053,7 +1183,8 @@ static uint32_t le32(const uint8_t *b)
 
 /* Magic, format version, stated length and checksum; sets *END to where the
  * sections stop. */
-static bool check_envelope(const uint8_t *data, size_t len, const char *name, diag *d, size_t *end)
+static bool check_envelope(const uint8_t *data, size_t len, const char *name, diag *d, size_t *end,
+			   uint32_t *version_out)
 {
 	const size_t magic = sizeof BC_MAGIC - 1;
 	if (len == 0) {
@@ -1069,11 +1200,12 @@ static bool check_envelope(const uint8_t *data, size_t len, const char *name, di
 		return false;
 	}
 	const uint32_t version = le32(data + 8);
-	if (version != BC_FORMAT_VERSION) {
-		diag_error(d, "%s: made by another version of vroeg (format %lu, this vroeg reads %d)",
-			   name, (unsigned long)version, BC_FORMAT_VERSION);
+	if (version < BC_FORMAT_OLDEST || version > BC_FORMAT_VERSION) {
+		diag_error(d, "%s: made by another version of vroeg (format %lu, this vroeg reads %d to %d)",
+			   name, (unsigned long)version, BC_FORMAT_OLDEST, BC_FORMAT_VERSION);
 		return false;
 	}
+	*version_out = version;
 	const uint32_t stated = le32(data + 12);
 	if (stated < HEADER_SIZE + CRC_SIZE) {
 		diag_error(d, "%s: corrupted: stated length %lu is less than a header", name, (unsigned long)stated);
@@ -1101,9 +1233,10 @@ bool bc_read(bc_program *p, const uint8_t *data, size_t len, const char *name, d
 	if (!name)
 		name = "<input>";
 	size_t end;
-	if (!check_envelope(data, len, name, d, &end))
+	uint32_t version;
+	if (!check_envelope(data, len, name, d, &end, &version))
 		return false;
-	reader r = { data, HEADER_SIZE, end, false, d, name, "the header" };
+	reader r = { version, data, HEADER_SIZE, end, false, d, name, "the header" };
 	read_sections(&r, p);
 	if (r.failed || !verify(p, d, name, "corrupted: ")) {
 		bc_program_free(p);

@@ -113,7 +113,9 @@ typedef struct bc_order_key {
 } bc_order_key;
 
 enum { BC_MAX_ORDER = 4 };
-enum bc_spread { SPREAD_NONE, SPREAD_DISTRICT };
+/* A spread over districts serves them in name order; a rotating one starts
+ * each month at another district (alloc.h). */
+enum bc_spread { SPREAD_NONE, SPREAD_DISTRICT, SPREAD_DISTRICT_ROTATING };
 
 typedef struct bc_bucket {
 	uint32_t name;           /* constant */
@@ -125,6 +127,10 @@ typedef struct bc_bucket {
 	int32_t backfill_from;   /* bucket index, or -1 */
 	uint8_t spread;          /* enum bc_spread */
 	uint8_t no_follow_up;
+	uint8_t feedback;        /* enum vr_feedback its households' signals are fed back with; 0 unstated */
+	uint8_t term_unit;       /* enum cal_unit of its contact term; CAL_NONE without one */
+	uint16_t term;           /* the term's length in that unit (1 .. cal_max_term) */
+	uint16_t capacity_param; /* 1 + the named number that is its capacity; 0: none (so a zeroed bucket has none) */
 	uint8_t norder, nbackfill_order;
 	bc_order_key order[BC_MAX_ORDER];          /* empty: arrears descending */
 	bc_order_key backfill_order[BC_MAX_ORDER]; /* empty: the bucket's order */
@@ -133,7 +139,8 @@ typedef struct bc_bucket {
 enum bc_rule_kind {
 	RULE_EXCLUDE_BEFORE,   /* exclude "reason" before counting */
 	RULE_NOT_COUNTED,      /* no current signal counted */
-	RULE_SKIPPED,          /* every signal above the floor skipped by this skip */
+	RULE_SKIPPED,          /* every signal above the floor skipped by this skip: excluded,
+				* or to its bucket (`-> BUCKET`) */
 	RULE_EXCLUDE,          /* exclude "reason" when ... */
 	RULE_BUCKET            /* COND -> bucket, otherwise -> bucket */
 };
@@ -141,15 +148,32 @@ enum bc_rule_kind {
 typedef struct bc_rule {
 	uint8_t kind;            /* enum bc_rule_kind */
 	uint32_t line;
-	int32_t bucket;          /* RULE_BUCKET: bucket index; else -1 */
+	int32_t bucket;          /* RULE_BUCKET: bucket index; RULE_SKIPPED: one, or -1
+				  * (excluded); else -1 */
 	uint32_t reason;         /* exclusions: constant holding the reason */
 	uint16_t fn;             /* RULE_SKIPPED: the skip's signal function */
+	uint8_t feedback;        /* exclusions and skips: enum vr_feedback; 0 unstated */
 } bc_rule;
 
 typedef struct bc_label {
 	uint32_t name;           /* constant */
 	uint16_t fn;             /* household function giving a text constant or missing */
 } bc_label;
+
+/* A named number (`define floor = 100`), kept patchable: every use in the
+ * code reads constant KONST, which nothing else reads (the compiler never
+ * shares it with a literal of the same value, nor folds it into anything),
+ * and every bucket whose capacity_param names it (index + 1) holds VALUE as its
+ * capacity. bc_program_set changes all of them at once. */
+typedef struct bc_param {
+	uint32_t name;           /* constant: its name */
+	uint32_t line;           /* the line that defines it */
+	uint8_t kind;            /* enum ast_type: TY_MONEY, TY_COUNT, TY_DAYS, TY_YEARS, or
+				  * TY_NUMBER for a whole number nothing uses */
+	int64_t value;           /* in its kind's unit: cents for money; never negative */
+	uint32_t konst;          /* the constant its uses read, or BC_NONE when the code reads none */
+	uint8_t given;           /* changed by bc_program_set (not kept in a .vrb file) */
+} bc_param;
 
 typedef struct bc_line {
 	uint32_t pc;             /* absolute offset in code */
@@ -172,6 +196,7 @@ typedef struct bc_program {
 	bc_label *labels;   uint32_t nlabels;
 	uint16_t *skips;    uint32_t nskips;   /* rule indexes of RULE_SKIPPED, in order */
 	uint16_t *defs;     uint32_t ndefs;    /* definition functions, for explain */
+	bc_param *params;   uint32_t nparams;  /* named numbers, in the order of the file */
 } bc_program;
 
 /* Every pointer in a program is its own: arrays and strings (policy_name,
@@ -197,9 +222,11 @@ bool bc_verify(bc_program *p, diag *d);
 /* Line of the source for absolute code offset PC (0 when unknown). */
 uint32_t bc_line_at(const bc_program *p, uint32_t pc);
 
-/* The .vrb file: "VROEGBC\n", format version, then the sections. */
+/* The .vrb file: "VROEGBC\n", format version, then the sections. Version 2
+ * added named numbers, contact terms, feedback codes and the rotating
+ * spread; a version 1 file is still read (it has none of them). */
 #define BC_MAGIC "VROEGBC\n"
-enum { BC_FORMAT_VERSION = 1 };
+enum { BC_FORMAT_VERSION = 2, BC_FORMAT_OLDEST = 1 };
 
 /* Writes P to OUT; false on a write error. */
 bool bc_write(const bc_program *p, FILE *out);
@@ -214,5 +241,32 @@ uint32_t bc_crc32(const uint8_t *data, size_t len);
 
 /* Prints a listing of every function with source lines (SOURCE may be NULL). */
 void bc_disasm(const bc_program *p, FILE *out);
+
+/* ---- named numbers (bytecode_params.c) ----
+ * What `--set NAME=VALUE` and a sweep change in a compiled program without
+ * compiling it again. A vm made from P before a change keeps the old values
+ * (vm.h: P must not change while a vm uses it): make the vm after. */
+
+/* Index of the named number NAME in P, or -1. */
+int bc_param_find(const bc_program *p, const char *name);
+
+/* Reads TEXT as a value of named number I, written as in the language: money
+ * as `150`, `150.50`, `EUR 150` or `€150` (into cents), a count, days or an
+ * age as a whole number. False, reported to D as `--set NAME=TEXT: ...`,
+ * when it is not one. */
+bool bc_param_parse(const bc_program *p, uint32_t i, const char *text, int64_t *value, diag *d);
+
+/* Gives named number NAME the value VALUE (in its kind's unit) everywhere
+ * it is used: its constant and the capacities it is. False, reported, when
+ * P has no such name (with a suggestion) or VALUE is out of range (below 0). */
+bool bc_program_set(bc_program *p, const char *name, int64_t value, diag *d);
+
+/* SETTING is `NAME=VALUE`, VALUE as bc_param_parse reads it: sets it. */
+bool bc_program_set_text(bc_program *p, const char *setting, diag *d);
+
+/* Writes `NAME=VALUE` for named number I into BUF (SIZE bytes), its value
+ * in a form bc_param_parse reads back (money with two decimals). Returns
+ * the length it needed, as snprintf. */
+int bc_param_format(const bc_program *p, uint32_t i, char *buf, size_t size);
 
 #endif

@@ -1,9 +1,11 @@
 /* checker.c - the semantic pass over a parsed policy. Resolves names in three
  * scopes (the household, one signal, one outcome), types every expression,
- * checks the buckets and the rules, and warns where a policy is legal but
- * probably not what its author meant. Never changes meaning: its only writes
- * to the tree are annotations (types, resolved names) and turning whole-euro
- * literals compared with money into cents. */
+ * gives each named number the kind of its uses (one kind each), checks the
+ * buckets (capacities, contact terms, feedback codes) and the rules, and
+ * warns where a policy is legal but probably not what its author meant.
+ * Never changes meaning: its only writes to the tree are annotations (types,
+ * resolved names, feedback codes) and turning whole-euro literals compared
+ * with money into cents (a named number's value likewise, in its chk_def). */
 #include "checker.h"
 
 #include <stdio.h>
@@ -11,8 +13,10 @@
 #include <string.h>
 
 #include "bytecode.h"
+#include "calendar.h"
 #include "cond.h"
 #include "fields.h"
+#include "hint.h"
 #include "parse.h"
 #include "symtab.h"
 
@@ -41,6 +45,10 @@ typedef struct checker {
 	symtab def_names, bucket_names;   /* name -> index in p->defs, p->buckets */
 	/* Room in the policy's arrays, which double as they fill. */
 	int cap_before, cap_counts, cap_skips, cap_defs, cap_rules, cap_buckets, cap_labels;
+	/* While the right side of an `and` is checked: both sides (a hint for
+	 * `any age >= 18 and age <= 26`). And the `and` whose operand is being
+	 * checked, so a chain of them is looked at once, from its top. */
+	const ast_expr *and_left, *and_right, *and_operand;
 } checker;
 
 static void error(checker *ck, diag_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -183,7 +191,18 @@ static enum ast_type check_name(checker *ck, ast_expr *e, const ectx *cx, enum a
 	const char *name = e->u.name.text;
 	if (is_enum(hint))
 		return resolve_enum(ck, e, hint);
-	int i;
+	/* A named number is a constant: it can stand in any scope, before
+	 * counting too, and above the line that defines it. */
+	int i = find_def(ck, name, ck->p->ndefs);
+	if (i >= 0 && ck->p->defs[i].param) {
+		chk_def *def = &ck->p->defs[i];
+		def->used = true;
+		e->u.name.ref = REF_PARAM;
+		e->u.name.index = i;
+		/* Written as a whole number it adapts, as a literal does (coerce
+		 * fixes its kind); written as money it is money. */
+		return e->type = def->stmt->cond->kind == E_INT ? TY_NUMBER : TY_MONEY;
+	}
 	switch (cx->scope) {
 	case SC_SIGNAL:
 		if ((i = fields_find(fields_signal, SF_COUNT, name)) >= 0) {
@@ -241,7 +260,12 @@ static enum ast_type check_name(checker *ck, ast_expr *e, const ectx *cx, enum a
 			return e->type = TY_MONEY;
 		}
 		if (fields_find(fields_signal, SF_COUNT, name) >= 0) {
-			error(ck, e->loc, "`%s` is a field of each signal; say `any %s ...` or `all %s ...`", name, name, name);
+			char better[512];
+			if (hint_same_signal(ck->src, ck->and_left, ck->and_right, e, better, sizeof better))
+				error(ck, e->loc, "%s", better);
+			else
+				error(ck, e->loc, "`%s` is a field of each signal; say `any %s ...` or `all %s ...`", name, name,
+				      name);
 			return TY_UNKNOWN;
 		}
 		if (fields_find(fields_outcome, OF_COUNT, name) >= 0) {
@@ -262,9 +286,54 @@ static enum ast_type check_name(checker *ck, ast_expr *e, const ectx *cx, enum a
 	return TY_UNKNOWN;
 }
 
+static bool is_param(const ast_expr *e)
+{
+	return e->kind == E_NAME && e->u.name.ref == REF_PARAM;
+}
+
+/* Named number D used as a T at LOC: its first use fixes its kind (whole
+ * euros become cents); a use of another kind is an error, told at the later
+ * of the two uses in the file. False after an error. */
+static bool param_use(checker *ck, int d, enum ast_type t, diag_loc loc)
+{
+	chk_def *def = &ck->p->defs[d];
+	if (t != TY_MONEY && t != TY_COUNT && t != TY_DAYS && t != TY_YEARS) {
+		error(ck, loc, "`%s` is a named number: it stands for an amount, a count, a number of days or an age, not %s",
+		      def->name, ast_type_name(t));
+		return false;
+	}
+	if (def->type == TY_NUMBER) {
+		if (t == TY_MONEY) {
+			if (def->value > INT64_MAX / 100) {
+				error(ck, def->stmt->cond->loc, "this amount is too large");
+				return false;
+			}
+			def->value *= 100;
+		}
+		def->type = t;
+		def->kind_loc = loc;
+		return true;
+	}
+	if (def->type == t)
+		return true;
+	const bool here_later = loc.line > def->kind_loc.line ||
+		(loc.line == def->kind_loc.line && loc.col > def->kind_loc.col);
+	const diag_loc at = here_later ? loc : def->kind_loc;
+	const diag_loc other = here_later ? def->kind_loc : loc;
+	error(ck, at, "`%s` is %s on line %d, and %s here: a named number stands for one kind of value",
+	      def->name, ast_type_name(here_later ? def->type : t), other.line,
+	      ast_type_name(here_later ? t : def->type));
+	return false;
+}
+
 /* Gives literal E the type T, turning whole euros into cents for money. */
 static void coerce(checker *ck, ast_expr *e, enum ast_type t)
 {
+	if (is_param(e)) {
+		if (param_use(ck, e->u.name.index, t, e->loc))
+			e->type = t;
+		return;
+	}
 	if (e->kind == E_INT && t == TY_MONEY) {
 		if (e->u.number > INT64_MAX / 100) {
 			error(ck, e->loc, "this amount is too large");
@@ -354,6 +423,34 @@ static void check_cond(checker *ck, ast_expr *e, const ectx *cx)
 		error(ck, e->loc, "expected a condition, but this is %s", ast_type_name(t));
 }
 
+/* Collects the conditions of a chain of `and`s into OUT (at most MAX). */
+static int conjuncts(const ast_expr *e, const ast_expr **out, int n, int max)
+{
+	if (e->kind == E_AND) {
+		n = conjuncts(e->u.bin.lhs, out, n, max);
+		return conjuncts(e->u.bin.rhs, out, n, max);
+	}
+	if (n < max)
+		out[n++] = e;
+	return n;
+}
+
+/* `any age >= 18 and any age <= 26`: each bound may be met by another
+ * signal. Warned at the second of the pair. */
+static void check_conjuncts(checker *ck, const ast_expr *e)
+{
+	const ast_expr *c[AST_MAX_DEPTH + 1];
+	const int n = conjuncts(e, c, 0, AST_MAX_DEPTH + 1);
+	char msg[512];
+	for (int j = 1; j < n; j++)
+		for (int i = 0; i < j; i++)
+			if (c[i]->type == TY_BOOL && c[j]->type == TY_BOOL &&
+			    hint_two_signals(ck->src, c[i], c[j], msg, sizeof msg)) {
+				warning(ck, c[j]->loc, "%s", msg);
+				i = j;   /* one warning for each condition */
+			}
+}
+
 static void note_window(checker *ck, ast_window w)
 {
 	int lo, hi;
@@ -367,6 +464,11 @@ static bool window_ok(checker *ck, ast_window w)
 {
 	if (!w.given)
 		return true;
+	if (w.name) {
+		error(ck, w.loc, "a window's length is written as a number of months (`within 3 months`); "
+		      "`%s` cannot set it: named numbers stand for amounts, counts, days, ages and capacities", w.name);
+		return false;
+	}
 	if (w.months < 1)
 		error(ck, w.loc, "a window is at least 1 month");
 	else if (w.months > CHK_MAX_WINDOW)
@@ -487,10 +589,24 @@ static enum ast_type check_expr(checker *ck, ast_expr *e, const ectx *cx, enum a
 {
 	switch (e->kind) {
 	case E_OR:
-	case E_AND:
 		check_cond(ck, e->u.bin.lhs, cx);
 		check_cond(ck, e->u.bin.rhs, cx);
 		return e->type = TY_BOOL;
+	case E_AND: {
+		const bool top = ck->and_operand != e;
+		const ast_expr *left = ck->and_left, *right = ck->and_right;
+		ck->and_operand = e->u.bin.lhs;
+		check_cond(ck, e->u.bin.lhs, cx);
+		ck->and_left = e->u.bin.lhs;
+		ck->and_right = e->u.bin.rhs;
+		ck->and_operand = e->u.bin.rhs;
+		check_cond(ck, e->u.bin.rhs, cx);
+		ck->and_left = left;
+		ck->and_right = right;
+		if (top)
+			check_conjuncts(ck, e);
+		return e->type = TY_BOOL;
+	}
 	case E_NOT:
 		check_cond(ck, e->u.operand, cx);
 		return e->type = TY_BOOL;
@@ -516,6 +632,11 @@ static enum ast_type check_expr(checker *ck, ast_expr *e, const ectx *cx, enum a
 		for (int i = 0; i < e->u.in.nitems && t != TY_UNKNOWN; i++) {
 			ast_expr *item = e->u.in.items[i];
 			const enum ast_type ti = check_expr(ck, item, cx, t);
+			if (is_param(item)) {
+				error(ck, item->loc, "a set lists values written out; `%s` is a named number "
+				      "(compare with it: `... >= %s`)", item->u.name.text, item->u.name.text);
+				continue;
+			}
 			unify(ck, e->u.in.value, t, item, ti, item->loc);
 		}
 		return e->type = TY_BOOL;
@@ -583,9 +704,18 @@ static void add_def(checker *ck, ast_stmt *s, bool builtin)
 	}
 	p->defs = room(ck, p->defs, p->ndefs, &ck->cap_defs, sizeof *p->defs);
 	chk_def *def = &p->defs[p->ndefs];
+	memset(def, 0, sizeof *def);
 	def->name = s->name.text;
 	def->stmt = s;
 	def->builtin = builtin;
+	/* `define NAME = NUMBER` names a number; `NAME when ...` is a condition. */
+	const enum ast_expr_kind k = s->cond->kind;
+	if (s->define_form && (k == E_INT || k == E_DECIMAL || k == E_MONEY)) {
+		def->param = true;
+		def->value = s->cond->u.number;
+		def->type = k == E_INT ? TY_NUMBER : TY_MONEY;
+		def->kind_loc = s->cond->loc;
+	}
 	if (existing >= 0) {
 		/* A policy's own "match when ..." replaces the built-in everywhere. */
 		p->defs[existing].name = "";
@@ -656,6 +786,8 @@ static void check_defs(checker *ck)
 	chk_policy *p = ck->p;
 	for (int i = 0; i < p->ndefs; i++) {
 		chk_def *def = &p->defs[i];
+		if (def->param)
+			continue;   /* typed in add_def and by its uses */
 		ectx cx = { SC_HOUSEHOLD, SET_COUNTED, false, false, i };
 		const diag_source *saved = ck->src;
 		if (def->builtin)
@@ -664,6 +796,15 @@ static void check_defs(checker *ck)
 		def->type = deep ? TY_UNKNOWN : check_expr(ck, def->stmt->cond, &cx, TY_UNKNOWN);
 		if (def->stmt->kind == S_DEFINE && def->type == TY_FLAG)
 			def->type = TY_BOOL;
+		/* A definition that is only a named number would hide its kind
+		 * (and be worked out per household for nothing); one that is only
+		 * a whole number is what `define NAME = NUMBER` is for. */
+		if (is_param(def->stmt->cond))
+			error(ck, def->stmt->name.loc, "`%s` only renames the named number `%s`; use `%s` itself",
+			      def->name, def->stmt->cond->u.name.text, def->stmt->cond->u.name.text);
+		else if (def->type == TY_NUMBER)
+			error(ck, def->stmt->name.loc, "`%s` is only a number; name a number with `define %s = ...`",
+			      def->name, def->name);
 		ck->src = saved;
 		const char *through = NULL;
 		def->nest = deep ? 1 : 1 + levels_below(p, def->stmt->cond, &through);
@@ -680,6 +821,8 @@ static void check_defs(checker *ck)
 static const char *clause_word(enum ast_clause_kind k)
 {
 	switch (k) {
+	case CL_TERM: return "within";
+	case CL_FEEDBACK: return "feedback";
 	case CL_CAPACITY: return "capacity";
 	case CL_ORDER: return "by";
 	case CL_OVERFLOW: return "overflow";
@@ -712,7 +855,10 @@ static void check_order(checker *ck, ast_order_key *keys)
 	for (ast_order_key *k = keys; k; k = k->next) {
 		ectx cx = { SC_HOUSEHOLD, SET_COUNTED, false, false, ck->p->ndefs };
 		const enum ast_type t = too_deep(ck, k->expr) ? TY_UNKNOWN : check_expr(ck, k->expr, &cx, TY_UNKNOWN);
-		if (t != TY_UNKNOWN && (!is_numeric(t) || t == TY_NUMBER))
+		if (is_param(k->expr))
+			error(ck, k->expr->loc, "`%s` is a named number, the same for every household: it cannot order places",
+			      k->expr->u.name.text);
+		else if (t != TY_UNKNOWN && (!is_numeric(t) || t == TY_NUMBER))
 			error(ck, k->expr->loc, "places are given by a number (an amount, a count, days or an age), not %s",
 			      ast_type_name(t));
 		if (++n == BC_MAX_ORDER + 1)
@@ -720,9 +866,90 @@ static void check_order(checker *ck, ast_order_key *keys)
 	}
 }
 
+/* Resolves `feedback CODE` (a number 1-7 or its name) into F->code. */
+static void check_feedback(checker *ck, ast_feedback *f)
+{
+	if (!f->given)
+		return;
+	int code = -1;
+	if (!f->name && f->number >= 1 && f->number < FEEDBACK_COUNT)
+		code = (int)f->number;
+	else if (f->name)
+		code = vr_enum_lookup(vr_feedback_names + 1, FEEDBACK_COUNT - 1, f->name, strlen(f->name)) + 1;
+	if (code >= 1) {
+		f->code = code;
+		return;
+	}
+	char list[400] = "";
+	for (int i = 1; i < FEEDBACK_COUNT; i++) {
+		const size_t n = strlen(list);
+		snprintf(list + n, sizeof list - n, "%s%d %s", i > 1 ? ", " : "", i, vr_feedback_names[i]);
+	}
+	const char *s = f->name ? diag_suggest(f->name, vr_feedback_names + 1, FEEDBACK_COUNT - 1) : NULL;
+	char written[32];
+	snprintf(written, sizeof written, "%lld", (long long)f->number);
+	error(ck, f->loc, "`%s` is not a feedback code%s%s%s (the codes: %s)", f->name ? f->name : written,
+	      s ? "; did you mean `" : "", s ? s : "", s ? "`?" : "", list);
+}
+
+/* The named number NAME as bucket B's capacity (`capacity visits`): a count.
+ * When it is none, the bucket still counts as having a capacity, so that the
+ * error is not followed by warnings about a bucket without one. */
+static void capacity_param(checker *ck, chk_bucket *b, ast_name n)
+{
+	b->capacity = 0;
+	const int d = find_def(ck, n.text, ck->p->ndefs);
+	if (d < 0 || !ck->p->defs[d].param) {
+		const char *cands[256];
+		size_t nc = 0;
+		for (int i = 0; i < ck->p->ndefs && nc < 256; i++)
+			if (ck->p->defs[i].param)
+				cands[nc++] = ck->p->defs[i].name;
+		const char *s = diag_suggest(n.text, cands, nc);
+		if (s)
+			error(ck, n.loc, "`%s` is not a named number; did you mean `%s`?", n.text, s);
+		else
+			error(ck, n.loc, "`%s` is not a named number: a capacity is a whole number (`capacity 30`), "
+			      "`capacity unlimited`, or a name given one with `define %s = 30`", n.text, n.text);
+		return;
+	}
+	chk_def *def = &ck->p->defs[d];
+	def->used = true;
+	if (def->stmt->cond->kind != E_INT) {
+		error(ck, n.loc, "a capacity is a number of households; `%s` is an amount of money", n.text);
+		return;
+	}
+	if (!param_use(ck, d, TY_COUNT, n.loc))
+		return;
+	b->capacity = def->value;
+	b->capacity_param = d;
+}
+
+/* A contact term: `within N days|weeks|working days`. */
+static void check_term(checker *ck, chk_bucket *b, const ast_clause *c)
+{
+	if (c->unit == TERM_MONTHS) {
+		error(ck, c->loc, "a contact term is counted in days, weeks or working days "
+		      "(the Wgs norm: `within 4 weeks`; `within 3 working days` when urgent)");
+		return;
+	}
+	const enum cal_unit u = c->unit == TERM_DAYS ? CAL_DAYS : c->unit == TERM_WEEKS ? CAL_WEEKS : CAL_WORKING_DAYS;
+	const int most = cal_max_term(u);
+	if (c->term < 1) {
+		error(ck, c->loc, "a contact term is at least 1 %s", cal_unit_words(u, 1));
+		return;
+	}
+	if (c->term > most) {
+		error(ck, c->loc, "a contact term is at most %d %s (about a year)", most, cal_unit_words(u, most));
+		return;
+	}
+	b->term_unit = (int)u;
+	b->term = (int)c->term;
+}
+
 static void check_bucket(checker *ck, chk_bucket *b)
 {
-	bool seen[CL_NO_FOLLOW_UP + 1] = { false };
+	bool seen[CL_FEEDBACK + 1] = { false };
 	diag_loc overflow_loc = b->stmt->loc;
 	for (ast_clause *c = b->stmt->clauses; c; c = c->next) {
 		const bool repeated_redirect = c->kind == CL_WITHOUT &&
@@ -740,6 +967,8 @@ static void check_bucket(checker *ck, chk_bucket *b)
 			 * tells lint that no limit is meant (check_unbounded). */
 			b->capacity = c->unlimited ? -1 : c->capacity;
 			b->unlimited = c->unlimited;
+			if (c->capacity_name.text)
+				capacity_param(ck, b, c->capacity_name);
 			break;
 		case CL_ORDER:
 			b->order = c->order;
@@ -769,6 +998,7 @@ static void check_bucket(checker *ck, chk_bucket *b)
 			if (strcmp(c->what.text, "district") != 0)
 				error(ck, c->what.loc, "places can be spread over `district` only");
 			b->spread = true;
+			b->rotating = c->rotating;
 			break;
 		case CL_BACKFILL:
 			b->backfill_from = bucket_ref(ck, c->target);
@@ -780,8 +1010,17 @@ static void check_bucket(checker *ck, chk_bucket *b)
 		case CL_NO_FOLLOW_UP:
 			b->no_follow_up = true;
 			break;
+		case CL_TERM:
+			check_term(ck, b, c);
+			break;
+		case CL_FEEDBACK:
+			check_feedback(ck, &c->feedback);
+			b->feedback = c->feedback.code;
+			break;
 		}
 	}
+	if (b->no_follow_up && b->term_unit != CAL_NONE)
+		error(ck, b->stmt->name.loc, "bucket `%s` has no follow-up, so it has no contact term", b->name);
 	if (b->capacity >= 0 && b->overflow < 0)
 		error(ck, b->stmt->name.loc, "bucket `%s` has a capacity but no overflow: the households that get no place would have no bucket (add `overflow BUCKET`)",
 		      b->name);
@@ -1134,6 +1373,7 @@ static void check_rules(checker *ck)
 		ectx cx = { SC_HOUSEHOLD, SET_COUNTED, false, false, p->ndefs };
 		if (r->cond)
 			check_cond(ck, r->cond, &cx);
+		check_feedback(ck, &r->feedback);
 		p->rule_bucket[i] = -1;
 		if (r->kind == S_RULE) {
 			p->rule_bucket[i] = bucket_ref(ck, r->name);
@@ -1207,6 +1447,9 @@ static inflow inflows(checker *ck)
 	for (int i = 0; i < p->nrules; i++)
 		if (p->rule_bucket[i] >= 0)
 			f.own_rule[p->rule_bucket[i]] = true;
+	for (int i = 0; i < p->nskips; i++)
+		if (p->skip_bucket[i] >= 0)
+			f.own_rule[p->skip_bucket[i]] = true;
 	/* Counted, then placed: per target, in the order of the sources. */
 	int nredirects = 0;
 	for (int s = 0; s < n; s++) {
@@ -1333,6 +1576,15 @@ static void check_reach(checker *ck, bool acyclic)
 		if (bk->reached && acyclic)
 			check_unbounded(ck, &f, b);
 	}
+	/* A household whose signals are all skipped is excluded, unless the
+	 * skip says where it goes instead: no offer, as in a `no follow-up`
+	 * bucket. */
+	for (int i = 0; i < p->nskips; i++)
+		if (p->skip_bucket[i] < 0)
+			warning(ck, p->skips[i]->reason_loc,
+				"households whose signals are all skipped here are excluded (\"%s\") and get no offer of help; "
+				"since 2021 the law (Wgs) requires an offer on every signal picked up (to give them one, end "
+				"the line with `-> BUCKET`)", p->skips[i]->reason);
 }
 
 static void check_labels(checker *ck)
@@ -1418,6 +1670,7 @@ chk_policy *check_policy(arena *a, diag *d, ast_file *file)
 			b->stmt = s;
 			b->overflow = b->without_phone = b->without_email = b->backfill_from = -1;
 			b->capacity = -1;
+			b->capacity_param = -1;
 			break;
 		}
 		case S_LABEL:
@@ -1431,14 +1684,26 @@ chk_policy *check_policy(arena *a, diag *d, ast_file *file)
 	for (int i = 0; i < p->nbefore; i++) {
 		ectx cx = { SC_HOUSEHOLD, SET_ALL, true, false, 0 };
 		check_cond(&ck, p->before[i]->cond, &cx);
+		check_feedback(&ck, &p->before[i]->feedback);
 	}
 	for (int i = 0; i < p->ncounts; i++) {
 		ectx cx = { SC_SIGNAL, SET_COUNTED, false, false, 0 };
 		check_cond(&ck, p->counts[i]->cond, &cx);
 	}
+	p->skip_bucket = arena_alloc(a, sizeof *p->skip_bucket * (size_t)(p->nskips + 1));
 	for (int i = 0; i < p->nskips; i++) {
 		ectx cx = { SC_SIGNAL, SET_COUNTED, false, true, 0 };
 		check_cond(&ck, p->skips[i]->cond, &cx);
+		check_feedback(&ck, &p->skips[i]->feedback);
+		const ast_name to = p->skips[i]->name;
+		if (to.text && strcmp(to.text, "excluded") == 0) {
+			error(&ck, to.loc, "a skip excludes without an arrow: leave `-> excluded` out");
+			p->skip_bucket[i] = -1;
+			continue;
+		}
+		p->skip_bucket[i] = to.text ? bucket_ref(&ck, to) : -1;
+		if (p->skip_bucket[i] >= 0)
+			p->buckets[p->skip_bucket[i]].reached = true;
 	}
 	check_defs(&ck);
 	for (int b = 0; b < p->nbuckets; b++)

@@ -1,7 +1,8 @@
 /* checker.h - the semantic pass: resolves every name, gives every expression a
- * type (money, counts, days, ages, flags, text and enums do not mix), checks
- * buckets (targets, capacities, overflow cycles) and the rules (no household
- * falls through), and warns about what is legal but probably wrong. */
+ * type (money, counts, days, ages, flags, text and enums do not mix) and each
+ * named number one kind, checks buckets (targets, capacities, overflow
+ * cycles, contact terms, feedback codes) and the rules (no household falls
+ * through), and warns about what is legal but probably wrong. */
 #ifndef VROEG_CHECKER_H
 #define VROEG_CHECKER_H
 
@@ -10,13 +11,21 @@
 #include "bytecode.h"
 #include "diag.h"
 
+/* A definition, or a named number (`define floor = 100`): a number a policy
+ * names so that it can be changed in one place, or for one call (`--set`).
+ * A named number written as a whole number takes its kind from its first
+ * use (money, a count, days, an age); written with decimals or `EUR` it is
+ * money. Every other use must be of the same kind. */
 typedef struct chk_def {
 	const char *name;
 	ast_stmt *stmt;
-	enum ast_type type;
+	enum ast_type type;  /* a named number's kind: TY_NUMBER until a use fixes it */
 	bool builtin;
 	bool used;
 	int nest;            /* levels of functions its value takes, itself included */
+	bool param;          /* a named number */
+	int64_t value;       /* a named number's value in its kind's unit (cents for money) */
+	diag_loc kind_loc;   /* the use that fixed its kind */
 } chk_def;
 
 /* The most levels a definition may nest: a definition that uses another is
@@ -33,10 +42,13 @@ typedef struct chk_bucket {
 	ast_stmt *stmt;
 	int overflow, without_phone, without_email, backfill_from;  /* indexes or -1 */
 	int64_t capacity;                                           /* -1: none */
+	int capacity_param;  /* the named number giving the capacity (a definition), or -1 */
 	bool unlimited;      /* "capacity unlimited": no limit, on purpose (capacity -1) */
-	bool spread, no_follow_up;
+	bool spread, rotating, no_follow_up;
+	int term_unit, term; /* contact term: enum cal_unit (CAL_NONE) and its length */
+	int feedback;        /* enum vr_feedback, 0 when not stated */
 	ast_order_key *order, *backfill_order;
-	bool reached;        /* some rule, overflow or redirect sends households here */
+	bool reached;        /* some rule, skip, overflow or redirect sends households here */
 } chk_bucket;
 
 /* The checked policy: the statements sorted by role, in source order. */
@@ -46,6 +58,8 @@ typedef struct chk_policy {
 	ast_stmt **before;   int nbefore;   /* exclude ... before counting */
 	ast_stmt **counts;   int ncounts;   /* count signal when */
 	ast_stmt **skips;    int nskips;    /* skip signal ... when */
+	int *skip_bucket;                   /* per skip: where a household of only its
+					     * signals goes (`-> BUCKET`), or -1: excluded */
 	chk_def *defs;       int ndefs;     /* built-ins first, then the file's */
 	ast_stmt **rules;    int nrules;    /* rules and exclusions, in order */
 	int *rule_bucket;                   /* per rule: bucket index, or -1 */

@@ -1,5 +1,6 @@
-/* cli.c - helpers shared by the commands: options, input files, policies,
- * the store, the month, and the check that standard output was written. */
+/* cli.c - helpers shared by the commands: options, input files, policies
+ * (and the --set values given their named numbers), the store, the month,
+ * and the check that standard output was written. */
 #include "cli.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 
 #include "compile.h"
+#include "report.h"
 
 bool cli_parse(int argc, char **argv, const cli_option *options, cli_args *out, diag *d)
 {
@@ -40,6 +42,19 @@ bool cli_parse(int argc, char **argv, const cli_option *options, cli_args *out, 
 		if (!opt) {
 			diag_error(d, "unknown option `%s`", a);
 			return false;
+		}
+		if (opt->takes_value && !opt->value) {
+			const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+			if (!v) {
+				diag_error(d, "option `%s` needs a value", a);
+				return false;
+			}
+			if (out->many.n == CLI_MAX_SETS) {
+				diag_error(d, "at most %d `--%s` in one command", CLI_MAX_SETS, opt->name);
+				return false;
+			}
+			out->many.v[out->many.n++] = v;
+			continue;
 		}
 		if (!opt->takes_value) {
 			if (eq) {
@@ -128,6 +143,58 @@ char *cli_read_file(const char *path, size_t *len, diag *d)
 	return buf;
 }
 
+int cli_apply_sets(bc_program *p, const cli_many *sets, diag *d)
+{
+	for (int i = 0; i < sets->n; i++) {
+		/* The same name twice would leave one value unused, unseen. */
+		const size_t len = strcspn(sets->v[i], "=");
+		for (int j = 0; j < i; j++)
+			if (strcspn(sets->v[j], "=") == len && strncmp(sets->v[j], sets->v[i], len) == 0) {
+				diag_error(d, "--set %.*s is given twice", (int)len, sets->v[i]);
+				return EXIT_USAGE;
+			}
+		if (!bc_program_set_text(p, sets->v[i], d))
+			return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+char *cli_settings_json(const bc_program *p)
+{
+	char *json = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&json, &len);
+	if (!f)
+		return NULL;
+	fputc('[', f);
+	bool any = false;
+	for (uint32_t i = 0; i < p->nparams; i++) {
+		if (!p->params[i].given)
+			continue;
+		const int n = bc_param_format(p, i, NULL, 0);
+		char *one = malloc((size_t)n + 1);
+		if (!one) {
+			fclose(f);
+			free(json);
+			return NULL;
+		}
+		bc_param_format(p, i, one, (size_t)n + 1);
+		if (any)
+			fputc(',', f);
+		report_json_string(f, one);
+		free(one);
+		any = true;
+	}
+	fputc(']', f);
+	if (fclose(f) != 0) {
+		free(json);
+		return NULL;
+	}
+	return json;
+}
+
+static int load_policy(const char *path, bc_program *p, diag *d, bool warnings, char **out, size_t *out_len);
+
 int cli_load_policy(const char *path, bc_program *p, diag *d)
 {
 	return cli_load_policy_opt(path, p, d, true);
@@ -135,13 +202,36 @@ int cli_load_policy(const char *path, bc_program *p, diag *d)
 
 int cli_load_policy_opt(const char *path, bc_program *p, diag *d, bool warnings)
 {
+	char *text;
+	size_t len;
+	const int rc = load_policy(path, p, d, warnings, &text, &len);
+	free(text);
+	return rc;
+}
+
+int cli_load_policy_text(const char *path, bc_program *p, char **text, size_t *len, diag *d)
+{
+	return load_policy(path, p, d, true, text, len);
+}
+
+bool cli_is_bytecode(const char *bytes, size_t len)
+{
+	return len >= 8 && memcmp(bytes, BC_MAGIC, 8) == 0;
+}
+
+/* Reads PATH once and loads it; *TEXT keeps the bytes read (NULL on
+ * failure). */
+static int load_policy(const char *path, bc_program *p, diag *d, bool warnings, char **out, size_t *out_len)
+{
 	size_t len;
 	char *text = cli_read_file(path, &len, d);
+	*out = NULL;
+	*out_len = 0;
 	if (!text)
 		return EXIT_POLICY;
 	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	bool ok;
-	if (len >= 8 && memcmp(text, BC_MAGIC, 8) == 0) {
+	if (cli_is_bytecode(text, len)) {
 		ok = bc_read(p, (const uint8_t *)text, len, name, d);
 	} else if (warnings) {
 		ok = compile_policy(name, text, len, d, p);
@@ -153,11 +243,28 @@ int cli_load_policy_opt(const char *path, bc_program *p, diag *d, bool warnings)
 		if (!ok && compile_policy(name, text, len, d, p))
 			bc_program_free(p);
 	}
-	free(text);
-	return ok ? EXIT_OK : EXIT_POLICY;
+	if (!ok) {
+		free(text);
+		return EXIT_POLICY;
+	}
+	*out = text;
+	*out_len = len;
+	return EXIT_OK;
 }
 
+static store *open_store(const char *db, enum store_access access, diag *d, int *rc);
+
 store *cli_open_store(const char *db, bool write, diag *d, int *rc)
+{
+	return open_store(db, write ? STORE_READ_WRITE : STORE_READ_ONLY, d, rc);
+}
+
+store *cli_open_existing_store(const char *db, diag *d, int *rc)
+{
+	return open_store(db, STORE_WRITE_EXISTING, d, rc);
+}
+
+static store *open_store(const char *db, enum store_access access, diag *d, int *rc)
 {
 	*rc = EXIT_USAGE;
 	if (!db || !*db)
@@ -186,7 +293,7 @@ store *cli_open_store(const char *db, bool write, diag *d, int *rc)
 			busy_ms = (int)v;
 	}
 	store *s;
-	*rc = cli_store_exit(store_connect(db, write ? STORE_READ_WRITE : STORE_READ_ONLY, busy_ms, &s, d));
+	*rc = cli_store_exit(store_connect(db, access, busy_ms, &s, d));
 	return s;
 }
 

@@ -28,6 +28,15 @@ enum cli_exit {
 	EXIT_USAGE = 64        /* the command line is wrong */
 };
 
+/* The most `--set NAME=VALUE` one command line gives (docs/operators-guide.md). */
+enum { CLI_MAX_SETS = 64 };
+
+/* The values of a repeatable option, in the order given. */
+typedef struct cli_many {
+	const char *v[CLI_MAX_SETS];
+	int n;
+} cli_many;
+
 /* A command's options: --name value, --name=value, or --flag. */
 typedef struct cli_args {
 	int argc;
@@ -35,12 +44,14 @@ typedef struct cli_args {
 	int pos;                 /* next argument to look at */
 	const char *positional[64];
 	int npositional;
+	cli_many many;           /* the values of the repeatable option (`--set`) */
 } cli_args;
 
 typedef struct cli_option {
 	const char *name;        /* without the dashes */
 	bool takes_value;
-	const char **value;      /* set to the value, or "" for a flag */
+	const char **value;      /* set to the value, or "" for a flag; NULL (with
+				  * TAKES_VALUE): repeatable, its values go to cli_args.many */
 } cli_option;
 
 /* Parses ARGV against OPTIONS; positional arguments are collected. Reports an
@@ -64,11 +75,28 @@ void cli_close_input(FILE *f);
  * so /dev/zero or a pipe that never ends costs no more. */
 char *cli_read_file(const char *path, size_t *len, diag *d);
 
+/* Applies each `--set NAME=VALUE` of SETS to P (bc_program_set_text), a
+ * name at most once. EXIT_OK, or EXIT_USAGE after reporting the first that
+ * is wrong (an unknown name, with a suggestion; a value not of its kind). */
+int cli_apply_sets(bc_program *p, const cli_many *sets, diag *d);
+
+/* The named numbers of P that a `--set` changed, as a JSON array of
+ * "NAME=VALUE" (bc_param_format), in the order of the policy: what a run
+ * records (store_run.settings). "[]" when none. Malloc'ed; NULL when memory
+ * runs out. */
+char *cli_settings_json(const bc_program *p);
+
 /* Loads POLICY: a rule file (compiled) or a .vrb (read and verified).
  * Returns EXIT_OK or EXIT_POLICY (reported). */
 int cli_load_policy(const char *path, bc_program *p, diag *d);
 /* The same, reporting only errors when WARNINGS is false. */
 int cli_load_policy_opt(const char *path, bc_program *p, diag *d, bool warnings);
+/* cli_load_policy, keeping the bytes it was loaded from (the file is read
+ * once): on EXIT_OK *TEXT (malloc'ed, NUL-ended; the caller frees it) holds
+ * the rule text or the .vrb's bytes and *LEN their length. */
+int cli_load_policy_text(const char *path, bc_program *p, char **text, size_t *len, diag *d);
+/* Whether BYTES are a compiled policy (.vrb) rather than rule text. */
+bool cli_is_bytecode(const char *bytes, size_t len);
 
 /* Opens the store named by DB (or $VROEG_DB): for WRITE (import, run)
  * creating and migrating it, else read-only (it must be a vroeg store
@@ -76,6 +104,9 @@ int cli_load_policy_opt(const char *path, bc_program *p, diag *d, bool warnings)
  * (`file:...`) are refused: a store must be a file that keeps what is
  * written. NULL after reporting, with *RC the exit code. */
 store *cli_open_store(const char *db, bool write, diag *d, int *rc);
+/* cli_open_store for writing a store that exists already (purge, forget):
+ * a misspelt name is an error, not a new empty store. */
+store *cli_open_existing_store(const char *db, diag *d, int *rc);
 
 /* The store a dry-run (or diff, or explain) reads: --db, or a private
  * in-memory one filled from --signals (and --outcomes) files. *RC gets the
@@ -109,6 +140,9 @@ int cmd_run(int argc, char **argv, diag *d);
 int cmd_runs(int argc, char **argv, diag *d);
 int cmd_decisions(int argc, char **argv, diag *d);
 int cmd_explain(int argc, char **argv, diag *d);
+int cmd_show(int argc, char **argv, diag *d);
+int cmd_purge(int argc, char **argv, diag *d);
+int cmd_forget(int argc, char **argv, diag *d);
 int cmd_help(int argc, char **argv, diag *d);
 int cmd_diff(int argc, char **argv, diag *d);
 int cmd_test(int argc, char **argv, diag *d);

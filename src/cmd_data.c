@@ -44,15 +44,30 @@ int cmd_import(int argc, char **argv, diag *d)
 	return rc;
 }
 
+typedef struct runs_ctx {
+	FILE *out;
+	bool purged;             /* the store was purged ... */
+	vr_month purged_before;  /* ... of the months before this one */
+} runs_ctx;
+
 static void print_run(const store_run *r, void *arg)
 {
-	FILE *out = arg;
+	const runs_ctx *c = arg;
+	FILE *out = c->out;
 	char month[8];
 	vr_month_format(r->month, month);
 	/* Read from the store, which a hand may have changed: shown escaped. */
-	text_printf(out, "%-5lld %-7s %-32s %-10s %-20s %-20s %8ld  %.12s%s", r->id, month, r->policy_name,
-		    r->policy_version, r->started, r->finished, r->households, r->source_sha256,
-		    r->superseded ? "  superseded" : "");
+	text_printf(out, "%-5lld %-7s %-32s %-10s %-20s %-20s %8ld  %.12s", r->id, month, r->policy_name,
+		    r->policy_version, r->started, r->finished, r->households, r->source_sha256);
+	if (r->superseded && r->superseded_by)
+		fprintf(out, "  superseded by run %lld", r->superseded_by);
+	else if (r->superseded)
+		fputs("  superseded", out);
+	if (c->purged && r->month < c->purged_before)
+		fputs("  decisions purged", out);
+	/* Values --set gave its named numbers: part of what decided. */
+	if (strcmp(r->settings, "[]") != 0)
+		text_printf(out, "  set %s", r->settings);
 	fputc('\n', out);
 }
 
@@ -67,9 +82,16 @@ int cmd_runs(int argc, char **argv, diag *d)
 	store *s = cli_open_store(db, false, d, &rc);
 	if (!s)
 		return rc;
+	runs_ctx c = { stdout, false, 0 };
+	const int purged = store_purged_before(s, &c.purged_before, d);
+	if (purged < 0) {
+		store_close(s);
+		return EXIT_STORE;
+	}
+	c.purged = purged == 1;
 	printf("%-5s %-7s %-32s %-10s %-20s %-20s %8s  %s\n", "run", "month", "policy", "version",
 	       "started", "finished", "triaged", "source");
-	const enum store_status st = store_list_runs(s, print_run, stdout, d);
+	const enum store_status st = store_list_runs(s, print_run, &c, d);
 	store_close(s);
 	return cli_store_exit(st);
 }
@@ -106,11 +128,25 @@ int cmd_decisions(int argc, char **argv, diag *d)
 	store *s = cli_open_store(db, false, d, &rc);
 	if (!s)
 		return rc;
+	/* A purged month's run is listed still, without its decisions. */
+	vr_month purged_before;
+	const int purged = store_purged_before(s, &purged_before, d);
+	if (purged < 0) {
+		store_close(s);
+		return EXIT_STORE;
+	}
+	char month_buf[8], kept[8];
+	vr_month_format(month, month_buf);
+	if (purged == 1 && month < purged_before) {
+		vr_month_format(purged_before, kept);
+		diag_error(d, "the decisions of %s were purged: the store keeps the months from %s on", month_buf,
+			   kept);
+		store_close(s);
+		return EXIT_DATA;
+	}
 	const enum store_status st = store_read_decisions(s, month, print_decisions, &c, d);
 	store_close(s);
 	if (st == STORE_OK && !c.found) {
-		char month_buf[8];
-		vr_month_format(month, month_buf);
 		diag_error(d, "no run recorded for %s", month_buf);
 		return EXIT_DATA;
 	}

@@ -2,7 +2,9 @@
  * month and shows what changes: a matrix of households moving between
  * buckets, capacity use before and after, and the households that change.
  * CSV through the one writer (csvout.h); household keys in the table shown
- * escaped (text.h). */
+ * escaped (text.h). `--set NAME=VALUE` changes named numbers of the new
+ * version; with one policy, it is the old version as written and the new
+ * one with the values set. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +38,38 @@ static bool same_labels(const vr_decision_set *a, const vr_decision_row *ra,
 	return true;
 }
 
+/* A row's due date as it is printed: none without a term. */
+static vr_date due_of(const vr_decision_set *set, const vr_decision_row *r)
+{
+	return set->has_due ? r->due : VR_DATE_NONE;
+}
+
 static bool row_changed(const vr_decision_set *a, const vr_decision_row *ra,
 			const vr_decision_set *b, const vr_decision_row *rb)
 {
 	return strcmp(ra->bucket, rb->bucket) != 0 || strcmp(ra->reason, rb->reason) != 0 ||
-	       strcmp(ra->overflowed_from, rb->overflowed_from) != 0 || !same_labels(a, ra, b, rb);
+	       strcmp(ra->overflowed_from, rb->overflowed_from) != 0 || !same_labels(a, ra, b, rb) ||
+	       due_of(a, ra) != due_of(b, rb);
+}
+
+/* The due date as text ("" without one) into BUF. */
+static const char *due_text(const vr_decision_set *set, const vr_decision_row *r, char buf[11])
+{
+	buf[0] = '\0';
+	if (due_of(set, r) != VR_DATE_NONE)
+		vr_date_format(r->due, buf);
+	return buf;
+}
+
+/* The fixed columns of the households that change: old_due and new_due
+ * when either version has a contact term. */
+static const char *const fixed[] = { "household", "old_bucket", "new_bucket", "old_reason",
+				     "new_reason", "old_overflowed_from", "new_overflowed_from",
+				     "old_due", "new_due" };
+
+static size_t nfixed(const run_result *o, const run_result *n)
+{
+	return o->set.has_due || n->set.has_due ? 9 : 7;
 }
 
 /* Buckets in the order of first appearance: old policy's, then new ones. */
@@ -61,13 +90,12 @@ static size_t name_index(names *ns, const char *s)
 
 static void print_csv(const run_result *o, const run_result *n)
 {
-	static const char *const fixed[] = { "household", "old_bucket", "new_bucket", "old_reason",
-					     "new_reason", "old_overflowed_from", "new_overflowed_from" };
+	const size_t nf = nfixed(o, n);
 	csvout *w = malloc(sizeof *w);
 	if (!w)
 		return;
 	csvout_init(w, stdout);
-	for (size_t c = 0; c < 7; c++)
+	for (size_t c = 0; c < nf; c++)
 		csvout_text(w, fixed[c]);
 	for (int side = 0; side < 2; side++) {
 		const vr_decision_set *set = side ? &n->set : &o->set;
@@ -84,10 +112,17 @@ static void print_csv(const run_result *o, const run_result *n)
 		const vr_decision_row *b = vr_decision_at(&n->set, i, &bbuf);
 		if (!row_changed(&o->set, a, &n->set, b))
 			continue;
-		const char *f[7] = { a->household, a->bucket, b->bucket, a->reason, b->reason,
-				     a->overflowed_from, b->overflowed_from };
-		for (size_t c = 0; c < 7; c++)
-			csvout_text(w, f[c]);
+		char old_due[11], new_due[11];
+		const char *f[9] = { a->household, a->bucket, b->bucket, a->reason, b->reason,
+				     a->overflowed_from, b->overflowed_from, due_text(&o->set, a, old_due),
+				     due_text(&n->set, b, new_due) };
+		for (size_t c = 0; c < nf; c++)
+			if (c < 7)
+				csvout_text(w, f[c]);
+			else if (f[c][0])
+				csvout_number(w, f[c]);
+			else
+				csvout_empty(w);
 		for (size_t l = 0; l < o->set.nlabels; l++)
 			csvout_text(w, a->labels[l]);
 		for (size_t l = 0; l < n->set.nlabels; l++)
@@ -100,23 +135,27 @@ static void print_csv(const run_result *o, const run_result *n)
 
 static void print_json(const run_result *o, const run_result *n)
 {
-	static const char *const fixed[] = { "household", "old_bucket", "new_bucket", "old_reason",
-					     "new_reason", "old_overflowed_from", "new_overflowed_from" };
+	const size_t nf = nfixed(o, n);
 	for (size_t i = 0; i < o->set.nrows && i < n->set.nrows; i++) {
 		vr_decision_row abuf, bbuf;
 		const vr_decision_row *a = vr_decision_at(&o->set, i, &abuf);
 		const vr_decision_row *b = vr_decision_at(&n->set, i, &bbuf);
 		if (!row_changed(&o->set, a, &n->set, b))
 			continue;
-		const char *f[7] = { a->household, a->bucket, b->bucket, a->reason, b->reason,
-				     a->overflowed_from, b->overflowed_from };
+		char old_due[11], new_due[11];
+		const char *f[9] = { a->household, a->bucket, b->bucket, a->reason, b->reason,
+				     a->overflowed_from, b->overflowed_from, due_text(&o->set, a, old_due),
+				     due_text(&n->set, b, new_due) };
 		fputc('{', stdout);
-		for (size_t c = 0; c < 7; c++) {
+		for (size_t c = 0; c < nf; c++) {
 			if (c)
 				fputc(',', stdout);
 			report_json_string(stdout, fixed[c]);
 			fputc(':', stdout);
-			report_json_string(stdout, f[c]);
+			if (c >= 7 && !f[c][0])
+				fputs("null", stdout);
+			else
+				report_json_string(stdout, f[c]);
 		}
 		for (int side = 0; side < 2; side++) {
 			const run_result *r = side ? n : o;
@@ -201,9 +240,13 @@ static void print_table(const run_result *o, const bc_program *po, const run_res
 		const vr_decision_row *b = vr_decision_at(&n->set, i, &bbuf);
 		if (!row_changed(&o->set, a, &n->set, b))
 			continue;
-		char old_desc[128], new_desc[128];
-		snprintf(old_desc, sizeof old_desc, "%s%s%s", a->bucket, a->overflowed_from[0] ? "<-" : "", a->overflowed_from);
-		snprintf(new_desc, sizeof new_desc, "%s%s%s", b->bucket, b->overflowed_from[0] ? "<-" : "", b->overflowed_from);
+		char old_desc[160], new_desc[160], old_due[11], new_due[11];
+		due_text(&o->set, a, old_due);
+		due_text(&n->set, b, new_due);
+		snprintf(old_desc, sizeof old_desc, "%s%s%s%s%s", a->bucket, a->overflowed_from[0] ? "<-" : "",
+			 a->overflowed_from, old_due[0] ? " due " : "", old_due);
+		snprintf(new_desc, sizeof new_desc, "%s%s%s%s%s", b->bucket, b->overflowed_from[0] ? "<-" : "",
+			 b->overflowed_from, new_due[0] ? " due " : "", new_due);
 		/* The household key is a creditor's text: shown escaped. */
 		text_put_padded(stdout, a->household, 14);
 		printf(" %-18s %-18s ", old_desc, new_desc);
@@ -217,19 +260,25 @@ int cmd_diff(int argc, char **argv, diag *d)
 	const char *db = NULL, *signals = NULL, *outcomes = NULL, *month_text = NULL, *format = "table";
 	const cli_option opts[] = {
 		{ "db", true, &db }, { "signals", true, &signals }, { "outcomes", true, &outcomes },
-		{ "month", true, &month_text }, { "format", true, &format }, { NULL, false, NULL }
+		{ "month", true, &month_text }, { "format", true, &format }, { "set", true, NULL },
+		{ NULL, false, NULL }
 	};
 	cli_args a;
 	if (!cli_parse(argc, argv, opts, &a, d))
 		return EXIT_USAGE;
 	enum report_format fmt;
 	vr_month month;
-	if (a.npositional != 2) {
-		diag_error(d, "diff takes two policies, OLD and NEW (either may be - for standard input)\n%s", cli_usage("diff"));
+	/* One policy with --set: as written (old) against the values set (new). */
+	const bool one = a.npositional == 1 && a.many.n > 0;
+	if (a.npositional != 2 && !one) {
+		diag_error(d, "diff takes two policies, OLD and NEW (either may be - for standard input), "
+			   "or one policy and --set NAME=VALUE\n%s", cli_usage("diff"));
 		return EXIT_USAGE;
 	}
-	if (strcmp(a.positional[0], "-") == 0 && strcmp(a.positional[1], "-") == 0) {
-		diag_error(d, "only one of OLD and NEW can be read from standard input");
+	const char *old_path = a.positional[0], *new_path = one ? a.positional[0] : a.positional[1];
+	if (strcmp(old_path, "-") == 0 && strcmp(new_path, "-") == 0) {
+		diag_error(d, one ? "diff with one policy reads it twice: give its file, not - (standard input)"
+			      : "only one of OLD and NEW can be read from standard input");
 		return EXIT_USAGE;
 	}
 	if (!report_parse_format(format, &fmt)) {
@@ -239,13 +288,19 @@ int cmd_diff(int argc, char **argv, diag *d)
 	if (!cli_month(month_text, &month, d))
 		return EXIT_USAGE;
 	bc_program po, pn;
-	if (cli_load_policy(a.positional[0], &po, d) != EXIT_OK)
+	if (cli_load_policy(old_path, &po, d) != EXIT_OK)
 		return EXIT_POLICY;
-	if (cli_load_policy(a.positional[1], &pn, d) != EXIT_OK) {
+	/* The same file twice says its warnings once. */
+	if (cli_load_policy_opt(new_path, &pn, d, !one) != EXIT_OK) {
 		bc_program_free(&po);
 		return EXIT_POLICY;
 	}
-	int rc = EXIT_OK;
+	int rc = cli_apply_sets(&pn, &a.many, d);
+	if (rc != EXIT_OK) {
+		bc_program_free(&po);
+		bc_program_free(&pn);
+		return rc;
+	}
 	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
 	run_result ro, rn;
 	if (s && run_evaluate(s, &po, month, d, &ro)) {

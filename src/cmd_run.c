@@ -1,20 +1,20 @@
-/* cmd_run.c - evaluating a policy over a month: dry-run (writes nothing),
- * run (recorded with its month figures, once per month and policy),
- * explain (one household's path, its keys, ids, creditors and districts
- * shown escaped: text.h). */
+/* cmd_run.c - evaluating a policy over a month: dry-run (writes nothing) and
+ * run (recorded with its month figures, once per month and policy, with the
+ * policy it was made with kept beside its decisions). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
+#include "calendar.h"
 #include "cli.h"
-#include "fields.h"
 #include "figures.h"
+#include "path.h"
 #include "report.h"
 #include "run.h"
 #include "sha256.h"
 #include "text.h"
-#include "vm.h"
 
 store *cli_dry_run_store(const char *db, const char *signals, const char *outcomes, diag *d, int *rc)
 {
@@ -53,6 +53,24 @@ store *cli_dry_run_store(const char *db, const char *signals, const char *outcom
 	return s;
 }
 
+/* A month a purge removed has nothing left to decide: EXIT_DATA (said), or
+ * EXIT_OK. */
+static int refuse_purged(store *s, vr_month month, diag *d)
+{
+	vr_month before;
+	const int purged = store_purged_before(s, &before, d);
+	if (purged < 0)
+		return EXIT_STORE;
+	if (purged == 0 || month >= before)
+		return EXIT_OK;
+	char m[8], kept[8];
+	vr_month_format(month, m);
+	vr_month_format(before, kept);
+	diag_error(d, "the signals of %s were purged: the store keeps the months from %s on, so %s "
+		   "cannot be decided again", m, kept, m);
+	return EXIT_DATA;
+}
+
 int cmd_dry_run(int argc, char **argv, diag *d)
 {
 	const char *db = NULL, *signals = NULL, *outcomes = NULL, *month_text = NULL;
@@ -60,7 +78,8 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 	const cli_option opts[] = {
 		{ "db", true, &db }, { "signals", true, &signals }, { "outcomes", true, &outcomes },
 		{ "month", true, &month_text }, { "format", true, &format },
-		{ "summary", false, &summary }, { "no-summary", false, &no_summary }, { NULL, false, NULL }
+		{ "summary", false, &summary }, { "no-summary", false, &no_summary },
+		{ "set", true, NULL }, { NULL, false, NULL }
 	};
 	cli_args a;
 	if (!cli_parse(argc, argv, opts, &a, d))
@@ -85,7 +104,15 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 	int rc = cli_load_policy(a.positional[0], &p, d);
 	if (rc != EXIT_OK)
 		return rc;
+	if ((rc = cli_apply_sets(&p, &a.many, d)) != EXIT_OK) {
+		bc_program_free(&p);
+		return rc;
+	}
 	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
+	if (s && (rc = refuse_purged(s, month, d)) != EXIT_OK) {
+		store_close(s);
+		s = NULL;
+	}
 	if (!s) {
 		bc_program_free(&p);
 		return rc;
@@ -124,7 +151,7 @@ int cmd_run(int argc, char **argv, diag *d)
 	const char *db = NULL, *month_text = NULL, *replace = NULL, *format = NULL;
 	const cli_option opts[] = {
 		{ "db", true, &db }, { "month", true, &month_text }, { "replace", false, &replace },
-		{ "format", true, &format }, { NULL, false, NULL }
+		{ "format", true, &format }, { "set", true, NULL }, { NULL, false, NULL }
 	};
 	cli_args a;
 	if (!cli_parse(argc, argv, opts, &a, d))
@@ -142,24 +169,53 @@ int cmd_run(int argc, char **argv, diag *d)
 	if (!cli_month(month_text, &month, d))
 		return EXIT_USAGE;
 	bc_program p;
-	int rc = cli_load_policy(a.positional[0], &p, d);
+	char *policy;
+	size_t policy_len;
+	int rc = cli_load_policy_text(a.positional[0], &p, &policy, &policy_len, d);
 	if (rc != EXIT_OK)
 		return rc;
-	store *s = cli_open_store(db, true, d, &rc);
-	if (!s) {
+	if ((rc = cli_apply_sets(&p, &a.many, d)) != EXIT_OK) {
+		free(policy);
 		bc_program_free(&p);
 		return rc;
 	}
-	char month_buf[8], sha[65], started[32], finished[32];
+	/* The hash of the program that decides: with the values --set gave. */
+	char month_buf[8], sha[65], program_sha[65], started[32], finished[32];
+	if (!audit_program_hash(&p, program_sha, d)) {
+		free(policy);
+		bc_program_free(&p);
+		return EXIT_STORE;
+	}
+	store *s = cli_open_store(db, true, d, &rc);
+	if (s && (rc = refuse_purged(s, month, d)) != EXIT_OK) {
+		store_close(s);
+		s = NULL;
+	}
+	if (!s) {
+		free(policy);
+		bc_program_free(&p);
+		return rc;
+	}
 	vr_month_format(month, month_buf);
 	sha256_hex(p.source_sha256, sha);
 	now_iso(started);
+	/* The values --set gave are part of what decided: recorded with the run. */
+	char *settings = cli_settings_json(&p);
+	if (!settings) {
+		diag_error(d, "out of memory");
+		store_close(s);
+		free(policy);
+		bc_program_free(&p);
+		return EXIT_STORE;
+	}
 	/* The write lock is taken before evaluation: a second run waits, then
 	 * fails as busy, and nothing is half-recorded. */
 	enum store_status st = store_begin(s, d);
 	if (st != STORE_OK) {
 		store_close(s);
+		free(policy);
 		bc_program_free(&p);
+		free(settings);
 		return cli_store_exit(st);
 	}
 	store_run existing;
@@ -168,8 +224,17 @@ int cmd_run(int argc, char **argv, diag *d)
 		rc = EXIT_STORE;
 		goto rollback;
 	}
-	if (found == 1 && !replace && strcmp(existing.source_sha256, sha) == 0 &&
-	    strcmp(existing.policy_name, p.policy_name) == 0) {
+	const bool same_policy = found == 1 && strcmp(existing.source_sha256, sha) == 0 &&
+				 strcmp(existing.policy_name, p.policy_name) == 0;
+	if (same_policy && !replace && strcmp(existing.settings, settings) != 0) {
+		/* The same text with other values decides otherwise: as another policy. */
+		diag_error(d, "%s was already run with this policy and other values (run %lld: --set %s, "
+			   "now %s); use --replace to record this one and keep that run in the history "
+			   "as superseded", month_buf, existing.id, existing.settings, settings);
+		rc = EXIT_DATA;
+		goto rollback;
+	}
+	if (same_policy && !replace) {
 		/* The time is the store's text: shown escaped. */
 		text_printf(stdout, "%s was already run with this policy (run %lld, %s, %ld households); nothing changed",
 			    month_buf, existing.id, existing.finished, existing.households);
@@ -197,7 +262,15 @@ int cmd_run(int argc, char **argv, diag *d)
 		goto rollback;
 	}
 	now_iso(finished);
-	store_run run = { 0, month, p.policy_name, p.policy_version, sha, started, finished, (long)r.n, false };
+	/* The run keeps the policy exactly as given: the rule text, or the
+	 * .vrb's bytes, which are the program that decided. */
+	store_run run = {
+		.month = month, .policy_name = p.policy_name, .policy_version = p.policy_version,
+		.source_sha256 = sha, .started = started, .finished = finished, .households = (long)r.n,
+		.policy_form = cli_is_bytecode(policy, policy_len) ? STORE_POLICY_BYTECODE : STORE_POLICY_SOURCE,
+		.policy = policy, .policy_len = policy_len, .source_name = p.source_name,
+		.program_sha256 = program_sha, .lookback = p.lookback, .settings = settings,
+	};
 	st = store_insert_run(s, &run, &r.set, d);
 	/* The decision figures in the same transaction: capacity and the moves
 	 * between buckets need the program, which a later report has not. */
@@ -224,276 +297,15 @@ int cmd_run(int argc, char **argv, diag *d)
 			   "(`vroeg decisions --month %s` shows its decisions)", strerror(err), run.id, month_buf, month_buf);
 	run_result_free(&r);
 	store_close(s);
+	free(policy);
 	bc_program_free(&p);
+	free(settings);
 	return err ? EXIT_OUTPUT : EXIT_OK;
 rollback:
 	store_rollback(s);
 	store_close(s);
+	free(policy);
 	bc_program_free(&p);
-	return rc;
-}
-
-/* ---- explain --------------------------------------------------------------- */
-
-typedef struct trace_ctx {
-	bool tried[4096];
-	bool applies[4096];
-} trace_ctx;
-
-static void on_rule(void *arg, uint32_t rule, bool applies)
-{
-	trace_ctx *t = arg;
-	if (rule < 4096) {
-		t->tried[rule] = true;
-		t->applies[rule] = applies;
-	}
-}
-
-/* Line LINE of TEXT, trimmed, into BUF. */
-static const char *source_line(const char *text, size_t len, uint32_t line, char *buf, size_t size)
-{
-	buf[0] = '\0';
-	if (!text)
-		return buf;
-	const char *p = text, *end = text + len;
-	for (uint32_t l = 1; l < line && p < end; l++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		p = nl ? nl + 1 : end;
-	}
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	const char *eol = memchr(p, '\n', (size_t)(end - p));
-	if (!eol)
-		eol = end;
-	if (eol > p && eol[-1] == '\r')
-		eol--;
-	size_t n = (size_t)(eol - p);
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	return buf;
-}
-
-static void print_value(FILE *out, const bc_function *fn, vm_value x)
-{
-	char buf[24];
-	if (x.text) {
-		text_printf(out, "\"%s\"", x.text);
-	} else if (x.num == VR_MISSING) {
-		fputs("missing", out);
-	} else if (fn->type == TY_BOOL) {
-		fputs(x.num ? "yes" : "no", out);
-	} else if (fn->type == TY_MONEY) {
-		vr_cents_format(x.num, buf);
-		fprintf(out, "EUR %s", buf);
-	} else {
-		fprintf(out, "%lld", (long long)x.num);
-	}
-}
-
-static const char *status_text(enum vm_signal_status st)
-{
-	switch (st) {
-	case VM_SIGNAL_HISTORY_COUNTED: return "earlier month, above the floor";
-	case VM_SIGNAL_HISTORY_BELOW: return "earlier month, below the floor";
-	case VM_SIGNAL_COUNTED: return "counted";
-	case VM_SIGNAL_BELOW_FLOOR: return "not counted: fails a `count signal` floor";
-	case VM_SIGNAL_SKIPPED: return "not counted: skipped";
-	}
-	return "?";
-}
-
-static void explain_household(FILE *out, const bc_program *p, vm *v, const vr_household *h,
-			      vr_month month, const char *text, size_t len, const run_result *r)
-{
-	trace_ctx *t = calloc(1, sizeof *t);
-	if (!t)
-		return;
-	vm_set_trace(v, on_rule, t);
-	vm_decision dec;
-	vm_decide(v, h, month, &dec);
-	vm_set_trace(v, NULL, NULL);
-	char month_buf[8], day[11], euros[24], line[512];
-	vr_month_format(month, month_buf);
-	/* Keys, ids, creditors, districts and labels come from creditors' files
-	 * or the store: shown escaped (text.h), as is the policy's own text. */
-	text_printf(out, "Household %s, month %s, policy \"%s\" (%s)", h->key, month_buf, p->policy_name, p->source_name);
-	fputs("\n\n", out);
-	fprintf(out, "Signals (the run month and the %u before it):\n", p->lookback);
-	/* Columns as wide as this household's longest id and creditor. */
-	size_t id_width = 12, creditor_width = 16;
-	for (size_t i = 0; i < h->nsignals; i++) {
-		const size_t id = text_width(h->signals[i].signal_id);
-		const size_t cr = text_width(h->signals[i].creditor);
-		id_width = id > id_width ? id : id_width;
-		creditor_width = cr > creditor_width ? cr : creditor_width;
-	}
-	for (size_t i = 0; i < h->nsignals; i++) {
-		const vr_signal *s = &h->signals[i];
-		uint32_t skip;
-		const enum vm_signal_status st = vm_signal(v, i, &skip);
-		vr_date_format(s->received, day);
-		vr_cents_format(s->arrears, euros);
-		fputs("  ", out);
-		text_put_padded(out, s->signal_id, id_width);
-		fprintf(out, " %s  ", day);
-		text_put_padded(out, s->creditor, creditor_width);
-		fprintf(out, " %-13s %10s  %s", vr_sector_names[s->sector], euros, status_text(st));
-		/* Which of the `count signal` statements it fails. */
-		const uint32_t floor = st == VM_SIGNAL_BELOW_FLOOR || st == VM_SIGNAL_HISTORY_BELOW
-			? vm_floor_line(v, h, i) : 0;
-		if (floor) {
-			source_line(text, len, floor, line, sizeof line);
-			text_printf(out, " (%s:%u%s%s)", p->source_name, floor, line[0] ? ": " : "", line);
-		}
-		if (st == VM_SIGNAL_SKIPPED)
-			text_printf(out, " (\"%s\", %s:%u)", p->consts[p->rules[skip].reason].text, p->source_name,
-				    p->rules[skip].line);
-		fputc('\n', out);
-	}
-	if (h->noutcomes) {
-		fprintf(out, "Outcomes:\n");
-		for (size_t i = 0; i < h->noutcomes; i++) {
-			vr_date_format(h->outcomes[i].date, day);
-			fprintf(out, "  %s  %s\n", day, vr_outcome_names[h->outcomes[i].outcome]);
-		}
-	}
-	vr_cents_format(dec.arrears, euros);
-	fputc('\n', out);
-	text_printf(out, "Household: arrears EUR %s (counted current signals), phone %s, e-mail %s, district \"%s\"",
-		    euros, dec.has_phone ? "yes" : "no", dec.has_email ? "yes" : "no", dec.district);
-	fputc('\n', out);
-	if (p->ndefs) {
-		fprintf(out, "\nDefinitions:\n");
-		for (uint32_t i = 0; i < p->ndefs; i++) {
-			const bc_function *fn = &p->fns[p->defs[i]];
-			fprintf(out, "  %-20s = ", p->consts[fn->name].text);
-			print_value(out, fn, vm_eval(v, p->defs[i]));
-			fputc('\n', out);
-		}
-	}
-	fprintf(out, "\nRules, in order (the first that applies decides):\n");
-	for (uint32_t i = 0; i < p->nrules; i++) {
-		const bc_rule *rule = &p->rules[i];
-		const char *verdict;
-		if (i == dec.rule)
-			verdict = "DECIDES";
-		else if (rule->kind == RULE_NOT_COUNTED || rule->kind == RULE_SKIPPED)
-			verdict = "no";
-		else if (!t->tried[i])
-			verdict = "not tried";
-		else
-			verdict = t->applies[i] ? "yes" : "no";
-		text_printf(out, "  %s:%-4u %-9s %s", p->source_name, rule->line, verdict,
-			    rule->kind == RULE_NOT_COUNTED ? "(no current signal counted -> excluded \"not counted\")"
-			    : source_line(text, len, rule->line, line, sizeof line));
-		fputc('\n', out);
-	}
-	free(t);
-	const bc_rule *rule = &p->rules[dec.rule];
-	if (dec.bucket < 0) {
-		fputc('\n', out);
-		text_printf(out, "Decision: excluded, reason \"%s\" (%s:%u)", p->consts[rule->reason].text,
-			    p->source_name, rule->line);
-		fputc('\n', out);
-		return;
-	}
-	const alloc_entry *e = NULL;
-	for (size_t i = 0; r && i < r->n && !e; i++)
-		if (strcmp(r->entries[i].household, h->key) == 0)
-			e = &r->entries[i];
-	const char *bucket = p->consts[p->buckets[dec.bucket].name].text;
-	fprintf(out, "\nRule sends the household to: %s\n", bucket);
-	if (!e)
-		return;
-	const bc_bucket *final = &p->buckets[e->bucket];
-	if (e->overflowed_from >= 0) {
-		text_printf(out, "Capacity: no place in %s: %lld places for %lld candidates; this household ranked %lld%s%s%s",
-			    p->consts[p->buckets[e->overflowed_from].name].text,
-			    (long long)p->buckets[e->overflowed_from].capacity, (long long)e->candidates, (long long)e->rank,
-			    p->buckets[e->overflowed_from].spread ? " in district \"" : "",
-			    p->buckets[e->overflowed_from].spread ? e->district : "",
-			    p->buckets[e->overflowed_from].spread ? "\" (places go round-robin over the districts)" : "");
-		fputc('\n', out);
-	}
-	if (e->bucket != dec.bucket && e->overflowed_from < 0 && !e->backfilled)
-		fprintf(out, "Redirect: %s has a precondition this household does not meet (%s)\n", bucket,
-			!dec.has_phone ? "no phone" : "no e-mail");
-	if (e->backfilled)
-		fprintf(out, "Back-fill: given a spare place in %s\n", p->consts[final->name].text);
-	if (e->place > 0)
-		fprintf(out, "Capacity: place %lld of %lld in %s\n", (long long)e->place, (long long)final->capacity,
-			p->consts[final->name].text);
-	fprintf(out, "Decision: %s%s%s\n", p->consts[final->name].text,
-		e->overflowed_from >= 0 ? ", overflowed from " : "",
-		e->overflowed_from >= 0 ? p->consts[p->buckets[e->overflowed_from].name].text : "");
-	for (uint32_t l = 0; l < p->nlabels; l++) {
-		text_printf(out, "Label %s: %s", p->consts[p->labels[l].name].text, dec.labels[l].text ? dec.labels[l].text : "");
-		fputc('\n', out);
-	}
-}
-
-int cmd_explain(int argc, char **argv, diag *d)
-{
-	const char *db = NULL, *signals = NULL, *outcomes = NULL, *month_text = NULL, *household = NULL;
-	const cli_option opts[] = {
-		{ "db", true, &db }, { "signals", true, &signals }, { "outcomes", true, &outcomes },
-		{ "month", true, &month_text }, { "household", true, &household }, { NULL, false, NULL }
-	};
-	cli_args a;
-	if (!cli_parse(argc, argv, opts, &a, d))
-		return EXIT_USAGE;
-	vr_month month;
-	if (a.npositional != 1 || !household) {
-		diag_error(d, "explain takes --household KEY and one policy\n%s", cli_usage("explain"));
-		return EXIT_USAGE;
-	}
-	if (!cli_month(month_text, &month, d))
-		return EXIT_USAGE;
-	bc_program p;
-	int rc = cli_load_policy(a.positional[0], &p, d);
-	if (rc != EXIT_OK)
-		return rc;
-	size_t len = 0;
-	char *text = cli_read_file(a.positional[0], &len, d);
-	if (text && len >= 8 && memcmp(text, BC_MAGIC, 8) == 0) {
-		free(text);
-		text = NULL;
-	}
-	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
-	/* The plain vm, which can tell which floor a signal fails
-	 * (vm_floor_line); it decides as the one runs use. */
-	vm *v = s ? vm_new_plain(&p) : NULL;
-	if (s && !v) {
-		diag_error(d, "out of memory");
-		rc = EXIT_STORE;
-	}
-	if (s && v) {
-		run_result r;
-		const bool evaluated = run_evaluate(s, &p, month, d, &r);
-		store_cursor *holder = NULL;
-		vr_household h;
-		const int got = store_household(s, household, month, p.lookback, &holder, &h, d);
-		if (got == 1) {
-			explain_household(stdout, &p, v, &h, month, text, len, evaluated ? &r : NULL);
-		} else if (got == 0) {
-			char month_buf[8];
-			vr_month_format(month, month_buf);
-			diag_error(d, "household %s has no signal in %s, so it is not triaged that month", household, month_buf);
-			rc = EXIT_DATA;
-		} else {
-			rc = EXIT_STORE;
-		}
-		if (holder)
-			store_cursor_close(holder);
-		if (evaluated)
-			run_result_free(&r);
-	}
-	vm_free(v);
-	if (s)
-		store_close(s);
-	free(text);
-	bc_program_free(&p);
+	free(settings);
 	return rc;
 }

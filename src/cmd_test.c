@@ -10,7 +10,7 @@
 int cmd_test(int argc, char **argv, diag *d)
 {
 	cli_args a;
-	const cli_option opts[] = { { NULL, false, NULL } };
+	const cli_option opts[] = { { "set", true, NULL }, { NULL, false, NULL } };
 	if (!cli_parse(argc, argv, opts, &a, d))
 		return EXIT_USAGE;
 	if (a.npositional < 1 || a.npositional > 2) {
@@ -35,7 +35,9 @@ int cmd_test(int argc, char **argv, diag *d)
 		tests = derived;
 	}
 	bc_program p;
-	const int rc = cli_load_policy_opt(policy, &p, d, false);
+	int rc = cli_load_policy_opt(policy, &p, d, false);
+	if (rc == EXIT_OK && (rc = cli_apply_sets(&p, &a.many, d)) != EXIT_OK)
+		bc_program_free(&p);
 	if (rc != EXIT_OK) {
 		free(derived);
 		return rc;

@@ -1,7 +1,9 @@
 /* compile.c - code generation from the checked tree to a bc_program.
  * Each function is generated into a buffer of its own and gets its index only
  * when finished, so a function always refers to functions before it (the
- * verifier's guarantee that evaluation ends). Every table it fills stays
+ * verifier's guarantee that evaluation ends). A named number is never folded
+ * into the code: its uses read a constant of its own, so bc_program_set can
+ * change it after compiling. Every table it fills stays
  * within the operands' reach (BC_MAX_TABLE, BC_MAX_CODE): a policy that would
  * pass one is an error at the construct that does, never a value cut to 16
  * bits. The result is verified before it is handed out. */
@@ -32,6 +34,9 @@ typedef struct cg {
 	diag_loc loc;         /* the construct being compiled */
 	uint32_t consts_cap, fns_cap, code_cap, lines_cap, rules_cap;
 	int *def_fn;          /* checker definition index -> function index */
+	int *param_of_def;    /* checker definition index -> named number index, or -1 */
+	uint8_t *own;         /* per constant: a named number's own, never found by value */
+	uint32_t own_cap;
 	bool failed;
 	bool over_limit;      /* a limit was reported (once: the rest would repeat it) */
 	/* The constants by value, so a shared one is found without a search
@@ -119,6 +124,8 @@ static void const_index_grow(cg *g)
 	}
 	/* In index order, so each value keeps its first constant. */
 	for (uint32_t i = 0; i < g->p->nconsts; i++) {
+		if (i < g->own_cap && g->own[i])
+			continue;
 		const uint32_t s = const_slot(g, g->p->consts[i].num, g->p->consts[i].text);
 		if (!g->const_at[s])
 			g->const_at[s] = i + 1;
@@ -149,6 +156,27 @@ static uint32_t add_const(cg *g, int64_t num, const char *text, bool shared)
 static uint32_t text_const(cg *g, const char *text)
 {
 	return add_const(g, 0, text, true);
+}
+
+/* A constant of its own for a named number: no literal of the same value
+ * ever shares it (add_const does not find it), so changing the named
+ * number changes nothing else. */
+static uint32_t own_const(cg *g, int64_t num)
+{
+	bc_program *p = g->p;
+	if (p->nconsts == BC_MAX_TABLE) {
+		over_limit(g, g->loc, "the policy has more constants than vroeg can compile: at most %d "
+			   "numbers, texts and set items (a number or text used again counts once)", BC_MAX_TABLE);
+		return 0;
+	}
+	p->consts = grow(p->consts, &g->consts_cap, p->nconsts + 1, sizeof *p->consts);
+	p->consts[p->nconsts].num = num;
+	p->consts[p->nconsts].text = NULL;
+	const uint32_t cap = g->own_cap;
+	g->own = grow(g->own, &g->own_cap, p->nconsts + 1, 1);
+	memset(g->own + cap, 0, g->own_cap - cap);
+	g->own[p->nconsts] = 1;
+	return p->nconsts++;
 }
 
 static void emit_byte(fnbuf *f, uint8_t b)
@@ -426,6 +454,14 @@ static void emit_value(cg *g, fnbuf *f, const ast_expr *e)
 		case REF_SECTOR_TOTAL: op1(f, BC_SECTOR_TOTAL, (uint32_t)e->u.name.index); return;
 		case REF_DEFINITION: op1(f, BC_DEF, (uint32_t)g->def_fn[e->u.name.index]); return;
 		case REF_ENUM_VALUE: op1(f, BC_CONST, add_const(g, e->u.name.index, NULL, true)); return;
+		case REF_PARAM: {
+			/* Never its value: its own constant, patchable (bc_program_set). */
+			bc_param *q = &g->p->params[g->param_of_def[e->u.name.index]];
+			if (q->konst == BC_NONE)
+				q->konst = own_const(g, q->value);
+			op1(f, BC_CONST, q->konst);
+			return;
+		}
 		case REF_NONE: break;
 		}
 		g->failed = true;
@@ -459,7 +495,7 @@ static uint16_t value_fn(cg *g, const ast_expr *e, enum ast_type type, const cha
 /* A rule of the statement at LOC (the not-counted exclusion and skips are
  * rules too). */
 static uint32_t add_rule(cg *g, enum bc_rule_kind kind, diag_loc loc, int bucket, const char *reason,
-			 uint16_t fn)
+			 uint16_t fn, int feedback)
 {
 	bc_program *p = g->p;
 	if (p->nrules == BC_MAX_TABLE) {
@@ -477,6 +513,7 @@ static uint32_t add_rule(cg *g, enum bc_rule_kind kind, diag_loc loc, int bucket
 	r->bucket = bucket;
 	r->reason = reason ? text_const(g, reason) : BC_NONE;
 	r->fn = fn;
+	r->feedback = (uint8_t)feedback;
 	return p->nrules++;
 }
 
@@ -525,12 +562,36 @@ static void gen_floor_and_skips(cg *g)
 	/* The not-counted exclusion is cited at the first floor. */
 	const diag_loc first = { 1, 1, 1, 1 };
 	add_rule(g, RULE_NOT_COUNTED, pol->ncounts ? pol->counts[0]->loc :
-		 pol->header ? pol->header->loc : first, -1, "not counted", BC_NONE);
+		 pol->header ? pol->header->loc : first, -1, "not counted", BC_NONE, 0);
 	p->skips = must_calloc((size_t)pol->nskips, sizeof *p->skips);
 	for (int i = 0; i < pol->nskips; i++) {
 		const uint16_t fn = cond_fn(g, pol->skips[i]->cond, FN_SIGNAL);
-		p->skips[p->nskips++] = (uint16_t)add_rule(g, RULE_SKIPPED, pol->skips[i]->loc, -1,
-							   pol->skips[i]->reason, fn);
+		p->skips[p->nskips++] = (uint16_t)add_rule(g, RULE_SKIPPED, pol->skips[i]->loc, pol->skip_bucket[i],
+							   pol->skips[i]->reason, fn, pol->skips[i]->feedback.code);
+	}
+}
+
+/* The named numbers, in the order of the file. Their constants are made
+ * at their first use in the code (gen_defs and after). */
+static void gen_params(cg *g)
+{
+	chk_policy *pol = g->pol;
+	bc_program *p = g->p;
+	g->param_of_def = must_calloc((size_t)pol->ndefs, sizeof *g->param_of_def);
+	p->params = must_calloc((size_t)pol->ndefs, sizeof *p->params);
+	for (int i = 0; i < pol->ndefs; i++) {
+		const chk_def *def = &pol->defs[i];
+		g->param_of_def[i] = -1;
+		if (!def->param)
+			continue;
+		g->loc = def->stmt->loc;
+		g->param_of_def[i] = (int)p->nparams;
+		bc_param *q = &p->params[p->nparams++];
+		q->name = text_const(g, def->name);
+		q->line = (uint32_t)def->stmt->loc.line;
+		q->kind = (uint8_t)def->type;
+		q->value = def->value;
+		q->konst = BC_NONE;
 	}
 }
 
@@ -542,8 +603,8 @@ static void gen_defs(cg *g)
 	p->defs = must_calloc((size_t)pol->ndefs, sizeof *p->defs);
 	for (int i = 0; i < pol->ndefs; i++) {
 		const chk_def *def = &pol->defs[i];
-		if (!def->name[0])
-			continue;   /* a built-in the policy replaced */
+		if (!def->name[0] || def->param)
+			continue;   /* a built-in the policy replaced, or a named number */
 		g->def_fn[i] = value_fn(g, def->stmt->cond, def->type, def->name);
 		p->defs[p->ndefs++] = (uint16_t)g->def_fn[i];
 	}
@@ -557,14 +618,15 @@ static void gen_decision(cg *g)
 	/* Exclusions before counting come first; their rules precede the others. */
 	uint32_t *before_rule = must_calloc((size_t)pol->nbefore, sizeof *before_rule);
 	for (int i = 0; i < pol->nbefore; i++)
-		before_rule[i] = add_rule(g, RULE_EXCLUDE_BEFORE, pol->before[i]->loc, -1, pol->before[i]->reason, BC_NONE);
+		before_rule[i] = add_rule(g, RULE_EXCLUDE_BEFORE, pol->before[i]->loc, -1, pol->before[i]->reason,
+					  BC_NONE, pol->before[i]->feedback.code);
 	gen_floor_and_skips(g);
 	uint32_t *rule_index = must_calloc((size_t)pol->nrules, sizeof *rule_index);
 	for (int i = 0; i < pol->nrules; i++) {
 		const ast_stmt *r = pol->rules[i];
 		rule_index[i] = r->kind == S_EXCLUDE
-			? add_rule(g, RULE_EXCLUDE, r->loc, -1, r->reason, BC_NONE)
-			: add_rule(g, RULE_BUCKET, r->loc, pol->rule_bucket[i], NULL, BC_NONE);
+			? add_rule(g, RULE_EXCLUDE, r->loc, -1, r->reason, BC_NONE, r->feedback.code)
+			: add_rule(g, RULE_BUCKET, r->loc, pol->rule_bucket[i], NULL, BC_NONE, 0);
 	}
 	for (int i = 0; i < pol->nbefore; i++) {
 		mark_line(&f, pol->before[i]->loc.line);
@@ -639,8 +701,12 @@ static void gen_buckets(cg *g)
 		o->without_phone = b->without_phone;
 		o->without_email = b->without_email;
 		o->backfill_from = b->backfill_from;
-		o->spread = b->spread ? SPREAD_DISTRICT : SPREAD_NONE;
+		o->spread = !b->spread ? SPREAD_NONE : b->rotating ? SPREAD_DISTRICT_ROTATING : SPREAD_DISTRICT;
 		o->no_follow_up = b->no_follow_up;
+		o->feedback = (uint8_t)b->feedback;
+		o->term_unit = (uint8_t)b->term_unit;
+		o->term = (uint16_t)b->term;
+		o->capacity_param = b->capacity_param >= 0 ? (uint16_t)(g->param_of_def[b->capacity_param] + 1) : 0;
 		o->norder = (uint8_t)order_keys(g, b->order, o->order);
 		o->nbackfill_order = (uint8_t)order_keys(g, b->backfill_order, o->backfill_order);
 	}
@@ -718,11 +784,14 @@ static bool compile_held(const char *name, const char *text, size_t len, diag *d
 	out->effective = pol->header->has_effective ? pol->header->effective : -1;
 	sha256(text, len, out->source_sha256);
 	out->lookback = (uint16_t)(pol->lookback > 1200 ? 1200 : pol->lookback);
+	gen_params(&g);
 	gen_defs(&g);
 	gen_decision(&g);
 	gen_buckets(&g);
 	gen_labels(&g);
 	free(g.def_fn);
+	free(g.param_of_def);
+	free(g.own);
 	free(g.const_at);
 	arena_free(&a);
 	if (g.failed || !bc_verify(out, d)) {

@@ -1,5 +1,6 @@
 /* decision.h - one household's decision as printed and recorded: the columns of
- * data-contract.md section 4, then the policy's labels, then extras. */
+ * data-contract.md section 4, then the policy's labels, then extras (place,
+ * arrears, and the due date of a contact term when the policy states one). */
 #ifndef VROEG_DECISION_H
 #define VROEG_DECISION_H
 
@@ -14,6 +15,7 @@ typedef struct vr_decision_row {
 	const char *const *labels;    /* nlabels values ("" = no value), in the policy's label order */
 	cents_t arrears;              /* total of counted current signals */
 	int64_t place;                /* 1-based place in a capacity bucket, 0 when none */
+	vr_date due;                  /* last day of its bucket's contact term, or VR_DATE_NONE */
 } vr_decision_row;
 
 /* What the output formats and the store need to know about a set of decisions.
@@ -27,6 +29,7 @@ typedef struct vr_decision_set {
 	size_t nrows;
 	void (*row)(const void *source, size_t i, vr_decision_row *out);
 	const void *source;
+	bool has_due;                 /* the policy has a contact term: a `due` column */
 } vr_decision_set;
 
 /* Row I of SET: the stored one, or one made in *BUF. */

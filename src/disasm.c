@@ -1,5 +1,7 @@
-/* disasm.c - the listing of a compiled program: header, constants, buckets,
- * rules, labels, then every function instruction by instruction, with operands
+/* disasm.c - the listing of a compiled program: header, constants (a named
+ * number's own marked), named numbers, buckets (with their contact terms
+ * and feedback codes), rules, labels, then every function instruction by
+ * instruction, with operands
  * shown by meaning (constants by value, fields by name, windows in months) and
  * source lines. Meant for a program bc_verify accepted, yet never reads outside
  * its arrays whatever it is given. Text is printed escaped (\", \\, \n, \xNN for
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "calendar.h"
 #include "fields.h"
 #include "types.h"
 
@@ -239,6 +242,53 @@ static void put_keys(FILE *out, const bc_program *p, const char *what, const bc_
 	}
 }
 
+/* "feedback 4 already_known", when a code is stated. */
+static void put_feedback(FILE *out, unsigned code)
+{
+	if (code == FEEDBACK_NONE)
+		return;
+	if (code < FEEDBACK_COUNT)
+		fprintf(out, "  feedback %u %s", code, vr_feedback_names[code]);
+	else
+		fprintf(out, "  feedback ?%u", code);
+}
+
+/* Named number I by name, or "?I". */
+static void put_param(FILE *out, const bc_program *p, uint32_t i)
+{
+	if (i < p->nparams)
+		put_const_name(out, p, p->params[i].name);
+	else
+		fprintf(out, "?%" PRIu32, i);
+}
+
+/* Named numbers: name, kind, value, the constant the code reads. */
+static void put_params(const bc_program *p, FILE *out)
+{
+	fprintf(out, "\nnamed numbers (%" PRIu32 ")\n", p->nparams);
+	for (uint32_t i = 0; i < p->nparams; i++) {
+		const bc_param *q = &p->params[i];
+		fprintf(out, "  %4" PRIu32 "  ", i);
+		put_param(out, p, i);
+		fprintf(out, "  line %" PRIu32 "  %s ", q->line, type_name(q->kind));
+		if (q->kind == TY_MONEY) {
+			char euros[24];
+			vr_cents_format(q->value, euros);
+			fprintf(out, "EUR %s", euros);
+		} else {
+			fprintf(out, "%" PRId64, q->value);
+		}
+		if (q->konst != BC_NONE)
+			fprintf(out, "  constant %" PRIu32, q->konst);
+		for (uint32_t b = 0; b < p->nbuckets; b++)
+			if (p->buckets[b].capacity_param == i + 1) {
+				fputs("  capacity of ", out);
+				put_bucket(out, p, b);
+			}
+		fputc('\n', out);
+	}
+}
+
 static void put_buckets(const bc_program *p, FILE *out)
 {
 	fprintf(out, "\nbuckets (%" PRIu32 ")\n", p->nbuckets);
@@ -251,6 +301,11 @@ static void put_buckets(const bc_program *p, FILE *out)
 			fputs("  no limit", out);
 		else
 			fprintf(out, "  capacity %" PRId64, b->capacity);
+		if (b->capacity_param) {
+			fputs(" (", out);
+			put_param(out, p, b->capacity_param - 1u);
+			fputc(')', out);
+		}
 		const struct { const char *what; int32_t to; } edges[] = {
 			{ "overflow -> ", b->overflow },
 			{ "without phone -> ", b->without_phone },
@@ -265,12 +320,19 @@ static void put_buckets(const bc_program *p, FILE *out)
 		}
 		if (b->spread == SPREAD_DISTRICT)
 			fputs("  spread district", out);
+		else if (b->spread == SPREAD_DISTRICT_ROTATING)
+			fputs("  spread district rotating", out);
 		else if (b->spread != SPREAD_NONE)
 			fprintf(out, "  spread ?%u", b->spread);
 		put_keys(out, p, "order", b->order, b->norder);
 		put_keys(out, p, "backfill order", b->backfill_order, b->nbackfill_order);
 		if (b->no_follow_up)
 			fputs("  no follow-up", out);
+		if (b->term_unit > CAL_NONE && b->term_unit < CAL_UNIT_COUNT)
+			fprintf(out, "  within %u %s", b->term, cal_unit_words((enum cal_unit)b->term_unit, b->term));
+		else if (b->term_unit != CAL_NONE)
+			fprintf(out, "  within ?%u", b->term_unit);
+		put_feedback(out, b->feedback);
 		fputc('\n', out);
 	}
 }
@@ -291,7 +353,12 @@ static void put_rules(const bc_program *p, FILE *out)
 			}
 			fputc(' ', out);
 			put_const(out, p, r->reason);
+			if (r->kind == RULE_SKIPPED && r->bucket >= 0) {
+				fputs(" -> ", out);
+				put_bucket(out, p, r->bucket);
+			}
 		}
+		put_feedback(out, r->feedback);
 		fputc('\n', out);
 	}
 }
@@ -299,11 +366,23 @@ static void put_rules(const bc_program *p, FILE *out)
 static void put_tables(const bc_program *p, FILE *out)
 {
 	fprintf(out, "\nconstants (%" PRIu32 ")\n", p->nconsts);
+	/* A named number's own constant says whose it is. */
+	uint32_t *owner = calloc((size_t)p->nconsts + 1, sizeof *owner);
+	for (uint32_t i = 0; owner && i < p->nparams; i++)
+		if (p->params[i].konst < p->nconsts)
+			owner[p->params[i].konst] = i + 1;
 	for (uint32_t i = 0; i < p->nconsts; i++) {
 		fprintf(out, "  %4" PRIu32 "  ", i);
 		put_const(out, p, i);
+		if (owner && owner[i]) {
+			fputs("  (", out);
+			put_param(out, p, owner[i] - 1);
+			fputc(')', out);
+		}
 		fputc('\n', out);
 	}
+	free(owner);
+	put_params(p, out);
 	put_buckets(p, out);
 	put_rules(p, out);
 	fprintf(out, "\nlabels (%" PRIu32 ")\n", p->nlabels);

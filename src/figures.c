@@ -243,9 +243,10 @@ bool figures_from_run(figures_list *l, const run_result *r, const bc_program *p)
 	bool ok = figures_add(l, m, FM_HOUSEHOLDS, "excluded", "", 0);
 	for (uint32_t i = 0; ok && i < p->nrules; i++) {
 		const bc_rule *rule = &p->rules[i];
-		/* Without a floor or a skip every signal counts: no such exclusion. */
-		if (rule->kind == RULE_BUCKET ||
-		    (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE && p->nskips == 0))
+		/* Without a floor every signal is above it: no household is "not
+		 * counted". A skip with a bucket excludes no one. */
+		if (rule->kind == RULE_BUCKET || (rule->kind == RULE_SKIPPED && rule->bucket >= 0) ||
+		    (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE))
 			continue;
 		ok = figures_add(l, m, FM_EXCLUDED, "", p->consts[rule->reason].text, 0);
 	}
@@ -584,6 +585,11 @@ void figures_report_free(figures_report *r)
 
 enum store_status figures_freeze(store *s, vr_month month, diag *d)
 {
+	return figures_freeze_some(s, month, FIGURES_ALL, d);
+}
+
+enum store_status figures_freeze_some(store *s, vr_month month, unsigned groups, diag *d)
+{
 	figures_report r;
 	frozen *fz = NULL;
 	enum store_status st = build(s, month, month, 1, &r, &fz, d);
@@ -597,9 +603,10 @@ enum store_status figures_freeze(store *s, vr_month month, diag *d)
 	for (size_t i = 0; f && i < r.rows.n; i++) {
 		const figures_row *row = &r.rows.v[i];
 		const enum group g = group_of(row->measure);
-		const bool take = (g == GROUP_SIGNALS && !fz->signals) ||
-				  (fm->has_run && g == GROUP_DECISIONS && !fz->decisions) ||
-				  (fm->has_run && g == GROUP_OUTCOMES && !fz->outcomes);
+		const bool take = (g == GROUP_SIGNALS && !fz->signals && groups & FIGURES_SIGNALS) ||
+				  (fm->has_run && g == GROUP_DECISIONS && !fz->decisions &&
+				   groups & FIGURES_DECISIONS) ||
+				  (fm->has_run && g == GROUP_OUTCOMES && !fz->outcomes && groups & FIGURES_OUTCOMES);
 		if (take)
 			f[n++] = (store_figure){ month, g == GROUP_SIGNALS ? 0 : fm->run_id,
 						 figures_measure_names[row->measure], row->bucket, row->category,

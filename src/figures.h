@@ -123,6 +123,12 @@ void figures_report_free(figures_report *r);
  * figures, and outcomes), so that a report gives the same figures after a
  * purge has deleted the rows. Figures frozen before are kept as they are. */
 enum store_status figures_freeze(store *s, vr_month month, diag *d);
+/* The same for some of them: the figures of its signals (counted, per
+ * sector and creditor, new and returning), of its run's decisions, of their
+ * outcomes. A purge freezes the signal figures of the months after its cut,
+ * whose returning households it would otherwise change. */
+enum figures_groups { FIGURES_SIGNALS = 1, FIGURES_DECISIONS = 2, FIGURES_OUTCOMES = 4, FIGURES_ALL = 7 };
+enum store_status figures_freeze_some(store *s, vr_month month, unsigned groups, diag *d);
 
 /* The figures as a trend: one line per measure, bucket and category, with
  * a cell per month of the report (NULL: no such figure that month), in the

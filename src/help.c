@@ -22,20 +22,26 @@ static const usage usages[] = {
 	  "  fmt [--check] FILE...           rewrite rule files in the canonical layout\n"
 	  "Data:\n"
 	  "  import --db DB [--outcomes] FILE...   import creditors' signals (or outcomes) CSV; - = stdin\n"
+	  "Retention:\n"
+	  "  purge --db DB [--before M | --keep N] [--force]   remove the months before a cut\n"
+	  "  forget --db DB --household H          remove every trace of one household\n"
 	  "Months:\n"
 	  "  dry-run --db DB --month M POLICY      decisions for a month, writing nothing\n"
 	  "  dry-run --signals F [--outcomes F] --month M POLICY   the same without a store\n"
 	  "  run --db DB --month M|previous [--replace] POLICY     decide and record a month\n"
 	  "  runs --db DB                          the run history\n"
 	  "  decisions --db DB --month M           a recorded month's decisions\n"
-	  "  explain --db DB --month M --household H POLICY   one household's path\n"
+	  "  explain --db DB --month M --household H [POLICY] one household's path\n"
+	  "  show --db DB --month M [--source]     the policy a recorded run was made with\n"
 	  "  diff --db DB --month M OLD NEW        what changing a policy does to a month\n"
 	  "  report --db DB --months FROM..TO      the months' figures: table, csv, json, html\n"
 	  "  help [COMMAND]                        this text, or a command's\n"
 	  "\n"
 	  "POLICY is a rule file (.vroeg) or a compiled policy (.vrb). DB may also be\n"
-	  "given as $VROEG_DB. Exit codes: 0 ok, 1 lint warnings, 2 policy error,\n"
-	  "3 data error, 4 store busy, 5 store or output error, 64 usage error.\n" },
+	  "given as $VROEG_DB. dry-run, run, explain, diff and test take --set NAME=VALUE\n"
+	  "(repeatable): a number the policy names, given another value for that call.\n"
+	  "Exit codes: 0 ok, 1 lint warnings, 2 policy error, 3 data error, 4 store busy,\n"
+	  "5 store or output error, 64 usage error.\n" },
 	{ "lint",
 	  "usage: vroeg lint [--strict] FILE...\n"
 	  "Checks each rule file: syntax, names, types and units, buckets, rules.\n"
@@ -49,8 +55,9 @@ static const usage usages[] = {
 	  "a regular file (or new) and not FILE itself (exit 64). -o - is standard output.\n" },
 	{ "disasm",
 	  "usage: vroeg disasm FILE.vrb\n"
-	  "Prints a compiled policy: constants, buckets, rules and every function's\n"
-	  "instructions with their source lines. A damaged file is refused (exit 2).\n" },
+	  "Prints a compiled policy: constants, named numbers, buckets, rules and every\n"
+	  "function's instructions with their source lines. A damaged file is refused\n"
+	  "(exit 2).\n" },
 	{ "import",
 	  "usage: vroeg import --db DB [--outcomes] FILE...\n"
 	  "Imports a signals CSV (with --outcomes: an outcomes CSV) into the store; - reads\n"
@@ -61,45 +68,73 @@ static const usage usages[] = {
 	{ "dry-run",
 	  "usage: vroeg dry-run --db DB --month YYYY-MM [--format table|csv|json] POLICY\n"
 	  "       vroeg dry-run --signals FILE [--outcomes FILE] --month YYYY-MM POLICY\n"
+	  "       (both also [--set NAME=VALUE]...)\n"
 	  "Evaluates POLICY over the month and prints the decisions and a summary; writes\n"
 	  "nothing. With csv or json the decisions go to standard output and the summary to\n"
-	  "standard error. --summary prints only the summary, --no-summary only decisions.\n" },
+	  "standard error. --summary prints only the summary, --no-summary only decisions.\n"
+	  "--set NAME=VALUE gives a number the policy names (`define NAME = ...`) another\n"
+	  "value, written as in the policy (150, 150.50, \"EUR 150\"); at most 64. An unknown\n"
+	  "name or a value of the wrong kind is a usage error (exit 64).\n" },
 	{ "run",
-	  "usage: vroeg run --db DB --month YYYY-MM|previous [--replace] [--format F] POLICY\n"
+	  "usage: vroeg run --db DB --month YYYY-MM|previous [--replace] [--format F]\n"
+	  "                 [--set NAME=VALUE]... POLICY\n"
 	  "Evaluates POLICY over the month and records the run and its decisions in one\n"
 	  "transaction. The same month with the same policy again reports the recorded run\n"
 	  "and changes nothing; with another policy it is refused (exit 3) unless --replace,\n"
 	  "which keeps the earlier run in the history, marked superseded. A second run on the\n"
-	  "same store waits up to 10 s, then exits 4.\n" },
+	  "same store waits up to 10 s, then exits 4. --set as for dry-run; the run records\n"
+	  "the values it was given.\n" },
 	{ "runs",
 	  "usage: vroeg runs --db DB\n"
-	  "Lists every recorded run, oldest first, superseded ones included.\n" },
+	  "Lists every recorded run, oldest first, superseded ones included, each with the\n"
+	  "run that superseded it.\n" },
 	{ "decisions",
 	  "usage: vroeg decisions --db DB --month YYYY-MM [--format table|csv|json]\n"
 	  "Prints the recorded decisions of the month's current run, as dry-run does.\n" },
 	{ "explain",
-	  "usage: vroeg explain --db DB --month YYYY-MM --household KEY POLICY\n"
+	  "usage: vroeg explain --db DB --month YYYY-MM --household KEY [POLICY]\n"
 	  "       vroeg explain --signals FILE [--outcomes FILE] --month YYYY-MM --household KEY POLICY\n"
+	  "       (both also [--set NAME=VALUE]...)\n"
 	  "Shows one household's path: its signals and whether each counts (and why not),\n"
-	  "the household's facts and definitions, every rule tried in order, the bucket,\n"
-	  "and the capacity outcome (place, overflow, redirect, back-fill).\n" },
+	  "the household's facts, definitions and named numbers, every rule tried in order,\n"
+	  "every bucket it passed through with the policy line of each step (the rule, no\n"
+	  "place, a redirect, a back-fill) to where it ended and its place, and the contact\n"
+	  "term's due date. --set as for dry-run. When the month has a recorded run,\n"
+	  "explain reads the data as that run read it and ends with the recorded decision;\n"
+	  "without POLICY it explains with the policy (and the --set values) the run kept.\n"
+	  "A POLICY that is not the run's is said to be so, with both decisions.\n" },
+	{ "show",
+	  "usage: vroeg show --db DB --month YYYY-MM|previous [--source]\n"
+	  "       vroeg show --db DB --run N [--source]\n"
+	  "Prints a recorded run (the month's current run, or run N of `vroeg runs`) and\n"
+	  "the policy it was made with, as the store kept it: the rule text byte for byte,\n"
+	  "or for a run made from a compiled policy (.vrb) the listing of that program.\n"
+	  "--source prints only the rule text (exit 3 when the run kept none).\n" },
 	{ "diff",
 	  "usage: vroeg diff --db DB --month YYYY-MM [--format table|csv|json] OLD NEW\n"
 	  "       vroeg diff --signals FILE [--outcomes FILE] --month YYYY-MM OLD NEW\n"
+	  "       vroeg diff ... [--set NAME=VALUE]... POLICY\n"
 	  "Evaluates both versions of a policy over the same month. The table shows how\n"
 	  "many households move from bucket to bucket, capacity use before and after, and\n"
 	  "the households that change. csv and json give only the households that change:\n"
 	  "household,old_bucket,new_bucket,old_reason,new_reason,old_overflowed_from,\n"
-	  "new_overflowed_from, then old_LABEL and new_LABEL columns. Either policy may be\n"
-	  "- (standard input). Exit 0 when the comparison ran, 2 when a policy has an\n"
-	  "error; the store and input files give the exit codes of the other commands.\n" },
+	  "new_overflowed_from (then old_due,new_due when either has a contact term), then\n"
+	  "old_LABEL and new_LABEL columns. Either policy may be - (standard input).\n"
+	  "--set gives named numbers of NEW other values; with one POLICY, the policy as\n"
+	  "written is OLD and the same with the values set is NEW. Exit 0 when the\n"
+	  "comparison ran, 2 when a policy has an error; the store and input files give\n"
+	  "the exit codes of the other commands.\n" },
 	{ "test",
-	  "usage: vroeg test POLICY [TESTS]\n"
-	  "Runs the tests of a policy: households described in a text file (default: the\n"
-	  "policy's name with .tests), each with the bucket it must get. A failure reads\n"
-	  "FILE:LINE: test \"NAME\" failed: expected X, got Y (decided by RULE). The last\n"
-	  "line names the rules, buckets and exclusion reasons no test reaches.\n"
-	  "Exit 0 when all pass, 1 when one fails, 2 on a policy error, 3 on a bad tests file.\n" },
+	  "usage: vroeg test [--set NAME=VALUE]... POLICY [TESTS]\n"
+	  "Runs the tests of a policy (default: the policy's name with .tests), written as\n"
+	  "docs/tests.md describes: each test one household or a month of them, with the\n"
+	  "bucket, place or count each must get. A test signal has no phone and no e-mail\n"
+	  "unless it says `phone` or `email`. A failure reads FILE:LINE: test \"NAME\"\n"
+	  "failed: expected X, got Y (decided by RULE). The last line names the rules,\n"
+	  "buckets, exclusion reasons and paths between buckets that no test reaches.\n"
+	  "Exit 0 when all pass, 1 when one fails, 2 on a policy error, 3 on a mistake in\n"
+	  "the tests file (FILE:LINE:COL: error: ..., as lint reports a rule file's).\n"
+	  "--set runs the tests against other values of named numbers (as for dry-run).\n" },
 	{ "fmt",
 	  "usage: vroeg fmt [--check] FILE...\n"
 	  "Rewrites each rule file in the one canonical layout: single spaces, `->` aligned\n"
@@ -119,6 +154,21 @@ static const usage usages[] = {
 	  "signals. csv: month,measure,bucket,category,value; html: one page with charts that\n"
 	  "fetches nothing (--lang, default from the locale). Counts only; --min-count N\n"
 	  "writes counts from 1 to N-1 as <N. -o writes FILE whole or not at all.\n" },
+	{ "purge",
+	  "usage: vroeg purge --db DB [--before YYYY-MM | --keep MONTHS] [--force] [--dry-run]\n"
+	  "Removes every signal received, outcome dated and decision of a run for a month\n"
+	  "before the cut, in one transaction, after freezing the month figures `report`\n"
+	  "shows; runs, their policies and the figures stay. Then wipes the store file and\n"
+	  "its journal of the removed bytes. --keep N cuts N months before this month and\n"
+	  "keeps N in the store, so that later `vroeg purge --db DB` cuts the same way.\n"
+	  "Refused (exit 3) when a run's policy still reads a month it would remove,\n"
+	  "naming the latest cut it may make, unless --force. Prints what it removed.\n" },
+	{ "forget",
+	  "usage: vroeg forget --db DB --household KEY [--dry-run]\n"
+	  "Removes every trace of one household (signals, outcomes, decisions of every\n"
+	  "run), in one transaction, after freezing the figures of the months it appears\n"
+	  "in, then wipes the store file and its journal of the removed bytes. Prints what\n"
+	  "it removed per month; a key the store does not hold removes nothing (exit 0).\n" },
 	{ "help",
 	  "usage: vroeg help [COMMAND]\n" },
 };

@@ -119,6 +119,9 @@ typedef struct import {
 	long long import_id;
 	store_import_counts counts;
 	struct batch *batch;        /* signals waiting to be stored */
+	int date_col;               /* the column a row's month is read from */
+	vr_date kept_from;          /* the first day a purge left (0: never purged) */
+	char kept_month[8];
 } import;
 
 /* ---------------------------------------------------------- messages -- */
@@ -416,6 +419,13 @@ static bool check_row(import *im, value *vals)
 		const int c = im->order[k], at = im->field_of[c];
 		check(im, &im->cols[c], at < 0 ? NULL : &f[at], &vals[c]);
 	}
+	/* A purged month stays purged: an old file imported again (or a
+	 * creditor's cumulative file) does not bring its rows back. */
+	const value *date = &vals[im->date_col];
+	if (!im->row_bad && im->kept_from && date->i < im->kept_from)
+		problem(im, im->cols[im->date_col].name, "`%.*s` is before %s, the first month the store keeps "
+			"(the months before it were purged): leave the row out", (int)date->len, date->s,
+			im->kept_month);
 	return !im->row_bad;
 }
 
@@ -569,7 +579,10 @@ static bool same_value(sqlite3_stmt *st, int col, const value *v)
 static enum store_status compare_stored(import *im, const value *v, bool *found)
 {
 	store *s = im->s;
-	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_BY_ID];
+	sqlite3_stmt *st = schema_stmt(s, SQL_SIGNAL_BY_ID, im->d);
+	*found = false;
+	if (!st)
+		return STORE_IO_ERROR;
 	sqlite3_bind_text(st, 1, v[SIG_SIGNAL_ID].s, (int)v[SIG_SIGNAL_ID].len, SQLITE_STATIC);
 	const int rc = sqlite3_step(st);
 	*found = rc == SQLITE_ROW;
@@ -606,7 +619,9 @@ static enum store_status compare_stored(import *im, const value *v, bool *found)
 
 static enum store_status add_month_household(import *im, const value *v)
 {
-	sqlite3_stmt *mh = im->s->stmt[SQL_MONTH_HOUSEHOLD_INSERT];
+	sqlite3_stmt *mh = schema_stmt(im->s, SQL_MONTH_HOUSEHOLD_INSERT, im->d);
+	if (!mh)
+		return STORE_IO_ERROR;
 	sqlite3_bind_text(mh, 1, v[SIG_RECEIVED].s, 7, SQLITE_STATIC);
 	bind_value(mh, 2, &v[SIG_HOUSEHOLD]);
 	const int rc = sqlite3_step(mh);
@@ -624,7 +639,9 @@ static enum store_status store_signal(import *im, const value *v, bool *found)
 	enum store_status result = compare_stored(im, v, found);
 	if (result != STORE_OK || *found)
 		return result;
-	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_INSERT];
+	sqlite3_stmt *st = schema_stmt(s, SQL_SIGNAL_INSERT, im->d);
+	if (!st)
+		return STORE_IO_ERROR;
 	for (int c = 0; c < SIG_NCOLS; c++)
 		bind_value(st, c + 1, &v[c]);
 	sqlite3_bind_int64(st, SIG_NCOLS + 1, im->import_id);
@@ -910,7 +927,9 @@ static int insert_rows(import *im, uint32_t from, uint32_t *npairs)
 {
 	store *s = im->s;
 	batch *b = im->batch;
-	sqlite3_stmt *st = s->stmt[SQL_SIGNAL_INSERT_BATCH];
+	sqlite3_stmt *st = schema_stmt(s, SQL_SIGNAL_INSERT_BATCH, im->d);
+	if (!st)
+		return -1;
 	value v[SIG_NCOLS];
 	pair bound[SCHEMA_BATCH_ROWS];
 	for (uint32_t k = 0; k < SCHEMA_BATCH_ROWS; k++) {
@@ -950,7 +969,9 @@ static enum store_status add_month_households(import *im, uint32_t npairs)
 	store *s = im->s;
 	const pair *pr = im->batch->pair;
 	uint32_t i = 0;
-	sqlite3_stmt *many = s->stmt[SQL_MONTH_HOUSEHOLD_INSERT_BATCH];
+	sqlite3_stmt *many = schema_stmt(s, SQL_MONTH_HOUSEHOLD_INSERT_BATCH, im->d);
+	if (!many)
+		return STORE_IO_ERROR;
 	for (; npairs - i >= SCHEMA_BATCH_ROWS; i += SCHEMA_BATCH_ROWS) {
 		for (int k = 0; k < SCHEMA_BATCH_ROWS; k++) {
 			const pair *q = &pr[i + (uint32_t)k];
@@ -962,7 +983,9 @@ static enum store_status add_month_households(import *im, uint32_t npairs)
 		if (rc != SQLITE_DONE)
 			return schema_fail(s, "import", im->d);
 	}
-	sqlite3_stmt *one = s->stmt[SQL_MONTH_HOUSEHOLD_INSERT];
+	sqlite3_stmt *one = schema_stmt(s, SQL_MONTH_HOUSEHOLD_INSERT, im->d);
+	if (!one)
+		return STORE_IO_ERROR;
 	for (; i < npairs; i++) {
 		sqlite3_bind_text(one, 1, pr[i].month, 7, SQLITE_STATIC);
 		sqlite3_bind_text(one, 2, pr[i].household, (int)pr[i].hlen, SQLITE_STATIC);
@@ -1042,7 +1065,9 @@ static enum store_status store_outcome(import *im, value *v)
 	store *s = im->s;
 	if (v[OUT_SIGNAL_ID].null)
 		v[OUT_SIGNAL_ID] = (value){ .s = "", .len = 0 };
-	sqlite3_stmt *st = s->stmt[SQL_OUTCOME_INSERT];
+	sqlite3_stmt *st = schema_stmt(s, SQL_OUTCOME_INSERT, im->d);
+	if (!st)
+		return STORE_IO_ERROR;
 	for (int c = 0; c < OUT_NCOLS; c++)
 		bind_value(st, c + 1, &v[c]);
 	sqlite3_bind_int64(st, OUT_NCOLS + 1, im->import_id);
@@ -1062,7 +1087,9 @@ static enum store_status store_outcome(import *im, value *v)
  * end, its counts, or nothing at all when it added nothing. */
 static enum store_status begin_import(import *im, const char *kind)
 {
-	sqlite3_stmt *st = im->s->stmt[SQL_IMPORT_INSERT];
+	sqlite3_stmt *st = schema_stmt(im->s, SQL_IMPORT_INSERT, im->d);
+	if (!st)
+		return STORE_IO_ERROR;
 	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, im->name, -1, SQLITE_STATIC);
 	const int rc = sqlite3_step(st);
@@ -1076,7 +1103,9 @@ static enum store_status begin_import(import *im, const char *kind)
 
 static enum store_status finish_import(import *im)
 {
-	sqlite3_stmt *st = im->s->stmt[im->counts.added ? SQL_IMPORT_FINISH : SQL_IMPORT_DELETE];
+	sqlite3_stmt *st = schema_stmt(im->s, im->counts.added ? SQL_IMPORT_FINISH : SQL_IMPORT_DELETE, im->d);
+	if (!st)
+		return STORE_IO_ERROR;
 	sqlite3_bind_int64(st, 1, im->import_id);
 	if (im->counts.added) {
 		sqlite3_bind_int64(st, 2, im->counts.added);
@@ -1094,6 +1123,7 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 		.s = s, .d = d, .name = name,
 		.cols = signals ? signal_columns : outcome_columns,
 		.ncols = signals ? SIG_NCOLS : OUT_NCOLS,
+		.date_col = signals ? SIG_RECEIVED : OUT_DATE,
 	};
 	*counts = (store_import_counts){ 0 };
 	im.csv = csv_open(in);
@@ -1110,6 +1140,17 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 	if (result != STORE_OK) {
 		csv_close(im.csv);
 		return result;
+	}
+	vr_month kept;
+	const int purged = store_purged_before(s, &kept, d);
+	if (purged < 0) {
+		schema_write_rollback(s, nested);
+		csv_close(im.csv);
+		return STORE_IO_ERROR;
+	}
+	if (purged == 1) {
+		im.kept_from = vr_month_first_day(kept);
+		vr_month_format(kept, im.kept_month);
 	}
 	schema_cache_for_import(s, true);
 	result = begin_import(&im, signals ? "signals" : "outcomes");

@@ -21,8 +21,10 @@ static const command commands[] = {
 	{ "dry-run", cmd_dry_run },     { "run", cmd_run },
 	{ "runs", cmd_runs },           { "decisions", cmd_decisions },
 	{ "explain", cmd_explain },     { "diff", cmd_diff },
-	{ "test", cmd_test },           { "fmt", cmd_fmt },
-	{ "report", cmd_report },       { "help", cmd_help },
+	{ "show", cmd_show },           { "test", cmd_test },
+	{ "fmt", cmd_fmt },             { "report", cmd_report },
+	{ "purge", cmd_purge },         { "forget", cmd_forget },
+	{ "help", cmd_help },
 };
 
 static int run_command(int argc, char **argv, diag *d)

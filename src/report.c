@@ -62,12 +62,28 @@ void report_json_string(FILE *out, const char *s)
 static const char *const fixed_columns[] = { "month", "household", "bucket", "reason", "rule", "overflowed_from" };
 enum { NFIXED = 6 };
 
-/* Cell C of row R (C counts the fixed columns, the labels, then place and
- * arrears), or the column's name when R is NULL; numbers are written into
- * NUM. */
+/* The columns of SET: the fixed ones, the labels, place and arrears, and
+ * `due` when the policy has a contact term. */
+static size_t ncolumns(const vr_decision_set *set)
+{
+	return NFIXED + set->nlabels + 2 + (set->has_due ? 1 : 0);
+}
+
+/* Cell C of row R (C counts the fixed columns, the labels, then place,
+ * arrears and due), or the column's name when R is NULL; numbers and dates
+ * are written into NUM. */
 static const char *cell(const vr_decision_set *set, const vr_decision_row *r, size_t c,
 			const char *month, char num[24])
 {
+	if (c == NFIXED + set->nlabels + 2) {
+		if (!r)
+			return "due";
+		if (r->due == VR_DATE_NONE)
+			num[0] = '\0';
+		else
+			vr_date_format(r->due, num);
+		return num;
+	}
 	if (c >= NFIXED + set->nlabels) {
 		const bool place = c == NFIXED + set->nlabels;
 		if (!r)
@@ -91,7 +107,7 @@ static const char *cell(const vr_decision_set *set, const vr_decision_row *r, si
 
 static void csv_decisions(FILE *out, const vr_decision_set *set, const char *month)
 {
-	const size_t ncols = NFIXED + set->nlabels + 2;
+	const size_t ncols = ncolumns(set);
 	csvout *w = malloc(sizeof *w);
 	if (!w)
 		return;
@@ -118,6 +134,12 @@ static void csv_decisions(FILE *out, const vr_decision_set *set, const char *mon
 		else
 			csvout_empty(w);
 		csvout_cents(w, r->arrears);
+		if (set->has_due && r->due != VR_DATE_NONE) {
+			vr_date_format(r->due, num);
+			csvout_number(w, num);
+		} else if (set->has_due) {
+			csvout_empty(w);
+		}
 		csvout_end_row(w);
 	}
 	csvout_flush(w);
@@ -126,7 +148,8 @@ static void csv_decisions(FILE *out, const vr_decision_set *set, const char *mon
 
 static void json_decisions(FILE *out, const vr_decision_set *set, const char *month)
 {
-	const size_t ncols = NFIXED + set->nlabels + 2;
+	const size_t ncols = ncolumns(set);
+	const size_t place = NFIXED + set->nlabels, arrears = place + 1, due = place + 2;
 	char num[24];
 	for (size_t i = 0; i < set->nrows; i++) {
 		vr_decision_row buf;
@@ -138,10 +161,12 @@ static void json_decisions(FILE *out, const vr_decision_set *set, const char *mo
 			report_json_string(out, cell(set, NULL, c, month, num));
 			fputc(':', out);
 			const char *v = cell(set, r, c, month, num);
-			if (c == ncols - 2)   /* place: a number, or null without one */
+			if (c == place)       /* a number, or null without one */
 				fputs(v[0] ? v : "null", out);
-			else if (c == ncols - 1)
+			else if (c == arrears)
 				fputs(v, out);
+			else if (c == due && !v[0])
+				fputs("null", out);
 			else
 				report_json_string(out, v);
 		}
@@ -151,7 +176,7 @@ static void json_decisions(FILE *out, const vr_decision_set *set, const char *mo
 
 static void table_decisions(FILE *out, const vr_decision_set *set, const char *month)
 {
-	const size_t ncols = NFIXED + set->nlabels + 2;
+	const size_t ncols = ncolumns(set);
 	char num[24];
 	/* The widest cell of each column; without memory for them, no padding.
 	 * Row by row, so each decision row is made once a pass. */
@@ -170,9 +195,14 @@ static void table_decisions(FILE *out, const vr_decision_set *set, const char *m
 	for (size_t i = 0; i <= set->nrows; i++) {   /* the header, then the rows */
 		vr_decision_row buf;
 		const vr_decision_row *r = i ? vr_decision_at(set, i - 1, &buf) : NULL;
-		for (size_t c = 0; c < ncols; c++) {
+		/* No blanks at the end of a line: a row whose last cells are
+		 * empty (no due date) ends at its last one that is not. */
+		size_t last = ncols;
+		while (last > 1 && !cell(set, r, last - 1, month, num)[0])
+			last--;
+		for (size_t c = 0; c < last; c++) {
 			const char *v = cell(set, r, c, month, num);
-			text_put_padded(out, v, c + 1 == ncols ? 0 : (w ? w[c] : text_width(v)) + 2);
+			text_put_padded(out, v, c + 1 == last ? 0 : (w ? w[c] : text_width(v)) + 2);
 		}
 		fputc('\n', out);
 	}
@@ -217,6 +247,18 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 		    p->policy_name, p->policy_version[0] ? " version " : "", p->policy_version, month,
 		    r->triaged, r->excluded);
 	fputc('\n', out);
+	/* Values given with --set, so a summary never passes for the policy's own. */
+	bool any = false;
+	for (uint32_t i = 0; i < p->nparams; i++) {
+		if (!p->params[i].given)
+			continue;
+		char set[256];
+		bc_param_format(p, i, set, sizeof set);
+		fprintf(out, "%s%s", any ? ", " : "Set for this evaluation: ", set);
+		any = true;
+	}
+	if (any)
+		fputc('\n', out);
 	/* The bucket column as wide as the longest name. */
 	int w = 6;
 	for (uint32_t b = 0; b < p->nbuckets; b++) {
@@ -271,15 +313,17 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 	fprintf(out, "\n%-28s %10s  %s\n", "rule", "households", "decides");
 	for (uint32_t i = 0; i < p->nrules; i++) {
 		const bc_rule *rule = &p->rules[i];
-		/* Without a floor or a skip every signal counts: no such exclusion. */
-		if (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE && p->nskips == 0)
+		/* Without a floor every signal is above it: no household is "not
+		 * counted" (one whose signals are all skipped has the skip's reason). */
+		if (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE)
 			continue;
-		const char *what = rule->kind == RULE_BUCKET ? p->consts[p->buckets[rule->bucket].name].text
-							     : p->consts[rule->reason].text;
+		/* A bucket rule's bucket, or a skip's when it gives one. */
+		const bool to_bucket = rule->kind == RULE_BUCKET || (rule->kind == RULE_SKIPPED && rule->bucket >= 0);
+		const char *what = to_bucket ? p->consts[p->buckets[rule->bucket].name].text : p->consts[rule->reason].text;
 		const char *cite = run_rule_cite(r, i);
 		char shown[256];
 		fprintf(out, "%-28s %10ld  %s", text_escape(cite, strlen(cite), shown, sizeof shown),
-			r->per_rule[i], rule->kind == RULE_BUCKET ? "-> " : "excluded: ");
+			r->per_rule[i], to_bucket ? "-> " : "excluded: ");
 		text_put(out, what);
 		fputc('\n', out);
 	}

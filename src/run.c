@@ -1,7 +1,9 @@
 /* run.c - the month's evaluation: one pass over the households with a signal
  * in the month (streamed, one at a time), then capacity allocation over the
- * compact per-household results, then the decision rows. Memory grows with
- * the month's households, never with the store. */
+ * compact per-household results, then the decision rows (with the due date
+ * of the final bucket's contact term, counted from the household's earliest
+ * current signal). Memory grows with the month's households, never with the
+ * store. */
 #include "run.h"
 
 #include <inttypes.h>
@@ -9,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "vm.h"
 
 static const char *keep(arena *a, const char *s)
@@ -27,13 +30,16 @@ static bool reserve(run_result *r, size_t nlabels, size_t nslots)
 	uint32_t *rules = realloc(r->rules, cap * sizeof *rules);
 	if (rules)
 		r->rules = rules;
+	vr_date *received = realloc(r->received, cap * sizeof *received);
+	if (received)
+		r->received = received;
 	const char **labels = realloc(r->row_labels, (cap * nlabels + 1) * sizeof *labels);
 	if (labels)
 		r->row_labels = labels;
 	int64_t *keys = realloc(r->keys, (cap * nslots + 1) * sizeof *keys);
 	if (keys)
 		r->keys = keys;
-	if (!e || !rules || !labels || !keys)
+	if (!e || !rules || !received || !labels || !keys)
 		return false;
 	r->cap = cap;
 	return true;
@@ -42,6 +48,21 @@ static bool reserve(run_result *r, size_t nlabels, size_t nslots)
 const char *run_rule_cite(const run_result *r, uint32_t rule)
 {
 	return r->rule_cites[rule];
+}
+
+bool run_has_terms(const bc_program *p)
+{
+	for (uint32_t b = 0; b < p->nbuckets; b++)
+		if (p->buckets[b].term_unit != CAL_NONE)
+			return true;
+	return false;
+}
+
+vr_date run_due(const bc_program *p, int32_t b, vr_date received)
+{
+	if (b < 0 || received == VR_DATE_NONE || p->buckets[b].term_unit == CAL_NONE)
+		return VR_DATE_NONE;
+	return cal_due(received, (enum cal_unit)p->buckets[b].term_unit, p->buckets[b].term);
 }
 
 /* Per rule and per bucket, from the decisions; how households moved
@@ -90,6 +111,9 @@ static void decision_row(const void *source, size_t i, vr_decision_row *row)
 	row->labels = &r->row_labels[i * p->nlabels];
 	row->arrears = e->arrears;
 	row->place = e->place;
+	/* Every household that ends in a bucket with a term has a due date,
+	 * whether the bucket has places or not ("placed", docs/language.md). */
+	row->due = run_due(p, e->bucket, r->received[i]);
 }
 
 /* Every way out of run_evaluate that fails: what R holds so far is freed. */
@@ -101,6 +125,12 @@ static bool fail(run_result *r, vm *v)
 }
 
 bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
+{
+	return run_evaluate_traced(s, p, month, d, r, NULL);
+}
+
+bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d, run_result *r,
+			 alloc_trace *trace)
 {
 	memset(r, 0, sizeof *r);
 	arena_init(&r->strings);
@@ -155,6 +185,7 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 			e->has_email = dec.has_email;
 			e->district = dec.district[0] ? keep(&r->strings, dec.district) : "";
 			r->rules[r->n] = dec.rule;
+			r->received[r->n] = dec.first_received;
 			for (size_t l = 0; l < nlabels; l++)
 				r->row_labels[r->n * nlabels + l] = dec.labels[l].text ? dec.labels[l].text : "";
 			if (nslots)
@@ -168,7 +199,7 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 	for (size_t i = 0; ok && i < r->n; i++)
 		r->entries[i].keys = &r->keys[i * nslots];
 	alloc_flow *flows = ok ? calloc(p->nbuckets + 1, sizeof *flows) : NULL;
-	if (ok && (!flows || !alloc_run_flows(p, v, r->entries, r->n, flows))) {
+	if (ok && (!flows || !alloc_run_traced(p, v, month, r->entries, r->n, flows, trace))) {
 		diag_error(d, "out of memory");
 		ok = false;
 	}
@@ -190,6 +221,7 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 	r->set.month = month;
 	r->set.label_names = label_names;
 	r->set.nlabels = nlabels;
+	r->set.has_due = run_has_terms(p);
 	r->set.rows = NULL;
 	r->set.nrows = r->n;
 	r->set.row = decision_row;
@@ -208,6 +240,7 @@ void run_result_free(run_result *r)
 	free(r->row_labels);
 	free(r->entries);
 	free(r->rules);
+	free(r->received);
 	free(r->keys);
 	free(r->buckets);
 	free(r->per_rule);

@@ -25,6 +25,7 @@ typedef struct run_result {
 	const char **row_labels;       /* nrows * nlabels */
 	alloc_entry *entries;
 	uint32_t *rules;               /* per row: the deciding rule */
+	vr_date *received;             /* per row: its earliest current signal's day */
 	int64_t *keys;
 	size_t n, cap;
 	run_bucket_stats *buckets;     /* per program bucket */
@@ -39,9 +40,20 @@ typedef struct run_result {
  * be read (or is damaged), memory runs out, or a total does not fit
  * (vm_decide); OUT then holds nothing to free. */
 bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *out);
+/* The same, also recording one household's path through the buckets into
+ * TRACE (alloc.h) when it is not NULL: explain's whole path. */
+bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d, run_result *out,
+			 alloc_trace *trace);
 void run_result_free(run_result *r);
 
 /* "FILE:LINE" of rule R, as the decisions cite it. */
 const char *run_rule_cite(const run_result *r, uint32_t rule);
+
+/* Whether P has a bucket with a contact term (its decisions have a `due`
+ * column), and the due date of a household in bucket B whose earliest
+ * current signal came on RECEIVED (VR_DATE_NONE when B has no term or the
+ * household none: B < 0 is excluded). */
+bool run_has_terms(const bc_program *p);
+vr_date run_due(const bc_program *p, int32_t b, vr_date received);
 
 #endif

@@ -1,10 +1,14 @@
 /* schema.c - every line of SQL the store runs: the schema as migration steps
- * keyed by PRAGMA user_version, and the statements prepared once per store.
- * Also opening a store file safely (only a regular file; mode 0600, WAL,
- * foreign keys, a busy timeout; whose database it is read before anything
- * is written, so a database that is not ours or is newer than we know is
- * left exactly as it was; read-only commands open it read-only) and the
- * write-transaction helpers with their busy message.
+ * keyed by PRAGMA user_version, and the statements prepared once per store,
+ * at their first use. Also opening a store file safely (only a regular file;
+ * mode 0600, WAL, foreign keys, a busy timeout; whose database it is read
+ * before anything is written, so a database that is not ours or is newer
+ * than we know is left exactly as it was; read-only commands open it
+ * read-only; a file this user may not write is refused before any work) and
+ * the write-transaction helpers: the busy message, a commit refused to a
+ * store moved away while open, and what SQLite's errors mean in plain words
+ * (a full disk, a file size limit, an I/O error, no memory, a read-only
+ * file or directory).
  *
  * Layout, chosen for the two hot paths:
  * - signals is WITHOUT ROWID, keyed (household, received, signal_id): the
@@ -109,6 +113,7 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;\n"
 	"PRAGMA application_id = " APPLICATION_ID_TEXT ";\n"
 	"PRAGMA user_version = 1;\n",
+
 	/* 2: month figures (figures.h) kept apart from the rows they count: a
 	 * run's decision figures, frozen as it is recorded (capacity and moves
 	 * need the program, which a later report does not have), and a month's
@@ -125,6 +130,44 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (month, run_id, measure, bucket, category)\n"
 	") WITHOUT ROWID;\n"
 	"PRAGMA user_version = 2;\n",
+
+	/* 3: the audit trail. A run keeps the policy it was made with, in
+	 * run_policies: the rule text as given (or a .vrb's bytes, which have
+	 * none), the name its rules are cited by, the hash of its compiled
+	 * form, how far back it reads, the last import it could read, and the
+	 * `--set` values it was given (settings: a JSON array of "NAME=VALUE",
+	 * the values as the language writes them); so that its decisions can
+	 * be explained later from the store alone. A run recorded before has no
+	 * row there.
+	 * superseded_by names the run that replaced a superseded one (for
+	 * earlier runs: the next run of the month, as --replace always made
+	 * it). store_settings holds what is set once for a store, such as its
+	 * retention term. */
+	"CREATE TABLE run_policies (\n"
+	"  run_id         INTEGER PRIMARY KEY REFERENCES runs (id),\n"
+	"  form           TEXT NOT NULL CHECK (form IN ('source', 'bytecode')),\n"
+	"  policy         BLOB NOT NULL,\n"
+	"  source_name    TEXT NOT NULL,\n"
+	"  program_sha256 TEXT NOT NULL,\n"
+	"  lookback       INTEGER NOT NULL CHECK (lookback >= 0),\n"
+	"  imports_upto   INTEGER NOT NULL,\n"
+	"  settings       TEXT NOT NULL DEFAULT '[]'\n" /* JSON array */
+	");\n"
+	"ALTER TABLE runs ADD COLUMN superseded_by INTEGER REFERENCES runs (id);\n"
+	"UPDATE runs SET superseded_by = (SELECT min(n.id) FROM runs AS n\n"
+	"  WHERE n.month = runs.month AND n.id > runs.id) WHERE superseded = 1;\n"
+	"CREATE TABLE store_settings (\n"
+	"  name  TEXT PRIMARY KEY,\n"
+	"  value TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"PRAGMA user_version = 3;\n",
+
+	/* 4: contact terms. Whether a run's policy had a contact term (has_due:
+	 * its decisions have a due column), and each decision's due date
+	 * ('YYYY-MM-DD', '' when none). Earlier runs had none. */
+	"ALTER TABLE runs ADD COLUMN has_due INTEGER NOT NULL DEFAULT 0 CHECK (has_due IN (0, 1));\n"
+	"ALTER TABLE decisions ADD COLUMN due TEXT NOT NULL DEFAULT '';\n"
+	"PRAGMA user_version = 4;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -143,9 +186,14 @@ static const char *const migrations[] = {
 	t".birth_date, "t".district, "t".has_phone, "t".has_email, " \
 	t".brp_match, "t".known_debt_help"
 
-#define RUN_COLUMNS \
-	"id, month, policy_name, policy_version, source_sha256, started, " \
-	"finished, households, superseded, label_names"
+/* A run with its policy's metadata (not the policy: SQL_RUN_POLICY). */
+#define RUN_SELECT \
+	"SELECT r.id, r.month, r.policy_name, r.policy_version, r.source_sha256, " \
+	"r.started, r.finished, r.households, r.superseded, r.label_names, " \
+	"coalesce(p.form, 'none'), coalesce(p.source_name, ''), " \
+	"coalesce(p.program_sha256, ''), p.lookback, p.imports_upto, " \
+	"coalesce(p.settings, '[]'), r.superseded_by, r.has_due " \
+	"FROM runs AS r LEFT JOIN run_policies AS p ON p.run_id = r.id "
 
 static const char *const statements[SQL_COUNT] = {
 	[SQL_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
@@ -195,41 +243,102 @@ static const char *const statements[SQL_COUNT] = {
 	 * as it merges this stream with the signals (?1 is not used). */
 	[SQL_CURSOR_OUTCOMES] =
 		"SELECT household, date, outcome, signal_id FROM outcomes "
-		"WHERE date BETWEEN ?2 AND ?3 "
+		"WHERE date BETWEEN ?2 AND ?3 AND import_id <= ?4 "
 		"ORDER BY household, date, outcome, signal_id",
-	/* One household: ?1 'YYYY-MM' or first day, ?2 key, ?3 last day */
+	/* One household: ?1 'YYYY-MM' or first day, ?2 key, ?3 last day,
+	 * ?4 the last import read (store_read_as_of) */
 	[SQL_ONE_CURRENT] =
 		"SELECT 1 FROM month_households WHERE month = ?1 AND household = ?2",
 	[SQL_ONE_SIGNALS] =
 		"SELECT " SIGNAL_COLUMNS_AS_STORED("s") " FROM signals AS s "
 		"WHERE s.household = ?2 AND s.received BETWEEN ?1 AND ?3 "
-		"ORDER BY s.received, s.signal_id",
+		"AND s.import_id <= ?4 ORDER BY s.received, s.signal_id",
 	[SQL_ONE_OUTCOMES] =
 		"SELECT household, date, outcome, signal_id FROM outcomes "
-		"WHERE household = ?2 AND date BETWEEN ?1 AND ?3 "
+		"WHERE household = ?2 AND date BETWEEN ?1 AND ?3 AND import_id <= ?4 "
 		"ORDER BY date, outcome, signal_id",
 
 	/* ?1 'YYYY-MM' */
-	[SQL_RUN_CURRENT] =
-		"SELECT " RUN_COLUMNS " FROM runs WHERE month = ?1 AND superseded = 0",
-	[SQL_RUN_LIST] = "SELECT " RUN_COLUMNS " FROM runs ORDER BY id",
+	[SQL_RUN_CURRENT] = RUN_SELECT "WHERE r.month = ?1 AND r.superseded = 0",
+	[SQL_RUN_LIST] = RUN_SELECT "ORDER BY r.id",
 	/* ?1 id */
+	[SQL_RUN_BY_ID] = RUN_SELECT "WHERE r.id = ?1",
+	[SQL_RUN_POLICY] = "SELECT policy FROM run_policies WHERE run_id = ?1",
 	[SQL_RUN_SUPERSEDE] = "UPDATE runs SET superseded = 1 WHERE id = ?1",
-	/* ?1..?9 the columns after id, in RUN_COLUMNS order */
+	/* ?1..?9 the columns after id, in RUN_SELECT order, ?10 has_due */
 	[SQL_RUN_INSERT] =
 		"INSERT INTO runs (month, policy_name, policy_version, source_sha256, "
-		"started, finished, households, superseded, label_names) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		"started, finished, households, superseded, label_names, has_due) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	/* ?1 run id, ?2 form, ?3 policy, ?4 source_name, ?5 program_sha256,
+	 * ?6 lookback, ?7 settings; imports_upto is the last import so far,
+	 * which is all a run can have read, since it holds the write lock. */
+	[SQL_RUN_POLICY_INSERT] =
+		"INSERT INTO run_policies (run_id, form, policy, source_name, program_sha256, "
+		"lookback, settings, imports_upto) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+		"(SELECT coalesce(max(id), 0) FROM imports))",
+	/* ?1 the new run, ?2 its month: the runs of the month it supersedes
+	 * (store_supersede marked them; only the current run is ever marked). */
+	[SQL_RUN_LINK_SUPERSEDED] =
+		"UPDATE runs SET superseded_by = ?1 "
+		"WHERE month = ?2 AND superseded = 1 AND superseded_by IS NULL AND id < ?1",
 	/* ?1 run id, ?2 household, ?3 bucket, ?4 reason, ?5 rule,
-	 * ?6 overflowed_from, ?7 labels, ?8 arrears, ?9 place */
+	 * ?6 overflowed_from, ?7 labels, ?8 arrears, ?9 place, ?10 due */
 	[SQL_DECISION_INSERT] =
 		"INSERT INTO decisions (run_id, household, bucket, reason, rule, "
-		"overflowed_from, labels, arrears, place) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		"overflowed_from, labels, arrears, place, due) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	/* ?1 run id: in household byte order (the key order) */
 	[SQL_DECISIONS_OF_RUN] =
 		"SELECT household, bucket, reason, rule, overflowed_from, labels, "
-		"arrears, place FROM decisions WHERE run_id = ?1 ORDER BY household",
+		"arrears, place, due FROM decisions WHERE run_id = ?1 ORDER BY household",
+	/* ?1 run id, ?2 household */
+	[SQL_DECISION_ONE] =
+		"SELECT household, bucket, reason, rule, overflowed_from, labels, "
+		"arrears, place, due FROM decisions WHERE run_id = ?1 AND household = ?2",
+
+	/* Store settings (store_purge.c): ?1 name, ?2 value */
+	[SQL_SETTING_GET] = "SELECT value FROM store_settings WHERE name = ?1",
+	[SQL_SETTING_SET] =
+		"INSERT INTO store_settings (name, value) VALUES (?1, ?2) "
+		"ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+
+	/* Retention (store_purge.c). Purge: ?1 the first day, ?2 'YYYY-MM'
+	 * of the first month kept. Each count gives a month and its rows. */
+	[SQL_PURGE_COUNT_SIGNALS] =
+		"SELECT substr(received, 1, 7), count(*) FROM signals WHERE received < ?1 GROUP BY 1",
+	[SQL_PURGE_COUNT_OUTCOMES] =
+		"SELECT substr(date, 1, 7), count(*) FROM outcomes WHERE date < ?1 GROUP BY 1",
+	[SQL_PURGE_COUNT_DECISIONS] =
+		"SELECT r.month, count(*) FROM decisions AS d JOIN runs AS r ON r.id = d.run_id "
+		"WHERE r.month < ?2 GROUP BY 1",
+	[SQL_PURGE_COUNT_MONTH_HOUSEHOLDS] =
+		"SELECT month, count(*) FROM month_households WHERE month < ?2 GROUP BY 1",
+	[SQL_PURGE_SIGNALS] = "DELETE FROM signals WHERE received < ?1",
+	[SQL_PURGE_OUTCOMES] = "DELETE FROM outcomes WHERE date < ?1",
+	[SQL_PURGE_DECISIONS] =
+		"DELETE FROM decisions WHERE run_id IN (SELECT id FROM runs WHERE month < ?2)",
+	[SQL_PURGE_MONTH_HOUSEHOLDS] = "DELETE FROM month_households WHERE month < ?2",
+	/* Forget: ?1 the household (signals and outcomes are keyed by it). */
+	[SQL_FORGET_COUNT_SIGNALS] =
+		"SELECT substr(received, 1, 7), count(*) FROM signals WHERE household = ?1 GROUP BY 1",
+	[SQL_FORGET_COUNT_OUTCOMES] =
+		"SELECT substr(date, 1, 7), count(*) FROM outcomes WHERE household = ?1 GROUP BY 1",
+	[SQL_FORGET_COUNT_DECISIONS] =
+		"SELECT r.month, count(*) FROM decisions AS d JOIN runs AS r ON r.id = d.run_id "
+		"WHERE d.household = ?1 GROUP BY 1",
+	[SQL_FORGET_COUNT_MONTH_HOUSEHOLDS] =
+		"SELECT month, count(*) FROM month_households WHERE household = ?1 GROUP BY 1",
+	[SQL_FORGET_SIGNALS] = "DELETE FROM signals WHERE household = ?1",
+	[SQL_FORGET_OUTCOMES] = "DELETE FROM outcomes WHERE household = ?1",
+	[SQL_FORGET_DECISIONS] = "DELETE FROM decisions WHERE household = ?1",
+	[SQL_FORGET_MONTH_HOUSEHOLDS] = "DELETE FROM month_households WHERE household = ?1",
+	/* Wiping: deleted cells zeroed as they go; then the file rebuilt from
+	 * the live rows, and the WAL, which still holds old page images,
+	 * copied back and cut to nothing. */
+	[SQL_SECURE_DELETE] = "PRAGMA secure_delete = ON",
+	[SQL_VACUUM] = "VACUUM",
+	[SQL_CHECKPOINT_TRUNCATE] = "PRAGMA wal_checkpoint(TRUNCATE)",
 
 	/* Month figures (store_figures.c). ?1 'YYYY-MM', ?2 run id or 0,
 	 * ?3 measure, ?4 bucket, ?5 category, ?6 value */
@@ -300,10 +409,13 @@ sqlite3_stmt *schema_cursor_signals(store *s, unsigned reads, int col[SIG_NCOLS]
 		len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s", n++ ? ", " : "",
 					cursor_columns[i].expr);
 	}
-	len += (size_t)snprintf(sql + len, sizeof sql - len, "%s",
+	/* Bounded (store_read_as_of) only when asked: a run reads everything,
+	 * and the condition would cost it a test per signal. */
+	len += (size_t)snprintf(sql + len, sizeof sql - len, "%s%s%s",
 				" FROM month_households AS m CROSS JOIN signals AS s"
 				" WHERE m.month = ?1 AND s.household = m.household"
-				" AND s.received BETWEEN ?2 AND ?3"
+				" AND s.received BETWEEN ?2 AND ?3",
+				s->imports_upto > 0 ? " AND s.import_id <= ?4" : "",
 				" ORDER BY m.household, s.received, s.signal_id");
 	sqlite3_stmt *st = NULL;
 	if (len >= sizeof sql) {   /* the columns above fit; this guards edits */
@@ -349,6 +461,21 @@ size_t schema_buf_add(schema_buf *b, const char *s, size_t len)
 	return at;
 }
 
+bool schema_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	size_t cap2 = *cap ? *cap * 2 : 16;
+	while (cap2 < need)
+		cap2 *= 2;
+	void *q = realloc(*p, cap2 * size);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = cap2;
+	return true;
+}
+
 void schema_buf_free(schema_buf *b)
 {
 	free(b->p);
@@ -362,8 +489,78 @@ static bool is_busy(int rc)
 
 static void report_busy(store *s, diag *d)
 {
-	diag_error(d, "the store %s is busy: another run or import holds it "
-		   "(waited %d ms); try again later", s->path, s->busy_ms);
+	diag_error(d, "the store %s is busy: another vroeg command (import, run, purge, forget) "
+		   "or another program holds it (waited %d ms); try again later", s->path, s->busy_ms);
+}
+
+const char *schema_cause(int rc, int err)
+{
+	/* The system's own reason first: it names the disk, the limit or the
+	 * permission that SQLite only calls an I/O error. */
+	switch (err) {
+	case ENOSPC: return "the disk is full";
+#ifdef EDQUOT
+	case EDQUOT: return "the disk quota is used up";
+#endif
+	case EFBIG: return "the file size limit was reached (see `ulimit -f` of the account that runs vroeg)";
+	case EROFS: return "the file system is read-only";
+	case EACCES: case EPERM: return "no permission to write there";
+	case ENOENT: return "the file or its directory is gone";
+	case EIO: return "the disk reported an input/output error";
+	case ENOMEM: return "the computer ran out of memory";
+	default: break;
+	}
+	switch (rc) {
+	case SQLITE_FULL: return "the disk is full";
+	case SQLITE_NOMEM: case SQLITE_IOERR_NOMEM: return "the computer ran out of memory";
+	case SQLITE_READONLY_DBMOVED: return "the store file was moved or deleted while vroeg was using it";
+	case SQLITE_READONLY_DIRECTORY: case SQLITE_READONLY_CANTINIT:
+		return "its directory is not writable for this user (SQLite keeps the store's -wal and "
+		       "-shm files beside it)";
+	case SQLITE_IOERR_FSYNC: case SQLITE_IOERR_DIR_FSYNC:
+		return "the disk did not confirm a write (sync failed)";
+	default: break;
+	}
+	switch (rc & 0xff) {
+	case SQLITE_READONLY: return "the store is read-only (no permission to write the file or its directory)";
+	case SQLITE_CORRUPT: return "the store file is damaged";
+	case SQLITE_CANTOPEN: return "the file cannot be opened";
+	case SQLITE_PERM: return "no permission";
+	case SQLITE_IOERR: return "the disk reported an error";
+	default: return NULL;
+	}
+}
+
+/* The errno of the last failed write or sync of the store's files: its
+ * journal (the WAL, where a transaction is written) or the file itself.
+ * sqlite3_system_errno reads errno when the error is reported, by when
+ * other calls may have changed it (a file size limit came out as a plain
+ * "disk I/O error"); each file keeps its own. 0 when none is known. */
+static int file_errno(store *s)
+{
+	int err = 0;
+	sqlite3_file *journal = NULL;
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &journal) == SQLITE_OK &&
+	    journal && journal->pMethods &&
+	    journal->pMethods->xFileControl(journal, SQLITE_FCNTL_LAST_ERRNO, &err) == SQLITE_OK && err)
+		return err;
+	if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_LAST_ERRNO, &err) == SQLITE_OK && err)
+		return err;
+	return 0;
+}
+
+/* The connection's last error in plain words, else SQLite's own. */
+static const char *last_cause(store *s)
+{
+	const int rc = sqlite3_extended_errcode(s->db);
+	int err = 0;
+	if ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_FULL) {
+		err = file_errno(s);
+		if (!err)
+			err = sqlite3_system_errno(s->db);
+	}
+	const char *c = schema_cause(rc, err);
+	return c ? c : sqlite3_errmsg(s->db);
 }
 
 enum store_status schema_fail(store *s, const char *doing, diag *d)
@@ -377,7 +574,7 @@ enum store_status schema_fail(store *s, const char *doing, diag *d)
 		diag_error(d, "%s is not a vroeg store (not an SQLite database)", s->path);
 		return STORE_IO_ERROR;
 	}
-	diag_error(d, "cannot %s in the store %s: %s", doing, s->path, sqlite3_errmsg(s->db));
+	diag_error(d, "cannot %s in the store %s: %s", doing, s->path, last_cause(s));
 	return (rc & 0xff) == SQLITE_CONSTRAINT ? STORE_DATA_ERROR : STORE_IO_ERROR;
 }
 
@@ -405,9 +602,20 @@ enum store_status schema_write_begin(store *s, bool *nested, diag *d)
 
 enum store_status schema_write_commit(store *s, bool nested, diag *d)
 {
+	if (!nested) {
+		/* A store moved or deleted (or its directory) while open would
+		 * take the commit into a file nobody can find again. */
+		int moved = 0;
+		if (sqlite3_file_control(s->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved) {
+			diag_error(d, "cannot write the store %s: the file was moved or deleted (or its "
+				   "directory) while vroeg was using it; nothing was changed", s->path);
+			schema_write_rollback(s, nested);
+			return STORE_IO_ERROR;
+		}
+	}
 	if (run(s, nested ? SQL_RELEASE : SQL_COMMIT) == SQLITE_DONE)
 		return STORE_OK;
-	const enum store_status st = schema_fail(s, "commit", d);
+	const enum store_status st = schema_fail(s, "save the changes", d);
 	schema_write_rollback(s, nested);
 	return st;
 }
@@ -468,10 +676,11 @@ static enum store_status configure(store *s, diag *d)
 
 /* Reads whose database this is, writing nothing: an empty file (no schema
  * version, application id or table) is nobody's, anything else must carry
- * our application id. Refuses a store newer than this program, and, when
- * not WRITING, an empty file and a store that needs a migration (read-only
- * commands create and change nothing). *VERSION gets the schema version. */
-static enum store_status claim(store *s, bool writing, int *version, diag *d)
+ * our application id. Refuses a store newer than this program; unless
+ * CREATING, an empty file; and, when not WRITING, a store that needs a
+ * migration (read-only commands create and change nothing). *VERSION gets
+ * the schema version. */
+static enum store_status claim(store *s, bool writing, bool creating, int *version, diag *d)
 {
 	int app, tables;
 	if (!query_int(s->db, "PRAGMA user_version", version) ||
@@ -479,7 +688,7 @@ static enum store_status claim(store *s, bool writing, int *version, diag *d)
 	    !query_int(s->db, "SELECT count(*) FROM sqlite_master", &tables))
 		return schema_fail(s, "read the schema version", d);
 	const bool empty = *version == 0 && app == 0 && tables == 0;
-	if (empty && !writing) {
+	if (empty && !creating) {
 		diag_error(d, "%s is not a vroeg store: it is empty (import signals into it first)", s->path);
 		return STORE_IO_ERROR;
 	}
@@ -566,36 +775,49 @@ static bool batch_sql(schema_buf *b, const char *head, int nparams)
 	return ok;
 }
 
-static enum store_status prepare_all(store *s, diag *d)
+sqlite3_stmt *schema_stmt(store *s, enum schema_stmt which, diag *d)
 {
+	if (s->stmt[which])
+		return s->stmt[which];
 	schema_buf text = { 0 };
-	enum store_status st = STORE_OK;
-	for (int i = 0; st == STORE_OK && i < SQL_COUNT; i++) {
-		const char *sql = statements[i];
-		if (i == SQL_SIGNAL_INSERT_BATCH || i == SQL_MONTH_HOUSEHOLD_INSERT_BATCH) {
-			text.len = 0;
-			if (!batch_sql(&text, sql, i == SQL_SIGNAL_INSERT_BATCH ? SIG_NCOLS + 2 : 2)) {
-				diag_error(d, "out of memory opening the store %s", s->path);
-				st = STORE_IO_ERROR;
-				break;
-			}
-			sql = text.p;
+	const char *sql = statements[which];
+	if (which == SQL_SIGNAL_INSERT_BATCH || which == SQL_MONTH_HOUSEHOLD_INSERT_BATCH) {
+		if (!batch_sql(&text, sql, which == SQL_SIGNAL_INSERT_BATCH ? SIG_NCOLS + 2 : 2)) {
+			diag_error(d, "out of memory reading the store %s", s->path);
+			schema_buf_free(&text);
+			return NULL;
 		}
-		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-				       &s->stmt[i], NULL) != SQLITE_OK)
-			st = schema_fail(s, "prepare a statement", d);
+		sql = text.p;
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[which], NULL) != SQLITE_OK) {
+		schema_fail(s, "prepare a statement", d);
+		s->stmt[which] = NULL;
 	}
 	schema_buf_free(&text);
-	return st;
+	return s->stmt[which];
 }
 
-/* The store's file: a regular file, or, when WRITING, none yet, which is
+/* The statements that end a transaction are prepared at once: a rollback
+ * must not depend on a prepare that could fail. The others wait for their
+ * first use (schema_stmt), so a command prepares only what it runs. */
+static enum store_status prepare_control(store *s, diag *d)
+{
+	static const enum schema_stmt control[] = {
+		SQL_BEGIN_IMMEDIATE, SQL_COMMIT, SQL_ROLLBACK, SQL_SAVEPOINT, SQL_RELEASE, SQL_ROLLBACK_TO,
+	};
+	for (size_t i = 0; i < sizeof control / sizeof control[0]; i++)
+		if (!schema_stmt(s, control[i], d))
+			return STORE_IO_ERROR;
+	return STORE_OK;
+}
+
+/* The store's file: a regular file, or, when CREATING, none yet, which is
  * then created with mode 0600 so the store (and its WAL and shm files,
  * which sqlite creates with the database's mode) is never readable by
  * others; an existing file keeps the mode its owner gave it. Anything else
  * (a directory, a device, a fifo) is refused: sqlite would take it for an
  * empty database, and a writer would put its WAL beside it. */
-static enum store_status check_file(const char *path, bool writing, diag *d)
+static enum store_status check_file(const char *path, bool creating, diag *d)
 {
 	struct stat st;
 	if (stat(path, &st) == 0) {
@@ -604,17 +826,26 @@ static enum store_status check_file(const char *path, bool writing, diag *d)
 		diag_error(d, "%s is not a vroeg store (not a regular file)", path);
 		return STORE_IO_ERROR;
 	}
-	if (errno == ENOENT && !writing) {
+	if (errno == ENOENT && !creating) {
 		diag_error(d, "no store at %s (import signals into it first)", path);
 		return STORE_IO_ERROR;
 	}
 	const int fd = errno == ENOENT ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600) : -1;
+	if (fd < 0 && errno == ENOENT) {
+		diag_error(d, "cannot create the store %s: its directory does not exist", path);
+		return STORE_IO_ERROR;
+	}
 	if (fd < 0) {
 		diag_error(d, "cannot open the store %s: %s", path, strerror(errno));
 		return STORE_IO_ERROR;
 	}
 	close(fd);
 	return STORE_OK;
+}
+
+static bool on_read_only_fs(const char *path)
+{
+	return access(path, W_OK) != 0 && errno == EROFS;
 }
 
 enum store_status schema_connect(store *s, const char *path, enum store_access access,
@@ -627,8 +858,9 @@ enum store_status schema_connect(store *s, const char *path, enum store_access a
 		return STORE_IO_ERROR;
 	}
 	const bool memory = strcmp(path, ":memory:") == 0;
-	const bool writing = memory || access == STORE_READ_WRITE;
-	enum store_status st = memory ? STORE_OK : check_file(path, writing, d);
+	const bool writing = memory || access != STORE_READ_ONLY;
+	const bool creating = memory || access == STORE_READ_WRITE;
+	enum store_status st = memory ? STORE_OK : check_file(path, creating, d);
 	if (st != STORE_OK)
 		return st;
 	/* This SQLite may take a name that starts with "file:" for a URI
@@ -647,22 +879,32 @@ enum store_status schema_connect(store *s, const char *path, enum store_access a
 				       SQLITE_OPEN_NOMUTEX, NULL);
 	free(name);
 	if (rc != SQLITE_OK) {
-		diag_error(d, "cannot open the store %s: %s", path,
-			   s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		const char *c = s->db ? last_cause(s) : schema_cause(rc, 0);
+		diag_error(d, "cannot open the store %s: %s", path, c ? c : sqlite3_errstr(rc));
 		return STORE_IO_ERROR;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, s->busy_ms);
+	/* SQLite opens a file it may not write read-only, and says so only at
+	 * the first write: after a month's evaluation, for a run. */
+	if (writing && !memory && sqlite3_db_readonly(s->db, "main") == 1) {
+		diag_error(d, "cannot write the store %s: %s", path, on_read_only_fs(path) ? "it is on a read-only file system"
+			   : "the file is read-only for this user (see its owner and mode)");
+		return STORE_IO_ERROR;
+	}
 	int version = 0;
-	st = claim(s, writing, &version, d);
+	st = claim(s, writing, creating, &version, d);
 	if (st == STORE_OK)
 		st = configure(s, d);
+	/* Before the migration, so that once it is committed nothing is left
+	 * that could fail: a command that fails to open leaves the store as it
+	 * was, or migrated and whole. */
+	if (st == STORE_OK)
+		st = prepare_control(s, d);
 	if (st == STORE_OK && writing)
 		st = set_file_mode(s, d);
 	if (st == STORE_OK && writing && version < NMIGRATIONS)
 		st = migrate(s, d);
-	if (st == STORE_OK)
-		st = prepare_all(s, d);
 	return st;
 }
 

@@ -1,7 +1,8 @@
 /* schema.h - the inside of the store module (store.c, import.c,
- * store_figures.c): the schema version, the prepared statements every store
- * keeps, the store handle's layout, and the connection and write-transaction
- * helpers. Nothing outside the store module includes this; everyone else sees
+ * store_runs.c, store_figures.c, store_purge.c): the schema version, the
+ * statements a store prepares at their first use and keeps, the store
+ * handle's layout, and the connection and write-transaction helpers, with
+ * the plain words for what went wrong. Nothing outside the store module includes this; everyone else sees
  * the opaque `store` of store.h.
  *
  * All SQL text lives in schema.c: the DDL as a list of migration steps keyed
@@ -15,8 +16,8 @@
 #include "diag.h"
 #include "store.h"
 
-/* The statements a store prepares once, when it opens, and keeps; their
- * text and parameters are in schema.c. */
+/* The statements a store prepares once, at their first use (schema_stmt),
+ * and keeps; their text and parameters are in schema.c. */
 enum schema_stmt {
 	SQL_BEGIN_IMMEDIATE, SQL_COMMIT, SQL_ROLLBACK,
 	SQL_SAVEPOINT, SQL_RELEASE, SQL_ROLLBACK_TO,
@@ -26,10 +27,19 @@ enum schema_stmt {
 	SQL_OUTCOME_INSERT,
 	SQL_CURSOR_OUTCOMES,
 	SQL_ONE_CURRENT, SQL_ONE_SIGNALS, SQL_ONE_OUTCOMES,
-	SQL_RUN_CURRENT, SQL_RUN_LIST, SQL_RUN_SUPERSEDE, SQL_RUN_INSERT,
-	SQL_DECISION_INSERT, SQL_DECISIONS_OF_RUN,
+	SQL_RUN_CURRENT, SQL_RUN_LIST, SQL_RUN_BY_ID, SQL_RUN_POLICY,
+	SQL_RUN_SUPERSEDE, SQL_RUN_INSERT, SQL_RUN_POLICY_INSERT, SQL_RUN_LINK_SUPERSEDED,
+	SQL_DECISION_INSERT, SQL_DECISIONS_OF_RUN, SQL_DECISION_ONE,
 	SQL_FIGURE_INSERT, SQL_FIGURES_OF_MONTHS, SQL_FIGURES_SIGNALS,
 	SQL_FIGURES_DECISIONS, SQL_FIGURES_OUTCOMES,
+	SQL_SETTING_GET, SQL_SETTING_SET,
+	SQL_PURGE_COUNT_SIGNALS, SQL_PURGE_COUNT_OUTCOMES, SQL_PURGE_COUNT_DECISIONS,
+	SQL_PURGE_COUNT_MONTH_HOUSEHOLDS, SQL_PURGE_SIGNALS, SQL_PURGE_OUTCOMES,
+	SQL_PURGE_DECISIONS, SQL_PURGE_MONTH_HOUSEHOLDS,
+	SQL_FORGET_COUNT_SIGNALS, SQL_FORGET_COUNT_OUTCOMES, SQL_FORGET_COUNT_DECISIONS,
+	SQL_FORGET_COUNT_MONTH_HOUSEHOLDS, SQL_FORGET_SIGNALS, SQL_FORGET_OUTCOMES,
+	SQL_FORGET_DECISIONS, SQL_FORGET_MONTH_HOUSEHOLDS,
+	SQL_SECURE_DELETE, SQL_VACUUM, SQL_CHECKPOINT_TRUNCATE,
 	SQL_COUNT
 };
 
@@ -57,8 +67,9 @@ enum schema_signal_col {
 
 /* The household cursor's signals statement (see schema.c), reading the
  * columns of the parts READS (enum vr_read) only; COL[SIG_x] receives where
- * it returns column SIG_x, or -1. The caller finalizes it. NULL after
- * reporting why. */
+ * it returns column SIG_x, or -1. When s->imports_upto is set it reads only
+ * the signals of those imports (bind ?4). The caller finalizes it. NULL
+ * after reporting why. */
 sqlite3_stmt *schema_cursor_signals(store *s, unsigned reads, int col[SIG_NCOLS], diag *d);
 
 /* A growable byte buffer, reused: strings are appended and found again by
@@ -75,17 +86,29 @@ bool schema_buf_append(schema_buf *b, const char *s, size_t len);
  * later appends; returns its offset, or (size_t)-1 when out of memory. */
 size_t schema_buf_add(schema_buf *b, const char *s, size_t len);
 void schema_buf_free(schema_buf *b);
+/* Grows the array *P of SIZE-byte items to hold NEED (doubling *CAP);
+ * false when out of memory, with *P as it was. */
+bool schema_grow(void **p, size_t *cap, size_t need, size_t size);
 
 /* The store handle (store.h's `store`). */
 struct store {
 	sqlite3 *db;
 	char *path;                    /* as given, for messages */
 	int busy_ms;
-	sqlite3_stmt *stmt[SQL_COUNT];
+	sqlite3_stmt *stmt[SQL_COUNT];  /* NULL until schema_stmt prepares it */
 	bool cursor_open;              /* SQL_CURSOR_* belong to a live cursor */
-	schema_buf run_strings;        /* strings of the last store_current_run */
+	schema_buf run_strings;        /* strings of the last run read back */
+	schema_buf policy;             /* the policy of the last store_run_policy */
+	schema_buf decision;           /* strings of the last store_run_decision */
+	const char **decision_labels;  /* and its labels */
+	size_t decision_labels_cap;
 	schema_buf scratch;            /* per-call text, e.g. a labels array */
+	long long imports_upto;        /* store_read_as_of: 0 reads everything */
 };
+
+/* Statement WHICH of S, prepared now if it was not yet; NULL after
+ * reporting why. */
+sqlite3_stmt *schema_stmt(store *s, enum schema_stmt which, diag *d);
 
 /* The schema version this program writes (the number of migration steps). */
 int schema_version(void);
@@ -95,7 +118,7 @@ int schema_version(void);
  * reads whose database it is and refuses one that is not a vroeg store or
  * is newer than schema_version(); only then, when writing, sets WAL and
  * migrates an older store in one write transaction. Sets foreign keys and
- * prepares every statement into S. On failure reports why and returns
+ * prepares the transaction statements. On failure reports why and returns
  * STORE_BUSY or STORE_IO_ERROR; S must then still be passed to
  * schema_disconnect. */
 enum store_status schema_connect(store *s, const char *path, enum store_access access,
@@ -113,7 +136,14 @@ void schema_write_rollback(store *s, bool nested);
 void schema_cache_for_import(store *s, bool importing);
 
 /* Reports the connection's last error as "cannot DOING in the store PATH:
- * sqlite's message" (or the busy message) and returns the status it means. */
+ * what went wrong" (or the busy message) and returns the status it means.
+ * What went wrong is said in plain words where it can be (schema_cause),
+ * else in SQLite's. */
 enum store_status schema_fail(store *s, const char *doing, diag *d);
+/* What SQLite's result code RC (extended) and the system's errno ERR (0:
+ * none) mean, in the words of whoever keeps the server: "the disk is full",
+ * "the file size limit was reached ...", "the store is read-only ...";
+ * NULL when there are none better than SQLite's own message. */
+const char *schema_cause(int rc, int err);
 
 #endif

@@ -1,5 +1,6 @@
-/* store.c - the store handle, the household cursor and the run history
- * (contracts in store.h; import is in import.c, all SQL in schema.c).
+/* store.c - the store handle, the household cursor and the write
+ * transactions (contracts in store.h; import is in import.c, the run
+ * history in store_runs.c, all SQL in schema.c).
  * The cursor streams: it steps two ordered statements (signals and outcomes
  * of the run month's households) side by side and holds one batch of
  * households (at most 256) at a time in buffers it reuses, so memory
@@ -46,6 +47,9 @@ void store_close(store *s)
 		store_rollback(s);
 	schema_disconnect(s);
 	schema_buf_free(&s->run_strings);
+	schema_buf_free(&s->policy);
+	schema_buf_free(&s->decision);
+	free(s->decision_labels);
 	schema_buf_free(&s->scratch);
 	free(s);
 }
@@ -137,11 +141,14 @@ static const char *current_signal_id(store_cursor *c, char *buf, size_t size)
 {
 	if (c->col[SIG_SIGNAL_ID] >= 0)
 		return describe(sqlite3_column_value(c->sig, c->col[SIG_SIGNAL_ID]), buf, size);
-	sqlite3_stmt *one = c->s->stmt[SQL_ONE_SIGNALS];
+	const char *id = "(not known)";
+	sqlite3_stmt *one = schema_stmt(c->s, SQL_ONE_SIGNALS, c->d);
+	if (!one)
+		return id;
 	sqlite3_bind_text(one, 1, c->first, -1, SQLITE_STATIC);
 	sqlite3_bind_text(one, 2, c->arena.p + c->key, (int)c->key_len, SQLITE_STATIC);
 	sqlite3_bind_text(one, 3, c->last, -1, SQLITE_STATIC);
-	const char *id = "(not known)";
+	sqlite3_bind_int64(one, 4, c->s->imports_upto > 0 ? c->s->imports_upto : INT64_MAX);
 	const size_t want = c->nsignals - c->household_signal;
 	for (size_t i = 0; sqlite3_step(one) == SQLITE_ROW; i++)
 		if (i == want) {
@@ -318,21 +325,6 @@ static int column_received(store_cursor *c, sqlite3_stmt *st, vr_date *out)
 	return vr_date_parse(t, len, out) ? 1 : -1;
 }
 
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return true;
-	size_t cap2 = *cap ? *cap * 2 : 16;
-	while (cap2 < need)
-		cap2 *= 2;
-	void *q = realloc(*p, cap2 * size);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = cap2;
-	return true;
-}
-
 static int out_of_memory(store_cursor *c)
 {
 	diag_error(c->d, "out of memory reading the store %s", c->s->path);
@@ -374,8 +366,8 @@ static int add_signal(store_cursor *c)
 {
 	sqlite3_stmt *st = c->sig;
 	size_t cap = c->signals_cap;
-	if (!grow((void **)&c->signals, &cap, c->nsignals + 1, sizeof *c->signals) ||
-	    !grow((void **)&c->signal_text, &c->signals_cap, c->nsignals + 1,
+	if (!schema_grow((void **)&c->signals, &cap, c->nsignals + 1, sizeof *c->signals) ||
+	    !schema_grow((void **)&c->signal_text, &c->signals_cap, c->nsignals + 1,
 		  sizeof *c->signal_text))
 		return out_of_memory(c);
 	vr_signal *g = &c->signals[c->nsignals];
@@ -452,8 +444,8 @@ static int add_outcome(store_cursor *c)
 {
 	sqlite3_stmt *st = c->out;
 	size_t cap = c->outcomes_cap;
-	if (!grow((void **)&c->outcomes, &cap, c->noutcomes + 1, sizeof *c->outcomes) ||
-	    !grow((void **)&c->outcome_ids, &c->outcomes_cap, c->noutcomes + 1,
+	if (!schema_grow((void **)&c->outcomes, &cap, c->noutcomes + 1, sizeof *c->outcomes) ||
+	    !schema_grow((void **)&c->outcome_ids, &c->outcomes_cap, c->noutcomes + 1,
 		  sizeof *c->outcome_ids))
 		return out_of_memory(c);
 	vr_outcome *o = &c->outcomes[c->noutcomes];
@@ -663,7 +655,10 @@ store_cursor *store_households(store *s, vr_month month, int lookback, unsigned 
 		vr_date_format(c->month_first[i], day);
 		memcpy(&c->month_prefix[i], day, sizeof c->month_prefix[i]);
 	}
-	c->out = s->stmt[SQL_CURSOR_OUTCOMES];
+	if (!(c->out = schema_stmt(s, SQL_CURSOR_OUTCOMES, d))) {
+		free(c);
+		return NULL;
+	}
 	s->cursor_open = true;
 	if (!(c->sig = schema_cursor_signals(s, reads, c->col, d))) {
 		store_cursor_close(c);
@@ -676,6 +671,9 @@ store_cursor *store_households(store *s, vr_month month, int lookback, unsigned 
 		sqlite3_bind_text(both[i], 2, c->first, -1, SQLITE_STATIC);
 		sqlite3_bind_text(both[i], 3, c->last, -1, SQLITE_STATIC);
 	}
+	if (s->imports_upto > 0)
+		sqlite3_bind_int64(c->sig, 4, s->imports_upto);
+	sqlite3_bind_int64(c->out, 4, s->imports_upto > 0 ? s->imports_upto : INT64_MAX);
 	/* Both statements step before either ends, so they share one read
 	 * transaction: one snapshot of the store for the whole walk. Without
 	 * outcomes to read, the outcome statement stands on no row. */
@@ -729,7 +727,9 @@ int store_household(store *s, const char *key, vr_month month, int lookback,
 	}
 	c->d = d;
 	set_span(c, month, lookback);
-	sqlite3_stmt *cur = s->stmt[SQL_ONE_CURRENT];
+	sqlite3_stmt *cur = schema_stmt(s, SQL_ONE_CURRENT, d);
+	if (!cur || !schema_stmt(s, SQL_ONE_SIGNALS, d) || !schema_stmt(s, SQL_ONE_OUTCOMES, d))
+		return -1;
 	sqlite3_bind_text(cur, 1, c->month, -1, SQLITE_STATIC);
 	sqlite3_bind_text(cur, 2, key, -1, SQLITE_STATIC);
 	bool current;
@@ -747,6 +747,7 @@ int store_household(store *s, const char *key, vr_month month, int lookback,
 		sqlite3_bind_text(both[i], 1, c->first, -1, SQLITE_STATIC);
 		sqlite3_bind_text(both[i], 2, key, -1, SQLITE_STATIC);
 		sqlite3_bind_text(both[i], 3, c->last, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(both[i], 4, s->imports_upto > 0 ? s->imports_upto : INT64_MAX);
 	}
 	int rc = -1;
 	if (step(c, c->sig, &c->sig_row) && step(c, c->out, &c->out_row))
@@ -756,6 +757,11 @@ int store_household(store *s, const char *key, vr_month month, int lookback,
 		sqlite3_clear_bindings(both[i]);
 	}
 	return rc;
+}
+
+void store_read_as_of(store *s, long long imports_upto)
+{
+	s->imports_upto = imports_upto > 0 ? imports_upto : 0;
 }
 
 /* ------------------------------------------------------ transactions -- */
@@ -782,521 +788,4 @@ enum store_status store_commit(store *s, diag *d)
 void store_rollback(store *s)
 {
 	schema_write_rollback(s, false);
-}
-
-/* ---------------------------------------------------------------- runs -- */
-
-/* Appends S as a JSON string (quotes, escapes; UTF-8 passes through). */
-static bool json_string(schema_buf *b, const char *s)
-{
-	bool ok = schema_buf_append(b, "\"", 1);
-	for (const char *p = s; ok && *p; p++) {
-		const unsigned char ch = (unsigned char)*p;
-		if (ch == '"' || ch == '\\') {
-			const char esc[2] = { '\\', (char)ch };
-			ok = schema_buf_append(b, esc, 2);
-		} else if (ch < 0x20) {
-			char esc[8];
-			snprintf(esc, sizeof esc, "\\u%04x", ch);
-			ok = schema_buf_append(b, esc, 6);
-		} else {
-			ok = schema_buf_append(b, p, 1);
-		}
-	}
-	return ok && schema_buf_append(b, "\"", 1);
-}
-
-/* Writes the JSON array of strings ITEMS[0..N) into B (replacing it); a
- * NULL ITEMS or item counts as "". */
-static bool json_array(schema_buf *b, const char *const *items, size_t n)
-{
-	b->len = 0;
-	bool ok = schema_buf_append(b, "[", 1);
-	for (size_t i = 0; ok && i < n; i++)
-		ok = (i == 0 || schema_buf_append(b, ",", 1)) &&
-			json_string(b, items && items[i] ? items[i] : "");
-	return ok && schema_buf_append(b, "]", 1);
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Four hex digits at P (END bounds), or -1. */
-static long hex4(const char *p, const char *end)
-{
-	if (end - p < 4)
-		return -1;
-	long v = 0;
-	for (int i = 0; i < 4; i++) {
-		const int h = hex_digit(p[i]);
-		if (h < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
-}
-
-static bool put_utf8(schema_buf *b, unsigned long cp)
-{
-	char u[4];
-	size_t n;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	return schema_buf_append(b, u, n);
-}
-
-/* A growable list of offsets into a schema_buf. */
-typedef struct offsets {
-	size_t *v;
-	size_t n, cap;
-} offsets;
-
-static bool offsets_push(offsets *o, size_t at)
-{
-	if (at == (size_t)-1 || !grow((void **)&o->v, &o->cap, o->n + 1, sizeof *o->v))
-		return false;
-	o->v[o->n++] = at;
-	return true;
-}
-
-static void skip_space(const char **p, const char *end)
-{
-	while (*p < end && (**p == ' ' || **p == '\t' || **p == '\n' || **p == '\r'))
-		(*p)++;
-}
-
-/* Decodes one JSON string at *P (on its opening quote) into B, NUL-ended;
- * pushes its offset onto O. */
-static bool json_decode_string(const char **p, const char *end, schema_buf *b, offsets *o)
-{
-	if (*p >= end || **p != '"')
-		return false;
-	(*p)++;
-	const size_t at = b->len;
-	while (*p < end && **p != '"') {
-		if (**p != '\\') {
-			const char *run = *p;
-			while (*p < end && **p != '"' && **p != '\\')
-				(*p)++;
-			if (!schema_buf_append(b, run, (size_t)(*p - run)))
-				return false;
-			continue;
-		}
-		if (++*p >= end)
-			return false;
-		const char e = *(*p)++;
-		static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
-		const char *hit = strchr(from, e);
-		if (e && hit) {
-			if (!schema_buf_append(b, &to[hit - from], 1))
-				return false;
-			continue;
-		}
-		if (e != 'u')
-			return false;
-		long cp = hex4(*p, end);
-		if (cp < 0)
-			return false;
-		*p += 4;
-		if (cp >= 0xD800 && cp <= 0xDBFF) {
-			if (end - *p < 6 || (*p)[0] != '\\' || (*p)[1] != 'u')
-				return false;
-			const long lo = hex4(*p + 2, end);
-			if (lo < 0xDC00 || lo > 0xDFFF)
-				return false;
-			*p += 6;
-			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-		}
-		if (cp == 0 || !put_utf8(b, (unsigned long)cp))
-			return false;
-	}
-	if (*p >= end)
-		return false;
-	(*p)++;
-	return schema_buf_append(b, "", 1) && offsets_push(o, at);
-}
-
-/* Decodes a JSON array of strings (as json_array writes it) into B and O. */
-static bool json_decode_array(const char *p, size_t len, schema_buf *b, offsets *o)
-{
-	const char *end = p + len;
-	skip_space(&p, end);
-	if (p >= end || *p++ != '[')
-		return false;
-	skip_space(&p, end);
-	if (p < end && *p == ']') {
-		p++;
-	} else {
-		for (;;) {
-			skip_space(&p, end);
-			if (!json_decode_string(&p, end, b, o))
-				return false;
-			skip_space(&p, end);
-			if (p < end && *p == ',') {
-				p++;
-				continue;
-			}
-			if (p < end && *p == ']') {
-				p++;
-				break;
-			}
-			return false;
-		}
-	}
-	skip_space(&p, end);
-	return p == end;
-}
-
-static const char *text_or_empty(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return t ? (const char *)t : "";
-}
-
-/* Fills R from a row of RUN_COLUMNS; the strings are the row's. */
-static bool run_from_row(sqlite3_stmt *st, store_run *r)
-{
-	r->id = sqlite3_column_int64(st, 0);
-	r->policy_name = text_or_empty(st, 2);
-	r->policy_version = text_or_empty(st, 3);
-	r->source_sha256 = text_or_empty(st, 4);
-	r->started = text_or_empty(st, 5);
-	r->finished = text_or_empty(st, 6);
-	r->households = (long)sqlite3_column_int64(st, 7);
-	r->superseded = sqlite3_column_int(st, 8) != 0;
-	const char *month = text_or_empty(st, 1);
-	return vr_month_parse(month, strlen(month), &r->month);
-}
-
-static enum store_status damaged_run(store *s, long long id, diag *d)
-{
-	diag_error(d, "the store %s is damaged: run %lld cannot be read back", s->path, id);
-	return STORE_IO_ERROR;
-}
-
-int store_current_run(store *s, vr_month month, store_run *out, diag *d)
-{
-	char m[8];
-	month_text(month, m);
-	sqlite3_stmt *st = s->stmt[SQL_RUN_CURRENT];
-	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	int result = 0;
-	if (rc == SQLITE_ROW) {
-		store_run r;
-		schema_buf *b = &s->run_strings;
-		b->len = 0;
-		if (!run_from_row(st, &r)) {
-			damaged_run(s, r.id, d);
-			result = -1;
-		} else {
-			const size_t name = schema_buf_add(b, r.policy_name, strlen(r.policy_name));
-			const size_t version = schema_buf_add(b, r.policy_version, strlen(r.policy_version));
-			const size_t sha = schema_buf_add(b, r.source_sha256, strlen(r.source_sha256));
-			const size_t started = schema_buf_add(b, r.started, strlen(r.started));
-			const size_t finished = schema_buf_add(b, r.finished, strlen(r.finished));
-			if (name == (size_t)-1 || version == (size_t)-1 || sha == (size_t)-1 ||
-			    started == (size_t)-1 || finished == (size_t)-1) {
-				diag_error(d, "out of memory reading the store %s", s->path);
-				result = -1;
-			} else {
-				r.policy_name = b->p + name;
-				r.policy_version = b->p + version;
-				r.source_sha256 = b->p + sha;
-				r.started = b->p + started;
-				r.finished = b->p + finished;
-				*out = r;
-				result = 1;
-			}
-		}
-	} else if (rc != SQLITE_DONE) {
-		schema_fail(s, "read the runs", d);
-		result = -1;
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return result;
-}
-
-enum store_status store_supersede(store *s, long long id, diag *d)
-{
-	sqlite3_stmt *st = s->stmt[SQL_RUN_SUPERSEDE];
-	sqlite3_bind_int64(st, 1, id);
-	const int rc = sqlite3_step(st);
-	enum store_status result = STORE_OK;
-	if (rc != SQLITE_DONE)
-		result = schema_fail(s, "supersede a run", d);
-	else if (sqlite3_changes(s->db) == 0) {
-		diag_error(d, "the store %s has no run %lld to supersede", s->path, id);
-		result = STORE_DATA_ERROR;
-	}
-	sqlite3_reset(st);
-	return result;
-}
-
-static enum store_status insert_decisions(store *s, long long run_id,
-					  const vr_decision_set *set, diag *d)
-{
-	sqlite3_stmt *st = s->stmt[SQL_DECISION_INSERT];
-	for (size_t i = 0; i < set->nrows; i++) {
-		vr_decision_row buf;
-		const vr_decision_row *r = vr_decision_at(set, i, &buf);
-		if (!json_array(&s->scratch, r->labels, set->nlabels)) {
-			diag_error(d, "out of memory recording a run in the store %s", s->path);
-			return STORE_IO_ERROR;
-		}
-		sqlite3_bind_int64(st, 1, run_id);
-		sqlite3_bind_text(st, 2, r->household, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, r->bucket ? r->bucket : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, r->reason ? r->reason : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, r->rule ? r->rule : "", -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, r->overflowed_from ? r->overflowed_from : "", -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, s->scratch.p, (int)s->scratch.len, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 8, r->arrears);
-		sqlite3_bind_int64(st, 9, r->place);
-		const int rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc == SQLITE_DONE)
-			continue;
-		if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_PRIMARYKEY) {
-			diag_error(d, "cannot record the run: household %s has two decisions",
-				   r->household);
-			return STORE_DATA_ERROR;
-		}
-		return schema_fail(s, "record a decision", d);
-	}
-	sqlite3_clear_bindings(st);
-	return STORE_OK;
-}
-
-enum store_status store_insert_run(store *s, store_run *run,
-				   const vr_decision_set *set, diag *d)
-{
-	char m[8];
-	month_text(run->month, m);
-	if (set && set->month != run->month) {
-		char other[8];
-		month_text(set->month, other);
-		diag_error(d, "cannot record a run for %s with decisions for %s", m, other);
-		return STORE_DATA_ERROR;
-	}
-	bool nested;
-	enum store_status result = schema_write_begin(s, &nested, d);
-	if (result != STORE_OK)
-		return result;
-	if (!json_array(&s->scratch, set ? set->label_names : NULL, set ? set->nlabels : 0)) {
-		diag_error(d, "out of memory recording a run in the store %s", s->path);
-		schema_write_rollback(s, nested);
-		return STORE_IO_ERROR;
-	}
-	sqlite3_stmt *st = s->stmt[SQL_RUN_INSERT];
-	const char *const text[] = { m, run->policy_name, run->policy_version,
-				     run->source_sha256, run->started, run->finished };
-	for (int i = 0; i < 6; i++)
-		sqlite3_bind_text(st, i + 1, text[i] ? text[i] : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 7, run->households);
-	sqlite3_bind_int(st, 8, run->superseded);
-	sqlite3_bind_text(st, 9, s->scratch.p, (int)s->scratch.len, SQLITE_STATIC);
-	const int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE) {
-		if (sqlite3_extended_errcode(s->db) == SQLITE_CONSTRAINT_UNIQUE) {
-			diag_error(d, "the store %s already has a current run for %s: "
-				   "supersede it first", s->path, m);
-			result = STORE_DATA_ERROR;
-		} else {
-			result = schema_fail(s, "record a run", d);
-		}
-	} else {
-		const long long id = sqlite3_last_insert_rowid(s->db);
-		result = set ? insert_decisions(s, id, set, d) : STORE_OK;
-		if (result == STORE_OK) {
-			result = schema_write_commit(s, nested, d);
-			if (result == STORE_OK)
-				run->id = id;
-			return result;
-		}
-	}
-	schema_write_rollback(s, nested);
-	return result;
-}
-
-enum store_status store_list_runs(store *s, void (*fn)(const store_run *, void *),
-				  void *arg, diag *d)
-{
-	sqlite3_stmt *st = s->stmt[SQL_RUN_LIST];
-	enum store_status result = STORE_OK;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_run r;
-		if (!run_from_row(st, &r)) {
-			result = damaged_run(s, r.id, d);
-			break;
-		}
-		fn(&r, arg);
-	}
-	if (result == STORE_OK && rc != SQLITE_DONE)
-		result = schema_fail(s, "read the runs", d);
-	sqlite3_reset(st);
-	return result;
-}
-
-/* Where a decision's strings sit in the arena until all are read. */
-typedef struct decision_text {
-	size_t household, bucket, reason, rule, overflowed_from;
-	size_t first_label;        /* index into the label offsets */
-} decision_text;
-
-typedef struct decisions_read {
-	schema_buf arena;
-	offsets label_names, labels;
-	vr_decision_row *rows;
-	decision_text *text;
-	size_t nrows, cap;
-} decisions_read;
-
-static void decisions_read_free(decisions_read *r)
-{
-	schema_buf_free(&r->arena);
-	free(r->label_names.v);
-	free(r->labels.v);
-	free(r->rows);
-	free(r->text);
-}
-
-/* Reads one row of SQL_DECISIONS_OF_RUN into R. */
-static bool read_decision(decisions_read *r, sqlite3_stmt *st, size_t nlabels)
-{
-	size_t cap = r->cap;
-	if (!grow((void **)&r->rows, &cap, r->nrows + 1, sizeof *r->rows) ||
-	    !grow((void **)&r->text, &r->cap, r->nrows + 1, sizeof *r->text))
-		return false;
-	decision_text *t = &r->text[r->nrows];
-	size_t *const at[5] = { &t->household, &t->bucket, &t->reason, &t->rule,
-				&t->overflowed_from };
-	for (int col = 0; col < 5; col++) {
-		*at[col] = schema_buf_add(&r->arena, text_or_empty(st, col),
-					  (size_t)sqlite3_column_bytes(st, col));
-		if (*at[col] == (size_t)-1)
-			return false;
-	}
-	t->first_label = r->labels.n;
-	if (!json_decode_array(text_or_empty(st, 5), (size_t)sqlite3_column_bytes(st, 5),
-			       &r->arena, &r->labels) ||
-	    r->labels.n - t->first_label != nlabels)
-		return false;
-	r->rows[r->nrows] = (vr_decision_row){
-		.arrears = sqlite3_column_int64(st, 6),
-		.place = sqlite3_column_int64(st, 7),
-	};
-	r->nrows++;
-	return true;
-}
-
-enum store_status store_read_decisions(store *s, vr_month month,
-				       void (*fn)(const vr_decision_set *, void *),
-				       void *arg, diag *d)
-{
-	char m[8];
-	month_text(month, m);
-	decisions_read r = { 0 };
-	enum store_status result = STORE_OK;
-	long long run_id = 0;
-	bool found = false;
-
-	sqlite3_stmt *st = s->stmt[SQL_RUN_CURRENT];
-	sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		found = true;
-		run_id = sqlite3_column_int64(st, 0);
-		if (!json_decode_array(text_or_empty(st, 9), (size_t)sqlite3_column_bytes(st, 9),
-				       &r.arena, &r.label_names))
-			result = damaged_run(s, run_id, d);
-	} else if (rc != SQLITE_DONE) {
-		result = schema_fail(s, "read the runs", d);
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (result != STORE_OK || !found) {
-		decisions_read_free(&r);
-		return result;
-	}
-
-	const size_t nlabels = r.label_names.n;
-	st = s->stmt[SQL_DECISIONS_OF_RUN];
-	sqlite3_bind_int64(st, 1, run_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!read_decision(&r, st, nlabels)) {
-			result = damaged_run(s, run_id, d);
-			break;
-		}
-	}
-	if (result == STORE_OK && rc != SQLITE_DONE)
-		result = schema_fail(s, "read the decisions", d);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-
-	const char **names = NULL, **values = NULL;
-	if (result == STORE_OK) {
-		names = malloc((nlabels ? nlabels : 1) * sizeof *names);
-		values = malloc((r.labels.n ? r.labels.n : 1) * sizeof *values);
-		if (!names || !values) {
-			diag_error(d, "out of memory reading the store %s", s->path);
-			result = STORE_IO_ERROR;
-		}
-	}
-	if (result == STORE_OK) {
-		const char *a = r.arena.p;
-		for (size_t i = 0; i < nlabels; i++)
-			names[i] = a + r.label_names.v[i];
-		for (size_t i = 0; i < r.labels.n; i++)
-			values[i] = a + r.labels.v[i];
-		for (size_t i = 0; i < r.nrows; i++) {
-			const decision_text *t = &r.text[i];
-			vr_decision_row *row = &r.rows[i];
-			row->household = a + t->household;
-			row->bucket = a + t->bucket;
-			row->reason = a + t->reason;
-			row->rule = a + t->rule;
-			row->overflowed_from = a + t->overflowed_from;
-			row->labels = values + t->first_label;
-		}
-		const vr_decision_set set = {
-			.month = month, .label_names = names, .nlabels = nlabels,
-			.rows = r.rows, .nrows = r.nrows,
-		};
-		fn(&set, arg);
-	}
-	free(names);
-	free(values);
-	decisions_read_free(&r);
-	return result;
 }

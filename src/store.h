@@ -1,6 +1,8 @@
 /* store.h - the SQLite signal store: schema and migrations, CSV import, the
- * household cursor the VM reads from, the run history, and the month figures
- * (kept, and counted from the rows while they exist).
+ * household cursor the VM reads from, the run history with the policy each
+ * run was made with, the month figures (kept, and counted from the rows
+ * while they exist), and retention (the rows of months or of a household
+ * removed, and the file wiped of them).
  * A store handle owns its sqlite3 connection; every statement is prepared once
  * with bound parameters. Errors are reported to the diag sink passed in. */
 #ifndef VROEG_STORE_H
@@ -27,8 +29,10 @@ enum store_status {
 enum store_access {
 	STORE_READ_ONLY,    /* an existing vroeg store, opened read-only: nothing in
 			     * the file can change, and nothing is created */
-	STORE_READ_WRITE    /* created (mode 0600) when absent or an empty file,
+	STORE_READ_WRITE,   /* created (mode 0600) when absent or an empty file,
 			     * switched to WAL and migrated to the current schema */
+	STORE_WRITE_EXISTING /* STORE_READ_WRITE for an existing vroeg store only:
+			     * what removes data never creates a store */
 };
 
 /* Opens the store at PATH into *OUT, or a private in-memory store for
@@ -84,6 +88,19 @@ void store_cursor_close(store_cursor *c);
 int store_household(store *s, const char *key, vr_month month, int lookback,
 		    store_cursor **holder, vr_household *out, diag *d);
 
+/* Limits what the cursor and store_household read to the signals and
+ * outcomes of the imports up to IMPORTS_UPTO (imports.id; 0 or less: all
+ * of them): the store as a recorded run read it (store_run.imports_upto),
+ * so that a later import does not change its explanation. */
+void store_read_as_of(store *s, long long imports_upto);
+
+/* How a recorded run kept the policy it was made with. */
+enum store_policy_form {
+	STORE_POLICY_NONE,      /* recorded before runs kept their policy */
+	STORE_POLICY_SOURCE,    /* the rule text, byte for byte */
+	STORE_POLICY_BYTECODE   /* a .vrb's bytes: it was run from one, and has no source text */
+};
+
 /* The run history. */
 typedef struct store_run {
 	long long id;
@@ -93,6 +110,21 @@ typedef struct store_run {
 	const char *started, *finished; /* ISO 8601 UTC */
 	long households;
 	bool superseded;
+	long long superseded_by;       /* the run that replaced it; 0 none (or not known) */
+	/* The audit trail; a run recorded before it has STORE_POLICY_NONE,
+	 * source_name and program_sha256 "", lookback and imports_upto -1. */
+	enum store_policy_form policy_form;
+	const char *source_name;       /* the name its rules are cited by ("FILE:LINE") */
+	const char *program_sha256;    /* of its compiled form as a .vrb (64 hex digits) */
+	int lookback;                  /* months before its month that it reads */
+	long long imports_upto;        /* the last import it could read (0: none) */
+	const char *settings;          /* JSON array of the "NAME=VALUE" it was run with
+					* (`--set`), "[]" when none */
+	bool has_due;                  /* its policy had a contact term: its decisions a due date */
+	/* store_insert_run only: the policy itself, POLICY_LEN bytes (read
+	 * back with store_run_policy). */
+	const void *policy;
+	size_t policy_len;
 } store_run;
 
 /* A recorded run is one write transaction, taken before evaluation starts so
@@ -104,11 +136,25 @@ void store_rollback(store *s);
 /* The current (not superseded) run for MONTH: 1 found (*out filled, strings
  * valid until the next store call), 0 none, -1 error. */
 int store_current_run(store *s, vr_month month, store_run *out, diag *d);
-/* Marks run ID superseded. */
+/* Run ID, superseded or not; the same contract. */
+int store_run_by_id(store *s, long long id, store_run *out, diag *d);
+/* The policy run ID kept: 1 found (*POLICY and *LEN, valid until the next
+ * call), 0 none kept (STORE_POLICY_NONE), -1 error. */
+int store_run_policy(store *s, long long id, const void **policy, size_t *len, diag *d);
+/* Marks run ID superseded; the next run recorded for its month is what
+ * superseded it (store_insert_run records which). */
 enum store_status store_supersede(store *s, long long id, diag *d);
-/* Inserts the run and its decisions; sets run->id. */
+/* Inserts the run (with its policy, when run->policy is set) and its
+ * decisions; sets run->id, and names it as the successor of the runs of its
+ * month that were superseded. */
 enum store_status store_insert_run(store *s, store_run *run,
 				   const vr_decision_set *set, diag *d);
+
+/* The decision run RUN_ID recorded for HOUSEHOLD: 1 found (*out's strings,
+ * labels included, valid until the next call; *NLABELS how many), 0 the run
+ * has none for it, -1 error. */
+int store_run_decision(store *s, long long run_id, const char *household,
+		       vr_decision_row *out, size_t *nlabels, diag *d);
 
 /* Calls FN for each recorded run, oldest first. */
 enum store_status store_list_runs(store *s, void (*fn)(const store_run *, void *),
@@ -167,5 +213,55 @@ enum store_status store_outcome_figures(store *s, long long run_id, vr_date firs
 					void (*fn)(const char *bucket, int outcome, long households,
 						   void *arg),
 					void *arg, diag *d);
+
+/* ---- retention (store_purge.c) ---- */
+
+/* Settings kept in the store, once for all commands (store_settings). */
+#define STORE_SETTING_RETENTION "retention_months"   /* purge's stored term */
+#define STORE_SETTING_PURGED_BEFORE "purged_before"   /* 'YYYY-MM': nothing older is kept */
+
+/* The value of setting NAME into BUF (SIZE bytes): 1 found, 0 not set, -1
+ * an error (reported; a value longer than BUF is damage). */
+int store_setting(store *s, const char *name, char *buf, size_t size, diag *d);
+/* Sets NAME to VALUE, as part of the caller's write (or a write of its
+ * own). */
+enum store_status store_set_setting(store *s, const char *name, const char *value, diag *d);
+/* The first month the store still holds rows of, when a purge has removed
+ * the months before it: 1 (*OUT set), 0 never purged, -1 error. */
+int store_purged_before(store *s, vr_month *out, diag *d);
+
+/* What purge or forget removes from one month: rows per table. */
+typedef struct store_removed {
+	vr_month month;
+	long signals, outcomes, decisions, month_households;
+} store_removed;
+
+/* The months a removal touches, in order, and the totals. */
+typedef struct store_removal {
+	store_removed *months;
+	size_t n, cap;
+	store_removed total;           /* month unused */
+} store_removal;
+void store_removal_free(store_removal *r);
+
+/* Removes, as part of the caller's write (store_begin), every signal
+ * received, outcome dated, month_households row and decision of a run for a
+ * month before BEFORE; *OUT gets what, per month. Run metadata, the runs'
+ * policies and the month figures stay. Deleted cells are zeroed
+ * (secure_delete); store_wipe then clears the file of them. */
+enum store_status store_purge_rows(store *s, vr_month before, store_removal *out, diag *d);
+/* The same for every row of household KEY, of every month and run. */
+enum store_status store_forget_rows(store *s, const char *key, store_removal *out, diag *d);
+/* What store_forget_rows would remove, without removing it. */
+enum store_status store_household_rows(store *s, const char *key, store_removal *out, diag *d);
+/* What store_purge_rows would remove, without removing it. */
+enum store_status store_purgeable_rows(store *s, vr_month before, store_removal *out, diag *d);
+
+/* After a removal is committed: rebuilds the store file from its live rows
+ * (VACUUM), so that no free page or free space in a page keeps the bytes of
+ * a removed row, and copies the WAL back into it and cuts the WAL to
+ * nothing. STORE_BUSY when another process reading the store keeps the WAL
+ * from being cut (its bytes stay until the next wipe). Outside a write. */
+enum store_status store_wipe(store *s, diag *d);
 
 #endif

@@ -32,11 +32,17 @@ enum store_status store_insert_figures(store *s, const store_figure *f, size_t n
 	enum store_status result = schema_write_begin(s, &nested, d);
 	if (result != STORE_OK)
 		return result;
-	sqlite3_stmt *st = s->stmt[SQL_FIGURE_INSERT];
+	sqlite3_stmt *st = schema_stmt(s, SQL_FIGURE_INSERT, d);
+	if (!st) {
+		schema_write_rollback(s, nested);
+		return STORE_IO_ERROR;
+	}
 	for (size_t i = 0; i < n && result == STORE_OK; i++) {
 		char m[8];
 		month_text(f[i].month, m);
-		sqlite3_bind_text(st, 1, m, -1, SQLITE_TRANSIENT);
+		/* STATIC: M outlives the step; a copy could fail for memory and
+		 * leave the month NULL, which would read as a constraint. */
+		sqlite3_bind_text(st, 1, m, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, f[i].run_id);
 		sqlite3_bind_text(st, 3, f[i].measure, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, f[i].bucket, -1, SQLITE_STATIC);
@@ -67,7 +73,9 @@ enum store_status store_read_figures(store *s, vr_month from, vr_month to,
 	char a[8], b[8];
 	month_text(from, a);
 	month_text(to, b);
-	sqlite3_stmt *st = s->stmt[SQL_FIGURES_OF_MONTHS];
+	sqlite3_stmt *st = schema_stmt(s, SQL_FIGURES_OF_MONTHS, d);
+	if (!st)
+		return STORE_IO_ERROR;
 	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
 	enum store_status result = STORE_OK;
@@ -202,7 +210,12 @@ enum store_status store_signal_figures(store *s, vr_month from, vr_month to, int
 		out_of_memory(s, d);
 		return STORE_IO_ERROR;
 	}
-	sqlite3_stmt *st = s->stmt[SQL_FIGURES_SIGNALS];
+	sqlite3_stmt *st = schema_stmt(s, SQL_FIGURES_SIGNALS, d);
+	if (!st) {
+		free(months);
+		schema_buf_free(&prev);
+		return STORE_IO_ERROR;
+	}
 	enum store_status result = STORE_OK;
 	long last_month = -1;      /* the household's latest month so far, as an index into MONTHS */
 	int rc;
@@ -322,7 +335,10 @@ enum store_status store_outcome_figures(store *s, long long run_id, vr_date firs
 	char a[11], b[11];
 	vr_date_format(first, a);
 	vr_date_format(last, b);
-	sqlite3_stmt *dec = s->stmt[SQL_FIGURES_DECISIONS], *out = s->stmt[SQL_FIGURES_OUTCOMES];
+	sqlite3_stmt *dec = schema_stmt(s, SQL_FIGURES_DECISIONS, d);
+	sqlite3_stmt *out = dec ? schema_stmt(s, SQL_FIGURES_OUTCOMES, d) : NULL;
+	if (!out)
+		return STORE_IO_ERROR;
 	sqlite3_bind_int64(dec, 1, run_id);
 	sqlite3_bind_text(out, 1, a, -1, SQLITE_STATIC);
 	sqlite3_bind_text(out, 2, b, -1, SQLITE_STATIC);
@@ -333,12 +349,16 @@ enum store_status store_outcome_figures(store *s, long long run_id, vr_date firs
 	/* The two streams side by side, both in household order: each
 	 * household's first outcome is the first row of it in OUT. */
 	int orc = sqlite3_step(out);
-	int rc;
-	while ((rc = sqlite3_step(dec)) == SQLITE_ROW) {
+	int rc = SQLITE_DONE;
+	/* A failure of either is reported at once, while the connection's
+	 * error is still its own. */
+	while ((orc == SQLITE_ROW || orc == SQLITE_DONE) && (rc = sqlite3_step(dec)) == SQLITE_ROW) {
 		const char *household = text_or_empty(dec, 0), *bucket = text_or_empty(dec, 1);
 		int cmp = -1;
 		while (orc == SQLITE_ROW && (cmp = strcmp(text_or_empty(out, 0), household)) < 0)
 			orc = sqlite3_step(out);
+		if (orc != SQLITE_ROW && orc != SQLITE_DONE)
+			break;
 		int outcome = -1;
 		if (orc == SQLITE_ROW && cmp == 0) {
 			const char *t = text_or_empty(out, 1);

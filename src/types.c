@@ -17,6 +17,16 @@ const char *const vr_outcome_names[OUTCOME_COUNT] = {
 	"help_accepted", "already_known", "wrongly_reported", "deceased"
 };
 
+const char *const vr_feedback_names[FEEDBACK_COUNT] = {
+	"", "wrongly_reported", "not_picked_up", "repeat_signal", "already_known",
+	"help_accepted", "not_reached_or_no_help", "deceased"
+};
+const char *const vr_feedback_meaning_nl[FEEDBACK_COUNT] = {
+	"", "melding onterecht", "wordt niet opgepakt", "herhaalde melding",
+	"inwoner al bekend bij schuldhulpverlening", "inwoner wil hulp",
+	"niet bereikt of wil geen hulp", "overleden"
+};
+
 int vr_enum_lookup(const char *const *table, int n, const char *name, size_t len)
 {
 	for (int i = 0; i < n; i++)

@@ -35,6 +35,18 @@ extern const char *const vr_kind_names[KIND_COUNT];
 extern const char *const vr_legal_form_names[LEGAL_COUNT];
 extern const char *const vr_outcome_names[OUTCOME_COUNT];
 
+/* The national feedback codes a creditor may be told about its signal
+ * (data-contract.md section 5), 1 to 7; 0 is "none stated" (the default of
+ * `vroeg feedback`). A policy names a code by number or by its name here;
+ * vr_feedback_meaning_nl is the meaning in the words of the feedback files. */
+enum vr_feedback {
+	FEEDBACK_NONE, FEEDBACK_WRONGLY_REPORTED, FEEDBACK_NOT_PICKED_UP, FEEDBACK_REPEAT_SIGNAL,
+	FEEDBACK_ALREADY_KNOWN, FEEDBACK_HELP_ACCEPTED, FEEDBACK_NOT_REACHED_OR_NO_HELP,
+	FEEDBACK_DECEASED, FEEDBACK_COUNT
+};
+extern const char *const vr_feedback_names[FEEDBACK_COUNT];       /* [0] is "" */
+extern const char *const vr_feedback_meaning_nl[FEEDBACK_COUNT];  /* [0] is "" */
+
 /* Index of NAME (LEN bytes) in TABLE of N names, or -1. */
 int vr_enum_lookup(const char *const *table, int n, const char *name, size_t len);
 

@@ -34,6 +34,7 @@ typedef struct vm_decision {
 	cents_t arrears;        /* total of counted current signals */
 	bool has_phone, has_email;
 	const char *district;   /* valid while the household is */
+	vr_date first_received; /* of its earliest current signal: a contact term counts from it */
 	const int64_t *keys;    /* order keys (vm_order_slot), valid until the next vm_decide */
 	const vm_value *labels; /* one per program label; text NULL = no value */
 } vm_decision;

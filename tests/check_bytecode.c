@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "calendar.h"
 #include "bytecode.h"
 #include "fields.h"
 #include "types.h"
@@ -48,7 +49,13 @@ static void add_bucket(bc_program *p, uint32_t name, int64_t capacity, int32_t o
 static void add_rule(bc_program *p, enum bc_rule_kind kind, int32_t bucket, uint32_t reason, uint16_t fn, uint32_t line)
 {
 	p->rules = grow(p->rules, p->nrules, sizeof *p->rules);
-	p->rules[p->nrules++] = (bc_rule){ (uint8_t)kind, line, bucket, reason, fn };
+	p->rules[p->nrules++] = (bc_rule){ (uint8_t)kind, line, bucket, reason, fn, 0 };
+}
+
+static void add_param(bc_program *p, uint32_t name, uint32_t line, enum ast_type kind, int64_t value, uint32_t konst)
+{
+	p->params = grow(p->params, p->nparams, sizeof *p->params);
+	p->params[p->nparams++] = (bc_param){ name, line, (uint8_t)kind, value, konst, 0 };
 }
 
 static void add_label(bc_program *p, uint32_t name, uint16_t fn)
@@ -290,8 +297,19 @@ static void sink(bc_program *p)
 	hv->backfill_from = 0;
 	hv->nbackfill_order = 1;
 	hv->backfill_order[0] = (bc_order_key){ 8, 0 };
-	hv->spread = SPREAD_DISTRICT;
+	hv->spread = SPREAD_DISTRICT_ROTATING;
 	p->buckets[0].no_follow_up = 1;
+	/* Format 2: named numbers, a contact term, feedback codes. */
+	add_const(p, "visits", 0);
+	add_const(p, "floor", 0);
+	add_param(p, C_COUNT, 2, TY_COUNT, 30, BC_NONE);
+	add_param(p, C_COUNT + 1, 3, TY_MONEY, 50000, C_50000);
+	hv->capacity_param = 1;
+	hv->term_unit = CAL_WORKING_DAYS;
+	hv->term = 3;
+	p->buckets[0].feedback = FEEDBACK_NOT_PICKED_UP;
+	p->rules[0].feedback = FEEDBACK_WRONGLY_REPORTED;
+	p->rules[5].feedback = FEEDBACK_REPEAT_SIGNAL;
 }
 
 /* ---- diagnostics and files in memory ---- */
@@ -428,10 +446,22 @@ static void same_tables(const bc_program *p, const bc_program *q)
 		ck_assert_int_eq(b->backfill_from, a->backfill_from);
 		ck_assert_uint_eq(b->spread, a->spread);
 		ck_assert_uint_eq(b->no_follow_up, a->no_follow_up);
+		ck_assert_uint_eq(b->feedback, a->feedback);
+		ck_assert_uint_eq(b->term_unit, a->term_unit);
+		ck_assert_uint_eq(b->term, a->term);
+		ck_assert_uint_eq(b->capacity_param, a->capacity_param);
 		ck_assert_uint_eq(b->norder, a->norder);
 		ck_assert_uint_eq(b->nbackfill_order, a->nbackfill_order);
 		same_keys(a->order, b->order, a->norder);
 		same_keys(a->backfill_order, b->backfill_order, a->nbackfill_order);
+	}
+	ck_assert_uint_eq(q->nparams, p->nparams);
+	for (uint32_t i = 0; i < p->nparams; i++) {
+		ck_assert_uint_eq(q->params[i].name, p->params[i].name);
+		ck_assert_uint_eq(q->params[i].line, p->params[i].line);
+		ck_assert_uint_eq(q->params[i].kind, p->params[i].kind);
+		ck_assert_int_eq(q->params[i].value, p->params[i].value);
+		ck_assert_uint_eq(q->params[i].konst, p->params[i].konst);
 	}
 	ck_assert_uint_eq(q->nlines, p->nlines);
 	for (uint32_t i = 0; i < p->nlines; i++) {
@@ -597,7 +627,7 @@ static void t_overflow_far(bc_program *p) { p->buckets[0].overflow = 2; }
 static void t_overflow_self(bc_program *p) { p->buckets[0].overflow = 0; }
 static void t_redirect_loop(bc_program *p) { p->buckets[0].without_email = 1; }
 static void t_backfill_self(bc_program *p) { p->buckets[1].backfill_from = 1; }
-static void t_spread(bc_program *p) { p->buckets[0].spread = 2; }
+static void t_spread(bc_program *p) { p->buckets[0].spread = 3; }
 static void t_follow_up(bc_program *p) { p->buckets[0].no_follow_up = 2; }
 static void t_norder(bc_program *p) { p->buckets[0].norder = BC_MAX_ORDER + 1; }
 static void t_order_fn(bc_program *p)
@@ -610,6 +640,49 @@ static void t_order_desc(bc_program *p)
 	p->buckets[1].nbackfill_order = 1;
 	p->buckets[1].backfill_order[0] = (bc_order_key){ 0, 2 };
 }
+/* Format 2: named numbers, terms, feedback codes. */
+static void t_param(bc_program *p) { add_param(p, C_LETTER, 2, TY_MONEY, 10000, C_100); }
+static void t_param_name(bc_program *p) { add_param(p, C_100, 2, TY_MONEY, 10000, C_100); }
+static void t_param_kind(bc_program *p) { add_param(p, C_LETTER, 2, TY_TEXT, 10000, C_100); }
+static void t_param_negative(bc_program *p) { add_param(p, C_LETTER, 2, TY_COUNT, -1, BC_NONE); }
+static void t_param_value(bc_program *p) { add_param(p, C_LETTER, 2, TY_MONEY, 10001, C_100); }
+static void t_param_const_text(bc_program *p) { add_param(p, C_LETTER, 2, TY_MONEY, 0, C_MENZIS); }
+static void t_param_const_far(bc_program *p) { add_param(p, C_LETTER, 2, TY_MONEY, 0, 999); }
+static void t_param_twice(bc_program *p)
+{
+	t_param(p);
+	add_param(p, C_LETTER, 3, TY_COUNT, 3, BC_NONE);
+}
+static void t_param_shared(bc_program *p)
+{
+	t_param(p);
+	add_param(p, C_MENZIS, 3, TY_MONEY, 10000, C_100);
+}
+static void t_capacity_param_far(bc_program *p) { p->buckets[1].capacity_param = 1; }
+static void t_capacity_param_value(bc_program *p)
+{
+	add_param(p, C_LETTER, 2, TY_COUNT, 31, BC_NONE);
+	p->buckets[1].capacity_param = 1;
+}
+static void t_capacity_param_kind(bc_program *p)
+{
+	add_param(p, C_LETTER, 2, TY_DAYS, 30, BC_NONE);
+	p->buckets[1].capacity_param = 1;
+}
+static void t_bucket_feedback(bc_program *p) { p->buckets[0].feedback = FEEDBACK_COUNT; }
+static void t_term_unit(bc_program *p) { p->buckets[0].term_unit = CAL_UNIT_COUNT; p->buckets[0].term = 1; }
+static void t_term_zero(bc_program *p) { p->buckets[0].term_unit = CAL_DAYS; }
+static void t_term_without_unit(bc_program *p) { p->buckets[0].term = 3; }
+static void t_term_long(bc_program *p) { p->buckets[0].term_unit = CAL_WEEKS; p->buckets[0].term = 53; }
+static void t_term_no_follow_up(bc_program *p)
+{
+	p->buckets[0].term_unit = CAL_DAYS;
+	p->buckets[0].term = 3;
+	p->buckets[0].no_follow_up = 1;
+}
+static void t_rule_feedback(bc_program *p) { p->rules[2].feedback = FEEDBACK_COUNT; }
+static void t_bucket_rule_feedback(bc_program *p) { p->rules[3].feedback = FEEDBACK_HELP_ACCEPTED; }
+static void t_not_counted_feedback(bc_program *p) { p->rules[1].feedback = FEEDBACK_NOT_PICKED_UP; }
 static void t_rule_kind(bc_program *p) { p->rules[0].kind = RULE_BUCKET + 1; }
 static void t_rule_bucket(bc_program *p) { p->rules[3].bucket = -1; }
 static void t_rule_bucket_far(bc_program *p) { p->rules[3].bucket = 2; }
@@ -617,6 +690,11 @@ static void t_exclusion_bucket(bc_program *p) { p->rules[2].bucket = 0; }
 static void t_reason(bc_program *p) { p->rules[2].reason = C_100; }
 static void t_reason_far(bc_program *p) { p->rules[2].reason = 999; }
 static void t_skip_fn(bc_program *p) { skip_of(p, 0); }
+static void t_skip_bucket_far(bc_program *p)
+{
+	skip_of(p, 0);
+	p->rules[5].bucket = 2;
+}
 static void t_skip_unlisted(bc_program *p) { add_rule(p, RULE_SKIPPED, -1, C_SAME_SIGNAL, 0, 5); }
 static void t_skips_order(bc_program *p)
 {
@@ -640,7 +718,7 @@ static void fill_rules(bc_program *p, uint32_t n)
 	p->rules = realloc(p->rules, sizeof *p->rules * n);
 	ck_assert_ptr_nonnull(p->rules);
 	for (; p->nrules < n; p->nrules++)
-		p->rules[p->nrules] = (bc_rule){ RULE_BUCKET, 12, 0, 0, 0 };
+		p->rules[p->nrules] = (bc_rule){ RULE_BUCKET, 12, 0, 0, 0, 0 };
 }
 static void t_consts_over(bc_program *p) { fill_consts(p, BC_MAX_TABLE + 1); }
 static void t_rules_over(bc_program *p) { fill_rules(p, BC_MAX_TABLE + 1); }
@@ -760,11 +838,31 @@ static const bad_case bad_cases[] = {
 	{ "overflow to itself", "decision DECIDE 4", t_overflow_self, "bucket 0: its overflow, redirects and back-fill lead back to bucket 0" },
 	{ "redirect cycle", "decision DECIDE 4", t_redirect_loop, "lead back to bucket 0" },
 	{ "back-fill from itself", "decision DECIDE 4", t_backfill_self, "bucket 1: its overflow, redirects and back-fill lead back to bucket 1" },
-	{ "spread", "decision DECIDE 4", t_spread, "bucket 0: spread 2 does not exist" },
+	{ "spread", "decision DECIDE 4", t_spread, "bucket 0: spread 3 does not exist" },
 	{ "no follow-up flag", "decision DECIDE 4", t_follow_up, "bucket 0: no_follow_up is 2" },
 	{ "too many order keys", "decision DECIDE 4", t_norder, "bucket 0: 5 order keys; at most 4" },
 	{ "order key function", "decision DECIDE 4", t_order_fn, "bucket 1: order key 0, fn 0, is not a household function" },
 	{ "order direction", "household HFACT 0 RETURN" D, t_order_desc, "bucket 1: back-fill order key 0: descending is 2" },
+	{ "named number's name", "decision DECIDE 4", t_param_name, "named number 0: its name, constant 1, is not text" },
+	{ "named number's kind", "decision DECIDE 4", t_param_kind, "named number 0: kind 7 is not a number's" },
+	{ "negative named number", "decision DECIDE 4", t_param_negative, "named number 0: value -1 is negative" },
+	{ "named number's constant", "decision DECIDE 4", t_param_value, "named number 0: constant 1 does not hold its value 10001" },
+	{ "named number's text constant", "decision DECIDE 4", t_param_const_text, "named number 0: constant 4 does not hold its value 0" },
+	{ "named number's far constant", "decision DECIDE 4", t_param_const_far, "named number 0: constant 999 does not hold its value 0" },
+	{ "two named numbers, one name", "decision DECIDE 4", t_param_twice, "two named numbers are called letter" },
+	{ "two named numbers, one constant", "decision DECIDE 4", t_param_shared, "two named numbers read constant 1" },
+	{ "capacity's named number", "decision DECIDE 4", t_capacity_param_far, "bucket 1: named number 0 does not exist" },
+	{ "capacity not its named number", "decision DECIDE 4", t_capacity_param_value, "bucket 1: capacity 30 is not named number 0 (31)" },
+	{ "capacity of days", "decision DECIDE 4", t_capacity_param_kind, "bucket 1: capacity 30 is not named number 0 (30)" },
+	{ "bucket feedback", "decision DECIDE 4", t_bucket_feedback, "bucket 0: feedback code 8 does not exist" },
+	{ "term unit", "decision DECIDE 4", t_term_unit, "bucket 0: term unit 4 does not exist" },
+	{ "term of nothing", "decision DECIDE 4", t_term_zero, "bucket 0: a term of 0 days" },
+	{ "term without a unit", "decision DECIDE 4", t_term_without_unit, "bucket 0: a term of 3 " },
+	{ "term too long", "decision DECIDE 4", t_term_long, "bucket 0: a term of 53 weeks" },
+	{ "term without follow-up", "decision DECIDE 4", t_term_no_follow_up, "bucket 0: no follow-up, yet a contact term" },
+	{ "rule feedback", "decision DECIDE 4", t_rule_feedback, "rule 2: feedback code 8 does not exist" },
+	{ "feedback of a bucket rule", "decision DECIDE 4", t_bucket_rule_feedback, "rule 3: only exclusions and skips state a feedback code" },
+	{ "feedback of not counted", "decision DECIDE 4", t_not_counted_feedback, "rule 1: only exclusions and skips state a feedback code" },
 	{ "rule kind", "decision DECIDE 4", t_rule_kind, "rule 0: kind 5 does not exist" },
 	{ "rule without bucket", "decision DECIDE 4", t_rule_bucket, "rule 3: bucket -1 does not exist" },
 	{ "rule bucket", "decision DECIDE 4", t_rule_bucket_far, "rule 3: bucket 2 does not exist" },
@@ -772,6 +870,7 @@ static const bad_case bad_cases[] = {
 	{ "reason a number", "decision DECIDE 4", t_reason, "rule 2: its reason, constant 1, is not text" },
 	{ "reason missing", "decision DECIDE 4", t_reason_far, "rule 2: its reason, constant 999, is not text" },
 	{ "skip of the wrong kind", "household HFACT 0 RETURN" D, t_skip_fn, "rule 5: its skip, fn 0, is not a signal function" },
+	{ "skip to no bucket", "signal SFIELD 0 RETURN" D, t_skip_bucket_far, "rule 5: bucket 2 does not exist" },
 	{ "label name", "household HFACT 0 RETURN" D, t_label_name, "label 0: its name, constant 7, is not text" },
 	{ "label function", "household HFACT 0 RETURN" D, t_label_fn, "label 0: fn 1 is not a household function" },
 	{ "skips list", "decision DECIDE 4", t_skips, "1 skips listed for 0 skip rules" },
@@ -906,6 +1005,7 @@ START_TEST(file_round_trip_keeps_everything)
 		ck_assert_int_eq(q.rules[i].bucket, p.rules[i].bucket);
 		ck_assert_int_eq(q.rules[i].reason, p.rules[i].reason);
 		ck_assert_int_eq(q.rules[i].fn, p.rules[i].fn);
+		ck_assert_int_eq(q.rules[i].feedback, p.rules[i].feedback);
 	}
 	ck_assert_uint_eq(q.nlabels, p.nlabels);
 	ck_assert_int_eq(q.labels[0].name, p.labels[0].name);
@@ -931,13 +1031,116 @@ START_TEST(file_round_trip_keeps_everything)
 }
 END_TEST
 
+/* P written as format 1 wrote it: no named numbers section, buckets
+ * without feedback, term and capacity_param, rules without feedback. P has
+ * none of them set. */
+static blob as_format_1(const bc_program *p)
+{
+	blob b = write_blob(p);
+	uint8_t *v1 = malloc(b.len);
+	ck_assert_ptr_nonnull(v1);
+	size_t at = code_offset(p) + 4 + p->ncode + 4 + 8 * (size_t)p->nlines;
+	memcpy(v1, b.data, at + 4);   /* through the buckets' count */
+	/* Each bucket, but for the 6 bytes format 2 added after no_follow_up. */
+	size_t src = at + 4, n = at + 4;
+	for (uint32_t i = 0; i < p->nbuckets; i++) {
+		const bc_bucket *k = &p->buckets[i];
+		memcpy(v1 + n, b.data + src, 34);
+		n += 34;
+		src += 34 + 6;
+		const size_t keys = 1 + 3u * k->norder + 1 + 3u * k->nbackfill_order;
+		memcpy(v1 + n, b.data + src, keys);
+		n += keys;
+		src += keys;
+	}
+	memcpy(v1 + n, b.data + src, 4);   /* rules' count */
+	n += 4;
+	src += 4;
+	for (uint32_t i = 0; i < p->nrules; i++) {
+		memcpy(v1 + n, b.data + src, 15);
+		n += 15;
+		src += 16;
+	}
+	/* Labels, skips, definitions as they are; then the named numbers'
+	 * count (0) and the checksum are left out. */
+	const size_t rest = 4 + 6u * p->nlabels + 4 + 2u * p->nskips + 4 + 2u * p->ndefs;
+	memcpy(v1 + n, b.data + src, rest);
+	n += rest;
+	src += rest;
+	ck_assert_uint_eq(src + 4 + 4, b.len);
+	free(b.data);
+	blob out = { v1, n + 4 };
+	put32(v1 + 8, 1);
+	reseal(&out);
+	return out;
+}
+
+/* A file of format 1 (before named numbers) is read as it always was. */
+START_TEST(a_format_1_file_is_still_read)
+{
+	bc_program p;
+	build(&p, "signal SFIELD 0 RETURN | household HFACT 0 RETURN | decision DECIDE 4");
+	p.buckets[1].norder = 1;
+	p.buckets[1].order[0] = (bc_order_key){ 1, 1 };
+	skip_of(&p, 0);
+	add_label(&p, C_MULTIPLICITY, 1);
+	add_u16(&p.defs, &p.ndefs, 1);
+	capture c;
+	cap_open(&c);
+	ck_assert_msg(bc_verify(&p, &c.d), "%s", cap_text(&c));
+	blob b = as_format_1(&p);
+	ck_assert_int_eq(b.data[8], 1);
+	bc_program q;
+	ck_assert_msg(bc_read(&q, b.data, b.len, "old.vrb", &c.d), "%s", cap_text(&c));
+	same_tables(&p, &q);
+	ck_assert_uint_eq(q.nparams, 0);
+	ck_assert_uint_eq(q.nrules, p.nrules);
+	for (uint32_t i = 0; i < q.nrules; i++)
+		ck_assert_uint_eq(q.rules[i].feedback, 0);
+	/* Written again, it is format 2 and reads back the same. */
+	blob b2 = write_blob(&q);
+	ck_assert_int_eq(b2.data[8], 2);
+	bc_program r;
+	ck_assert_msg(bc_read(&r, b2.data, b2.len, "new.vrb", &c.d), "%s", cap_text(&c));
+	same_tables(&q, &r);
+	cap_close(&c);
+	free(b.data);
+	free(b2.data);
+	bc_program_free(&p);
+	bc_program_free(&q);
+	bc_program_free(&r);
+}
+END_TEST
+
+/* A named number whose constant holds its value, and a capacity that is
+ * one, verify; changed together by bc_program_set they still do. */
+START_TEST(named_numbers_that_hold_their_values_verify)
+{
+	bc_program p;
+	build(&p, "decision DECIDE 4");
+	t_param(&p);
+	add_param(&p, C_MENZIS, 3, TY_COUNT, 30, BC_NONE);
+	p.buckets[1].capacity_param = 2;
+	capture c;
+	cap_open(&c);
+	ck_assert_msg(bc_verify(&p, &c.d), "%s", cap_text(&c));
+	ck_assert(bc_program_set(&p, "Menzis", 7, &c.d));
+	ck_assert(bc_program_set(&p, "letter", 123, &c.d));
+	ck_assert_int_eq(p.buckets[1].capacity, 7);
+	ck_assert_int_eq(p.consts[C_100].num, 123);
+	ck_assert_msg(bc_verify(&p, &c.d), "%s", cap_text(&c));
+	cap_close(&c);
+	bc_program_free(&p);
+}
+END_TEST
+
 START_TEST(file_starts_with_magic_version_and_length)
 {
 	bc_program p;
 	build(&p, "decision DECIDE 4");
 	blob b = write_blob(&p);
 	ck_assert(memcmp(b.data, "VROEGBC\n", 8) == 0);
-	ck_assert(b.data[8] == 1 && b.data[9] == 0 && b.data[10] == 0 && b.data[11] == 0);
+	ck_assert(b.data[8] == 2 && b.data[9] == 0 && b.data[10] == 0 && b.data[11] == 0);
 	ck_assert_uint_eq(b.data[12] | b.data[13] << 8 | b.data[14] << 16 | (uint32_t)b.data[15] << 24, b.len);
 	const uint32_t crc = b.data[b.len - 4] | b.data[b.len - 3] << 8 | b.data[b.len - 2] << 16 |
 			     (uint32_t)b.data[b.len - 1] << 24;
@@ -965,8 +1168,11 @@ START_TEST(loader_names_what_is_wrong)
 	blob short_magic = { b.data, 5 };
 	refuse_read(&short_magic, "t.vrb: truncated");
 
-	b.data[8] = 2;
-	refuse_read(&b, "t.vrb: made by another version of vroeg (format 2, this vroeg reads 1)");
+	b.data[8] = 3;
+	refuse_read(&b, "t.vrb: made by another version of vroeg (format 3, this vroeg reads 1 to 2)");
+	memcpy(b.data, orig, b.len);
+	b.data[8] = 0;
+	refuse_read(&b, "t.vrb: made by another version of vroeg (format 0, this vroeg reads 1 to 2)");
 	memcpy(b.data, orig, b.len);
 
 	blob cut = { b.data, b.len - 1 };
@@ -1084,7 +1290,7 @@ START_TEST(loader_refuses_hostile_sections)
 	memcpy(orig, b.data, b.len);
 
 	/* The first bucket with five order keys. */
-	const size_t keys_at = code_offset(&p) + 4 + p.ncode + 4 + 8 * (size_t)p.nlines + 4 + 34;
+	const size_t keys_at = code_offset(&p) + 4 + p.ncode + 4 + 8 * (size_t)p.nlines + 4 + 40;
 	ck_assert_uint_eq(b.data[keys_at], 0);
 	b.data[keys_at] = BC_MAX_ORDER + 1;
 	reseal(&b);
@@ -1157,6 +1363,8 @@ static const char small_listing[] =
 	"    18  \"recidive\"\n"
 	"    19  \"arrears_floor\"\n"
 	"    20  \"Caf\xc3\xa9 \\\"de\\\" \\x01\\xFF\\n\"\n"
+	"\n"
+	"named numbers (0)\n"
 	"\n"
 	"buckets (2)\n"
 	"     0  letter  line 30  no limit\n"
@@ -1251,10 +1459,15 @@ START_TEST(listing_shows_every_opcode_by_meaning)
 		"DECIDE        rule 0 excluded \"legal person\"",
 		"DECIDE        rule 3 -> home_visit",
 		"; line 10",
-		("1  home_visit  line 31  capacity 30  overflow -> letter  backfill from letter  spread district"
-		 "  order fn 8 desc  backfill order fn 8 asc\n"),
-		"0  letter  line 30  no limit  no follow-up\n",
-		"5  line 4     skipped by fn 1 \"same signal as last month\"\n",
+		("1  home_visit  line 31  capacity 30 (visits)  overflow -> letter  backfill from letter"
+		 "  spread district rotating  order fn 8 desc  backfill order fn 8 asc  within 3 working days\n"),
+		"0  letter  line 30  no limit  no follow-up  feedback 2 not_picked_up\n",
+		"5  line 4     skipped by fn 1 \"same signal as last month\"  feedback 3 repeat_signal\n",
+		"0  line 3     exclude before counting \"legal person\"  feedback 1 wrongly_reported\n",
+		"named numbers (2)\n",
+		"0  visits  line 2  count 30  capacity of home_visit\n",
+		"1  floor  line 3  money EUR 500.00  constant 16\n",
+		"16  50000  (floor)\n",
 		"0  multiplicity  fn 7\n",
 		"skips      rule 5\n",
 		"definitions fn 5 match, fn 6 recidive\n",
@@ -1309,6 +1522,8 @@ Suite *bytecode_suite(void)
 	tcase_add_test(t, loader_refuses_every_truncation);
 	tcase_add_test(t, loader_refuses_every_altered_byte);
 	tcase_add_test(t, loader_refuses_hostile_sections);
+	tcase_add_test(t, a_format_1_file_is_still_read);
+	tcase_add_test(t, named_numbers_that_hold_their_values_verify);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("listing");

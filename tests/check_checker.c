@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "calendar.h"
 #include "checker.h"
 #include "compile.h"
 #include "parse.h"
@@ -1065,6 +1066,243 @@ START_TEST(eight_thousand_chained_buckets_take_little_memory)
 }
 END_TEST
 
+
+/* ---- named numbers, contact terms, feedback codes, rotation ------------------ */
+
+/* A named number stands where a number of its kind can: in a floor, a skip,
+ * an exclusion before counting, a `with` condition, `>= N creditors`, a
+ * capacity; above or below its definition. Its kind comes from its first
+ * use (whole euros become cents). */
+START_TEST(a_named_number_stands_where_a_number_of_its_kind_can)
+{
+	checked c;
+	check_text(&c, HEAD
+		   "exclude \"big\" before counting when any arrears > floor\n"
+		   "define floor = 100\n"
+		   "define old = 3\n"
+		   "define visits = 30\n"
+		   "define overdue = 90\n"
+		   "define adult = 18\n"
+		   "count signal when arrears >= floor and (days_overdue <= overdue or days_overdue is missing)\n"
+		   "skip signal \"s\" when same creditor in previous month and arrears < floor -> a\n"
+		   ">= old creditors within 3 months -> a\n"
+		   "signals with arrears > floor within 3 months >= old -> a\n"
+		   "any age between adult and 27 -> a\n"
+		   "otherwise -> a\n"
+		   "bucket a capacity visits overflow b\nbucket b capacity unlimited\n");
+	ck_assert_msg(c.d.errors == 0 && c.d.warnings == 0, "%s", messages(&c));
+	static const struct { const char *name; enum ast_type kind; int64_t value; } want[] = {
+		{ "floor", TY_MONEY, 10000 }, { "old", TY_COUNT, 3 }, { "visits", TY_COUNT, 30 },
+		{ "overdue", TY_DAYS, 90 }, { "adult", TY_YEARS, 18 },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const chk_def *def = NULL;
+		for (int k = 0; k < c.pol->ndefs; k++)
+			if (strcmp(c.pol->defs[k].name, want[i].name) == 0)
+				def = &c.pol->defs[k];
+		ck_assert_ptr_nonnull(def);
+		ck_assert(def->param);
+		ck_assert_int_eq(def->type, want[i].kind);
+		ck_assert_int_eq(def->value, want[i].value);
+	}
+	ck_assert_int_eq(c.pol->buckets[0].capacity, 30);
+	ck_assert_int_ge(c.pol->buckets[0].capacity_param, 0);
+	done(&c);
+}
+END_TEST
+
+/* Used as one kind and then as another: an error at the later use in the
+ * file, naming the line of the other, whichever the checker met first. */
+START_TEST(a_named_number_has_one_kind)
+{
+	expect(HEAD "define floor = 100\narrears > floor -> a\ncreditors >= floor -> a\notherwise -> a\nbucket a\n", 1, 0,
+	       "t.vroeg:5:14: error: `floor` is an amount of money on line 4, and a count here: a named number stands for one kind of value\n"
+	       "  creditors >= floor -> a\n"
+	       "               ^~~~~\n");
+	/* The floor is checked before the rules, yet the rule is the earlier line. */
+	expect(HEAD "define floor = 100\narrears > floor -> a\ncount signal when days_overdue > floor\notherwise -> a\nbucket a\n", 1, 0,
+	       "t.vroeg:5:34: error: `floor` is an amount of money on line 4, and a number of days here: a named number stands for one kind of value\n"
+	       "  count signal when days_overdue > floor\n"
+	       "                                   ^~~~~\n");
+	/* Written as money, it is money. */
+	expect(HEAD "define floor = EUR 100\ncreditors >= floor -> a\notherwise -> a\nbucket a\n", 1, 0,
+	       "t.vroeg:4:1: error: cannot compare a count with an amount of money\n"
+	       "  creditors >= floor -> a\n"
+	       "  ^~~~~~~~~~~~~~~~~~\n");
+	expect(HEAD "define visits = 30\ncreditors >= visits -> a\notherwise -> a\n"
+	       "bucket a capacity visits overflow b\nbucket b capacity unlimited\n", 0, 0, "");
+	expect(HEAD "define floor = 100\narrears > floor -> a\notherwise -> a\nbucket a capacity floor overflow b\nbucket b\n", 1, 0,
+	       "t.vroeg:6:19: error: `floor` is an amount of money on line 4, and a count here: a named number stands for one kind of value\n"
+	       "  bucket a capacity floor overflow b\n"
+	       "                    ^~~~~\n");
+	expect(HEAD "define floor = 10.50\notherwise -> a\nbucket a capacity floor overflow b\nbucket b\n", 1, 0,
+	       "t.vroeg:5:19: error: a capacity is a number of households; `floor` is an amount of money\n"
+	       "  bucket a capacity floor overflow b\n"
+	       "                    ^~~~~\n");
+}
+END_TEST
+
+/* Where a named number cannot stand, the message says why. */
+START_TEST(a_named_number_is_a_number_of_a_kind_and_nothing_else)
+{
+	expect(HEAD "define floor = 100\n"
+	       "any brp_match = floor -> a\n"
+	       "any days_overdue in {1, floor} -> a\n"
+	       "floor -> a\n"
+	       "otherwise -> a\n"
+	       "bucket a by floor desc\n", 4, 0,
+	       "t.vroeg:8:13: error: `floor` is a named number, the same for every household: it cannot order places\n"
+	       "  bucket a by floor desc\n"
+	       "              ^~~~~\n"
+	       "t.vroeg:4:17: error: `floor` is a named number: it stands for an amount, a count, a number of days or an age, not a 0/1 flag\n"
+	       "  any brp_match = floor -> a\n"
+	       "                  ^~~~~\n"
+	       "t.vroeg:5:25: error: a set lists values written out; `floor` is a named number (compare with it: `... >= floor`)\n"
+	       "  any days_overdue in {1, floor} -> a\n"
+	       "                          ^~~~~\n"
+	       "t.vroeg:6:1: error: expected a condition, but this is a number\n"
+	       "  floor -> a\n"
+	       "  ^~~~~\n");
+	expect(HEAD "define floor = 100\n"
+	       "define low = floor\n"
+	       "x when 5\n"
+	       "signals within floor months >= 1 -> a\n"
+	       "otherwise -> a\nbucket a\n", 3, 2,
+	       "t.vroeg:4:8: error: `low` only renames the named number `floor`; use `floor` itself\n"
+	       "  define low = floor\n"
+	       "         ^~~\n"
+	       "t.vroeg:5:1: error: `x` is only a number; name a number with `define x = ...`\n"
+	       "  x when 5\n"
+	       "  ^\n"
+	       "t.vroeg:6:16: error: a window's length is written as a number of months (`within 3 months`); "
+	       "`floor` cannot set it: named numbers stand for amounts, counts, days, ages and capacities\n"
+	       "  signals within floor months >= 1 -> a\n"
+	       "                 ^~~~~\n"
+	       "t.vroeg:4:8: warning: `low` is defined but never used\n"
+	       "  define low = floor\n"
+	       "         ^~~\n"
+	       "t.vroeg:5:1: warning: `x` is defined but never used\n"
+	       "  x when 5\n"
+	       "  ^\n");
+	expect(HEAD "define visits = 30\notherwise -> a\nbucket a capacity vists overflow b\nbucket b capacity nothing overflow c\n"
+	       "bucket c\n", 2, 1,
+	       "t.vroeg:5:19: error: `vists` is not a named number; did you mean `visits`?\n"
+	       "  bucket a capacity vists overflow b\n"
+	       "                    ^~~~~\n"
+	       "t.vroeg:6:19: error: `nothing` is not a named number: a capacity is a whole number (`capacity 30`), "
+	       "`capacity unlimited`, or a name given one with `define nothing = 30`\n"
+	       "  bucket b capacity nothing overflow c\n"
+	       "                    ^~~~~~~\n"
+	       "t.vroeg:3:8: warning: `visits` is defined but never used\n"
+	       "  define visits = 30\n"
+	       "         ^~~~~~\n");
+}
+END_TEST
+
+START_TEST(a_contact_term_is_days_weeks_or_working_days_up_to_a_year)
+{
+	checked c;
+	check_text(&c, HEAD "otherwise -> a\n"
+		   "bucket a within 3 working days overflow b capacity 5\n"
+		   "bucket b within 4 weeks\n"
+		   "bucket c within 1 day\n"
+		   "bucket d within 1 working day\nbucket e within 1 week\nbucket f within 366 days\n");
+	ck_assert_int_eq(c.d.errors, 0);
+	static const int unit[] = { CAL_WORKING_DAYS, CAL_WEEKS, CAL_DAYS, CAL_WORKING_DAYS, CAL_WEEKS, CAL_DAYS };
+	static const int term[] = { 3, 4, 1, 1, 1, 366 };
+	for (int b = 0; b < 6; b++) {
+		ck_assert_int_eq(c.pol->buckets[b].term_unit, unit[b]);
+		ck_assert_int_eq(c.pol->buckets[b].term, term[b]);
+	}
+	done(&c);
+	expect(HEAD "otherwise -> a\n"
+	       "bucket a within 0 days\n"
+	       "bucket b within 261 working days\n"
+	       "bucket c within 53 weeks\n"
+	       "bucket d within 2 months\n"
+	       "bucket e within 367 days within 1 week\n"
+	       "bucket f no follow-up within 3 days\n", 7, 0,
+	       "t.vroeg:4:10: error: a contact term is at least 1 day\n"
+	       "  bucket a within 0 days\n"
+	       "           ^~~~~~~~~~~~~\n"
+	       "t.vroeg:5:10: error: a contact term is at most 260 working days (about a year)\n"
+	       "  bucket b within 261 working days\n"
+	       "           ^~~~~~~~~~~~~~~~~~~~~~~\n"
+	       "t.vroeg:6:10: error: a contact term is at most 52 weeks (about a year)\n"
+	       "  bucket c within 53 weeks\n"
+	       "           ^~~~~~~~~~~~~~~\n"
+	       "t.vroeg:7:10: error: a contact term is counted in days, weeks or working days "
+	       "(the Wgs norm: `within 4 weeks`; `within 3 working days` when urgent)\n"
+	       "  bucket d within 2 months\n"
+	       "           ^~~~~~~~~~~~~~~\n"
+	       "t.vroeg:8:10: error: a contact term is at most 366 days (about a year)\n"
+	       "  bucket e within 367 days within 1 week\n"
+	       "           ^~~~~~~~~~~~~~~\n"
+	       "t.vroeg:8:26: error: `within` is given twice for bucket `e`\n"
+	       "  bucket e within 367 days within 1 week\n"
+	       "                           ^~~~~~~~~~~~~\n"
+	       "t.vroeg:9:8: error: bucket `f` has no follow-up, so it has no contact term\n"
+	       "  bucket f no follow-up within 3 days\n"
+	       "         ^\n");
+}
+END_TEST
+
+START_TEST(a_feedback_code_is_one_of_the_seven)
+{
+	checked c;
+	check_text(&c, HEAD "exclude \"x\" when any known_debt_help feedback already_known\n"
+		   "skip signal \"s\" when same creditor in previous month feedback 3\n"
+		   "otherwise -> a\nbucket a feedback 7\n");
+	ck_assert_int_eq(c.d.errors, 0);
+	ck_assert_int_eq(c.pol->rules[0]->feedback.code, FEEDBACK_ALREADY_KNOWN);
+	ck_assert_int_eq(c.pol->skips[0]->feedback.code, FEEDBACK_REPEAT_SIGNAL);
+	ck_assert_int_eq(c.pol->before[0]->feedback.code, FEEDBACK_NONE);
+	ck_assert_int_eq(c.pol->buckets[0].feedback, FEEDBACK_DECEASED);
+	done(&c);
+#define CODES "(the codes: 1 wrongly_reported, 2 not_picked_up, 3 repeat_signal, 4 already_known, 5 help_accepted, " \
+	      "6 not_reached_or_no_help, 7 deceased)"
+	expect(HEAD "exclude \"x\" when any known_debt_help feedback 8\n"
+	       "otherwise -> a\n"
+	       "bucket a feedback allready_known\n"
+	       "bucket b feedback zzz feedback 4\n"
+	       "bucket c feedback 0\n", 5, 0,
+	       "t.vroeg:5:19: error: `allready_known` is not a feedback code; did you mean `already_known`? " CODES "\n"
+	       "  bucket a feedback allready_known\n"
+	       "                    ^~~~~~~~~~~~~~\n"
+	       "t.vroeg:6:19: error: `zzz` is not a feedback code " CODES "\n"
+	       "  bucket b feedback zzz feedback 4\n"
+	       "                    ^~~\n"
+	       "t.vroeg:6:23: error: `feedback` is given twice for bucket `b`\n"
+	       "  bucket b feedback zzz feedback 4\n"
+	       "                        ^~~~~~~~~~\n"
+	       "t.vroeg:7:19: error: `0` is not a feedback code " CODES "\n"
+	       "  bucket c feedback 0\n"
+	       "                    ^\n"
+	       "t.vroeg:3:47: error: `8` is not a feedback code " CODES "\n"
+	       "  exclude \"x\" when any known_debt_help feedback 8\n"
+	       "                                                ^\n");
+#undef CODES
+}
+END_TEST
+
+START_TEST(a_spread_may_rotate)
+{
+	checked c;
+	check_text(&c, HEAD "otherwise -> a\nbucket a capacity 3 spread over district rotating overflow b\n"
+		   "bucket b spread over district\n");
+	ck_assert(c.pol->buckets[0].spread && c.pol->buckets[0].rotating);
+	ck_assert(c.pol->buckets[1].spread && !c.pol->buckets[1].rotating);
+	done(&c);
+	expect(HEAD "otherwise -> a\nbucket a spread over wijk rotating\n", 1, 1,
+	       "t.vroeg:4:22: error: places can be spread over `district` only\n"
+	       "  bucket a spread over wijk rotating\n"
+	       "                       ^~~~\n"
+	       "t.vroeg:4:8: warning: bucket `a` spreads places but has no capacity, so every household gets one\n"
+	       "  bucket a spread over wijk rotating\n"
+	       "         ^\n");
+}
+END_TEST
+
 Suite *checker_suite(void)
 {
 	Suite *s = suite_create("checker");
@@ -1144,6 +1382,15 @@ Suite *checker_suite(void)
 	tcase_add_test(tc, a_file_without_a_policy_line_is_an_error);
 	tcase_add_test(tc, the_window_the_policy_reaches_is_its_lookback);
 	tcase_add_test(tc, the_field_policies_check);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("named numbers, terms, feedback");
+	tcase_add_test(tc, a_named_number_stands_where_a_number_of_its_kind_can);
+	tcase_add_test(tc, a_named_number_has_one_kind);
+	tcase_add_test(tc, a_named_number_is_a_number_of_a_kind_and_nothing_else);
+	tcase_add_test(tc, a_contact_term_is_days_weeks_or_working_days_up_to_a_year);
+	tcase_add_test(tc, a_feedback_code_is_one_of_the_seven);
+	tcase_add_test(tc, a_spread_may_rotate);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");

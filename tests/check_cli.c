@@ -5,7 +5,9 @@
  * database and an empty file byte for byte as they were; `:memory:` and URIs
  * are not stores; output that cannot be written is exit 5 for every command;
  * a busy store at open is exit 4; an input that cannot be read is exit 3 (2
- * for a policy); and `--month previous` is the month before today in UTC. */
+ * for a policy); `--month previous` is the month before today in UTC; and
+ * `--set NAME=VALUE` changes a named number for one call of dry-run, run,
+ * explain, test and diff, refusing a wrong name or value as a usage error. */
 #include <check.h>
 #include <errno.h>
 #include <sqlite3.h>
@@ -526,8 +528,8 @@ START_TEST(a_store_busy_at_open_is_exit_4)
 		"run --db %s --month 2024-06 " POLICY,
 		"import --db %s /dev/null",
 	};
-	char want[256];
-	snprintf(want, sizeof want, "vroeg: the store %s is busy: another run or import holds it (waited 100 ms); "
+	char want[512];
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, purge, forget) or another program holds it (waited 100 ms); "
 		 "try again later\n", db);
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		char args[512];
@@ -637,6 +639,152 @@ START_TEST(messages_name_the_month_previous_stands_for)
 }
 END_TEST
 
+
+/* --------------------------------------------------------- --set -- */
+
+#define CITY "--signals examples/city/signals.csv --outcomes examples/city/outcomes.csv --month 2024-06"
+
+/* P2 with its floor and visits named; WITH_VALUES writes 150 and 12 in. */
+static void named_policy(const char *path, bool with_values)
+{
+	char text[2048];
+	snprintf(text, sizeof text,
+		 "policy \"Named\" version 1\n"
+		 "define floor = %s\n"
+		 "define visits = %s\n"
+		 "exclude \"legal person\" before counting when any legal_form = legal\n"
+		 "count signal when arrears >= floor or sector = water\n"
+		 "match                        -> home_visit\n"
+		 "single and arrears > 100     -> phone\n"
+		 "otherwise                    -> letter\n"
+		 "bucket home_visit capacity visits by arrears desc overflow letter within 3 working days\n"
+		 "bucket phone capacity unlimited\n"
+		 "bucket letter capacity unlimited within 4 weeks\n",
+		 with_values ? "150" : "100", with_values ? "12" : "30");
+	write_file(path, text, strlen(text));
+}
+
+/* The decisions of --set are those of the file with the values written in,
+ * from a rule file and from its .vrb alike; the summary says what was set. */
+START_TEST(set_decides_as_the_values_written_in)
+{
+	char named[128], valued[128], vrb[128];
+	named_policy(in_dir(named, sizeof named, "named.vroeg"), false);
+	named_policy(in_dir(valued, sizeof valued, "valued.vroeg"), true);
+	in_dir(vrb, sizeof vrb, "named.vrb");
+	static char a[1 << 20], b[1 << 20], c[1 << 20], out[4096];
+	ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s", vroeg(), named, vrb), 0);
+	ck_assert_int_eq(sh(a, sizeof a, "%s dry-run " CITY " --format csv --no-summary --set floor=150 --set visits=12 %s | sed 's/named.vroeg/P/'",
+			    vroeg(), named), 0);
+	ck_assert_int_eq(sh(b, sizeof b, "%s dry-run " CITY " --format csv --no-summary %s | sed 's/valued.vroeg/P/'",
+			    vroeg(), valued), 0);
+	ck_assert_int_eq(sh(c, sizeof c, "%s dry-run " CITY " --format csv --no-summary --set=floor=150 --set visits=12 %s | sed 's/named.vroeg/P/'",
+			    vroeg(), vrb), 0);
+	ck_assert(strlen(a) > 10000 && strstr(a, ",due\n"));
+	ck_assert_str_eq(a, b);
+	ck_assert_str_eq(a, c);
+	ck_assert_int_eq(sh(out, sizeof out, "%s dry-run " CITY " --summary --set visits=12 %s | head -2", vroeg(), named), 0);
+	ck_assert_msg(strstr(out, "\nSet for this evaluation: visits=12\n"), "%s", out);
+	/* explain says which value was set, and the due date. */
+	ck_assert_int_eq(sh(out, sizeof out, "%s explain " CITY " --household H000022 --set 'floor=EUR 150' %s | grep -e floor -e Contact",
+			    vroeg(), named), 0);
+	ck_assert_msg(strstr(out, "  floor                = EUR 150.00 (set for this call)\n"), "%s", out);
+	ck_assert_msg(strstr(out, "Contact: "), "%s", out);
+}
+END_TEST
+
+START_TEST(a_wrong_setting_is_a_usage_error_that_says_why)
+{
+	char named[128], out[4096];
+	named_policy(in_dir(named, sizeof named, "named.vroeg"), false);
+	static const struct { const char *args, *want; } bad[] = {
+		{ "--set flor=150", "vroeg: --set flor: the policy names no number `flor`; did you mean `floor`?\n" },
+		{ "--set floor=abc", "vroeg: --set floor=abc: `floor` is an amount of money: write it as in the policy, "
+				     "e.g. 150, 150.50 or \"EUR 150\"\n" },
+		{ "--set visits=1.5", "vroeg: --set visits=1.5: `visits` is a capacity (a number of households): write a whole number\n" },
+		{ "--set floor=1 --set floor=2", "vroeg: --set floor is given twice\n" },
+		{ "--set floor", "vroeg: --set `floor`: write NAME=VALUE, e.g. --set floor=150\n" },
+		{ "--set", "vroeg: option `--set` needs a value\n" },
+	};
+	static const char *const commands[] = { "dry-run " CITY, "explain " CITY " --household H000022", "diff " CITY };
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			const int rc = sh(out, sizeof out, "%s %s %s %s", vroeg(), commands[k], named, bad[i].args);
+			ck_assert_msg(rc == 64, "%s %s: exit %d", commands[k], bad[i].args, rc);
+			ck_assert_msg(strcmp(out, bad[i].want) == 0, "%s %s: %s", commands[k], bad[i].args, out);
+		}
+	char db[128];
+	make_store(db, sizeof db);
+	ck_assert_int_eq(sh(out, sizeof out, "%s run --db %s --month 2024-06 --set xyz=1 %s", vroeg(), db, named), 64);
+	ck_assert_str_eq(out, "vroeg: --set xyz: the policy names no number `xyz` (it names: floor, visits)\n");
+	ck_assert_int_eq(sh(out, sizeof out, "%s test --set flor=1 %s /dev/null", vroeg(), named), 64);
+}
+END_TEST
+
+/* At most CLI_MAX_SETS (64) settings in one command: at the limit they are
+ * all applied, one more is a usage error. */
+START_TEST(sixty_four_settings_and_no_more)
+{
+	char path[128], out[8192];
+	static char text[1 << 14], args[1 << 14];
+	size_t n = (size_t)snprintf(text, sizeof text, "policy \"Many\"\n"
+				    "exclude \"legal person\" before counting when any legal_form = legal\n");
+	size_t a = 0;
+	for (int i = 0; i < CLI_MAX_SETS + 1; i++) {
+		n += (size_t)snprintf(text + n, sizeof text - n, "define n%d = %d\nsignals >= n%d -> a\n", i, 100 + i, i);
+		if (i < CLI_MAX_SETS)
+			a += (size_t)snprintf(args + a, sizeof args - a, " --set n%d=%d", i, i + 1);
+	}
+	snprintf(text + n, sizeof text - n, "otherwise -> b\nbucket a\nbucket b\n");
+	write_file(in_dir(path, sizeof path, "many.vroeg"), text, strlen(text));
+	ck_assert_int_eq(sh(out, sizeof out, "%s dry-run " CITY " --summary%s %s", vroeg(), args, path), 0);
+	ck_assert_msg(strstr(out, "n0=1, ") && strstr(out, ", n63=64\n"), "%s", out);
+	ck_assert_int_eq(sh(out, sizeof out, "%s dry-run " CITY " --summary%s --set n64=1 %s", vroeg(), args, path), 64);
+	ck_assert_str_eq(out, "vroeg: at most 64 `--set` in one command\n");
+}
+END_TEST
+
+/* diff POLICY --set: the policy as written against the values set; with two
+ * policies the values go to the new one. */
+START_TEST(diff_compares_the_policy_with_its_values_set)
+{
+	char named[128], valued[128], out[1 << 16], out2[1 << 16];
+	named_policy(in_dir(named, sizeof named, "named.vroeg"), false);
+	named_policy(in_dir(valued, sizeof valued, "valued.vroeg"), true);
+	ck_assert_int_eq(sh(out, sizeof out, "%s diff " CITY " --format csv --set floor=150 --set visits=12 %s", vroeg(), named), 0);
+	ck_assert_int_eq(sh(out2, sizeof out2, "%s diff " CITY " --format csv %s %s", vroeg(), named, valued), 0);
+	ck_assert_str_eq(out, out2);
+	ck_assert_msg(strncmp(out, "household,old_bucket,new_bucket,old_reason,new_reason,old_overflowed_from,"
+			      "new_overflowed_from,old_due,new_due\n", 106) == 0, "%s", out);
+	ck_assert(strlen(out) > 1000);
+	ck_assert_int_eq(sh(out, sizeof out, "%s diff " CITY " --format csv --set floor=150 --set visits=12 %s %s",
+			    vroeg(), valued, named), 0);
+	ck_assert_str_eq(out, "household,old_bucket,new_bucket,old_reason,new_reason,old_overflowed_from,"
+			      "new_overflowed_from,old_due,new_due\n");
+	ck_assert_int_eq(sh(out, sizeof out, "%s diff " CITY " %s", vroeg(), named), 64);
+	ck_assert_msg(strstr(out, "or one policy and --set NAME=VALUE"), "%s", out);
+	ck_assert_int_eq(sh(out, sizeof out, "%s diff " CITY " --set floor=1 - < %s", vroeg(), named), 64);
+	ck_assert_str_eq(out, "vroeg: diff with one policy reads it twice: give its file, not - (standard input)\n");
+}
+END_TEST
+
+/* vroeg test --set: the tests run against the values set. */
+START_TEST(test_runs_against_the_values_set)
+{
+	char named[128], tests[128], out[4096];
+	named_policy(in_dir(named, sizeof named, "named.vroeg"), false);
+	static const char t[] =
+		"month 2024-06\n"
+		"test \"one signal of EUR 120 counts at a floor of 100\"\n"
+		"  signal Vidomes rent 120.00\n"
+		"  expect phone\n";
+	write_file(in_dir(tests, sizeof tests, "named.tests"), t, strlen(t));
+	ck_assert_int_eq(sh(out, sizeof out, "%s test %s %s", vroeg(), named, tests), 0);
+	ck_assert_int_eq(sh(out, sizeof out, "%s test --set floor=150 %s %s", vroeg(), named, tests), 1);
+	ck_assert_msg(strstr(out, "excluded"), "%s", out);
+}
+END_TEST
+
 Suite *cli_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -659,6 +807,16 @@ Suite *cli_suite(void)
 	tcase_add_test(tc, an_input_that_cannot_be_read_is_a_data_error);
 	tcase_add_test(tc, previous_is_the_month_before_today_in_utc);
 	tcase_add_test(tc, messages_name_the_month_previous_stands_for);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("--set");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, set_decides_as_the_values_written_in);
+	tcase_add_test(tc, a_wrong_setting_is_a_usage_error_that_says_why);
+	tcase_add_test(tc, sixty_four_settings_and_no_more);
+	tcase_add_test(tc, diff_compares_the_policy_with_its_values_set);
+	tcase_add_test(tc, test_runs_against_the_values_set);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ast.h"
+#include "calendar.h"
 #include "compile.h"
 #include "sha256.h"
 #include "types.h"
@@ -313,6 +315,49 @@ START_TEST(buckets_carry_their_clauses)
 	ck_assert_int_eq(b->backfill_from, le);
 	ck_assert_uint_eq(b->nbackfill_order, 1);
 	ck_assert(b->backfill_order[0].descending);
+	done(&c);
+}
+END_TEST
+
+/* Feedback codes reach the rules (exclusions, skips) and the buckets; a
+ * contact term and a rotating spread the bucket; a named number the
+ * program's table, not the definitions explain evaluates. */
+START_TEST(feedback_terms_rotation_and_named_numbers_reach_the_tables)
+{
+	compiled c;
+	must_compile(&c, HEAD
+		     "define visits = 12\n"
+		     "exclude \"known\" before counting when any known_debt_help feedback already_known\n"
+		     "skip signal \"again\" when same creditor in previous month feedback repeat_signal\n"
+		     "exclude \"gone\" when any brp_match = 0 feedback 1\n"
+		     "match -> visit\notherwise -> letter\n"
+		     "bucket visit capacity visits spread over district rotating overflow letter within 3 working days\n"
+		     "bucket letter capacity unlimited within 4 weeks feedback not_reached_or_no_help\n");
+	const bc_program *p = &c.p;
+	ck_assert_uint_eq(p->nrules, 7);
+	static const int kind[] = { RULE_EXCLUDE_BEFORE, RULE_EXCLUDE_BEFORE, RULE_NOT_COUNTED, RULE_SKIPPED,
+				    RULE_EXCLUDE, RULE_BUCKET, RULE_BUCKET };
+	static const int code[] = { 0, FEEDBACK_ALREADY_KNOWN, 0, FEEDBACK_REPEAT_SIGNAL, FEEDBACK_WRONGLY_REPORTED, 0, 0 };
+	for (uint32_t r = 0; r < p->nrules; r++) {
+		ck_assert_int_eq(p->rules[r].kind, kind[r]);
+		ck_assert_int_eq(p->rules[r].feedback, code[r]);
+	}
+	const bc_bucket *v = &p->buckets[bucket(p, "visit")], *l = &p->buckets[bucket(p, "letter")];
+	ck_assert_int_eq(v->spread, SPREAD_DISTRICT_ROTATING);
+	ck_assert_int_eq(v->term_unit, CAL_WORKING_DAYS);
+	ck_assert_int_eq(v->term, 3);
+	ck_assert_int_eq(v->feedback, 0);
+	ck_assert_int_eq(v->capacity, 12);
+	ck_assert_uint_eq(v->capacity_param, 1);
+	ck_assert_int_eq(l->term_unit, CAL_WEEKS);
+	ck_assert_int_eq(l->term, 4);
+	ck_assert_int_eq(l->feedback, FEEDBACK_NOT_REACHED_OR_NO_HELP);
+	ck_assert_int_eq(l->capacity, -1);
+	ck_assert_uint_eq(p->nparams, 1);
+	ck_assert_str_eq(text_const(p, p->params[0].name), "visits");
+	ck_assert_uint_eq(p->params[0].line, 3);
+	for (uint32_t d = 0; d < p->ndefs; d++)   /* explain's definitions: no named number */
+		ck_assert_str_ne(text_const(p, p->fns[p->defs[d]].name), "visits");
 	done(&c);
 }
 END_TEST
@@ -946,6 +991,7 @@ Suite *compile_suite(void)
 	tcase_add_test(tc, warnings_do_not_stop_compilation);
 	tcase_add_test(tc, rules_come_in_decision_order_with_their_lines);
 	tcase_add_test(tc, buckets_carry_their_clauses);
+	tcase_add_test(tc, feedback_terms_rotation_and_named_numbers_reach_the_tables);
 	tcase_add_test(tc, labels_and_definitions_are_named);
 	tcase_add_test(tc, no_count_statement_means_no_floor);
 	tcase_add_test(tc, compiling_twice_gives_the_same_program);

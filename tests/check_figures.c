@@ -685,8 +685,9 @@ static void record_month(store *s, const bc_program *p, vr_month month, diag *d)
 {
 	run_result r;
 	ck_assert(run_evaluate(s, p, month, d, &r));
-	store_run run = { 0, month, p->policy_name, p->policy_version, "00", "2024-07-01T00:00:00Z",
-			  "2024-07-01T00:00:00Z", (long)r.n, false };
+	store_run run = { .month = month, .policy_name = p->policy_name, .policy_version = p->policy_version,
+			  .source_sha256 = "00", .started = "2024-07-01T00:00:00Z",
+			  .finished = "2024-07-01T00:00:00Z", .households = (long)r.n };
 	ck_assert_int_eq(store_begin(s, d), STORE_OK);
 	ck_assert_int_eq(store_insert_run(s, &run, &r.set, d), STORE_OK);
 	ck_assert_int_eq(figures_record_run(s, run.id, &r, p, d), STORE_OK);

@@ -52,12 +52,36 @@ START_TEST(capacity_unlimited_on_a_continuation_line_stays_there)
 }
 END_TEST
 
+/* The clauses of named numbers, contact terms, feedback codes and a
+ * rotating spread are kept word for word. */
+START_TEST(the_new_clauses_are_kept)
+{
+	formats_to("define   floor =  EUR 100\n"
+		   "count signal when arrears >=   floor\n"
+		   "skip signal \"again\" when same creditor in previous month   feedback   repeat_signal\n"
+		   "exclude \"known\" when any known_debt_help feedback 4\n"
+		   ">=  least creditors within 3 months -> visit\n"
+		   "bucket visit capacity   visits spread over district rotating within 3 working days overflow letter\n"
+		   "bucket letter within 4 weeks   feedback already_known\n"
+		   "bucket mail within 1 working day\n",
+		   "define floor = EUR 100\n"
+		   "count signal when arrears >= floor\n"
+		   "skip signal \"again\" when same creditor in previous month feedback repeat_signal\n"
+		   "exclude \"known\" when any known_debt_help feedback 4\n"
+		   ">= least creditors within 3 months -> visit\n"
+		   "bucket visit   capacity visits spread over district rotating within 3 working days overflow letter\n"
+		   "bucket letter  within 4 weeks feedback already_known\n"
+		   "bucket mail    within 1 working day\n");
+}
+END_TEST
+
 Suite *fmt_suite(void)
 {
 	Suite *s = suite_create("fmt");
 	TCase *tc = tcase_create("buckets");
 	tcase_add_test(tc, bucket_clauses_are_aligned_and_kept);
 	tcase_add_test(tc, capacity_unlimited_on_a_continuation_line_stays_there);
+	tcase_add_test(tc, the_new_clauses_are_kept);
 	suite_add_tcase(s, tc);
 	return s;
 }

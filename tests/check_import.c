@@ -1172,8 +1172,8 @@ START_TEST(an_import_waits_for_a_busy_store_then_says_so)
 	ck_assert_int_eq(store_begin(holder, &c.d), STORE_OK);
 	store_import_counts n;
 	ck_assert_int_eq(import_text(s, "a.csv", three_rows, false, &c.d, &n), STORE_BUSY);
-	char want[256];
-	snprintf(want, sizeof want, "vroeg: the store %s is busy: another run or import holds it "
+	char want[512];
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, purge, forget) or another program holds it "
 		 "(waited 50 ms); try again later\n", path);
 	expect_text(captured(&c), want);
 	expect_counts(&n, 0, 0, 0);

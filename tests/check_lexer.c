@@ -510,7 +510,7 @@ START_TEST(a_file_without_a_final_newline_ends_its_last_statement)
 	parse_text(&p, "bucket letter capacity");
 	ck_assert_int_eq(p.d.errors, 1);
 	ck_assert_str_eq(messages(&p),
-		"t.vroeg:1:23: error: unexpected end of line; expected number or `unlimited`\n"
+		"t.vroeg:1:23: error: unexpected end of line; expected name, number or `unlimited`\n"
 		"  bucket letter capacity\n"
 		"                        ^\n");
 	done(&p);

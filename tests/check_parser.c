@@ -213,7 +213,7 @@ START_TEST(unlimited_is_only_a_capacity)
 		"t.vroeg:2:34: error: unexpected number\n"
 		"  bucket letter capacity unlimited 5\n"
 		"                                   ^\n"
-		"t.vroeg:3:23: error: unexpected `->`; expected number or `unlimited`\n"
+		"t.vroeg:3:23: error: unexpected `->`; expected name, number or `unlimited`\n"
 		"  bucket phone capacity -> letter\n"
 		"                        ^~\n");
 	done(&p);
@@ -484,13 +484,13 @@ START_TEST(errors_on_consecutive_lines_are_each_reported)
 		"t.vroeg:1:19: error: unexpected end of line; expected text in quotes, number, amount or month (YYYY-MM)\n"
 		"  policy \"x\" version\n"
 		"                    ^\n"
-		"t.vroeg:2:15: error: unexpected `creditors`; expected number\n"
+		"t.vroeg:2:15: error: unexpected `creditors`; expected name or number\n"
 		"  match when >= creditors\n"
 		"                ^~~~~~~~~\n"
 		"t.vroeg:3:14: error: unexpected `->`; expected `)`, `and` or `or`\n"
 		"  (arrears > 5 -> a\n"
 		"               ^~\n"
-		"t.vroeg:4:18: error: unexpected end of line; expected number or `unlimited`\n"
+		"t.vroeg:4:18: error: unexpected end of line; expected name, number or `unlimited`\n"
 		"  bucket a capacity\n"
 		"                   ^\n"
 		"t.vroeg:5:20: error: unexpected end of line; expected `asc` or `desc`\n"
@@ -686,6 +686,94 @@ START_TEST(long_lists_are_built_in_one_pass_and_keep_their_order)
 }
 END_TEST
 
+
+/* The forms of this wave: a named number (`define NAME = NUMBER`, a
+ * capacity, `>= NAME creditors`), feedback codes on exclusions, skips and
+ * buckets, contact terms in each unit, a rotating spread, and a window
+ * whose length is a name (parsed, for the checker to refuse). */
+static const char new_forms[] =
+	"define floor = 100\n"                                                         /* 0 */
+	"big when arrears > 100\n"                                                     /* 1 */
+	"exclude \"legal person\" before counting when any legal_form = legal feedback 2\n" /* 2 */
+	"skip signal \"again\" when same creditor in previous month\n"                /* 3 */
+	"    feedback repeat_signal\n"
+	"exclude \"known\" when any known_debt_help feedback already_known\n"         /* 4 */
+	"match when >= least creditors within 3 months\n"                             /* 5 */
+	"signals within recent months >= 1 -> a\n"                                    /* 6 */
+	"bucket a capacity visits within 3 working days feedback 5 overflow b\n"      /* 7 */
+	"bucket b spread over district rotating within 4 weeks\n"                     /* 8 */
+	"bucket c within 1 working day within 10 days within 1 day within 1 week within 2 months within 1 month\n"; /* 9 */
+
+START_TEST(named_numbers_feedback_terms_and_rotation_parse)
+{
+	parsed p;
+	parse_text(&p, new_forms);
+	ck_assert_msg(p.d.errors == 0, "%s", messages(&p));
+	ck_assert_int_eq(count_stmts(p.file), 10);
+	const ast_stmt *s = stmt_at(p.file, 0);
+	ck_assert(s->kind == S_DEFINE && s->define_form && s->cond->kind == E_INT);
+	s = stmt_at(p.file, 1);
+	ck_assert(s->kind == S_DEFINE && !s->define_form);
+	s = stmt_at(p.file, 2);
+	ck_assert(s->kind == S_EXCLUDE_BEFORE && s->feedback.given && !s->feedback.name && s->feedback.number == 2);
+	s = stmt_at(p.file, 3);
+	ck_assert(s->kind == S_SKIP && s->feedback.given);
+	ck_assert_str_eq(s->feedback.name, "repeat_signal");
+	ck_assert_int_eq(s->feedback.loc.line, 5);
+	s = stmt_at(p.file, 4);
+	ck_assert(s->kind == S_EXCLUDE && s->feedback.given);
+	ck_assert_str_eq(s->feedback.name, "already_known");
+	s = stmt_at(p.file, 5);
+	ck_assert_int_eq(s->cond->kind, E_CMP);
+	ck_assert_int_eq(s->cond->u.cmp.op, CMP_GE);
+	ck_assert_int_eq(s->cond->u.cmp.lhs->u.agg.agg, AGG_CREDITORS);
+	ck_assert(is_name(s->cond->u.cmp.rhs, "least"));
+	s = stmt_at(p.file, 6);
+	ck_assert_str_eq(s->cond->u.cmp.lhs->u.agg.window.name, "recent");
+	s = stmt_at(p.file, 7);
+	ck_assert_str_eq(clause(s, CL_CAPACITY, 0)->capacity_name.text, "visits");
+	ck_assert(!clause(s, CL_CAPACITY, 0)->unlimited);
+	ck_assert_int_eq(clause(s, CL_TERM, 0)->unit, TERM_WORKING_DAYS);
+	ck_assert_int_eq(clause(s, CL_TERM, 0)->term, 3);
+	ck_assert_int_eq(clause(s, CL_FEEDBACK, 0)->feedback.number, 5);
+	s = stmt_at(p.file, 8);
+	ck_assert(clause(s, CL_SPREAD, 0)->rotating);
+	ck_assert_int_eq(clause(s, CL_TERM, 0)->unit, TERM_WEEKS);
+	s = stmt_at(p.file, 9);
+	static const enum ast_term_unit units[] = { TERM_WORKING_DAYS, TERM_DAYS, TERM_DAYS, TERM_WEEKS, TERM_MONTHS, TERM_MONTHS };
+	ck_assert_int_eq(count_clauses(s), 6);
+	for (int i = 0; i < 6; i++)
+		ck_assert_int_eq(clause(s, CL_TERM, i)->unit, units[i]);
+	done(&p);
+}
+END_TEST
+
+/* A feedback code goes at the end of an exclusion or skip, and nowhere in
+ * a rule that sends to a bucket (the bucket states it). */
+START_TEST(feedback_goes_where_it_is_allowed)
+{
+	parsed p;
+	parse_text(&p, "arrears > 5 -> a feedback 4\n"
+		   "count signal when arrears > 5 feedback 2\n"
+		   "bucket a feedback\n"
+		   "bucket b within 3 working\n");
+	ck_assert_str_eq(messages(&p),
+		"t.vroeg:1:18: error: unexpected `feedback`; expected end of line\n"
+		"  arrears > 5 -> a feedback 4\n"
+		"                   ^~~~~~~~\n"
+		"t.vroeg:2:31: error: unexpected `feedback`; expected end of line, `and` or `or`\n"
+		"  count signal when arrears > 5 feedback 2\n"
+		"                                ^~~~~~~~\n"
+		"t.vroeg:3:18: error: unexpected end of line; expected name or number\n"
+		"  bucket a feedback\n"
+		"                   ^\n"
+		"t.vroeg:4:26: error: unexpected end of line; expected `days` or `day`\n"
+		"  bucket b within 3 working\n"
+		"                           ^\n");
+	done(&p);
+}
+END_TEST
+
 Suite *parser_suite(void)
 {
 	Suite *s = suite_create("parser");
@@ -696,6 +784,7 @@ Suite *parser_suite(void)
 	tcase_add_test(tc, every_aggregate_and_condition_form_parses);
 	tcase_add_test(tc, the_design_card_lines_parse_as_written);
 	tcase_add_test(tc, the_design_card_lines_compile_in_a_full_policy);
+	tcase_add_test(tc, named_numbers_feedback_terms_and_rotation_parse);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("precedence");
@@ -721,6 +810,7 @@ Suite *parser_suite(void)
 	tcase_add_test(tc, unlimited_is_only_a_capacity);
 	tcase_add_test(tc, a_syntax_error_in_a_continued_statement_points_into_the_continuation);
 	tcase_add_test(tc, a_comparison_with_a_window_is_not_a_count);
+	tcase_add_test(tc, feedback_goes_where_it_is_allowed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -35,13 +35,13 @@ static const char *const two_labels[] = { "sequence", "note" };
 static const char *const row_a_labels[] = { "consecutive", "says \"hi\", twice" };
 static const char *const row_b_labels[] = { "", "a;b" };
 static const vr_decision_row rows[] = {
-	{ "H-1", "home_visit", "", "p.vroeg:12", "", row_a_labels, 123456, 1 },
-	{ "H-2", "excluded", "legal person", "p.vroeg:4", "", row_b_labels, 0, 0 },
+	{ "H-1", "home_visit", "", "p.vroeg:12", "", row_a_labels, 123456, 1, VR_DATE_NONE },
+	{ "H-2", "excluded", "legal person", "p.vroeg:4", "", row_b_labels, 0, 0, VR_DATE_NONE },
 };
 
 START_TEST(csv_quotes_what_needs_quoting_and_nothing_else)
 {
-	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL };
+	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL, false };
 	char *text = print(&set, REPORT_CSV);
 	ck_assert_str_eq(text,
 		"month,household,bucket,reason,rule,overflowed_from,sequence,note,place,arrears\n"
@@ -53,7 +53,7 @@ END_TEST
 
 START_TEST(json_escapes_quotes_and_gives_no_place_as_null)
 {
-	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL };
+	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL, false };
 	char *text = print(&set, REPORT_JSON);
 	ck_assert_ptr_nonnull(strstr(text, "\"note\":\"says \\\"hi\\\", twice\",\"place\":1,\"arrears\":1234.56}\n"));
 	ck_assert_ptr_nonnull(strstr(text, "\"household\":\"H-2\""));
@@ -64,11 +64,43 @@ END_TEST
 
 START_TEST(table_aligns_columns_and_leaves_no_trailing_blanks)
 {
-	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL };
+	const vr_decision_set set = { june(), two_labels, 2, rows, 2, NULL, NULL, false };
 	char *text = print(&set, REPORT_TABLE);
 	ck_assert_ptr_nonnull(strstr(text, "month    household  bucket      reason"));
 	ck_assert_ptr_nonnull(strstr(text, "2024-06  H-2        excluded    legal person"));
 	ck_assert_ptr_null(strstr(text, " \n"));
+	free(text);
+}
+END_TEST
+
+/* A policy with a contact term adds a `due` column after everything else,
+ * in every format; a row without a due date leaves it empty (null). */
+START_TEST(a_contact_term_adds_the_due_column_last)
+{
+	vr_decision_row with[2];
+	memcpy(with, rows, sizeof with);
+	vr_date_parse("2024-06-12", 10, &with[0].due);
+	const vr_decision_set set = { june(), two_labels, 2, with, 2, NULL, NULL, true };
+	char *text = print(&set, REPORT_CSV);
+	ck_assert_str_eq(text,
+		"month,household,bucket,reason,rule,overflowed_from,sequence,note,place,arrears,due\n"
+		"2024-06,H-1,home_visit,,p.vroeg:12,,consecutive,\"says \"\"hi\"\", twice\",1,1234.56,2024-06-12\n"
+		"2024-06,H-2,excluded,legal person,p.vroeg:4,,,\"a;b\",,0.00,\n");
+	free(text);
+	text = print(&set, REPORT_JSON);
+	ck_assert_ptr_nonnull(strstr(text, "\"place\":1,\"arrears\":1234.56,\"due\":\"2024-06-12\"}\n"));
+	ck_assert_ptr_nonnull(strstr(text, "\"place\":null,\"arrears\":0.00,\"due\":null}\n"));
+	free(text);
+	text = print(&set, REPORT_TABLE);
+	ck_assert_ptr_nonnull(strstr(text, "arrears  due\n"));
+	ck_assert_ptr_nonnull(strstr(text, "1234.56  2024-06-12\n"));
+	ck_assert_ptr_null(strstr(text, " \n"));
+	free(text);
+	/* Without a term, a due date a row may hold is not printed. */
+	const vr_decision_set none = { june(), two_labels, 2, with, 2, NULL, NULL, false };
+	text = print(&none, REPORT_CSV);
+	ck_assert_ptr_null(strstr(text, "due"));
+	ck_assert_ptr_null(strstr(text, "2024-06-12"));
 	free(text);
 }
 END_TEST
@@ -84,8 +116,8 @@ START_TEST(a_hundred_labels_are_all_printed)
 		name_ptrs[l] = names[l];
 		value_ptrs[l] = values[l];
 	}
-	const vr_decision_row row = { "H-1", "letter", "", "p.vroeg:3", "", value_ptrs, 100, 0 };
-	const vr_decision_set set = { june(), name_ptrs, N, &row, 1, NULL, NULL };
+	const vr_decision_row row = { "H-1", "letter", "", "p.vroeg:3", "", value_ptrs, 100, 0, VR_DATE_NONE };
+	const vr_decision_set set = { june(), name_ptrs, N, &row, 1, NULL, NULL, false };
 	const enum report_format fmts[] = { REPORT_CSV, REPORT_JSON, REPORT_TABLE };
 	for (size_t f = 0; f < 3; f++) {
 		char *text = print(&set, fmts[f]);
@@ -109,8 +141,8 @@ static void row_of(const void *source, size_t i, vr_decision_row *out)
 
 START_TEST(rows_made_on_demand_print_as_stored_rows_do)
 {
-	const vr_decision_set stored = { june(), two_labels, 2, rows, 2, NULL, NULL };
-	const vr_decision_set made = { june(), two_labels, 2, NULL, 2, row_of, rows };
+	const vr_decision_set stored = { june(), two_labels, 2, rows, 2, NULL, NULL, false };
+	const vr_decision_set made = { june(), two_labels, 2, NULL, 2, row_of, rows, false };
 	const enum report_format fmts[] = { REPORT_CSV, REPORT_JSON, REPORT_TABLE };
 	for (size_t f = 0; f < 3; f++) {
 		char *a = print(&stored, fmts[f]), *b = print(&made, fmts[f]);
@@ -180,14 +212,14 @@ END_TEST
  * hand changed (import refuses control characters, not formulas). */
 static const char *const evil_labels[] = { "=cmd|calc!A1", "Noord\x1b[31m" };
 static const vr_decision_row evil_rows[] = {
-	{ "=HYPERLINK(\"http://x\";\"click\")", "home_visit", "", "p.vroeg:12", "", evil_labels, 70000, 1 },
-	{ "H\x1b[2K\rH000001", "excluded", "@SUM(1)", "p.vroeg:4", "", evil_labels, 0, 0 },
-	{ "P\xc2\x85\x7f\xe9", "letter", "", "p.vroeg:9", "", evil_labels, 1, 0 },
+	{ "=HYPERLINK(\"http://x\";\"click\")", "home_visit", "", "p.vroeg:12", "", evil_labels, 70000, 1, VR_DATE_NONE },
+	{ "H\x1b[2K\rH000001", "excluded", "@SUM(1)", "p.vroeg:4", "", evil_labels, 0, 0, VR_DATE_NONE },
+	{ "P\xc2\x85\x7f\xe9", "letter", "", "p.vroeg:9", "", evil_labels, 1, 0, VR_DATE_NONE },
 };
 
 START_TEST(csv_hands_a_spreadsheet_no_formula_and_a_terminal_no_control)
 {
-	const vr_decision_set set = { june(), two_labels, 2, evil_rows, 3, NULL, NULL };
+	const vr_decision_set set = { june(), two_labels, 2, evil_rows, 3, NULL, NULL, false };
 	char *text = print(&set, REPORT_CSV);
 	ck_assert_str_eq(text,
 		"month,household,bucket,reason,rule,overflowed_from,sequence,note,place,arrears\n"
@@ -201,7 +233,7 @@ END_TEST
 
 START_TEST(json_escapes_every_control_character)
 {
-	const vr_decision_set set = { june(), two_labels, 2, evil_rows, 3, NULL, NULL };
+	const vr_decision_set set = { june(), two_labels, 2, evil_rows, 3, NULL, NULL, false };
 	char *text = print(&set, REPORT_JSON);
 	ck_assert_ptr_nonnull(strstr(text, "\"household\":\"H\\u001b[2K\\u000dH000001\""));
 	ck_assert_ptr_nonnull(strstr(text, "\"household\":\"P\\u0085\\u007f\\ufffd\""));
@@ -212,8 +244,8 @@ START_TEST(json_escapes_every_control_character)
 	ck_assert_ptr_null(strstr(text, "\xc2\x85"));
 	free(text);
 	/* Layout characters and ordinary UTF-8: \u escapes and as they are. */
-	const vr_decision_row r = { "a\xe2\x80\xae" "b\xe2\x80\xa8\xc3\xa9", "letter", "", "p.vroeg:9", "", evil_labels, 1, 0 };
-	const vr_decision_set one = { june(), two_labels, 2, &r, 1, NULL, NULL };
+	const vr_decision_row r = { "a\xe2\x80\xae" "b\xe2\x80\xa8\xc3\xa9", "letter", "", "p.vroeg:9", "", evil_labels, 1, 0, VR_DATE_NONE };
+	const vr_decision_set one = { june(), two_labels, 2, &r, 1, NULL, NULL, false };
 	text = print(&one, REPORT_JSON);
 	ck_assert_ptr_nonnull(strstr(text, "\"household\":\"a\\u202eb\\u2028\xc3\xa9\""));
 	free(text);
@@ -222,7 +254,7 @@ END_TEST
 
 START_TEST(table_shows_control_characters_escaped_and_aligned)
 {
-	const vr_decision_set set = { june(), two_labels, 2, evil_rows, 3, NULL, NULL };
+	const vr_decision_set set = { june(), two_labels, 2, evil_rows, 3, NULL, NULL, false };
 	char *text = print(&set, REPORT_TABLE);
 	for (const unsigned char *p = (const unsigned char *)text; *p; p++)
 		ck_assert_msg(*p >= 0x20 || *p == '\n', "a raw control byte 0x%02x in the table", *p);
@@ -243,6 +275,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, csv_quotes_what_needs_quoting_and_nothing_else);
 	tcase_add_test(tc, json_escapes_quotes_and_gives_no_place_as_null);
 	tcase_add_test(tc, table_aligns_columns_and_leaves_no_trailing_blanks);
+	tcase_add_test(tc, a_contact_term_adds_the_due_column_last);
 	tcase_add_test(tc, a_hundred_labels_are_all_printed);
 	tcase_add_test(tc, rows_made_on_demand_print_as_stored_rows_do);
 	tcase_add_test(tc, summary_columns_add_up_and_every_move_is_listed);

@@ -126,6 +126,130 @@ START_TEST(recorded_decisions_equal_the_dry_run_and_are_deterministic)
 }
 END_TEST
 
+/* A policy with named numbers and contact terms, written to DIR/terms.vroeg. */
+static void terms_policy(char *path, size_t size)
+{
+	snprintf(path, size, "%s/terms.vroeg", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("policy \"Terms\" version 1\n"
+	      "define floor = 100\n"
+	      "define visits = 30\n"
+	      "exclude \"legal person\" before counting when any legal_form = legal\n"
+	      "count signal when arrears >= floor or sector = water\n"
+	      "any kind in {eviction, end_of_supply} -> crisis\n"
+	      "match                                 -> home_visit\n"
+	      "otherwise                             -> letter\n"
+	      "bucket crisis within 3 working days\n"
+	      "bucket home_visit capacity visits by arrears desc overflow letter within 4 weeks\n"
+	      "bucket letter capacity unlimited within 10 days\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* A run with --set records its values and its due dates: its decisions
+ * are the dry-run's with the same values, due column included; `runs`
+ * shows the values; the same values again change nothing, other values
+ * (or none) are another policy, refused without --replace. */
+START_TEST(a_run_records_its_settings_and_due_dates)
+{
+	char policy[256], cmd[2048];
+	static char a[1 << 20], b[1 << 20];
+	terms_policy(policy, sizeof policy);
+	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary --set floor=150 "
+		 "--set visits=12 %s 2>/dev/null", vroeg(), db, policy);
+	ck_assert_int_eq(run(cmd, a, sizeof a), 0);
+	ck_assert_msg(strstr(a, ",due\n") && strstr(a, ",2024-06-"), "%.300s", a);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --set visits=12 --set floor=150 %s >/dev/null 2>&1 && "
+		 "%s decisions --db %s --month 2024-06 --format csv", vroeg(), db, policy, vroeg(), db);
+	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
+	ck_assert_str_eq(a, b);
+	snprintf(cmd, sizeof cmd, "%s runs --db %s", vroeg(), db);
+	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
+	ck_assert_msg(strstr(b, "  set [\"floor=150.00\",\"visits=12\"]\n"), "%s", b);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --set 'floor=EUR 150.00' --set visits=12 %s",
+		 vroeg(), db, policy);
+	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
+	ck_assert_msg(strstr(b, "already run with this policy"), "%s", b);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 %s", vroeg(), db, policy);
+	ck_assert_int_eq(run(cmd, b, sizeof b), 3);
+	ck_assert_msg(strstr(b, "vroeg: 2024-06 was already run with this policy and other values (run 1: --set "
+			      "[\"floor=150.00\",\"visits=12\"], now []); use --replace"), "%s", b);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --replace %s >/dev/null 2>&1 && "
+		 "%s runs --db %s", vroeg(), db, policy, vroeg(), db);
+	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
+	ck_assert_msg(strstr(b, "superseded by run 2  set [\"floor=150.00\",\"visits=12\"]\n2 "), "%s", b);
+}
+END_TEST
+
+/* explain without a policy explains a run made with --set with the values
+ * it was given (the run kept them): a household that visits=12 turned away
+ * from home_visit, which the file's visits=30 would have placed, is
+ * explained as the run decided it; the kept policy with other values is
+ * another policy, said so, with both decisions. */
+START_TEST(explain_of_a_recorded_run_sets_the_values_it_was_given)
+{
+	char policy[256], cmd[2048], key[64], out[1 << 15];
+	terms_policy(policy, sizeof policy);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --set visits=12 %s >/dev/null 2>&1 && "
+		 "%s decisions --db %s --month 2024-06 --format csv | "
+		 "awk -F, '$3 == \"letter\" && $6 == \"home_visit\" { print $8 \",\" $2 }' | "
+		 "sort -t, -k1,1 -rn | head -1 | cut -d, -f2 | tr -d '\\n'", vroeg(), db, policy, vroeg(), db);
+	ck_assert_int_eq(run(cmd, key, sizeof key), 0);
+	ck_assert_msg(key[0] == 'H', "no household turned away: %s", key);
+	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s", vroeg(), db, key);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	ck_assert_msg(strstr(out, "Decision: letter, overflowed from home_visit\n") &&
+		      strstr(out, "Recorded by run 1: letter, overflowed from home_visit") &&
+		      strstr(out, "visits               = 12") && !strstr(out, "does not come to"), "%s", out);
+	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s --set visits=30", vroeg(), db, key);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	ck_assert_msg(strstr(out, "The policy given is not the one run 1 recorded for this month:\n") &&
+		      strstr(out, " set [\"visits=30\"]\n") && strstr(out, " set [\"visits=12\"]\n") &&
+		      strstr(out, "The given policy decides:  home_visit"), "%s", out);
+}
+END_TEST
+
+/* explain names the district a rotating spread started with this month,
+ * for a household with a place and for one turned away, and the contact
+ * term with its due date; the named numbers, marking those set. */
+START_TEST(explain_tells_the_rotation_the_term_and_the_named_numbers)
+{
+	char policy[256], cmd[2048], out[1 << 15];
+	snprintf(policy, sizeof policy, "%s/rotate.vroeg", dir);
+	FILE *f = fopen(policy, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("policy \"Rotate\" version 1\n"
+	      "define visits = 5\n"
+	      "exclude \"legal person\" before counting when any legal_form = legal\n"
+	      "otherwise -> visit\n"
+	      "bucket visit capacity visits spread over district rotating overflow letter within 3 working days\n"
+	      "bucket letter capacity unlimited within 4 weeks\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	/* One household with a place and one without, from the month's decisions. */
+	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary %s 2>/dev/null | "
+		 "grep -m1 '^2024-06,[^,]*,visit,' | cut -d, -f2", vroeg(), db, policy);
+	char placed[64], away[64];
+	ck_assert_int_eq(run(cmd, placed, sizeof placed), 0);
+	placed[strcspn(placed, "\n")] = '\0';
+	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary %s 2>/dev/null | "
+		 "grep -m1 '^2024-06,[^,]*,letter,' | cut -d, -f2", vroeg(), db, policy);
+	ck_assert_int_eq(run(cmd, away, sizeof away), 0);
+	away[strcspn(away, "\n")] = '\0';
+	ck_assert(placed[0] && away[0]);
+	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s %s", vroeg(), db, placed, policy);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	ck_assert_msg(strstr(out, "(round-robin over the districts, this month from \""), "%s", out);
+	ck_assert_msg(strstr(out, "\nContact: visit within 3 working days of 2024-06-"), "%s", out);
+	ck_assert_msg(strstr(out, "\nNamed numbers:\n  visits               = 5\n"), "%s", out);
+	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s --set visits=4 %s",
+		 vroeg(), db, away, policy);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	ck_assert_msg(strstr(out, "places go round-robin over the districts, this month from \""), "%s", out);
+	ck_assert_msg(strstr(out, "\nContact: letter within 4 weeks of 2024-06-"), "%s", out);
+	ck_assert_msg(strstr(out, "  visits               = 4 (set for this call)\n"), "%s", out);
+}
+END_TEST
+
 /* The column of the first character of NEEDLE in LINE, counting characters
  * (UTF-8), or -1. */
 static long column_of(const char *line, const char *needle)
@@ -174,6 +298,68 @@ START_TEST(explain_lines_up_the_signals_and_names_the_floor_they_fail)
 		}
 	}
 	ck_assert_int_eq(seen, 3);
+}
+END_TEST
+
+/* A household turned away twice and then redirected, and one turned away
+ * and then redirected: explain names every step, with its line. */
+START_TEST(explain_prints_the_whole_path_through_the_buckets)
+{
+	char csv[160], policy[160], cmd[1024], out[1 << 14];
+	snprintf(csv, sizeof csv, "%s/path.csv", dir);
+	snprintf(policy, sizeof policy, "%s/path.vroeg", dir);
+	FILE *f = fopen(csv, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("signal_id,received,household,creditor,sector,arrears,has_phone,has_email\n"
+	      "A1,2024-06-03,H1,Menzis,health,800,1,1\nA2,2024-06-03,H1,Eneco,energy,100,1,1\n"
+	      "B1,2024-06-03,H2,Menzis,health,700,1,0\nB2,2024-06-03,H2,Eneco,energy,100,1,0\n"
+	      "C1,2024-06-03,H3,Menzis,health,600,1,0\nC2,2024-06-03,H3,Eneco,energy,100,1,0\n"
+	      "D1,2024-06-03,H4,Menzis,health,500,0,0\nD2,2024-06-03,H4,Eneco,energy,100,0,0\n"
+	      "E1,2024-06-03,H5,Menzis,health,50,0,0\n", f);
+	fclose(f);
+	f = fopen(policy, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("policy \"Path\"\n"
+	      "exclude \"legal person\" before counting when any legal_form = legal\n"
+	      "match     -> home_visit\n"
+	      "otherwise -> letter\n"
+	      "bucket home_visit  capacity 1 overflow phone\n"
+	      "bucket phone       capacity 1 overflow email\n"
+	      "                   without phone -> card\n"
+	      "bucket email       capacity unlimited without email -> card\n"
+	      "bucket card        capacity unlimited\n"
+	      "bucket letter      capacity 1 overflow card\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H3 %s", vroeg(), csv, policy);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	char want[2048];
+	snprintf(want, sizeof want,
+		 "\nPath:\n"
+		 "  %1$s:3  rule sends it to home_visit\n"
+		 "  %1$s:5  home_visit: no place (1 place, 4 candidates, this household ranked 3): overflow to phone\n"
+		 "  %1$s:6  phone: no place (1 place, 2 candidates, this household ranked 2): overflow to email\n"
+		 "  %1$s:8  email: no e-mail address known: redirected to card (without email)\n"
+		 "  %1$s:9  card: no limit: it ends here\n"
+		 "Decision: card, overflowed from phone\n", policy);
+	ck_assert_msg(strstr(out, want), "expected\n%s\ngot\n%s", want, out);
+	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H4 %s", vroeg(), csv, policy);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	snprintf(want, sizeof want,
+		 "\nPath:\n"
+		 "  %1$s:3  rule sends it to home_visit\n"
+		 "  %1$s:5  home_visit: no place (1 place, 4 candidates, this household ranked 4): overflow to phone\n"
+		 "  %1$s:6  phone: no phone number known: redirected to card (without phone)\n"
+		 "  %1$s:9  card: no limit: it ends here\n"
+		 "Decision: card, overflowed from home_visit\n", policy);
+	ck_assert_msg(strstr(out, want), "expected\n%s\ngot\n%s", want, out);
+	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H1 %s", vroeg(), csv, policy);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	snprintf(want, sizeof want,
+		 "\nPath:\n"
+		 "  %1$s:3  rule sends it to home_visit\n"
+		 "  %1$s:5  home_visit: place 1 of 1\n"
+		 "Decision: home_visit\n", policy);
+	ck_assert_msg(strstr(out, want), "expected\n%s\ngot\n%s", want, out);
 }
 END_TEST
 
@@ -349,7 +535,11 @@ Suite *run_suite(void)
 	tcase_add_test(tc, same_month_same_policy_again_changes_nothing);
 	tcase_add_test(tc, another_policy_is_refused_unless_replace_and_history_keeps_both);
 	tcase_add_test(tc, recorded_decisions_equal_the_dry_run_and_are_deterministic);
+	tcase_add_test(tc, a_run_records_its_settings_and_due_dates);
+	tcase_add_test(tc, explain_of_a_recorded_run_sets_the_values_it_was_given);
+	tcase_add_test(tc, explain_tells_the_rotation_the_term_and_the_named_numbers);
 	tcase_add_test(tc, explain_lines_up_the_signals_and_names_the_floor_they_fail);
+	tcase_add_test(tc, explain_prints_the_whole_path_through_the_buckets);
 	tcase_add_test(tc, a_second_writer_waits_then_fails_as_busy);
 	tcase_add_test(tc, a_run_killed_at_any_moment_leaves_the_store_as_it_was);
 	suite_add_tcase(s, tc);

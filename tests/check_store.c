@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "schema.h"
 #include "store.h"
 #include "support.h"
 
@@ -218,7 +219,7 @@ START_TEST(a_new_store_is_private_wal_and_versioned)
 	ck_assert_int_eq(stat(path, &st), 0);
 	ck_assert_int_eq(st.st_mode & 0777, 0600);
 	store_close(s);
-	ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), schema_version());
 	ck_assert_int_eq(raw_int("PRAGMA application_id"), 1987145573);
 	ck_assert_int_eq(raw_int("SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 	ck_assert_int_eq(raw_int("PRAGMA page_size"), 16384);
@@ -240,29 +241,71 @@ START_TEST(an_empty_file_becomes_a_store)
 	store *s = store_open(path, 100, &c.d);
 	ck_assert_ptr_nonnull(s);
 	store_close(s);
-	ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), schema_version());
 	capture_end(&c);
 }
 END_TEST
 
-/* A store of schema version 1 (before month figures) gets the table of
- * step 2 when it is opened, and keeps its rows. */
+/* A store of schema version 1 (before month figures and the audit trail:
+ * tests/data/store/v1.sql, as vroeg wrote it) gets the tables of the later
+ * steps when it is opened, and keeps its rows. */
 START_TEST(a_version_1_store_is_migrated_to_month_figures)
 {
 	capture c;
 	capture_start(&c);
-	store *s = store_open(path, 100, &c.d);
-	import(s, "signal_id,received,household,creditor,sector,arrears\nS1,2024-06-03,H1,Vitens,water,10.00\n",
-	       false, &c);
-	store_close(s);
-	raw_sql(path, "DROP TABLE month_figures; PRAGMA user_version = 1");
+	size_t len;
+	char *sql = slurp_file("tests/data/store/v1.sql", &len);
+	raw_sql(path, sql);
+	free(sql);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), 1);
 	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'month_figures'"), 0);
-	s = store_open(path, 100, &c.d);
+	store *s = store_open(path, 100, &c.d);
 	ck_assert_ptr_nonnull(s);
 	store_close(s);
-	ck_assert_int_eq(raw_int("PRAGMA user_version"), 2);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), schema_version());
 	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'month_figures'"), 1);
-	ck_assert_int_eq(raw_int("SELECT count(*) FROM signals"), 1);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM sqlite_master WHERE name = 'run_policies'"), 1);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM signals"), 24);
+	ck_assert_int_eq(raw_int("SELECT count(*) FROM runs"), 3);
+	ck_assert_str_eq(captured(&c), "");
+	capture_end(&c);
+}
+END_TEST
+
+static void check_no_due(const vr_decision_set *set, void *arg)
+{
+	(void)arg;
+	ck_assert(!set->has_due);
+	ck_assert_uint_eq(set->nrows, 1);
+	ck_assert_int_eq(set->rows[0].due, VR_DATE_NONE);
+}
+
+/* A store of schema version 3 (before contact terms) gets a run's due
+ * column and a decision's due date when it is opened; its runs read as run
+ * without a term, its decisions without a due date. */
+START_TEST(a_version_3_store_is_migrated_to_due_dates)
+{
+	capture c;
+	capture_start(&c);
+	store *s = store_open(path, 100, &c.d);
+	import(s, "signal_id,received,household,creditor,sector,arrears\nS1,2024-03-03,H1,Vitens,water,10.00\n",
+	       false, &c);
+	store_close(s);
+	raw_sql(path, "ALTER TABLE runs DROP COLUMN has_due; ALTER TABLE decisions DROP COLUMN due; "
+		"INSERT INTO runs (month, policy_name, policy_version, source_sha256, started, finished, "
+		"households, label_names) VALUES ('2024-03', 'p', '1', 'abc', 't', 't', 1, '[]'); "
+		"INSERT INTO decisions (run_id, household, bucket, reason, rule, overflowed_from, labels, "
+		"arrears, place) VALUES (1, 'H1', 'letter', '', 'p:3', '', '[]', 1000, 0); "
+		"PRAGMA user_version = 3");
+	s = store_open(path, 100, &c.d);
+	ck_assert_ptr_nonnull(s);
+	store_run r;
+	ck_assert_int_eq(store_current_run(s, month("2024-03"), &r, &c.d), 1);
+	ck_assert_str_eq(r.settings, "[]");
+	ck_assert(!r.has_due);
+	ck_assert_int_eq(store_read_decisions(s, month("2024-03"), check_no_due, NULL, &c.d), STORE_OK);
+	store_close(s);
+	ck_assert_int_eq(raw_int("PRAGMA user_version"), schema_version());
 	ck_assert_str_eq(captured(&c), "");
 	capture_end(&c);
 }
@@ -278,7 +321,7 @@ START_TEST(a_newer_store_is_refused)
 	ck_assert_ptr_null(store_open(path, 100, &c.d));
 	char want[256];
 	snprintf(want, sizeof want, "vroeg: the store %s has schema version 99, newer than this "
-		 "vroeg knows (2): use a newer vroeg\n", path);
+		 "vroeg knows (%d): use a newer vroeg\n", path, schema_version());
 	ck_assert_str_eq(captured(&c), want);
 	capture_end(&c);
 }
@@ -307,8 +350,8 @@ START_TEST(other_files_are_not_taken_for_a_store)
 
 	capture_start(&c);
 	ck_assert_ptr_null(store_open("/nonexistent-dir/store.db", 100, &c.d));
-	ck_assert_str_eq(captured(&c), "vroeg: cannot open the store /nonexistent-dir/store.db: "
-			 "No such file or directory\n");
+	ck_assert_str_eq(captured(&c), "vroeg: cannot create the store /nonexistent-dir/store.db: "
+			 "its directory does not exist\n");
 	capture_end(&c);
 }
 END_TEST
@@ -357,7 +400,8 @@ START_TEST(read_only_opening_creates_and_changes_nothing)
 	store_close(store_open(path, 100, &c.d));
 	ck_assert_int_eq(store_connect(path, STORE_READ_ONLY, 100, &s, &c.d), STORE_OK);
 	ck_assert_int_eq(store_begin(s, &c.d), STORE_OK);
-	store_run run = { 0, month("2024-03"), "p", "1", "0", "t", "t", 0, false };
+	store_run run = { .month = month("2024-03"), .policy_name = "p", .policy_version = "1", .source_sha256 = "0",
+			   .started = "t", .finished = "t" };
 	const vr_decision_set none = { .month = month("2024-03") };
 	ck_assert_int_eq(store_insert_run(s, &run, &none, &c.d), STORE_IO_ERROR);
 	store_rollback(s);
@@ -756,9 +800,9 @@ static const char *const label_names[] = { "multiplicity", "sequence" };
 static const char *const labels_a[] = { "multiple", "consecutive" };
 static const char *const labels_b[] = { "quote \" back\\slash\nnew line \xe2\x82\xac", "" };
 static const vr_decision_row rows[] = {
-	{ "H99", "home_visit", "", "p8.vroeg:12", "", labels_a, 123456, 1 },
-	{ "H100", "excluded", "no mortgage signal", "p8.vroeg:7", "", labels_b, 0, 0 },
-	{ "h1", "letter", "", "p8.vroeg:14", "home_visit", NULL, 5, 0 },
+	{ "H99", "home_visit", "", "p8.vroeg:12", "", labels_a, 123456, 1, VR_DATE_NONE },
+	{ "H100", "excluded", "no mortgage signal", "p8.vroeg:7", "", labels_b, 0, 0, VR_DATE_NONE },
+	{ "h1", "letter", "", "p8.vroeg:14", "home_visit", NULL, 5, 0, VR_DATE_NONE },
 };
 
 static store_run make_run(const char *m, const char *policy)
@@ -904,8 +948,8 @@ START_TEST(a_second_writer_waits_then_gets_busy)
 	const double t0 = seconds();
 	ck_assert_int_eq(store_begin(second, &c.d), STORE_BUSY);
 	ck_assert_double_ge(seconds() - t0, 0.1);
-	char want[256];
-	snprintf(want, sizeof want, "vroeg: the store %s is busy: another run or import holds it "
+	char want[512];
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, purge, forget) or another program holds it "
 		 "(waited 150 ms); try again later\n", path);
 	ck_assert_str_eq(captured(&c), want);
 	store_run run = make_run("2024-03", "p8");
@@ -930,6 +974,7 @@ Suite *store_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, a_new_store_is_private_wal_and_versioned);
 	tcase_add_test(tc, an_empty_file_becomes_a_store);
+	tcase_add_test(tc, a_version_3_store_is_migrated_to_due_dates);
 	tcase_add_test(tc, a_newer_store_is_refused);
 	tcase_add_test(tc, a_version_1_store_is_migrated_to_month_figures);
 	tcase_add_test(tc, other_files_are_not_taken_for_a_store);

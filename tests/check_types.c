@@ -127,6 +127,29 @@ START_TEST(checked_sums_refuse_what_does_not_fit)
 }
 END_TEST
 
+/* The national feedback codes, 1 to 7, with their names in a policy and
+ * their meaning as the feedback files write it (data-contract.md, 5). */
+START_TEST(feedback_codes_have_a_name_and_a_dutch_meaning)
+{
+	static const char *const want[FEEDBACK_COUNT][2] = {
+		{ "", "" },
+		{ "wrongly_reported", "melding onterecht" },
+		{ "not_picked_up", "wordt niet opgepakt" },
+		{ "repeat_signal", "herhaalde melding" },
+		{ "already_known", "inwoner al bekend bij schuldhulpverlening" },
+		{ "help_accepted", "inwoner wil hulp" },
+		{ "not_reached_or_no_help", "niet bereikt of wil geen hulp" },
+		{ "deceased", "overleden" },
+	};
+	ck_assert_int_eq(FEEDBACK_COUNT, 8);
+	for (int c = 0; c < FEEDBACK_COUNT; c++) {
+		ck_assert_str_eq(vr_feedback_names[c], want[c][0]);
+		ck_assert_str_eq(vr_feedback_meaning_nl[c], want[c][1]);
+	}
+	ck_assert_int_eq(vr_enum_lookup(vr_feedback_names, FEEDBACK_COUNT, "repeat_signal", 13), FEEDBACK_REPEAT_SIGNAL);
+}
+END_TEST
+
 Suite *types_suite(void)
 {
 	Suite *s = suite_create("types");
@@ -137,6 +160,7 @@ Suite *types_suite(void)
 	tcase_add_test(tc, cents_parse_both_dialects_exactly);
 	tcase_add_test(tc, amounts_past_the_maximum_are_too_large_not_malformed);
 	tcase_add_test(tc, checked_sums_refuse_what_does_not_fit);
+	tcase_add_test(tc, feedback_codes_have_a_name_and_a_dutch_meaning);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,9 +1,11 @@
-/* support.c - the shared harness of the front-end suites. */
+/* support.c - the shared harness of the suites. */
 #include "support.h"
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "parse.h"
@@ -97,4 +99,80 @@ void temp_store_remove(const char *dir, const char *path)
 		unlink(p);
 	}
 	rmdir(dir);
+}
+
+const char *vroeg_bin(void)
+{
+	static char path[4096];
+	if (!path[0]) {
+		const char *v = getenv("VROEG") ? getenv("VROEG") : "build/vroeg";
+		char cwd[2048] = "";
+		if (v[0] != '/')
+			ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+		snprintf(path, sizeof path, "%s%s%s", cwd, cwd[0] ? "/" : "", v);
+	}
+	return path;
+}
+
+int shell(char *out, size_t size, const char *fmt, ...)
+{
+	char cmd[16384], full[16500];
+	va_list ap;
+	va_start(ap, fmt);
+	const int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	ck_assert_int_lt(n, (int)sizeof cmd);
+	snprintf(full, sizeof full, "( %s ) 2>&1", cmd);
+	FILE *p = popen(full, "r");
+	ck_assert_ptr_nonnull(p);
+	char sink[4096];
+	size_t got = 0, k;
+	if (!out) {
+		out = sink;
+		size = sizeof sink;
+	}
+	while ((k = fread(out + got, 1, size - 1 - got, p)) > 0)
+		got += k;
+	out[got] = '\0';
+	while (fread(sink, 1, sizeof sink, p) > 0)
+		;
+	const int status = pclose(p);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+char *slurp_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	size_t cap = 1 << 16, n = 0, k;
+	char *buf = malloc(cap + 1);
+	ck_assert_ptr_nonnull(buf);
+	while ((k = fread(buf + n, 1, cap - n, f)) > 0) {
+		n += k;
+		if (n == cap) {
+			buf = realloc(buf, (cap *= 2) + 1);
+			ck_assert_ptr_nonnull(buf);
+		}
+	}
+	fclose(f);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+void write_file_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_msg(f != NULL, "cannot write %s", path);
+	ck_assert_uint_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+bool bytes_contain(const char *hay, size_t len, const char *needle)
+{
+	const size_t n = strlen(needle);
+	for (size_t i = 0; n && i + n <= len; i++)
+		if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
+			return true;
+	return false;
 }

@@ -1,8 +1,11 @@
-/* support.h - what the front-end suites share: parse or check a policy text
- * with its diagnostics captured in memory, and walk the statements. */
+/* support.h - what the suites share: parse or check a policy text with its
+ * diagnostics captured in memory, walk the statements, capture the store's
+ * diagnostics, temporary stores, and (for the suites that run the binary)
+ * shell commands and whole files. */
 #ifndef VROEG_TESTS_SUPPORT_H
 #define VROEG_TESTS_SUPPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "ast.h"
@@ -48,5 +51,18 @@ void capture_end(capture *c);
  * store's WAL and journal files. */
 void temp_store(char *dir, char *path, size_t path_size);
 void temp_store_remove(const char *dir, const char *path);
+
+/* The binary under test ($VROEG, else build/vroeg) by an absolute name, so
+ * a command may change directory. */
+const char *vroeg_bin(void);
+/* Runs the shell command made from FMT; its standard error (and output,
+ * unless the command sends it elsewhere) into OUT (NULL: discarded), cut to
+ * SIZE - 1 bytes. The exit status, or -1 when it did not exit. */
+int shell(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The bytes of PATH (malloc'ed, NUL-ended); *LEN their number. */
+char *slurp_file(const char *path, size_t *len);
+void write_file_text(const char *path, const char *text);
+/* Whether the LEN bytes at HAY hold NEEDLE. */
+bool bytes_contain(const char *hay, size_t len, const char *needle);
 
 #endif

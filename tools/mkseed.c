@@ -56,7 +56,7 @@ static void bucket(bc_program *p, uint32_t name, int64_t capacity, int32_t overf
 static void rule(bc_program *p, enum bc_rule_kind kind, int32_t bucket_index, uint32_t reason, uint16_t fn)
 {
 	p->rules = grow(p->rules, p->nrules, sizeof *p->rules);
-	p->rules[p->nrules] = (bc_rule){ (uint8_t)kind, 3 + p->nrules, bucket_index, reason, fn };
+	p->rules[p->nrules] = (bc_rule){ (uint8_t)kind, 3 + p->nrules, bucket_index, reason, fn, 0 };
 	p->nrules++;
 }
 
