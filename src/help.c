@@ -35,6 +35,8 @@ static const usage usages[] = {
 	  "  show --db DB --month M [--source]     the policy a recorded run was made with\n"
 	  "  diff --db DB --month M OLD NEW        what changing a policy does to a month\n"
 	  "  report --db DB --months FROM..TO      the months' figures: table, csv, json, html\n"
+	  "Creditors:\n"
+	  "  feedback --db DB --as-of D --out DIR  the feedback that became due, a file each\n"
 	  "  help [COMMAND]                        this text, or a command's\n"
 	  "\n"
 	  "POLICY is a rule file (.vroeg) or a compiled policy (.vrb). DB may also be\n"
@@ -165,6 +167,17 @@ static const usage usages[] = {
 	  "run), in one transaction, after freezing the figures of the months it appears\n"
 	  "in, then wipes the store file and its journal of the removed bytes. Prints what\n"
 	  "it removed per month; a key the store does not hold removes nothing (exit 0).\n" },
+	{ "feedback",
+	  "usage: vroeg feedback --db DB --as-of YYYY-MM-DD --out DIR [--dialect comma|dutch]\n"
+	  "       vroeg feedback --db DB --again BATCH --out DIR\n"
+	  "Writes the feedback to creditors that is due by the day given and was not given\n"
+	  "before, as one batch: a CSV file per creditor in DIR, named BATCH-NAME-HASH.csv,\n"
+	  "with a row per signal (signal_id,received,code,meaning,date); only months with\n"
+	  "a recorded run are fed back. All or nothing: the files are written under hidden\n"
+	  "names, the batch is recorded, then the files are named, never over a file that\n"
+	  "exists; a call stopped after the record is finished by the next. --dialect\n"
+	  "dutch separates with `;`. --again writes batch BATCH again, exactly, into DIR.\n"
+	  "Prints each file and its creditor.\n" },
 	{ "help",
 	  "usage: vroeg help [COMMAND]\n" },
 };

@@ -291,7 +291,9 @@ START_TEST(a_version_3_store_is_migrated_to_due_dates)
 	import(s, "signal_id,received,household,creditor,sector,arrears\nS1,2024-03-03,H1,Vitens,water,10.00\n",
 	       false, &c);
 	store_close(s);
-	raw_sql(path, "ALTER TABLE runs DROP COLUMN has_due; ALTER TABLE decisions DROP COLUMN due; "
+	raw_sql(path, "DROP TABLE feedback; DROP TABLE feedback_batches; DROP TABLE run_signals; "
+		"DROP INDEX outcomes_by_signal; ALTER TABLE runs DROP COLUMN feedback_kept; "
+		"ALTER TABLE runs DROP COLUMN has_due; ALTER TABLE decisions DROP COLUMN due; "
 		"INSERT INTO runs (month, policy_name, policy_version, source_sha256, started, finished, "
 		"households, label_names) VALUES ('2024-03', 'p', '1', 'abc', 't', 't', 1, '[]'); "
 		"INSERT INTO decisions (run_id, household, bucket, reason, rule, overflowed_from, labels, "
