@@ -12,8 +12,10 @@
  * the commit: hidden leftovers of a batch the store does not know, which
  * the next call into the directory removes. Killed after it: hidden
  * complete files of the latest batch, which the next call writes again
- * from the record and puts in place. A name is never taken over: link(2)
- * gives a file its name only while no file has it.
+ * from the record and puts in place (a hidden name that already is the
+ * file in place, killed between link and unlink, is only removed). A name
+ * is never taken over: link(2) gives a file its name only while no file
+ * has it.
  *
  * Temporary names are ".NAME.part", fixed rather than random, so that the
  * next call can find them; one call at a time holds the store's write lock
@@ -411,10 +413,20 @@ static enum store_status finish_latest(store *s, long long *latest, feedback_res
 		diag_error(d, "out of memory");
 	for (size_t i = 0; i < b.nfiles && st == STORE_OK; i++) {
 		char *part = path_in(dir, b.files[i].file.name, true);
-		struct stat ls;
-		const bool pending = part && lstat(part, &ls) == 0;
+		char *final = path_in(dir, b.files[i].file.name, false);
+		struct stat ps, fs;
+		const bool pending = part && final && lstat(part, &ps) == 0;
+		/* Killed between link() and unlink(): both names are the one
+		 * file, which is in place; only the hidden name is left over. */
+		const bool named = pending && lstat(final, &fs) == 0 && S_ISREG(ps.st_mode) &&
+				   ps.st_dev == fs.st_dev && ps.st_ino == fs.st_ino;
+		if (named)
+			unlink(part);
 		free(part);
-		if (!pending)
+		free(final);
+		if (named)
+			out->nfinished++;
+		if (!pending || named)
 			continue;
 		if (!write_file(dir, &b, &b.files[i], dutch, d)) {
 			st = STORE_IO_ERROR;

@@ -625,6 +625,41 @@ START_TEST(a_batch_stopped_after_its_record_is_finished_by_the_next_call)
 }
 END_TEST
 
+/* Killed between giving a file its name (link) and removing its hidden
+ * name: both name the one file. The next call removes the hidden name,
+ * rather than refusing the name that is taken by the file itself. */
+START_TEST(a_batch_stopped_between_naming_a_file_and_removing_its_hidden_name_is_finished)
+{
+	small_month();
+	char text[8192], err[4096], args[512], keep[200];
+	snprintf(args, sizeof args, "feedback --db %s --as-of 2024-07-05 --out %s", db, out);
+	ck_assert_int_eq(vroeg_cmd(text, sizeof text, err, sizeof err, args), 0);
+	snprintf(keep, sizeof keep, "%s/keep", dir);
+	ck_assert_int_eq(shell(text, sizeof text, "cp -a %s %s", out, keep), 0);
+	ck_assert_int_eq(shell(text, sizeof text, "cd %s && ln 000001-vitens-f36fac87bfd4.csv "
+			       ".000001-vitens-f36fac87bfd4.csv.part", out), 0);
+	char *before = faults_dump(db);
+	ck_assert_int_eq(vroeg_cmd(text, sizeof text, err, sizeof err, args), 0);
+	ck_assert_str_eq(err, late_warning);
+	ck_assert_str_eq(text, "finished feedback batch 1 (1 file put in place): a call before this one stopped "
+			 "after recording it\nno feedback due by 2024-07-05 that was not given before\n");
+	ck_assert_int_eq(shell(text, sizeof text, "diff -r %s %s", out, keep), 0);
+	char *after = faults_dump(db);
+	ck_assert_str_eq(before, after);
+	free(before);
+	free(after);
+	/* A hidden name beside another file of that name (not the same
+	 * file) is still refused: vroeg never writes over a file. */
+	ck_assert_int_eq(shell(text, sizeof text, "cd %s && echo other > .000001-vitens-f36fac87bfd4.csv.part", out),
+			 0);
+	ck_assert_int_eq(vroeg_cmd(text, sizeof text, err, sizeof err, args), 5);
+	ck_assert_msg(strstr(err, "/000001-vitens-f36fac87bfd4.csv its name: a file of that name exists\n"), "%s", err);
+	file_is("000001-vitens-f36fac87bfd4.csv", "signal_id,received,code,meaning,date\n"
+		"S02,2024-06-05,6,niet bereikt of wil geen hulp,2024-07-03\n"
+		"S05,2024-06-15,2,wordt niet opgepakt,2024-07-01\n");
+}
+END_TEST
+
 START_TEST(leftovers_of_a_batch_never_recorded_are_removed)
 {
 	small_month();
@@ -1022,6 +1057,7 @@ Suite *feedback_suite(void)
 	tcase_add_test(tc, the_command_line_is_checked);
 	tcase_add_test(tc, a_file_of_the_same_name_is_never_written_over);
 	tcase_add_test(tc, a_batch_stopped_after_its_record_is_finished_by_the_next_call);
+	tcase_add_test(tc, a_batch_stopped_between_naming_a_file_and_removing_its_hidden_name_is_finished);
 	tcase_add_test(tc, leftovers_of_a_batch_never_recorded_are_removed);
 	tcase_add_test(tc, a_file_that_cannot_be_written_midway_leaves_nothing);
 	tcase_add_test(tc, a_full_disk_while_writing_the_files_leaves_nothing);
