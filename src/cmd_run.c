@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "feedback.h"
 #include "figures.h"
+#include "path.h"
 #include "report.h"
 #include "run.h"
 #include "sha256.h"

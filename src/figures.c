@@ -243,9 +243,10 @@ bool figures_from_run(figures_list *l, const run_result *r, const bc_program *p)
 	bool ok = figures_add(l, m, FM_HOUSEHOLDS, "excluded", "", 0);
 	for (uint32_t i = 0; ok && i < p->nrules; i++) {
 		const bc_rule *rule = &p->rules[i];
-		/* Without a floor or a skip every signal counts: no such exclusion. */
-		if (rule->kind == RULE_BUCKET ||
-		    (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE && p->nskips == 0))
+		/* Without a floor every signal is above it: no household is "not
+		 * counted". A skip with a bucket excludes no one. */
+		if (rule->kind == RULE_BUCKET || (rule->kind == RULE_SKIPPED && rule->bucket >= 0) ||
+		    (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE))
 			continue;
 		ok = figures_add(l, m, FM_EXCLUDED, "", p->consts[rule->reason].text, 0);
 	}

@@ -149,19 +149,27 @@ static bool keep_signals(run_result *r, const vm *v, const vr_household *h, uint
 	return true;
 }
 
-static bool evaluate(store *s, const bc_program *p, vr_month month, bool signals, diag *d, run_result *r);
+static bool evaluate(store *s, const bc_program *p, vr_month month, bool signals, alloc_trace *trace, diag *d,
+		     run_result *r);
 
 bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
 {
-	return evaluate(s, p, month, false, d, r);
+	return evaluate(s, p, month, false, NULL, d, r);
 }
 
 bool run_evaluate_signals(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
 {
-	return evaluate(s, p, month, true, d, r);
+	return evaluate(s, p, month, true, NULL, d, r);
 }
 
-static bool evaluate(store *s, const bc_program *p, vr_month month, bool signals, diag *d, run_result *r)
+bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d, run_result *r,
+			 alloc_trace *trace)
+{
+	return evaluate(s, p, month, false, trace, d, r);
+}
+
+static bool evaluate(store *s, const bc_program *p, vr_month month, bool signals, alloc_trace *trace, diag *d,
+		     run_result *r)
 {
 	memset(r, 0, sizeof *r);
 	arena_init(&r->strings);
@@ -238,7 +246,7 @@ static bool evaluate(store *s, const bc_program *p, vr_month month, bool signals
 	for (size_t i = 0; ok && i < r->n; i++)
 		r->entries[i].keys = &r->keys[i * nslots];
 	alloc_flow *flows = ok ? calloc(p->nbuckets + 1, sizeof *flows) : NULL;
-	if (ok && (!flows || !alloc_run_flows(p, v, month, r->entries, r->n, flows))) {
+	if (ok && (!flows || !alloc_run_traced(p, v, month, r->entries, r->n, flows, trace))) {
 		diag_error(d, "out of memory");
 		ok = false;
 	}

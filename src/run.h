@@ -53,6 +53,10 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 /* The same, keeping every current signal (run_result.signals) too: what a
  * recorded run needs, which a dry-run spares itself. */
 bool run_evaluate_signals(store *s, const bc_program *p, vr_month month, diag *d, run_result *out);
+/* The same, also recording one household's path through the buckets into
+ * TRACE (alloc.h) when it is not NULL: explain's whole path. */
+bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d, run_result *out,
+			 alloc_trace *trace);
 void run_result_free(run_result *r);
 
 /* "FILE:LINE" of rule R, as the decisions cite it. */

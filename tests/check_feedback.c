@@ -48,6 +48,8 @@ static const char codes_policy[] =
 	"count signal when arrears >= 100\n"
 	"skip signal \"repeat\" when same creditor in previous month feedback repeat_signal\n"
 	"skip signal \"tiny creditor\" when creditor = \"Z\"\n"
+	"skip signal \"on a plan\" when creditor = \"W\" -> reminder\n"
+	"skip signal \"old claim\" when creditor = \"V\" -> reminder feedback wrongly_reported\n"
 	"exclude \"known\" when any known_debt_help feedback already_known\n"
 	"exclude \"moved\" when any district = \"Y\"\n"
 	"any sector = water -> water_desk\n"
@@ -55,7 +57,8 @@ static const char codes_policy[] =
 	"otherwise -> letter\n"
 	"bucket water_desk feedback deceased\n"
 	"bucket nothing no follow-up\n"
-	"bucket letter\n";
+	"bucket letter\n"
+	"bucket reminder\n";
 
 static const char codes_signals[] =
 	"signal_id,received,household,creditor,sector,arrears,legal_form,district,known_debt_help\n"
@@ -95,7 +98,11 @@ static const char codes_signals[] =
 	"S1002,2024-06-10,H10,G,rent,50,natural,,0\n"
 	"S1003,2024-05-10,H10,C,rent,200,natural,,0\n"
 	"S1004,2024-06-10,H10,C,rent,200,natural,,0\n"
-	"S1005,2024-06-10,H10,Z,rent,300,natural,,0\n";
+	"S1005,2024-06-10,H10,Z,rent,300,natural,,0\n"
+	/* only skipped signals, the skip naming a bucket: in the bucket, so
+	 * the outcomes decide; the skip's code when it has one */
+	"S1101,2024-06-11,H11,W,rent,300,natural,,0\n"
+	"S1201,2024-06-12,H12,V,rent,300,natural,,0\n";
 
 static int by_id(const void *a, const void *b)
 {
@@ -124,7 +131,7 @@ START_TEST(a_run_determines_each_signals_code_as_the_policy_says)
 	char got[1024] = "";
 	for (size_t i = 0; i < r.nsignals; i++)
 		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s=%d", i ? " " : "", v[i].signal_id, v[i].code);
-	ck_assert_str_eq(got, "S1001=0 S1002=0 S1004=3 S1005=0 S102=1 S201=2 S301=2 S402=3 S403=2 S501=2 "
+	ck_assert_str_eq(got, "S1001=0 S1002=0 S1004=3 S1005=0 S102=1 S1101=0 S1201=1 S201=2 S301=2 S402=3 S403=2 S501=2 "
 			 "S602=4 S603=4 S702=3 S703=2 S801=7 S803=7 S901=2 S903=3");
 	free(v);
 	run_result_free(&r);
