@@ -602,7 +602,7 @@ static bool is_busy(int rc)
 
 static void report_busy(store *s, diag *d)
 {
-	diag_error(d, "the store %s is busy: another vroeg command (import, run, purge, forget) "
+	diag_error(d, "the store %s is busy: another vroeg command (import, run, feedback, purge, forget) "
 		   "or another program holds it (waited %d ms); try again later", s->path, s->busy_ms);
 }
 

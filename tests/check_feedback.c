@@ -577,6 +577,28 @@ START_TEST(the_command_line_is_checked)
 }
 END_TEST
 
+/* A store another process holds: feedback waits, then says so, and
+ * writes nothing. */
+START_TEST(feedback_waits_for_a_busy_store_then_says_so)
+{
+	small_month();
+	sqlite3 *h;
+	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	char text[4096], want[512];
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, feedback, purge, "
+		 "forget) or another program holds it (waited 200 ms); try again later\n", db);
+	ck_assert_int_eq(shell(text, sizeof text, "VROEG_BUSY_MS=200 %s feedback --db %s --as-of 2024-07-01 --out %s",
+			       vroeg_bin(), db, out), 4);
+	ck_assert_str_eq(text, want);
+	sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(h);
+	listing(out, text, sizeof text);
+	ck_assert_str_eq(text, "");
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM feedback"), 0);
+}
+END_TEST
+
 START_TEST(a_file_of_the_same_name_is_never_written_over)
 {
 	small_month();
@@ -1062,6 +1084,7 @@ Suite *feedback_suite(void)
 	tcase_add_test(tc, the_dutch_dialect_separates_with_semicolons);
 	tcase_add_test(tc, again_writes_a_batch_exactly_and_changes_nothing);
 	tcase_add_test(tc, the_command_line_is_checked);
+	tcase_add_test(tc, feedback_waits_for_a_busy_store_then_says_so);
 	tcase_add_test(tc, a_file_of_the_same_name_is_never_written_over);
 	tcase_add_test(tc, a_batch_stopped_after_its_record_is_finished_by_the_next_call);
 	tcase_add_test(tc, a_batch_stopped_between_naming_a_file_and_removing_its_hidden_name_is_finished);

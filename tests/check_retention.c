@@ -334,7 +334,7 @@ START_TEST(purge_and_forget_wait_for_a_busy_store_then_say_so)
 	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	char out[4096], want[512];
-	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, purge, forget) or "
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, feedback, purge, forget) or "
 		 "another program holds it (waited 200 ms); try again later\n", db);
 	ck_assert_int_eq(shell(out, sizeof out, "VROEG_BUSY_MS=200 %s purge --db %s --before 2024-01", vroeg_bin(), db), 4);
 	ck_assert_str_eq(out, want);

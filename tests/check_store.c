@@ -951,7 +951,7 @@ START_TEST(a_second_writer_waits_then_gets_busy)
 	ck_assert_int_eq(store_begin(second, &c.d), STORE_BUSY);
 	ck_assert_double_ge(seconds() - t0, 0.1);
 	char want[512];
-	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, purge, forget) or another program holds it "
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, feedback, purge, forget) or another program holds it "
 		 "(waited 150 ms); try again later\n", path);
 	ck_assert_str_eq(captured(&c), want);
 	store_run run = make_run("2024-03", "p8");
