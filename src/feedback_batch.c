@@ -20,7 +20,11 @@
  * Temporary names are ".NAME.part", fixed rather than random, so that the
  * next call can find them; one call at a time holds the store's write lock
  * for the whole of its work, so no two calls of one store write them at
- * once. (Two stores writing into one directory is not supported.) */
+ * once. (Two stores writing into one directory is not supported.)
+ * outfile.h does not serve here: it replaces a file by renaming over it,
+ * under a random temporary name, with the umask's mode; feedback must never
+ * take an existing name, must find its temporary files again after a kill,
+ * and is for the creditor's eyes only (0600). */
 /* realpath is XSI: the build's _POSIX_C_SOURCE alone does not declare it. */
 #define _XOPEN_SOURCE 700
 
