@@ -187,7 +187,8 @@ static int by_line(const void *a, const void *b)
 /* Tells the held messages, in line order. */
 static void tell_held(import *im)
 {
-	qsort(im->held, im->nheld, sizeof *im->held, by_line);
+	if (im->nheld > 1)   /* none held: im->held may be NULL, which qsort may not take */
+		qsort(im->held, im->nheld, sizeof *im->held, by_line);
 	for (size_t k = 0; k < im->nheld; k++) {
 		const char *col = im->said.p + im->held[k].at;
 		diag_row(im->d, im->name, im->held[k].line, col, "%s", col + strlen(col) + 1);
