@@ -267,4 +267,10 @@ bool bc_program_set_text(bc_program *p, const char *setting, diag *d);
  * the length it needed, as snprintf. */
 int bc_param_format(const bc_program *p, uint32_t i, char *buf, size_t size);
 
+/* Makes *DST a copy of SRC that shares nothing with it (every array and
+ * string its own, freed with bc_program_free), so that each variant of a
+ * sweep has its own values and its own vm. False when memory runs out
+ * (*DST then holds nothing to free). */
+bool bc_program_copy(bc_program *dst, const bc_program *src);
+
 #endif

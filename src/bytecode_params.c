@@ -1,6 +1,7 @@
 /* bytecode_params.c - named numbers in a compiled program (bytecode.h): find
  * one by name, read a value as the language writes it, and change it
- * everywhere it is used. The program stays as bc_verify accepted it: the
+ * everywhere it is used; and a program's copy, for a sweep that gives each
+ * variant its own values. The program stays as bc_verify accepted it: the
  * named number's own constant and the capacities it gives change together,
  * and a value is re-checked against the named number's kind first. */
 #include "bytecode.h"
@@ -155,4 +156,55 @@ int bc_param_format(const bc_program *p, uint32_t i, char *buf, size_t size)
 		return snprintf(buf, size, "%s=%s", param_name(p, i), cents);
 	}
 	return snprintf(buf, size, "%s=%" PRId64, param_name(p, i), q->value);
+}
+
+/* A malloc'ed copy of the N elements of SIZE bytes at SRC (NULL for none:
+ * *OK stays true then). */
+static void *dup_array(const void *src, size_t n, size_t size, bool *ok)
+{
+	if (!src || n == 0)
+		return NULL;
+	void *p = malloc(n * size);
+	if (!p)
+		*ok = false;
+	else
+		memcpy(p, src, n * size);
+	return p;
+}
+
+static char *dup_text(const char *s, bool *ok)
+{
+	if (!s)
+		return NULL;
+	char *p = strdup(s);
+	if (!p)
+		*ok = false;
+	return p;
+}
+
+bool bc_program_copy(bc_program *dst, const bc_program *src)
+{
+	bool ok = true;
+	*dst = *src;
+	dst->policy_name = dup_text(src->policy_name, &ok);
+	dst->policy_version = dup_text(src->policy_version, &ok);
+	dst->source_name = dup_text(src->source_name, &ok);
+	dst->consts = dup_array(src->consts, src->nconsts, sizeof *src->consts, &ok);
+	/* The texts are the copy's own (bc_program_free frees each). */
+	for (uint32_t i = 0; dst->consts && i < src->nconsts; i++)
+		dst->consts[i].text = dup_text(src->consts[i].text, &ok);
+	if (!dst->consts)
+		dst->nconsts = 0;
+	dst->fns = dup_array(src->fns, src->nfns, sizeof *src->fns, &ok);
+	dst->code = dup_array(src->code, src->ncode, sizeof *src->code, &ok);
+	dst->lines = dup_array(src->lines, src->nlines, sizeof *src->lines, &ok);
+	dst->buckets = dup_array(src->buckets, src->nbuckets, sizeof *src->buckets, &ok);
+	dst->rules = dup_array(src->rules, src->nrules, sizeof *src->rules, &ok);
+	dst->labels = dup_array(src->labels, src->nlabels, sizeof *src->labels, &ok);
+	dst->skips = dup_array(src->skips, src->nskips, sizeof *src->skips, &ok);
+	dst->defs = dup_array(src->defs, src->ndefs, sizeof *src->defs, &ok);
+	dst->params = dup_array(src->params, src->nparams, sizeof *src->params, &ok);
+	if (!ok)
+		bc_program_free(dst);
+	return ok;
 }

@@ -1,9 +1,10 @@
 /* run.c - the month's evaluation: one pass over the households with a signal
- * in the month (streamed, one at a time), then capacity allocation over the
- * compact per-household results, then the decision rows (with the due date
- * of the final bucket's contact term, counted from the household's earliest
- * current signal). Memory grows with the month's households, never with the
- * store. */
+ * in the month (streamed, one at a time, from the store's cursor or from a
+ * caller that reads the store once for several evaluations), then capacity
+ * allocation over the compact per-household results, then the decision rows
+ * (with the due date of the final bucket's contact term, counted from the
+ * household's earliest current signal). Memory grows with the month's
+ * households, never with the store. */
 #include "run.h"
 
 #include <inttypes.h>
@@ -116,25 +117,26 @@ static void decision_row(const void *source, size_t i, vr_decision_row *row)
 	row->due = run_due(p, e->bucket, r->received[i]);
 }
 
-/* Every way out of run_evaluate that fails: what R holds so far is freed. */
-static bool fail(run_result *r, vm *v)
+/* Every way out of an evaluation that fails: what R holds so far is freed. */
+static bool fail(run_result *r)
 {
-	vm_free(v);
 	run_result_free(r);
 	return false;
 }
 
-bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
+bool run_begin(run_result *r, const bc_program *p, vr_month month, diag *d)
 {
 	memset(r, 0, sizeof *r);
 	arena_init(&r->strings);
-	vm *v = vm_new(p);
+	r->program = p;
+	r->set.month = month;
+	r->vm = vm_new(p);
 	r->buckets = calloc(p->nbuckets + 1, sizeof *r->buckets);
 	r->per_rule = calloc(p->nrules + 1, sizeof *r->per_rule);
 	r->rule_cites = calloc(p->nrules + 1, sizeof *r->rule_cites);
-	if (!v || !r->buckets || !r->per_rule || !r->rule_cites) {
+	if (!r->vm || !r->buckets || !r->per_rule || !r->rule_cites) {
 		diag_error(d, "out of memory");
-		return fail(r, v);
+		return fail(r);
 	}
 	for (uint32_t i = 0; i < p->nrules; i++) {
 		char cite[64];
@@ -144,77 +146,66 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 		strcat(c, cite);
 		r->rule_cites[i] = c;
 	}
-	const size_t nlabels = p->nlabels, nslots = vm_order_slots(v);
-	store_cursor *cur = store_households(s, month, p->lookback, vm_reads(p),
-						vm_history_reads(p), d);
-	if (!cur)
-		return fail(r, v);
-	/* Households come in batches (store_cursor_next_batch says why; 16 and
-	 * 64 measured the same as 32). */
-	enum { BATCH = 32 };
-	vr_household batch[BATCH];
-	int got;
-	bool ok = true;
-	while (ok && (got = store_cursor_next_batch(cur, batch, BATCH)) > 0) {
-		for (int k = 0; k < got && ok; k++) {
-			if (!reserve(r, nlabels, nslots)) {
-				diag_error(d, "out of memory");
-				ok = false;
-				break;
-			}
-			const vr_household *h = &batch[k];
-			vm_decision dec;
-			if (!vm_decide(v, h, month, &dec)) {
-				diag_error(d, "household %s: a total over its signals is more than vroeg can count "
-					   "(%" PRId64 "); the month was not decided", h->key, INT64_MAX);
-				ok = false;
-				break;
-			}
-			alloc_entry *e = &r->entries[r->n];
-			memset(e, 0, sizeof *e);
-			e->household = keep(&r->strings, h->key);
-			e->rule_bucket = dec.bucket;
-			e->arrears = dec.arrears;
-			e->has_phone = dec.has_phone;
-			e->has_email = dec.has_email;
-			e->district = dec.district[0] ? keep(&r->strings, dec.district) : "";
-			r->rules[r->n] = dec.rule;
-			r->received[r->n] = dec.first_received;
-			for (size_t l = 0; l < nlabels; l++)
-				r->row_labels[r->n * nlabels + l] = dec.labels[l].text ? dec.labels[l].text : "";
-			if (nslots)
-				memcpy(&r->keys[r->n * nslots], dec.keys, nslots * sizeof *dec.keys);
-			r->n++;
-		}
-	}
-	store_cursor_close(cur);
-	if (got < 0)
-		ok = false;
-	for (size_t i = 0; ok && i < r->n; i++)
-		r->entries[i].keys = &r->keys[i * nslots];
-	alloc_flow *flows = ok ? calloc(p->nbuckets + 1, sizeof *flows) : NULL;
-	if (ok && (!flows || !alloc_run_flows(p, v, month, r->entries, r->n, flows))) {
-		diag_error(d, "out of memory");
-		ok = false;
-	}
-	if (!ok) {
-		free(flows);
-		return fail(r, v);
-	}
-	vm_free(v);
+	r->nslots = vm_order_slots(r->vm);
+	return true;
+}
 
-	const char **label_names = calloc(nlabels + 1, sizeof *label_names);
-	if (!label_names) {
-		free(flows);
+bool run_add(run_result *r, const vr_household *h, const alloc_entry *same, diag *d)
+{
+	const bc_program *p = r->program;
+	const size_t nlabels = p->nlabels, nslots = r->nslots;
+	if (!reserve(r, nlabels, nslots)) {
 		diag_error(d, "out of memory");
-		return fail(r, NULL);
+		return fail(r);
 	}
+	vm_decision dec;
+	if (!vm_decide(r->vm, h, r->set.month, &dec)) {
+		diag_error(d, "household %s: a total over its signals is more than vroeg can count "
+			   "(%" PRId64 "); the month was not decided", h->key, INT64_MAX);
+		return fail(r);
+	}
+	alloc_entry *e = &r->entries[r->n];
+	memset(e, 0, sizeof *e);
+	/* The key and the district are the household's, whatever the values
+	 * of the named numbers: another evaluation's copies serve. */
+	e->household = same ? same->household : keep(&r->strings, h->key);
+	if (same && strcmp(same->district, dec.district) == 0)
+		e->district = same->district;
+	else
+		e->district = dec.district[0] ? keep(&r->strings, dec.district) : "";
+	e->rule_bucket = dec.bucket;
+	e->arrears = dec.arrears;
+	e->has_phone = dec.has_phone;
+	e->has_email = dec.has_email;
+	r->rules[r->n] = dec.rule;
+	r->received[r->n] = dec.first_received;
 	for (size_t l = 0; l < nlabels; l++)
+		r->row_labels[r->n * nlabels + l] = dec.labels[l].text ? dec.labels[l].text : "";
+	if (nslots)
+		memcpy(&r->keys[r->n * nslots], dec.keys, nslots * sizeof *dec.keys);
+	r->n++;
+	return true;
+}
+
+bool run_finish(run_result *r, diag *d)
+{
+	const bc_program *p = r->program;
+	for (size_t i = 0; i < r->n; i++)
+		r->entries[i].keys = &r->keys[i * r->nslots];
+	alloc_flow *flows = calloc(p->nbuckets + 1, sizeof *flows);
+	const char **label_names = calloc(p->nlabels + 1, sizeof *label_names);
+	if (!flows || !label_names || !alloc_run_flows(p, r->vm, r->set.month, r->entries, r->n, flows)) {
+		free(flows);
+		free(label_names);
+		diag_error(d, "out of memory");
+		return fail(r);
+	}
+	vm_free(r->vm);
+	r->vm = NULL;
+	for (size_t l = 0; l < p->nlabels; l++)
 		label_names[l] = p->consts[p->labels[l].name].text;
-	r->program = p;
-	r->set.month = month;
 	r->set.label_names = label_names;
-	r->set.nlabels = nlabels;
+	r->set.nlabels = p->nlabels;
 	r->set.has_due = run_has_terms(p);
 	r->set.rows = NULL;
 	r->set.nrows = r->n;
@@ -223,13 +214,69 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 	r->triaged = (long)r->n;
 	const bool counted = count_stats(r, p, flows, d);
 	free(flows);
-	if (!counted)
-		return fail(r, NULL);
+	return counted || fail(r);
+}
+
+/* A malloc'ed copy of the N elements of SIZE bytes at SRC (NULL for none;
+ * *OK false when memory runs out). */
+static void *copy_array(const void *src, size_t n, size_t size, bool *ok)
+{
+	if (n == 0)
+		return NULL;
+	void *p = malloc(n * size);
+	if (p)
+		memcpy(p, src, n * size);
+	else
+		*ok = false;
+	return p;
+}
+
+bool run_copy_decided(run_result *dst, const run_result *src, const bc_program *p, diag *d)
+{
+	if (!run_begin(dst, p, src->set.month, d))
+		return false;
+	const size_t n = src->n;
+	bool ok = true;
+	dst->entries = copy_array(src->entries, n, sizeof *src->entries, &ok);
+	dst->rules = copy_array(src->rules, n, sizeof *src->rules, &ok);
+	dst->received = copy_array(src->received, n, sizeof *src->received, &ok);
+	dst->row_labels = copy_array(src->row_labels, n * p->nlabels, sizeof *src->row_labels, &ok);
+	dst->keys = copy_array(src->keys, n * dst->nslots, sizeof *src->keys, &ok);
+	if (!ok) {
+		diag_error(d, "out of memory");
+		return fail(dst);
+	}
+	dst->n = dst->cap = n;
 	return true;
+}
+
+bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
+{
+	if (!run_begin(r, p, month, d))
+		return false;
+	store_cursor *cur = store_households(s, month, p->lookback, vm_reads(p), vm_history_reads(p), d);
+	if (!cur)
+		return fail(r);
+	/* Households come in batches (store_cursor_next_batch says why; 16 and
+	 * 64 measured the same as 32). */
+	enum { BATCH = 32 };
+	vr_household batch[BATCH];
+	int got;
+	bool ok = true;
+	while (ok && (got = store_cursor_next_batch(cur, batch, BATCH)) > 0)
+		for (int k = 0; k < got && ok; k++)
+			ok = run_add(r, &batch[k], NULL, d);
+	store_cursor_close(cur);
+	if (!ok)
+		return false;   /* run_add freed R */
+	if (got < 0)
+		return fail(r);
+	return run_finish(r, d);
 }
 
 void run_result_free(run_result *r)
 {
+	vm_free(r->vm);
 	free((void *)r->set.label_names);
 	free(r->row_labels);
 	free(r->entries);

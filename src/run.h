@@ -10,6 +10,7 @@
 #include "decision.h"
 #include "diag.h"
 #include "store.h"
+#include "vm.h"
 
 typedef struct run_bucket_stats {
 	long households;       /* ended in the bucket (counted from the decisions) */
@@ -32,6 +33,8 @@ typedef struct run_result {
 	long *per_rule;                /* per program rule: households decided */
 	const char **rule_cites;       /* per program rule: "FILE:LINE" */
 	long triaged, excluded;
+	vm *vm;                        /* deciding (run_begin .. run_finish), else NULL */
+	size_t nslots;                 /* order keys per household (vm_order_slots) */
 } run_result;
 
 /* Evaluates P over MONTH of store S into OUT (freed with run_result_free).
@@ -41,6 +44,30 @@ typedef struct run_result {
  * (vm_decide); OUT then holds nothing to free. */
 bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *out);
 void run_result_free(run_result *r);
+
+/* The same a household at a time, for a caller that reads the store itself
+ * (a sweep reads a month once for several programs): run_begin, run_add
+ * for each household of the month in key byte order, run_finish. When one
+ * returns false (reported), R has been freed (freeing it again is
+ * harmless). run_evaluate is these three over the store's cursor, so a
+ * household is decided the same way by both. */
+bool run_begin(run_result *r, const bc_program *p, vr_month month, diag *d);
+/* Decides H (needed for the call only) and keeps what R needs of it. SAME
+ * is NULL, or the entry another evaluation of the month made of H with a
+ * program that differs from P only in its named numbers' values: R then
+ * uses that entry's copies of H's key and district, which must outlive R,
+ * instead of making its own. */
+bool run_add(run_result *r, const vr_household *h, const alloc_entry *same, diag *d);
+/* Allocates capacity and counts: R is then what run_evaluate gives. */
+bool run_finish(run_result *r, diag *d);
+/* Begins *DST for P with the households SRC (begun and added to, not
+ * finished) decided, to be finished with run_finish. P must differ from
+ * SRC's program only in the values of named numbers that are capacities
+ * and nothing else (the code reads no constant of theirs): they change
+ * where capacity puts a household, never what the rules decide. DST uses
+ * SRC's copies of keys, districts and labels: SRC (and its program) must
+ * outlive DST. */
+bool run_copy_decided(run_result *dst, const run_result *src, const bc_program *p, diag *d);
 
 /* "FILE:LINE" of rule R, as the decisions cite it. */
 const char *run_rule_cite(const run_result *r, uint32_t rule);
