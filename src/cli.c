@@ -317,8 +317,44 @@ bool cli_month_at(const char *s, time_t now, vr_month *out, diag *d)
 		*out = (tm.tm_year + 1900) * 12 + tm.tm_mon - 1;
 		return true;
 	}
+	if (strstr(s, "..")) {
+		diag_error(d, "`%s` is a range of months: this command takes one month, YYYY-MM "
+			   "(dry-run, diff and sweep take a range)", s);
+		return false;
+	}
 	if (!vr_month_parse(s, strlen(s), out)) {
 		diag_error(d, "`%s` is not a month: write YYYY-MM, e.g. 2024-03, or `previous`", s);
+		return false;
+	}
+	return true;
+}
+
+bool cli_month_range(const char *s, const char *what, vr_month *from, vr_month *to, bool *range, diag *d)
+{
+	const char *dots = s ? strstr(s, "..") : NULL;
+	*range = dots != NULL;
+	if (!dots) {
+		if (!cli_month(s, from, d))
+			return false;
+		*to = *from;
+		return true;
+	}
+	char first[64];
+	const size_t n = (size_t)(dots - s);
+	if (n >= sizeof first) {
+		diag_error(d, "`%.*s` is not a month: write YYYY-MM, e.g. 2024-03, or `previous`", (int)n, s);
+		return false;
+	}
+	memcpy(first, s, n);
+	first[n] = '\0';
+	if (!cli_month(first, from, d) || !cli_month(dots + 2, to, d))
+		return false;
+	if (*to < *from) {
+		diag_error(d, "`%s`: the first month comes after the last", s);
+		return false;
+	}
+	if (*to - *from >= CLI_MAX_MONTHS) {
+		diag_error(d, "%s covers at most %d months; %s has %d", what, CLI_MAX_MONTHS, s, (int)(*to - *from) + 1);
 		return false;
 	}
 	return true;

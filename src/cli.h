@@ -114,8 +114,19 @@ store *cli_open_existing_store(const char *db, diag *d, int *rc);
 store *cli_dry_run_store(const char *db, const char *signals, const char *outcomes, diag *d, int *rc);
 
 /* Parses --month: YYYY-MM, or "previous" for the month before today, where
- * today is taken in UTC. */
+ * today is taken in UTC. A range (FROM..TO) is refused as not one month. */
 bool cli_month(const char *s, vr_month *out, diag *d);
+
+/* The most months one command covers with a range (dry-run, diff, sweep;
+ * report has the same, FIGURES_MAX_MONTHS): ten years, month by month. */
+enum { CLI_MAX_MONTHS = 120 };
+
+/* Parses --month of a command that takes a range: one month as cli_month
+ * reads it (*FROM = *TO), or FROM..TO, each side read so, the first not
+ * after the last and at most CLI_MAX_MONTHS months. *RANGE says whether S
+ * was written as a range. WHAT names the command in the message past the
+ * limit ("a dry-run covers at most 120 months; ..."). */
+bool cli_month_range(const char *s, const char *what, vr_month *from, vr_month *to, bool *range, diag *d);
 /* The same, with NOW as the present moment. */
 bool cli_month_at(const char *s, time_t now, vr_month *out, diag *d);
 

@@ -27,21 +27,12 @@ static enum figures_lang lang_from_locale(void)
 /* FROM..TO into *FROM and *TO. */
 static bool parse_range(const char *s, vr_month *from, vr_month *to, diag *d)
 {
-	const char *dots = strstr(s, "..");
-	if (!dots) {
+	if (!strstr(s, "..")) {
 		diag_error(d, "`%s` is not a range of months: write FROM..TO, e.g. 2023-12..2024-06", s);
 		return false;
 	}
-	char first[64];
-	const size_t n = (size_t)(dots - s);
-	snprintf(first, sizeof first, "%.*s", (int)(n < sizeof first ? n : sizeof first - 1), s);
-	if (!cli_month(first, from, d) || !cli_month(dots + 2, to, d))
-		return false;
-	if (*to < *from) {
-		diag_error(d, "`%s`: the first month comes after the last", s);
-		return false;
-	}
-	return true;
+	bool range;
+	return cli_month_range(s, "a report", from, to, &range, d);
 }
 
 int cmd_report(int argc, char **argv, diag *d)

@@ -117,6 +117,19 @@ static void decision_row(const void *source, size_t i, vr_decision_row *row)
 	row->due = run_due(p, e->bucket, r->received[i]);
 }
 
+/* "FILE:LINE" of each of P's rules into CITES, kept in A. */
+static void cite_rules(const bc_program *p, arena *a, const char **cites)
+{
+	for (uint32_t i = 0; i < p->nrules; i++) {
+		char cite[64];
+		snprintf(cite, sizeof cite, ":%u", p->rules[i].line);
+		char *c = arena_alloc(a, strlen(p->source_name) + strlen(cite) + 1);
+		strcpy(c, p->source_name);
+		strcat(c, cite);
+		cites[i] = c;
+	}
+}
+
 /* Every way out of an evaluation that fails: what R holds so far is freed. */
 static bool fail(run_result *r)
 {
@@ -138,14 +151,7 @@ bool run_begin(run_result *r, const bc_program *p, vr_month month, diag *d)
 		diag_error(d, "out of memory");
 		return fail(r);
 	}
-	for (uint32_t i = 0; i < p->nrules; i++) {
-		char cite[64];
-		snprintf(cite, sizeof cite, ":%u", p->rules[i].line);
-		char *c = arena_alloc(&r->strings, strlen(p->source_name) + strlen(cite) + 1);
-		strcpy(c, p->source_name);
-		strcat(c, cite);
-		r->rule_cites[i] = c;
-	}
+	cite_rules(p, &r->strings, r->rule_cites);
 	r->nslots = vm_order_slots(r->vm);
 	return true;
 }
@@ -288,4 +294,67 @@ void run_result_free(run_result *r)
 	free(r->rule_cites);
 	arena_free(&r->strings);
 	memset(r, 0, sizeof *r);
+}
+
+bool run_sum_init(run_sum *s, const bc_program *p, diag *d)
+{
+	memset(s, 0, sizeof *s);
+	arena_init(&s->strings);
+	s->program = p;
+	s->buckets = calloc(p->nbuckets + 1, sizeof *s->buckets);
+	s->per_rule = calloc(p->nrules + 1, sizeof *s->per_rule);
+	s->rule_cites = calloc(p->nrules + 1, sizeof *s->rule_cites);
+	if (!s->buckets || !s->per_rule || !s->rule_cites) {
+		diag_error(d, "out of memory");
+		run_sum_free(s);
+		return false;
+	}
+	cite_rules(p, &s->strings, s->rule_cites);
+	return true;
+}
+
+bool run_sum_add(run_sum *s, const run_result *r, diag *d)
+{
+	const bc_program *p = s->program;
+	if (s->months == 0)
+		s->from = r->set.month;
+	s->to = r->set.month;
+	s->months++;
+	s->triaged += r->triaged;
+	s->excluded += r->excluded;
+	for (uint32_t i = 0; i < p->nrules; i++)
+		s->per_rule[i] += r->per_rule[i];
+	for (uint32_t b = 0; b < p->nbuckets; b++) {
+		run_bucket_stats *t = &s->buckets[b];
+		const run_bucket_stats *m = &r->buckets[b];
+		t->households += m->households;
+		t->places_taken += m->places_taken;
+		alloc_flow *f = &t->flow;
+		const alloc_flow *g = &m->flow;
+		f->by_rule += g->by_rule;
+		f->overflow_in += g->overflow_in;
+		f->redirect_in += g->redirect_in;
+		f->backfill_in += g->backfill_in;
+		f->turned_away += g->turned_away;
+		f->redirected_no_phone += g->redirected_no_phone;
+		f->redirected_no_email += g->redirected_no_email;
+		f->backfilled_away += g->backfilled_away;
+		f->placed += g->placed;
+		f->ended += g->ended;
+		if (!vr_add_checked(&t->arrears, m->arrears)) {
+			diag_error(d, "the arrears of bucket %s over the months add up to more than vroeg can count "
+				   "(%" PRId64 " cents)", p->consts[p->buckets[b].name].text, INT64_MAX);
+			return false;
+		}
+	}
+	return true;
+}
+
+void run_sum_free(run_sum *s)
+{
+	free(s->buckets);
+	free(s->per_rule);
+	free(s->rule_cites);
+	arena_free(&s->strings);
+	memset(s, 0, sizeof *s);
 }

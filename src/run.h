@@ -69,6 +69,25 @@ bool run_finish(run_result *r, diag *d);
  * outlive DST. */
 bool run_copy_decided(run_result *dst, const run_result *src, const bc_program *p, diag *d);
 
+/* What the months of a range add up to, for its summary: per bucket and
+ * per rule the months' counts added, a household counted in each month it
+ * was decided (run_sum_add, month by month, in order). */
+typedef struct run_sum {
+	const bc_program *program;     /* the program every month was evaluated with */
+	vr_month from, to;
+	long months, triaged, excluded;
+	run_bucket_stats *buckets;     /* per program bucket (flow.first_district unused) */
+	long *per_rule;
+	const char **rule_cites;       /* per program rule: "FILE:LINE" */
+	arena strings;
+} run_sum;
+
+bool run_sum_init(run_sum *s, const bc_program *p, diag *d);
+/* Adds month R (evaluated with S's program). False, reported, when a
+ * bucket's arrears over the months do not fit. */
+bool run_sum_add(run_sum *s, const run_result *r, diag *d);
+void run_sum_free(run_sum *s);
+
 /* "FILE:LINE" of rule R, as the decisions cite it. */
 const char *run_rule_cite(const run_result *r, uint32_t rule);
 
