@@ -68,6 +68,14 @@ static void unknown(const bc_program *p, const char *name, diag *d)
 	diag_error(d, "--set %s: the policy names no number `%s` (it names: %s)", name, name, list);
 }
 
+int bc_param_lookup(const bc_program *p, const char *name, diag *d)
+{
+	const int i = bc_param_find(p, name);
+	if (i < 0)
+		unknown(p, name, d);
+	return i;
+}
+
 /* A whole number 0 .. INT64_MAX, digits only. */
 static bool whole(const char *text, int64_t *out)
 {
@@ -136,12 +144,10 @@ bool bc_program_set_text(bc_program *p, const char *setting, diag *d)
 		diag_error(d, "out of memory");
 		return false;
 	}
-	const int i = bc_param_find(p, name);
+	const int i = bc_param_lookup(p, name, d);
 	int64_t value;
 	bool ok = i >= 0;
-	if (!ok)
-		unknown(p, name, d);
-	else
+	if (ok)
 		ok = bc_param_parse(p, (uint32_t)i, eq + 1, &value, d) && bc_program_set(p, name, value, d);
 	free(name);
 	return ok;
@@ -149,13 +155,18 @@ bool bc_program_set_text(bc_program *p, const char *setting, diag *d)
 
 int bc_param_format(const bc_program *p, uint32_t i, char *buf, size_t size)
 {
-	const bc_param *q = &p->params[i];
-	if (q->kind == TY_MONEY) {
-		char cents[24];
-		vr_cents_format(q->value, cents);
-		return snprintf(buf, size, "%s=%s", param_name(p, i), cents);
-	}
-	return snprintf(buf, size, "%s=%" PRId64, param_name(p, i), q->value);
+	char value[32];
+	bc_param_format_value(p, i, p->params[i].value, value);
+	return snprintf(buf, size, "%s=%s", param_name(p, i), value);
+}
+
+const char *bc_param_format_value(const bc_program *p, uint32_t i, int64_t value, char buf[32])
+{
+	if (p->params[i].kind == TY_MONEY)
+		vr_cents_format(value, buf);
+	else
+		snprintf(buf, 32, "%" PRId64, value);
+	return buf;
 }
 
 /* A malloc'ed copy of the N elements of SIZE bytes at SRC (NULL for none:

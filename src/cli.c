@@ -360,6 +360,24 @@ bool cli_month_range(const char *s, const char *what, vr_month *from, vr_month *
 	return true;
 }
 
+/* A month a purge removed has nothing left to decide: EXIT_DATA (said), or
+ * EXIT_OK. */
+int cli_refuse_purged(store *s, vr_month month, diag *d)
+{
+	vr_month before;
+	const int purged = store_purged_before(s, &before, d);
+	if (purged < 0)
+		return EXIT_STORE;
+	if (purged == 0 || month >= before)
+		return EXIT_OK;
+	char m[8], kept[8];
+	vr_month_format(month, m);
+	vr_month_format(before, kept);
+	diag_error(d, "the signals of %s were purged: the store keeps the months from %s on, so %s "
+		   "cannot be decided again", m, kept, m);
+	return EXIT_DATA;
+}
+
 int cli_output_error(void)
 {
 	errno = 0;
@@ -391,4 +409,27 @@ int cli_store_exit(enum store_status st)
 	case STORE_IO_ERROR: return EXIT_STORE;
 	}
 	return EXIT_STORE;
+}
+
+bool cli_lang(const char *given, bool *dutch, diag *d)
+{
+	if (given) {
+		if (strcmp(given, "nl") != 0 && strcmp(given, "en") != 0) {
+			diag_error(d, "--lang is nl or en");
+			return false;
+		}
+		*dutch = strcmp(given, "nl") == 0;
+		return true;
+	}
+	/* The first of LC_ALL, LC_MESSAGES and LANG that is set. */
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	*dutch = false;
+	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+		const char *v = getenv(vars[i]);
+		if (!v || !*v)
+			continue;
+		*dutch = strncmp(v, "nl", 2) == 0 && strchr("_.@", v[2]);
+		break;
+	}
+	return true;
 }

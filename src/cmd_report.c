@@ -10,20 +10,6 @@
 #include "outfile.h"
 #include "figures.h"
 
-/* The page's language from the locale: LC_ALL, else LC_MESSAGES, else
- * LANG (the first that is set); Dutch for nl and nl_*, else English. */
-static enum figures_lang lang_from_locale(void)
-{
-	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
-		const char *v = getenv(vars[i]);
-		if (!v || !*v)
-			continue;
-		return strncmp(v, "nl", 2) == 0 && strchr("_.@", v[2]) ? FIGURES_NL : FIGURES_EN;
-	}
-	return FIGURES_EN;
-}
-
 /* FROM..TO into *FROM and *TO. */
 static bool parse_range(const char *s, vr_month *from, vr_month *to, diag *d)
 {
@@ -56,14 +42,10 @@ int cmd_report(int argc, char **argv, diag *d)
 		diag_error(d, "--format is table, csv, json or html");
 		return EXIT_USAGE;
 	}
-	enum figures_lang lang = lang_from_locale();
-	if (lang_text) {
-		if (strcmp(lang_text, "nl") != 0 && strcmp(lang_text, "en") != 0) {
-			diag_error(d, "--lang is nl or en");
-			return EXIT_USAGE;
-		}
-		lang = strcmp(lang_text, "nl") == 0 ? FIGURES_NL : FIGURES_EN;
-	}
+	bool dutch;
+	if (!cli_lang(lang_text, &dutch, d))
+		return EXIT_USAGE;
+	const enum figures_lang lang = dutch ? FIGURES_NL : FIGURES_EN;
 	long min_count = 1;
 	if (min_text) {
 		char *end;

@@ -54,24 +54,6 @@ store *cli_dry_run_store(const char *db, const char *signals, const char *outcom
 	return s;
 }
 
-/* A month a purge removed has nothing left to decide: EXIT_DATA (said), or
- * EXIT_OK. */
-static int refuse_purged(store *s, vr_month month, diag *d)
-{
-	vr_month before;
-	const int purged = store_purged_before(s, &before, d);
-	if (purged < 0)
-		return EXIT_STORE;
-	if (purged == 0 || month >= before)
-		return EXIT_OK;
-	char m[8], kept[8];
-	vr_month_format(month, m);
-	vr_month_format(before, kept);
-	diag_error(d, "the signals of %s were purged: the store keeps the months from %s on, so %s "
-		   "cannot be decided again", m, kept, m);
-	return EXIT_DATA;
-}
-
 /* The decisions and summary of one month of a dry-run: the first of a
  * range (or the only month) as a single month's dry-run prints them, the
  * next ones the same, less the CSV header. */
@@ -139,7 +121,7 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 	}
 	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
 	/* A purge cuts every month before a month: the first of a range says. */
-	if (s && (rc = refuse_purged(s, from, d)) != EXIT_OK) {
+	if (s && (rc = cli_refuse_purged(s, from, d)) != EXIT_OK) {
 		store_close(s);
 		s = NULL;
 	}
@@ -232,7 +214,7 @@ int cmd_run(int argc, char **argv, diag *d)
 		return EXIT_STORE;
 	}
 	store *s = cli_open_store(db, true, d, &rc);
-	if (s && (rc = refuse_purged(s, month, d)) != EXIT_OK) {
+	if (s && (rc = cli_refuse_purged(s, month, d)) != EXIT_OK) {
 		store_close(s);
 		s = NULL;
 	}

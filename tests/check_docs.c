@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 
 static const char *const commands[] = { "lint", "compile", "disasm", "test", "fmt", "import", "dry-run",
-					"run", "runs", "decisions", "explain", "show", "diff", "report",
+					"run", "runs", "decisions", "explain", "show", "diff", "report", "sweep",
 					"purge", "forget" };
 
 static char *slurp(const char *cmd_or_path, bool is_cmd)
