@@ -40,6 +40,8 @@ int yylex(YYSTYPE *yylval, YYLTYPE *yylloc, yyscan_t scanner);
 #include <limits.h>
 #include <string.h>
 
+#include "hint.h"
+
 #define A (ctx->arena)
 
 static ast_window no_window(diag_loc loc)
@@ -239,6 +241,9 @@ stmt:
 	| SKIP SIGNAL STRING WHEN expr feedback_opt
 		{ $$ = stmt(ctx, S_SKIP, @$); $$->reason = $3.text; $$->reason_loc = @3; $$->cond = $5;
 		  $$->feedback = $6; }
+	| SKIP SIGNAL STRING WHEN expr ARROW IDENT feedback_opt
+		{ $$ = stmt(ctx, S_SKIP, @$); $$->reason = $3.text; $$->reason_loc = @3; $$->cond = $5;
+		  $$->name = name($7.text, @7); $$->feedback = $8; }
 	| DEFINE IDENT EQ expr
 		{ $$ = stmt(ctx, S_DEFINE, @$); $$->name = name($2.text, @2); $$->cond = $4; $$->define_form = true; }
 	| IDENT WHEN expr
@@ -491,6 +496,13 @@ static void print_symbol(FILE *out, yysymbol_kind_t sym)
 static int yyreport_syntax_error(const yypcontext_t *pctx, yyscan_t scanner, parse_ctx *ctx)
 {
 	(void)scanner;
+	/* A phrasing the language spells otherwise: say how. */
+	char hint[512];
+	diag_loc where = *yypcontext_location(pctx);
+	if (hint_syntax(&ctx->file->source, &where, hint, sizeof hint)) {
+		diag_at(ctx->diag, &ctx->file->source, where, DIAG_ERROR, "%s", hint);
+		return 0;
+	}
 	enum { MAX_EXPECTED = 8 };
 	yysymbol_kind_t expected[MAX_EXPECTED];
 	int n = yypcontext_expected_tokens(pctx, expected, MAX_EXPECTED);

@@ -3,8 +3,9 @@
  * its places (round-robin over the districts when it spreads, starting at
  * the month's district when it rotates), sends the rest to its overflow
  * (after that bucket's redirects), and back-fills spare places from its
- * back-fill source. Each move is counted
- * where it happens, at the bucket left and the bucket entered (alloc_flow). */
+ * back-fill source. Each move is counted where it happens, at the bucket
+ * left and the bucket entered (alloc_flow), and recorded as a step when it
+ * is the traced household's (alloc_trace). */
 #include "alloc.h"
 
 #include <stdlib.h>
@@ -138,28 +139,48 @@ static void sort_candidates(sorter *so, const bc_program *p, const vm *v, const 
 	memcpy(cand, so->sorted, nc * sizeof *cand);
 }
 
+/* Adds a step to TRACE (when it is the traced household's: not NULL). */
+static void step(alloc_trace *trace, enum alloc_step_kind kind, int32_t from, int32_t to, int64_t rank,
+		 int64_t candidates)
+{
+	if (trace)
+		trace->steps[trace->nsteps++] = (alloc_step){ (uint8_t)kind, from, to, rank, candidates };
+}
+
+/* TRACE when entry I is the traced one, else NULL. */
+static alloc_trace *trace_of(alloc_trace *trace, size_t traced, size_t i)
+{
+	return i == traced ? trace : NULL;
+}
+
 /* The bucket a household bound for B ends up in, after B's redirects (and
- * those of where they lead), each step counted in FLOWS unless it is NULL.
- * The verifier proved the redirects acyclic. */
-static int32_t enter(const bc_program *p, const alloc_entry *e, int32_t b, alloc_flow *flows)
+ * those of where they lead), each step counted in FLOWS unless it is NULL,
+ * and recorded in TRACE unless it is NULL. The verifier proved the
+ * redirects acyclic. */
+static int32_t enter(const bc_program *p, const alloc_entry *e, int32_t b, alloc_flow *flows,
+		     alloc_trace *trace)
 {
 	for (uint32_t steps = 0; steps <= p->nbuckets; steps++) {
 		const bc_bucket *bk = &p->buckets[b];
 		int32_t next;
-		long *left;
+		enum alloc_step_kind why;
 		if (bk->without_phone >= 0 && !e->has_phone) {
 			next = bk->without_phone;
-			left = flows ? &flows[b].redirected_no_phone : NULL;
+			why = ALLOC_STEP_NO_PHONE;
 		} else if (bk->without_email >= 0 && !e->has_email) {
 			next = bk->without_email;
-			left = flows ? &flows[b].redirected_no_email : NULL;
+			why = ALLOC_STEP_NO_EMAIL;
 		} else {
 			return b;
 		}
 		if (flows) {
-			(*left)++;
+			if (why == ALLOC_STEP_NO_PHONE)
+				flows[b].redirected_no_phone++;
+			else
+				flows[b].redirected_no_email++;
 			flows[next].redirect_in++;
 		}
+		step(trace, why, b, next, 0, 0);
 		b = next;
 	}
 	return b;
@@ -276,6 +297,12 @@ bool alloc_run(const bc_program *p, const vm *v, vr_month month, alloc_entry *en
 bool alloc_run_flows(const bc_program *p, const vm *v, vr_month month, alloc_entry *entries, size_t n,
 		     alloc_flow *flows)
 {
+	return alloc_run_traced(p, v, month, entries, n, flows, NULL);
+}
+
+bool alloc_run_traced(const bc_program *p, const vm *v, vr_month month, alloc_entry *entries, size_t n,
+		      alloc_flow *flows, alloc_trace *trace)
+{
 	uint32_t *order = malloc((p->nbuckets + 1) * sizeof *order);
 	int32_t *cand = malloc((n + 1) * sizeof *cand);
 	int32_t *chosen = malloc((n + 1) * sizeof *chosen);
@@ -298,6 +325,14 @@ bool alloc_run_flows(const bc_program *p, const vm *v, vr_month month, alloc_ent
 		return false;
 	}
 	memset(flows, 0, p->nbuckets * sizeof *flows);
+	/* The traced household's index, or n. */
+	size_t traced = n;
+	if (trace) {
+		trace->nsteps = 0;
+		for (size_t i = 0; i < n && traced == n; i++)
+			if (strcmp(entries[i].household, trace->household) == 0)
+				traced = i;
+	}
 	for (size_t i = 0; i < n; i++) {
 		alloc_entry *e = &entries[i];
 		e->overflowed_from = -1;
@@ -307,7 +342,9 @@ bool alloc_run_flows(const bc_program *p, const vm *v, vr_month month, alloc_ent
 		e->bucket = -1;
 		if (e->rule_bucket >= 0) {
 			flows[e->rule_bucket].by_rule++;
-			e->bucket = enter(p, e, e->rule_bucket, flows);
+			alloc_trace *t = trace_of(trace, traced, i);
+			step(t, ALLOC_STEP_RULE, -1, e->rule_bucket, 0, 0);
+			e->bucket = enter(p, e, e->rule_bucket, flows, t);
 		}
 	}
 	alloc_bucket_order(p, order);
@@ -345,7 +382,9 @@ bool alloc_run_flows(const bc_program *p, const vm *v, vr_month month, alloc_ent
 			e->overflowed_from = (int32_t)b;
 			flows[b].turned_away++;
 			flows[bk->overflow].overflow_in++;
-			e->bucket = enter(p, e, bk->overflow, flows);
+			alloc_trace *t = trace_of(trace, traced, (size_t)cand[k]);
+			step(t, ALLOC_STEP_NO_PLACE, (int32_t)b, bk->overflow, e->rank, e->candidates);
+			e->bucket = enter(p, e, bk->overflow, flows, t);
 		}
 		/* Back-fill: spare places go to the households a rule sent to the
 		 * source bucket and that are still there. */
@@ -355,7 +394,7 @@ bool alloc_run_flows(const bc_program *p, const vm *v, vr_month month, alloc_ent
 			for (size_t i = 0; i < n; i++) {
 				const alloc_entry *e = &entries[i];
 				if (e->bucket == bk->backfill_from && e->rule_bucket == bk->backfill_from &&
-				    e->overflowed_from < 0 && enter(p, e, (int32_t)b, NULL) == (int32_t)b)
+				    e->overflowed_from < 0 && enter(p, e, (int32_t)b, NULL, NULL) == (int32_t)b)
 					cand[nb++] = (int32_t)i;
 			}
 			sort_candidates(&so, p, v, entries, cand, nb, b, true, false);
@@ -368,6 +407,8 @@ bool alloc_run_flows(const bc_program *p, const vm *v, vr_month month, alloc_ent
 				flows[b].backfill_in++;
 				flows[b].placed++;
 				flows[bk->backfill_from].backfilled_away++;
+				step(trace_of(trace, traced, (size_t)cand[k]), ALLOC_STEP_BACKFILL, bk->backfill_from,
+				     (int32_t)b, 0, 0);
 			}
 		}
 	}

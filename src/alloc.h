@@ -5,7 +5,8 @@
  * or, rotating, from a district that moves with the month; back-fill of
  * spare places. Deterministic: the result depends only on the entries and
  * the month.
- * Counts, per bucket, every household that passes through it (alloc_flow). */
+ * Counts, per bucket, every household that passes through it (alloc_flow),
+ * and on request records one household's whole path (alloc_trace). */
 #ifndef VROEG_ALLOC_H
 #define VROEG_ALLOC_H
 
@@ -68,9 +69,41 @@ size_t alloc_rotation_start(vr_month month, size_t ndistricts);
 /* Allocates ENTRIES (N of them) over P's buckets for run month MONTH. V
  * gives the key layout. False only when memory runs out. */
 bool alloc_run(const bc_program *p, const vm *v, vr_month month, alloc_entry *entries, size_t n);
+
+/* One step of a household's path through the buckets. A path starts with
+ * the rule's bucket (ALLOC_STEP_RULE), then each move in the order it
+ * happened; where it ends is the entry's bucket. */
+enum alloc_step_kind {
+	ALLOC_STEP_RULE,           /* a rule sent it to TO */
+	ALLOC_STEP_NO_PHONE,       /* FROM redirected it to TO: no phone */
+	ALLOC_STEP_NO_EMAIL,       /* FROM redirected it to TO: no e-mail address */
+	ALLOC_STEP_NO_PLACE,       /* FROM had no place (it ranked RANK of CANDIDATES): on to TO */
+	ALLOC_STEP_BACKFILL        /* TO gave it a spare place, taking it from FROM */
+};
+
+typedef struct alloc_step {
+	uint8_t kind;              /* enum alloc_step_kind */
+	int32_t from, to;          /* buckets; FROM is -1 for the rule's step */
+	int64_t rank, candidates;  /* ALLOC_STEP_NO_PLACE: as alloc_entry's */
+} alloc_step;
+
+/* The path of one household, recorded as it is allocated (explain): only
+ * this household's steps are kept, so a month costs nothing more. Each
+ * bucket is entered at most once (the flows are acyclic), so a path has at
+ * most p->nbuckets + 2 steps. */
+typedef struct alloc_trace {
+	const char *household;     /* in: whose path */
+	alloc_step *steps;         /* in: room for p->nbuckets + 2 steps */
+	size_t nsteps;             /* out; 0 when the household is not among the entries */
+} alloc_trace;
+
 /* The same, also counting into FLOWS (p->nbuckets of them, zeroed first). */
 bool alloc_run_flows(const bc_program *p, const vm *v, vr_month month, alloc_entry *entries, size_t n,
 		     alloc_flow *flows);
+/* The same, also recording TRACE->household's path into TRACE (when TRACE
+ * is not NULL). */
+bool alloc_run_traced(const bc_program *p, const vm *v, vr_month month, alloc_entry *entries, size_t n,
+		      alloc_flow *flows, alloc_trace *trace);
 
 /* The order buckets are filled in: every bucket before the buckets it
  * overflows or redirects to, and a back-filling bucket before its source.

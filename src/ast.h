@@ -143,7 +143,7 @@ enum ast_stmt_kind {
 	S_POLICY,          /* policy "name" version V effective YYYY-MM */
 	S_EXCLUDE_BEFORE,  /* exclude "reason" before counting when COND */
 	S_COUNT,           /* count signal when COND */
-	S_SKIP,            /* skip signal "reason" when COND */
+	S_SKIP,            /* skip signal "reason" when COND [-> bucket] */
 	S_DEFINE,          /* define NAME = EXPR, NAME when COND */
 	S_RULE,            /* COND -> bucket, otherwise -> bucket */
 	S_EXCLUDE,         /* exclude "reason" when COND (an ordered rule) */
@@ -155,7 +155,7 @@ typedef struct ast_stmt ast_stmt;
 struct ast_stmt {
 	enum ast_stmt_kind kind;
 	diag_loc loc;
-	ast_name name;         /* policy/definition/bucket/label name; rule target */
+	ast_name name;         /* policy/definition/bucket/label name; rule or skip target */
 	const char *reason;    /* exclusions and skips */
 	diag_loc reason_loc;
 	ast_feedback feedback; /* exclusions and skips: `feedback CODE` */

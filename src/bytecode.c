@@ -636,7 +636,11 @@ static bool check_rules(const vctx *v)
 				return fail(v, "rule %u: bucket %ld does not exist", r, (long)k->bucket);
 			continue;
 		}
-		if (k->bucket != -1)
+		/* A skip may send its households to a bucket; an older vroeg
+		 * refuses such a program here rather than exclude them. */
+		if (k->kind == RULE_SKIPPED && k->bucket != -1 && (k->bucket < 0 || (uint32_t)k->bucket >= p->nbuckets))
+			return fail(v, "rule %u: bucket %ld does not exist", r, (long)k->bucket);
+		if (k->kind != RULE_SKIPPED && k->bucket != -1)
 			return fail(v, "rule %u: an exclusion has bucket -1, not %ld", r, (long)k->bucket);
 		if (!is_text(p, k->reason))
 			return fail(v, "rule %u: its reason, constant %u, is not text", r, k->reason);

@@ -139,7 +139,8 @@ typedef struct bc_bucket {
 enum bc_rule_kind {
 	RULE_EXCLUDE_BEFORE,   /* exclude "reason" before counting */
 	RULE_NOT_COUNTED,      /* no current signal counted */
-	RULE_SKIPPED,          /* every signal above the floor skipped by this skip */
+	RULE_SKIPPED,          /* every signal above the floor skipped by this skip: excluded,
+				* or to its bucket (`-> BUCKET`) */
 	RULE_EXCLUDE,          /* exclude "reason" when ... */
 	RULE_BUCKET            /* COND -> bucket, otherwise -> bucket */
 };
@@ -147,7 +148,8 @@ enum bc_rule_kind {
 typedef struct bc_rule {
 	uint8_t kind;            /* enum bc_rule_kind */
 	uint32_t line;
-	int32_t bucket;          /* RULE_BUCKET: bucket index; else -1 */
+	int32_t bucket;          /* RULE_BUCKET: bucket index; RULE_SKIPPED: one, or -1
+				  * (excluded); else -1 */
 	uint32_t reason;         /* exclusions: constant holding the reason */
 	uint16_t fn;             /* RULE_SKIPPED: the skip's signal function */
 	uint8_t feedback;        /* exclusions and skips: enum vr_feedback; 0 unstated */

@@ -16,6 +16,7 @@
 #include "calendar.h"
 #include "cond.h"
 #include "fields.h"
+#include "hint.h"
 #include "parse.h"
 #include "symtab.h"
 
@@ -44,6 +45,10 @@ typedef struct checker {
 	symtab def_names, bucket_names;   /* name -> index in p->defs, p->buckets */
 	/* Room in the policy's arrays, which double as they fill. */
 	int cap_before, cap_counts, cap_skips, cap_defs, cap_rules, cap_buckets, cap_labels;
+	/* While the right side of an `and` is checked: both sides (a hint for
+	 * `any age >= 18 and age <= 26`). And the `and` whose operand is being
+	 * checked, so a chain of them is looked at once, from its top. */
+	const ast_expr *and_left, *and_right, *and_operand;
 } checker;
 
 static void error(checker *ck, diag_loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -255,7 +260,12 @@ static enum ast_type check_name(checker *ck, ast_expr *e, const ectx *cx, enum a
 			return e->type = TY_MONEY;
 		}
 		if (fields_find(fields_signal, SF_COUNT, name) >= 0) {
-			error(ck, e->loc, "`%s` is a field of each signal; say `any %s ...` or `all %s ...`", name, name, name);
+			char better[512];
+			if (hint_same_signal(ck->src, ck->and_left, ck->and_right, e, better, sizeof better))
+				error(ck, e->loc, "%s", better);
+			else
+				error(ck, e->loc, "`%s` is a field of each signal; say `any %s ...` or `all %s ...`", name, name,
+				      name);
 			return TY_UNKNOWN;
 		}
 		if (fields_find(fields_outcome, OF_COUNT, name) >= 0) {
@@ -413,6 +423,34 @@ static void check_cond(checker *ck, ast_expr *e, const ectx *cx)
 		error(ck, e->loc, "expected a condition, but this is %s", ast_type_name(t));
 }
 
+/* Collects the conditions of a chain of `and`s into OUT (at most MAX). */
+static int conjuncts(const ast_expr *e, const ast_expr **out, int n, int max)
+{
+	if (e->kind == E_AND) {
+		n = conjuncts(e->u.bin.lhs, out, n, max);
+		return conjuncts(e->u.bin.rhs, out, n, max);
+	}
+	if (n < max)
+		out[n++] = e;
+	return n;
+}
+
+/* `any age >= 18 and any age <= 26`: each bound may be met by another
+ * signal. Warned at the second of the pair. */
+static void check_conjuncts(checker *ck, const ast_expr *e)
+{
+	const ast_expr *c[AST_MAX_DEPTH + 1];
+	const int n = conjuncts(e, c, 0, AST_MAX_DEPTH + 1);
+	char msg[512];
+	for (int j = 1; j < n; j++)
+		for (int i = 0; i < j; i++)
+			if (c[i]->type == TY_BOOL && c[j]->type == TY_BOOL &&
+			    hint_two_signals(ck->src, c[i], c[j], msg, sizeof msg)) {
+				warning(ck, c[j]->loc, "%s", msg);
+				i = j;   /* one warning for each condition */
+			}
+}
+
 static void note_window(checker *ck, ast_window w)
 {
 	int lo, hi;
@@ -551,10 +589,24 @@ static enum ast_type check_expr(checker *ck, ast_expr *e, const ectx *cx, enum a
 {
 	switch (e->kind) {
 	case E_OR:
-	case E_AND:
 		check_cond(ck, e->u.bin.lhs, cx);
 		check_cond(ck, e->u.bin.rhs, cx);
 		return e->type = TY_BOOL;
+	case E_AND: {
+		const bool top = ck->and_operand != e;
+		const ast_expr *left = ck->and_left, *right = ck->and_right;
+		ck->and_operand = e->u.bin.lhs;
+		check_cond(ck, e->u.bin.lhs, cx);
+		ck->and_left = e->u.bin.lhs;
+		ck->and_right = e->u.bin.rhs;
+		ck->and_operand = e->u.bin.rhs;
+		check_cond(ck, e->u.bin.rhs, cx);
+		ck->and_left = left;
+		ck->and_right = right;
+		if (top)
+			check_conjuncts(ck, e);
+		return e->type = TY_BOOL;
+	}
 	case E_NOT:
 		check_cond(ck, e->u.operand, cx);
 		return e->type = TY_BOOL;
@@ -1395,6 +1447,9 @@ static inflow inflows(checker *ck)
 	for (int i = 0; i < p->nrules; i++)
 		if (p->rule_bucket[i] >= 0)
 			f.own_rule[p->rule_bucket[i]] = true;
+	for (int i = 0; i < p->nskips; i++)
+		if (p->skip_bucket[i] >= 0)
+			f.own_rule[p->skip_bucket[i]] = true;
 	/* Counted, then placed: per target, in the order of the sources. */
 	int nredirects = 0;
 	for (int s = 0; s < n; s++) {
@@ -1521,6 +1576,15 @@ static void check_reach(checker *ck, bool acyclic)
 		if (bk->reached && acyclic)
 			check_unbounded(ck, &f, b);
 	}
+	/* A household whose signals are all skipped is excluded, unless the
+	 * skip says where it goes instead: no offer, as in a `no follow-up`
+	 * bucket. */
+	for (int i = 0; i < p->nskips; i++)
+		if (p->skip_bucket[i] < 0)
+			warning(ck, p->skips[i]->reason_loc,
+				"households whose signals are all skipped here are excluded (\"%s\") and get no offer of help; "
+				"since 2021 the law (Wgs) requires an offer on every signal picked up (to give them one, end "
+				"the line with `-> BUCKET`)", p->skips[i]->reason);
 }
 
 static void check_labels(checker *ck)
@@ -1626,10 +1690,20 @@ chk_policy *check_policy(arena *a, diag *d, ast_file *file)
 		ectx cx = { SC_SIGNAL, SET_COUNTED, false, false, 0 };
 		check_cond(&ck, p->counts[i]->cond, &cx);
 	}
+	p->skip_bucket = arena_alloc(a, sizeof *p->skip_bucket * (size_t)(p->nskips + 1));
 	for (int i = 0; i < p->nskips; i++) {
 		ectx cx = { SC_SIGNAL, SET_COUNTED, false, true, 0 };
 		check_cond(&ck, p->skips[i]->cond, &cx);
 		check_feedback(&ck, &p->skips[i]->feedback);
+		const ast_name to = p->skips[i]->name;
+		if (to.text && strcmp(to.text, "excluded") == 0) {
+			error(&ck, to.loc, "a skip excludes without an arrow: leave `-> excluded` out");
+			p->skip_bucket[i] = -1;
+			continue;
+		}
+		p->skip_bucket[i] = to.text ? bucket_ref(&ck, to) : -1;
+		if (p->skip_bucket[i] >= 0)
+			p->buckets[p->skip_bucket[i]].reached = true;
 	}
 	check_defs(&ck);
 	for (int b = 0; b < p->nbuckets; b++)

@@ -48,7 +48,7 @@ typedef struct chk_bucket {
 	int term_unit, term; /* contact term: enum cal_unit (CAL_NONE) and its length */
 	int feedback;        /* enum vr_feedback, 0 when not stated */
 	ast_order_key *order, *backfill_order;
-	bool reached;        /* some rule, overflow or redirect sends households here */
+	bool reached;        /* some rule, skip, overflow or redirect sends households here */
 } chk_bucket;
 
 /* The checked policy: the statements sorted by role, in source order. */
@@ -58,6 +58,8 @@ typedef struct chk_policy {
 	ast_stmt **before;   int nbefore;   /* exclude ... before counting */
 	ast_stmt **counts;   int ncounts;   /* count signal when */
 	ast_stmt **skips;    int nskips;    /* skip signal ... when */
+	int *skip_bucket;                   /* per skip: where a household of only its
+					     * signals goes (`-> BUCKET`), or -1: excluded */
 	chk_def *defs;       int ndefs;     /* built-ins first, then the file's */
 	ast_stmt **rules;    int nrules;    /* rules and exclusions, in order */
 	int *rule_bucket;                   /* per rule: bucket index, or -1 */

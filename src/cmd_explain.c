@@ -126,7 +126,7 @@ static int explain(store *s, explain_job *j, vr_month month, const char *key, di
 	if (j->recorded == 1)
 		store_read_as_of(s, j->run.imports_upto);
 	const char *text = j->text && !cli_is_bytecode(j->text, j->len) ? j->text : NULL;
-	explainer *e = explain_new(s, &j->program, month, text, text ? j->len : 0, d);
+	explainer *e = explain_new(s, &j->program, month, text, text ? j->len : 0, key, d);
 	if (!e)
 		return EXIT_STORE;
 	int rc = EXIT_OK;

@@ -12,6 +12,7 @@
 #include "calendar.h"
 #include "cli.h"
 #include "figures.h"
+#include "path.h"
 #include "report.h"
 #include "run.h"
 #include "sha256.h"

@@ -566,7 +566,7 @@ static void gen_floor_and_skips(cg *g)
 	p->skips = must_calloc((size_t)pol->nskips, sizeof *p->skips);
 	for (int i = 0; i < pol->nskips; i++) {
 		const uint16_t fn = cond_fn(g, pol->skips[i]->cond, FN_SIGNAL);
-		p->skips[p->nskips++] = (uint16_t)add_rule(g, RULE_SKIPPED, pol->skips[i]->loc, -1,
+		p->skips[p->nskips++] = (uint16_t)add_rule(g, RULE_SKIPPED, pol->skips[i]->loc, pol->skip_bucket[i],
 							   pol->skips[i]->reason, fn, pol->skips[i]->feedback.code);
 	}
 }

@@ -353,6 +353,10 @@ static void put_rules(const bc_program *p, FILE *out)
 			}
 			fputc(' ', out);
 			put_const(out, p, r->reason);
+			if (r->kind == RULE_SKIPPED && r->bucket >= 0) {
+				fputs(" -> ", out);
+				put_bucket(out, p, r->bucket);
+			}
 		}
 		put_feedback(out, r->feedback);
 		fputc('\n', out);

@@ -14,6 +14,7 @@
 
 #include "calendar.h"
 #include "fields.h"
+#include "path.h"
 #include "text.h"
 #include "vm.h"
 
@@ -87,7 +88,8 @@ static const char *status_text(enum vm_signal_status st)
 }
 
 static void print_path(FILE *out, const bc_program *p, vm *v, const vr_household *h,
-		       vr_month month, const char *text, size_t len, const run_result *r)
+		       vr_month month, const char *text, size_t len, const run_result *r,
+		       const alloc_trace *trace)
 {
 	trace_ctx *t = calloc(1, sizeof *t);
 	if (!t)
@@ -199,38 +201,18 @@ static void print_path(FILE *out, const bc_program *p, vm *v, const vr_household
 	for (size_t i = 0; r && i < r->n && !e; i++)
 		if (strcmp(r->entries[i].household, h->key) == 0)
 			e = &r->entries[i];
-	const char *bucket = p->consts[p->buckets[dec.bucket].name].text;
-	fprintf(out, "\nRule sends the household to: %s\n", bucket);
-	if (!e)
+	fputc('\n', out);
+	if (!e || !trace || trace->nsteps == 0) {
+		fprintf(out, "Rule sends the household to: %s\n", p->consts[p->buckets[dec.bucket].name].text);
 		return;
+	}
+	/* Every bucket it passed through, and why it left each. */
+	const char **first = calloc(p->nbuckets + 1, sizeof *first);
+	for (uint32_t b = 0; first && b < p->nbuckets; b++)
+		first[b] = r->buckets[b].flow.first_district;
+	path_print(out, p, e, trace, rule, first);
+	free(first);
 	const bc_bucket *final = &p->buckets[e->bucket];
-	if (e->overflowed_from >= 0) {
-		const bc_bucket *away = &p->buckets[e->overflowed_from];
-		const char *first = r->buckets[e->overflowed_from].flow.first_district;
-		text_printf(out, "Capacity: no place in %s: %lld places for %lld candidates; this household ranked %lld%s%s%s",
-			    p->consts[away->name].text, (long long)away->capacity, (long long)e->candidates,
-			    (long long)e->rank, away->spread ? " in district \"" : "", away->spread ? e->district : "",
-			    away->spread ? "\" (places go round-robin over the districts" : "");
-		if (away->spread == SPREAD_DISTRICT_ROTATING && first)
-			text_printf(out, ", this month from \"%s\"", first);
-		fputs(away->spread ? ")\n" : "\n", out);
-	}
-	if (e->bucket != dec.bucket && e->overflowed_from < 0 && !e->backfilled)
-		fprintf(out, "Redirect: %s has a precondition this household does not meet (%s)\n", bucket,
-			!dec.has_phone ? "no phone" : "no e-mail");
-	if (e->backfilled)
-		fprintf(out, "Back-fill: given a spare place in %s\n", p->consts[final->name].text);
-	if (e->place > 0) {
-		const char *first = r->buckets[e->bucket].flow.first_district;
-		fprintf(out, "Capacity: place %lld of %lld in %s", (long long)e->place, (long long)final->capacity,
-			p->consts[final->name].text);
-		if (final->spread == SPREAD_DISTRICT_ROTATING && first)
-			text_printf(out, " (round-robin over the districts, this month from \"%s\")", first);
-		fputc('\n', out);
-	}
-	fprintf(out, "Decision: %s%s%s\n", p->consts[final->name].text,
-		e->overflowed_from >= 0 ? ", overflowed from " : "",
-		e->overflowed_from >= 0 ? p->consts[p->buckets[e->overflowed_from].name].text : "");
 	if (final->term_unit != CAL_NONE && dec.first_received != VR_DATE_NONE) {
 		char due[11];
 		vr_date_format(dec.first_received, day);
@@ -253,12 +235,13 @@ struct explainer {
 	size_t len;
 	vm *v;
 	run_result r;
+	alloc_trace trace;          /* the traced household's path (steps NULL: none) */
 	store_cursor *holder;
 	vr_decision_row row;
 };
 
 explainer *explain_new(store *s, const bc_program *p, vr_month month, const char *text,
-		       size_t len, diag *d)
+		       size_t len, const char *traced, diag *d)
 {
 	explainer *e = calloc(1, sizeof *e);
 	if (!e) {
@@ -272,7 +255,14 @@ explainer *explain_new(store *s, const bc_program *p, vr_month month, const char
 		free(e);
 		return NULL;
 	}
-	if (!run_evaluate(s, p, month, d, &e->r)) {
+	/* The path through the buckets is recorded as the month is allocated,
+	 * for the one household whose path is printed. */
+	if (traced) {
+		e->trace.household = traced;
+		e->trace.steps = malloc((p->nbuckets + 2) * sizeof *e->trace.steps);
+	}
+	if (!run_evaluate_traced(s, p, month, d, &e->r, e->trace.steps ? &e->trace : NULL)) {
+		free(e->trace.steps);
 		vm_free(e->v);
 		free(e);
 		return NULL;
@@ -309,7 +299,8 @@ int explain_household(explainer *e, const char *key, FILE *out, const vr_decisio
 		return -1;
 	}
 	if (out)
-		print_path(out, e->p, e->v, &h, e->month, e->text, e->len, &e->r);
+		print_path(out, e->p, e->v, &h, e->month, e->text, e->len, &e->r,
+			   e->trace.steps && strcmp(e->trace.household, key) == 0 ? &e->trace : NULL);
 	*row = vr_decision_at(&e->r.set, (size_t)i, &e->row);
 	return 1;
 }
@@ -321,6 +312,7 @@ void explain_free(explainer *e)
 	if (e->holder)
 		store_cursor_close(e->holder);
 	run_result_free(&e->r);
+	free(e->trace.steps);
 	vm_free(e->v);
 	free(e);
 }

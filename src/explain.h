@@ -17,9 +17,12 @@ typedef struct explainer explainer;
 
 /* Evaluates P over MONTH of S once, for explaining its households one by
  * one. TEXT (LEN bytes) is the rule text whose lines are quoted, or NULL (a
- * .vrb). S, P and TEXT must outlive the explainer. NULL after reporting. */
+ * .vrb). The path through the buckets (each no place, redirect, back-fill)
+ * is printed for household TRACED (NULL: none; the others get the bucket the
+ * rule sent them to). S, P, TEXT and TRACED must outlive the explainer.
+ * NULL after reporting. */
 explainer *explain_new(store *s, const bc_program *p, vr_month month, const char *text,
-		       size_t len, diag *d);
+		       size_t len, const char *traced, diag *d);
 /* Prints the path of household KEY to OUT (NULL: prints nothing) and points
  * *ROW at the decision the policy comes to (valid until the next call):
  * 1 explained, 0 the household has no signal in the month, -1 an error

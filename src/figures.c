@@ -244,9 +244,10 @@ static bool flows(figures_list *l, const run_result *r, const bc_program *p)
 	bool ok = figures_add(l, m, FM_HOUSEHOLDS, "excluded", "", 0);
 	for (uint32_t i = 0; ok && i < p->nrules; i++) {
 		const bc_rule *rule = &p->rules[i];
-		/* Without a floor or a skip every signal counts: no such exclusion. */
-		if (rule->kind == RULE_BUCKET ||
-		    (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE && p->nskips == 0))
+		/* Without a floor every signal is above it: no household is "not
+		 * counted". A skip with a bucket excludes no one. */
+		if (rule->kind == RULE_BUCKET || (rule->kind == RULE_SKIPPED && rule->bucket >= 0) ||
+		    (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE))
 			continue;
 		ok = figures_add(l, m, FM_EXCLUDED, "", p->consts[rule->reason].text, 0);
 	}
@@ -285,7 +286,8 @@ bool figures_from_run_counts(figures_list *l, const run_result *r, const bc_prog
 	const vr_month m = r->set.month;
 	bool ok = flows(l, r, p) && figures_add(l, m, FM_HOUSEHOLDS, "excluded", "", r->excluded);
 	for (uint32_t i = 0; ok && i < p->nrules; i++)
-		if (p->rules[i].kind != RULE_BUCKET && r->per_rule[i])
+		/* A rule that sends no household to a bucket excludes them. */
+		if (p->rules[i].bucket < 0 && r->per_rule[i])
 			ok = figures_add(l, m, FM_EXCLUDED, "", p->consts[p->rules[i].reason].text, r->per_rule[i]);
 	for (uint32_t b = 0; ok && b < p->nbuckets; b++) {
 		const char *name = p->consts[p->buckets[b].name].text;

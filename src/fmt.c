@@ -184,7 +184,7 @@ static enum kind kind_of(const fline *l)
 		return K_BUCKET;
 	if (word_is(&l->w[0], "label"))
 		return K_LABEL;
-	if (arrow_at(l) > 0 && !word_is(&l->w[0], "exclude"))
+	if (arrow_at(l) > 0 && !word_is(&l->w[0], "exclude") && !word_is(&l->w[0], "skip"))
 		return K_RULE;
 	return K_OTHER;
 }

@@ -102,11 +102,12 @@ static const usage usages[] = {
 	  "       (both also [--set NAME=VALUE]...)\n"
 	  "Shows one household's path: its signals and whether each counts (and why not),\n"
 	  "the household's facts, definitions and named numbers, every rule tried in order,\n"
-	  "the bucket, the capacity outcome (place, overflow, redirect, back-fill) and the\n"
-	  "contact term's due date. --set as for dry-run. When the month has a recorded\n"
-	  "run, explain reads the data as that run read it and ends with the recorded\n"
-	  "decision; without POLICY it explains with the policy (and the --set values) the\n"
-	  "run kept. A POLICY that is not the run's is said to be so, with both decisions.\n" },
+	  "every bucket it passed through with the policy line of each step (the rule, no\n"
+	  "place, a redirect, a back-fill) to where it ended and its place, and the contact\n"
+	  "term's due date. --set as for dry-run. When the month has a recorded run,\n"
+	  "explain reads the data as that run read it and ends with the recorded decision;\n"
+	  "without POLICY it explains with the policy (and the --set values) the run kept.\n"
+	  "A POLICY that is not the run's is said to be so, with both decisions.\n" },
 	{ "show",
 	  "usage: vroeg show --db DB --month YYYY-MM|previous [--source]\n"
 	  "       vroeg show --db DB --run N [--source]\n"
@@ -132,12 +133,15 @@ static const usage usages[] = {
 	  "row begins with its month.\n" },
 	{ "test",
 	  "usage: vroeg test [--set NAME=VALUE]... POLICY [TESTS]\n"
-	  "Runs the tests of a policy: households described in a text file (default: the\n"
-	  "policy's name with .tests), each with the bucket it must get. A failure reads\n"
-	  "FILE:LINE: test \"NAME\" failed: expected X, got Y (decided by RULE). The last\n"
-	  "line names the rules, buckets and exclusion reasons no test reaches.\n"
-	  "--set runs the tests against other values of named numbers (as for dry-run).\n"
-	  "Exit 0 when all pass, 1 when one fails, 2 on a policy error, 3 on a bad tests file.\n" },
+	  "Runs the tests of a policy (default: the policy's name with .tests), written as\n"
+	  "docs/tests.md describes: each test one household or a month of them, with the\n"
+	  "bucket, place or count each must get. A test signal has no phone and no e-mail\n"
+	  "unless it says `phone` or `email`. A failure reads FILE:LINE: test \"NAME\"\n"
+	  "failed: expected X, got Y (decided by RULE). The last line names the rules,\n"
+	  "buckets, exclusion reasons and paths between buckets that no test reaches.\n"
+	  "Exit 0 when all pass, 1 when one fails, 2 on a policy error, 3 on a mistake in\n"
+	  "the tests file (FILE:LINE:COL: error: ..., as lint reports a rule file's).\n"
+	  "--set runs the tests against other values of named numbers (as for dry-run).\n" },
 	{ "fmt",
 	  "usage: vroeg fmt [--check] FILE...\n"
 	  "Rewrites each rule file in the one canonical layout: single spaces, `->` aligned\n"

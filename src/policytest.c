@@ -1,333 +1,59 @@
-/* policytest.c - the `vroeg test` file format and runner.
- *
- *   month 2024-06
- *
- *   test "two creditors make a match"
- *     signal Menzis health 250.00
- *     signal "De Goede Woning" rent 800 received=2024-06-03
- *     expect home_visit
- *
- * A test is one household: its signals (creditor, sector, arrears, then
- * field=value pairs), outcomes (`outcome refused 2024-04-02`) and one
- * `expect BUCKET [label=value ...]` or `expect excluded "reason"`. Each test
- * runs alone (capacity never binds unless it is 0), through the same VM and
- * allocation as a month's run, so redirects and labels apply. */
+/* policytest.c - runs policy tests (docs/tests.md). Each test is a month of
+ * its own: its households (one, or several with the capacities the policy
+ * gives or the test sets) are decided by the same VM and allocation as a
+ * run's, so capacity, overflow, redirects, spread, back-fill and labels all
+ * apply. Coverage is what the tests did: a rule is reached when it decided
+ * a household of some test, a bucket when a household ended in it, a path
+ * between buckets (an overflow, a redirect, a back-fill) when a household
+ * took it, as the allocator counted (alloc_flow). Names and values from the
+ * tests file and the policy are shown escaped (text.h). */
 #include "policytest.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "policytest_impl.h"
 #include "text.h"
 #include "vm.h"
-
-enum { MAX_SIGNALS = 64, MAX_OUTCOMES = 32, MAX_WORDS = 32, MAX_EXPECT_LABELS = 16 };
-/* The ranges of a signal's numbers in a tests file (docs/language.md,
- * "Limits"): a month and an age farther than any window or person reaches,
- * and the amounts and counts import accepts (types.h). */
-enum { MAX_MONTHS_AGO = 1200, MAX_AGE = 150 };
-
-typedef struct word {
-	const char *s;
-	size_t len;
-	bool quoted;
-} word;
-
-typedef struct tcase {
-	char name[128];
-	int line;
-	vr_signal signals[MAX_SIGNALS];
-	size_t nsignals;
-	vr_outcome outcomes[MAX_OUTCOMES];
-	size_t noutcomes;
-	char strings[8192];       /* creditor names, districts, ids */
-	size_t used;
-	bool has_expect;
-	int expect_line;
-	char expect_bucket[64];
-	char expect_reason[128];
-	char label_names[MAX_EXPECT_LABELS][64];
-	char label_values[MAX_EXPECT_LABELS][64];
-	int nlabels;
-} tcase;
 
 typedef struct runner {
 	const bc_program *p;
 	const char *name;
 	FILE *out;
 	diag *d;
+	diag_source src;
 	vr_month month;
-	bool have_month;
 	vm *v;
 	policytest_result *res;
 	bool *rule_hit, *bucket_hit;
+	alloc_flow *taken;       /* per bucket, added up over the tests */
 } runner;
 
-static void syntax(runner *r, int line, const char *fmt, const char *arg)
-{
-	char msg[256];
-	snprintf(msg, sizeof msg, fmt, arg);
-	diag_error(r->d, "%s:%d: %s", r->name, line, msg);
-}
+/* One test's households as a run has them: entries in the order they are
+ * described, and BY_KEY their indexes in key order (to find one). */
+typedef struct month {
+	size_t n;
+	alloc_entry *entries;
+	uint32_t *rules;
+	const char **labels;     /* n * nlabels */
+	int64_t *keys;           /* n * nslots */
+	char *names;             /* the keys of households of a group */
+	int *lines;              /* the `household(s)` line of each */
+	size_t *by_key;
+	alloc_flow *flows;
+} month;
 
-/* Splits LINE into words: "quoted text" or runs of non-blanks; # starts a comment. */
-static int split(const char *line, size_t len, word *w)
+static void month_free(month *m)
 {
-	int n = 0;
-	size_t i = 0;
-	while (i < len && n < MAX_WORDS) {
-		while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'))
-			i++;
-		if (i >= len || line[i] == '#')
-			break;
-		if (line[i] == '"') {
-			const size_t start = ++i;
-			while (i < len && line[i] != '"')
-				i++;
-			w[n++] = (word){ line + start, i - start, true };
-			i++;
-			continue;
-		}
-		const size_t start = i;
-		while (i < len && line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
-			i++;
-		w[n++] = (word){ line + start, i - start, false };
-	}
-	return n;
-}
-
-static bool is(const word *w, const char *s)
-{
-	return !w->quoted && strlen(s) == w->len && memcmp(w->s, s, w->len) == 0;
-}
-
-static const char *keep(tcase *t, const char *s, size_t len)
-{
-	if (t->used + len + 1 > sizeof t->strings)
-		return "";
-	char *c = t->strings + t->used;
-	memcpy(c, s, len);
-	c[len] = '\0';
-	t->used += len + 1;
-	return c;
-}
-
-/* A whole number from 0 to MAX. */
-static bool whole(const char *s, size_t len, int64_t max, int64_t *out)
-{
-	if (len == 0)
-		return false;
-	int64_t v = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9' || v > max / 10 || v * 10 + (s[i] - '0') > max)
-			return false;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return true;
-}
-
-/* A field's number out of its range, or no number at all: the line, the
- * field and what it takes. */
-static void out_of_range(runner *r, int line, const char *field, const char *val, size_t vlen,
-			 const char *takes)
-{
-	diag_error(r->d, "%s:%d: `%s=%.*s`: %s is %s", r->name, line, field, (int)vlen, val, field, takes);
-}
-
-/* A whole number field from 0 to MAX into *OUT; false, reported, otherwise. */
-static bool number(runner *r, int line, const char *field, const char *val, size_t vlen, int64_t max,
-		   int64_t *out)
-{
-	if (whole(val, vlen, max, out))
-		return true;
-	char takes[64];
-	snprintf(takes, sizeof takes, "a whole number from 0 to %lld", (long long)max);
-	out_of_range(r, line, field, val, vlen, takes);
-	return false;
-}
-
-/* An amount, as import reads one (at most VR_CENTS_MAX), into *OUT; false,
- * reported (as `FIELD=VALUE`, or as `VALUE` when FIELD is NULL), otherwise. */
-static bool amount(runner *r, int line, const char *field, const char *val, size_t vlen, cents_t *out)
-{
-	const enum vr_amount got = vr_amount_parse(val, vlen, false, VR_CENTS_MAX, out);
-	if (got == VR_AMOUNT_OK)
-		return true;
-	char max[24], takes[96];
-	vr_cents_format(VR_CENTS_MAX, max);
-	snprintf(takes, sizeof takes, got == VR_AMOUNT_TOO_LARGE ? "more than the largest amount a signal may have, %s"
-		 : "not an amount (euros with at most 2 decimals, like 212.85)", max);
-	if (field)
-		diag_error(r->d, "%s:%d: `%s=%.*s` is %s", r->name, line, field, (int)vlen, val, takes);
-	else
-		diag_error(r->d, "%s:%d: `%.*s` is %s", r->name, line, (int)vlen, val, takes);
-	return false;
-}
-
-static bool parse_signal(runner *r, tcase *t, const word *w, int n, int line)
-{
-	if (n < 4) {
-		syntax(r, line, "%s", "a signal is `signal CREDITOR SECTOR ARREARS [field=value ...]`");
-		return false;
-	}
-	if (t->nsignals == MAX_SIGNALS) {
-		syntax(r, line, "%s", "too many signals in one test");
-		return false;
-	}
-	vr_signal *s = &t->signals[t->nsignals];
-	memset(s, 0, sizeof *s);
-	char id[32];
-	snprintf(id, sizeof id, "T%03zu", t->nsignals + 1);
-	s->signal_id = keep(t, id, strlen(id));
-	s->person = "";
-	s->creditor = keep(t, w[1].s, w[1].len);
-	s->district = "";
-	s->received = vr_month_first_day(r->month);
-	s->birth_date = VR_DATE_NONE;
-	s->installment = s->installments_missed = s->days_overdue = VR_MISSING;
-	s->brp_match = -1;
-	const int sector = vr_enum_lookup(vr_sector_names, SECTOR_COUNT, w[2].s, w[2].len);
-	if (sector < 0) {
-		syntax(r, line, "`%s` is not a sector", keep(t, w[2].s, w[2].len));
-		return false;
-	}
-	s->sector = (uint8_t)sector;
-	if (!amount(r, line, NULL, w[3].s, w[3].len, &s->arrears))
-		return false;
-	for (int i = 4; i < n; i++) {
-		const char *eq = memchr(w[i].s, '=', w[i].len);
-		const size_t klen = eq ? (size_t)(eq - w[i].s) : w[i].len;
-		const char *val = eq ? eq + 1 : "";
-		const size_t vlen = eq ? w[i].len - klen - 1 : 0;
-		const char *key = keep(t, w[i].s, klen);
-		int64_t num = 0;
-		int e;
-		bool ok = true;
-		/* A number out of its range is reported as such (and not as
-		 * "cannot read"): NUMBER and AMOUNT say what the field takes. */
-		if (!eq && strcmp(key, "phone") == 0)
-			s->has_phone = 1;
-		else if (!eq && strcmp(key, "email") == 0)
-			s->has_email = 1;
-		else if (!eq && strcmp(key, "known_debt_help") == 0)
-			s->known_debt_help = 1;
-		else if (!eq && strcmp(key, "legal") == 0)
-			s->legal_form = LEGAL_LEGAL;
-		else if (!eq)
-			ok = false;
-		else if (strcmp(key, "received") == 0)
-			ok = vr_date_parse(val, vlen, &s->received);
-		else if (strcmp(key, "months_ago") == 0) {
-			if (!number(r, line, key, val, vlen, MAX_MONTHS_AGO, &num))
-				return false;
-			s->received = vr_month_first_day(r->month - (vr_month)num);
-		} else if (strcmp(key, "kind") == 0 && (ok = (e = vr_enum_lookup(vr_kind_names, KIND_COUNT, val, vlen)) >= 0))
-			s->kind = (uint8_t)e;
-		else if (strcmp(key, "legal_form") == 0 && (ok = (e = vr_enum_lookup(vr_legal_form_names, LEGAL_COUNT, val, vlen)) >= 0))
-			s->legal_form = (uint8_t)e;
-		else if (strcmp(key, "installment") == 0) {
-			if (!amount(r, line, key, val, vlen, &s->installment))
-				return false;
-		} else if (strcmp(key, "installments_missed") == 0) {
-			if (!number(r, line, key, val, vlen, VR_COUNT_MAX, &s->installments_missed))
-				return false;
-		} else if (strcmp(key, "days_overdue") == 0) {
-			if (!number(r, line, key, val, vlen, VR_COUNT_MAX, &s->days_overdue))
-				return false;
-		} else if (strcmp(key, "birth_date") == 0)
-			ok = vr_date_parse(val, vlen, &s->birth_date);
-		else if (strcmp(key, "age") == 0) {
-			if (!number(r, line, key, val, vlen, MAX_AGE, &num))
-				return false;
-			/* Born exactly AGE years before the first day of the month. */
-			int y, m, dd;
-			vr_date_to_ymd(vr_month_first_day(r->month), &y, &m, &dd);
-			s->birth_date = vr_date_from_ymd(y - (int)num, m, 1);
-		} else if (strcmp(key, "district") == 0)
-			s->district = keep(t, val, vlen);
-		else if (strcmp(key, "person") == 0)
-			s->person = keep(t, val, vlen);
-		else if (strcmp(key, "brp_match") == 0) {
-			if (!number(r, line, key, val, vlen, 1, &num))
-				return false;
-			s->brp_match = (int8_t)num;
-		} else if (strcmp(key, "id") == 0)
-			s->signal_id = keep(t, val, vlen);
-		else if (strcmp(key, "kind") != 0 && strcmp(key, "legal_form") != 0)
-			ok = false;
-		if (!ok) {
-			syntax(r, line, "cannot read `%s` (fields: received=YYYY-MM-DD, months_ago=N, kind=, "
-			       "installment=, installments_missed=, days_overdue=, legal_form=, birth_date=, age=, "
-			       "district=, person=, brp_match=0|1, id=; flags: phone, email, known_debt_help, legal)",
-			       keep(t, w[i].s, w[i].len));
-			return false;
-		}
-	}
-	t->nsignals++;
-	return true;
-}
-
-static bool parse_outcome(runner *r, tcase *t, const word *w, int n, int line)
-{
-	const int o = n == 3 ? vr_enum_lookup(vr_outcome_names, OUTCOME_COUNT, w[1].s, w[1].len) : -1;
-	vr_date date;
-	if (o < 0 || !vr_date_parse(w[2].s, w[2].len, &date) || t->noutcomes == MAX_OUTCOMES) {
-		syntax(r, line, "%s", "an outcome is `outcome OUTCOME YYYY-MM-DD` (refused, reached_no_help, ...)");
-		return false;
-	}
-	t->outcomes[t->noutcomes++] = (vr_outcome){ "", date, (uint8_t)o };
-	return true;
-}
-
-static bool parse_expect(runner *r, tcase *t, const word *w, int n, int line)
-{
-	if (n < 2 || w[1].len >= sizeof t->expect_bucket) {
-		syntax(r, line, "%s", "write `expect BUCKET [label=value ...]` or `expect excluded \"reason\"`");
-		return false;
-	}
-	t->has_expect = true;
-	t->expect_line = line;
-	memcpy(t->expect_bucket, w[1].s, w[1].len);
-	t->expect_bucket[w[1].len] = '\0';
-	int i = 2;
-	if (strcmp(t->expect_bucket, "excluded") == 0) {
-		if (n < 3 || !w[2].quoted || w[2].len >= sizeof t->expect_reason) {
-			syntax(r, line, "%s", "an exclusion is expected with its reason: `expect excluded \"not counted\"`");
-			return false;
-		}
-		memcpy(t->expect_reason, w[2].s, w[2].len);
-		t->expect_reason[w[2].len] = '\0';
-		i = 3;
-	}
-	for (; i < n && t->nlabels < MAX_EXPECT_LABELS; i++) {
-		const char *eq = memchr(w[i].s, '=', w[i].len);
-		if (!eq || (size_t)(eq - w[i].s) >= 64 || w[i].len - (size_t)(eq - w[i].s) > 64) {
-			syntax(r, line, "%s", "labels are expected as name=value");
-			return false;
-		}
-		const size_t klen = (size_t)(eq - w[i].s);
-		memcpy(t->label_names[t->nlabels], w[i].s, klen);
-		t->label_names[t->nlabels][klen] = '\0';
-		memcpy(t->label_values[t->nlabels], eq + 1, w[i].len - klen - 1);
-		t->label_values[t->nlabels][w[i].len - klen - 1] = '\0';
-		t->nlabels++;
-	}
-	return true;
-}
-
-static int cmp_signals(const void *a, const void *b)
-{
-	const vr_signal *x = a, *y = b;
-	if (x->received != y->received)
-		return x->received < y->received ? -1 : 1;
-	return strcmp(x->signal_id, y->signal_id);
-}
-
-static int cmp_outcomes(const void *a, const void *b)
-{
-	const vr_outcome *x = a, *y = b;
-	return x->date < y->date ? -1 : x->date > y->date;
+	free(m->entries);
+	free(m->rules);
+	free(m->labels);
+	free(m->keys);
+	free(m->names);
+	free(m->lines);
+	free(m->by_key);
+	free(m->flows);
 }
 
 static const char *bucket_name(const bc_program *p, int32_t b)
@@ -335,119 +61,328 @@ static const char *bucket_name(const bc_program *p, int32_t b)
 	return b < 0 ? "excluded" : p->consts[p->buckets[b].name].text;
 }
 
-/* Runs one test; prints a failure. */
-static void run_case(runner *r, tcase *t)
+/* Sorting indexes by key: a merge sort, as qsort takes no context. */
+static void sort_by_key(size_t *ix, size_t *tmp, size_t n, const alloc_entry *e)
+{
+	if (n < 2)
+		return;
+	const size_t mid = n / 2;
+	sort_by_key(ix, tmp, mid, e);
+	sort_by_key(ix + mid, tmp, n - mid, e);
+	size_t i = 0, j = mid, k = 0;
+	while (i < mid && j < n)
+		tmp[k++] = strcmp(e[ix[j]].household, e[ix[i]].household) < 0 ? ix[j++] : ix[i++];
+	while (i < mid)
+		tmp[k++] = ix[i++];
+	while (j < n)
+		tmp[k++] = ix[j++];
+	memcpy(ix, tmp, n * sizeof *ix);
+}
+
+/* Decides every household of T into M. False, reported, when memory runs
+ * out, a total does not fit, or two households have one key. */
+static bool decide(runner *r, const pt_test *t, month *m)
 {
 	const bc_program *p = r->p;
-	if (!t->has_expect) {
-		syntax(r, t->line, "test \"%s\" has no `expect` line", t->name);
+	const size_t n = (size_t)pt_count(t), nlabels = p->nlabels, nslots = vm_order_slots(r->v);
+	size_t names_len = 1;
+	for (size_t i = 0; i < t->nhouseholds; i++)
+		if (t->households[i].width)
+			names_len += (size_t)t->households[i].count *
+				     (strlen(t->households[i].key) + (size_t)t->households[i].width + 1);
+	m->n = n;
+	m->entries = calloc(n + 1, sizeof *m->entries);
+	m->rules = calloc(n + 1, sizeof *m->rules);
+	m->labels = calloc(n * nlabels + 1, sizeof *m->labels);
+	m->keys = calloc(n * nslots + 1, sizeof *m->keys);
+	m->names = malloc(names_len);
+	m->lines = calloc(n + 1, sizeof *m->lines);
+	m->by_key = calloc(n + 1, sizeof *m->by_key);
+	m->flows = calloc(p->nbuckets + 1, sizeof *m->flows);
+	size_t *tmp = calloc(n + 1, sizeof *tmp);
+	if (!m->entries || !m->rules || !m->labels || !m->keys || !m->names || !m->lines || !m->by_key ||
+	    !m->flows || !tmp) {
+		free(tmp);
+		diag_error(r->d, "out of memory");
+		return false;
+	}
+	size_t k = 0, used = 0;
+	for (size_t i = 0; i < t->nhouseholds; i++) {
+		const pt_household *h = &t->households[i];
+		for (long g = 0; g < h->count; g++, k++) {
+			const char *key = h->key;
+			if (h->width) {
+				key = pt_key(h, g, m->names + used, names_len - used);
+				used += strlen(key) + 1;
+			}
+			const vr_household hh = { key, h->signals, h->nsignals, h->outcomes, h->noutcomes };
+			vm_decision dec;
+			if (!vm_decide(r->v, &hh, r->month, &dec)) {   /* cannot happen with amounts in range */
+				diag_error(r->d, "%s:%d: test \"%s\": a total over the signals of household %s is more "
+					   "than vroeg can count", r->name, t->line, t->name, key);
+				free(tmp);
+				return false;
+			}
+			m->entries[k] = (alloc_entry){ .household = key, .district = dec.district,
+						       .rule_bucket = dec.bucket, .arrears = dec.arrears,
+						       .has_phone = dec.has_phone, .has_email = dec.has_email };
+			m->rules[k] = dec.rule;
+			m->lines[k] = h->line;
+			for (size_t l = 0; l < nlabels; l++)
+				m->labels[k * nlabels + l] = dec.labels[l].text ? dec.labels[l].text : "";
+			if (nslots)
+				memcpy(&m->keys[k * nslots], dec.keys, nslots * sizeof *dec.keys);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		m->entries[i].keys = &m->keys[i * nslots];
+		m->by_key[i] = i;
+	}
+	sort_by_key(m->by_key, tmp, n, m->entries);
+	free(tmp);
+	for (size_t i = 1; i < n; i++) {
+		const size_t a = m->by_key[i - 1], b = m->by_key[i];
+		if (strcmp(m->entries[a].household, m->entries[b].household) != 0)
+			continue;
+		const size_t later = m->lines[a] > m->lines[b] ? a : b, first = later == a ? b : a;
+		const diag_loc loc = { m->lines[later], 1, m->lines[later], 5 };
+		char key[256];
+		const char *dup = m->entries[later].household;
+		diag_at(r->d, &r->src, loc, DIAG_ERROR, "household `%s` is described twice in this test "
+			"(first on line %d)", text_escape(dup, strlen(dup), key, sizeof key), m->lines[first]);
+		return false;
+	}
+	return true;
+}
+
+/* The entry of household KEY (NULL: the test's one household). */
+static size_t find(const month *m, const char *key)
+{
+	if (!key)
+		return 0;
+	size_t lo = 0, hi = m->n;
+	while (lo < hi) {
+		const size_t mid = lo + (hi - lo) / 2;
+		const int c = strcmp(m->entries[m->by_key[mid]].household, key);
+		if (c == 0)
+			return m->by_key[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;   /* the reader made sure it is there */
+}
+
+/* Writes what E expects (WANT) and what entry I got (GOT), each field E
+ * names; whether they agree. */
+static bool compare(const runner *r, const month *m, const pt_expect *e, size_t i, FILE *want, FILE *got)
+{
+	const bc_program *p = r->p;
+	const alloc_entry *x = &m->entries[i];
+	const char *reason = x->bucket < 0 ? p->consts[p->rules[m->rules[i]].reason].text : "";
+	bool ok = x->bucket == e->bucket && strcmp(reason, e->reason) == 0;
+	fputs(bucket_name(p, e->bucket), want);
+	fputs(bucket_name(p, x->bucket), got);
+	if (e->bucket < 0)
+		fprintf(want, " \"%s\"", e->reason);
+	if (x->bucket < 0)
+		fprintf(got, " \"%s\"", reason);
+	if (e->place != PT_NOT_EXPECTED) {
+		ok &= x->place == e->place;
+		if (e->place)
+			fprintf(want, " place=%lld", (long long)e->place);
+		else
+			fputs(" place=", want);
+		if (x->place)
+			fprintf(got, " place=%lld", (long long)x->place);
+		else
+			fputs(" place=", got);
+	}
+	if (e->overflowed_from != PT_NOT_EXPECTED) {
+		ok &= x->overflowed_from == e->overflowed_from;
+		fprintf(want, " overflowed_from=%s", e->overflowed_from < 0 ? "" : bucket_name(p, e->overflowed_from));
+		fprintf(got, " overflowed_from=%s", x->overflowed_from < 0 ? "" : bucket_name(p, x->overflowed_from));
+	}
+	for (int l = 0; l < e->nlabels; l++) {
+		const char *name = p->consts[p->labels[e->labels[l].label].name].text;
+		const char *value = m->labels[i * p->nlabels + e->labels[l].label];
+		ok &= strcmp(value, e->labels[l].value) == 0;
+		fprintf(want, " %s=%s", name, e->labels[l].value);
+		fprintf(got, " %s=%s", name, value);
+	}
+	return ok;
+}
+
+/* Checks every `expect` of T against M, printing each that fails; whether
+ * all hold. */
+static bool check(runner *r, const pt_test *t, const month *m)
+{
+	const bc_program *p = r->p;
+	bool passed = true;
+	for (size_t k = 0; k < t->nexpects; k++) {
+		const pt_expect *e = &t->expects[k];
+		if (e->is_count) {
+			long got = 0;
+			for (size_t i = 0; i < m->n; i++)
+				got += m->entries[i].bucket == e->bucket;
+			if (got != e->count) {
+				text_printf(r->out, "%s:%d: test \"%s\" failed: expected %ld in %s, got %ld", r->name,
+					    e->line, t->name, e->count, bucket_name(p, e->bucket), got);
+				fputc('\n', r->out);
+				passed = false;
+			}
+			continue;
+		}
+		const size_t i = find(m, e->household);
+		char *want = NULL, *got = NULL;
+		size_t wn = 0, gn = 0;
+		FILE *fw = open_memstream(&want, &wn), *fg = open_memstream(&got, &gn);
+		bool ok = false;
+		if (fw && fg)
+			ok = compare(r, m, e, i, fw, fg);
+		if (fw)
+			fclose(fw);
+		if (fg)
+			fclose(fg);
+		if (!ok) {
+			const bc_rule *rule = &p->rules[m->rules[i]];
+			text_printf(r->out, "%s:%d: test \"%s\" failed: %s%s%sexpected %s, got %s (decided by %s:%u)",
+				    r->name, e->line, t->name, e->household ? "household " : "", e->household ? e->household : "",
+				    e->household ? ": " : "", want ? want : "?", got ? got : "?", p->source_name, rule->line);
+			fputc('\n', r->out);
+			passed = false;
+		}
+		free(want);
+		free(got);
+	}
+	return passed;
+}
+
+/* Runs test T: decides its month, checks its expectations, adds what its
+ * households reached to the coverage. */
+static void run_test(runner *r, const pt_test *t)
+{
+	const bc_program *p = r->p;
+	month m = { 0 };
+	if (!decide(r, t, &m)) {
+		month_free(&m);
+		return;
+	}
+	/* The program as the test has it: its capacities in a copy. */
+	bc_program q = *p;
+	bc_bucket *buckets = NULL;
+	if (t->ncapacities) {
+		buckets = malloc(p->nbuckets * sizeof *buckets);
+		if (!buckets) {
+			diag_error(r->d, "out of memory");
+			month_free(&m);
+			return;
+		}
+		memcpy(buckets, p->buckets, p->nbuckets * sizeof *buckets);
+		for (size_t i = 0; i < t->ncapacities; i++)
+			buckets[t->capacities[i].bucket].capacity = t->capacities[i].capacity;
+		q.buckets = buckets;
+	}
+	const bool allocated = alloc_run_flows(&q, r->v, r->month, m.entries, m.n, m.flows);
+	free(buckets);
+	if (!allocated) {
+		diag_error(r->d, "out of memory");
+		month_free(&m);
 		return;
 	}
 	r->res->tests++;
-	/* Signals after the month are ignored, as in a run; keep the order the VM needs. */
-	const vr_date end = vr_month_first_day(r->month + 1);
-	size_t n = 0;
-	for (size_t i = 0; i < t->nsignals; i++) {
-		if (t->signals[i].person[0] == '\0')
-			t->signals[i].person = "T";
-		if (t->signals[i].received < end)
-			t->signals[n++] = t->signals[i];
+	for (size_t i = 0; i < m.n; i++) {
+		r->rule_hit[m.rules[i]] = true;
+		if (m.entries[i].bucket >= 0)
+			r->bucket_hit[m.entries[i].bucket] = true;
 	}
-	t->nsignals = n;
-	qsort(t->signals, t->nsignals, sizeof *t->signals, cmp_signals);
-	qsort(t->outcomes, t->noutcomes, sizeof *t->outcomes, cmp_outcomes);
-	const vr_household h = { "T", t->signals, t->nsignals, t->outcomes, t->noutcomes };
-	vm_decision dec;
-	if (!vm_decide(r->v, &h, r->month, &dec)) {   /* cannot happen with amounts in range */
-		diag_error(r->d, "%s:%d: test \"%s\": a total over its signals is more than vroeg can count",
-			   r->name, t->line, t->name);
-		return;
+	for (uint32_t b = 0; b < p->nbuckets; b++) {
+		r->taken[b].turned_away += m.flows[b].turned_away;
+		r->taken[b].redirected_no_phone += m.flows[b].redirected_no_phone;
+		r->taken[b].redirected_no_email += m.flows[b].redirected_no_email;
+		r->taken[b].backfill_in += m.flows[b].backfill_in;
 	}
-	alloc_entry e = { .household = "T", .rule_bucket = dec.bucket, .arrears = dec.arrears,
-			  .has_phone = dec.has_phone, .has_email = dec.has_email,
-			  .district = dec.district, .keys = dec.keys };
-	alloc_run(p, r->v, r->month, &e, 1);
-	r->rule_hit[dec.rule] = true;
-	if (e.bucket >= 0)
-		r->bucket_hit[e.bucket] = true;
-	if (dec.bucket >= 0)
-		r->bucket_hit[dec.bucket] = true;   /* a rule sent it there, whatever capacity did */
-	const bc_rule *rule = &p->rules[dec.rule];
-	const char *got_bucket = bucket_name(p, e.bucket);
-	const char *got_reason = e.bucket < 0 ? p->consts[rule->reason].text : "";
-	char got[512], want[512];
-	snprintf(got, sizeof got, "%s%s%s%s", got_bucket, e.bucket < 0 ? " \"" : "", got_reason, e.bucket < 0 ? "\"" : "");
-	const bool want_excluded = strcmp(t->expect_bucket, "excluded") == 0;
-	snprintf(want, sizeof want, "%s%s%s%s", t->expect_bucket, want_excluded ? " \"" : "", t->expect_reason,
-		 want_excluded ? "\"" : "");
-	bool ok = strcmp(got_bucket, t->expect_bucket) == 0 && strcmp(got_reason, t->expect_reason) == 0;
-	char labels[512] = "";
-	for (int l = 0; l < t->nlabels; l++) {
-		const char *value = NULL;
-		for (uint32_t k = 0; k < p->nlabels; k++)
-			if (strcmp(p->consts[p->labels[k].name].text, t->label_names[l]) == 0)
-				value = dec.labels[k].text ? dec.labels[k].text : "";
-		if (!value || strcmp(value, t->label_values[l]) != 0) {
-			ok = false;
-			char one[160];
-			snprintf(one, sizeof one, " %s=%s (expected %s)", t->label_names[l], value ? value : "<no such label>",
-				 t->label_values[l]);
-			strncat(labels, one, sizeof labels - strlen(labels) - 1);
-		}
-	}
-	if (ok)
-		return;
-	r->res->failed++;
-	/* Names and values from the tests file and the policy: shown escaped. */
-	text_printf(r->out, "%s:%d: test \"%s\" failed: expected %s, got %s%s (decided by %s:%u)", r->name,
-		    t->expect_line, t->name, want, got, labels, p->source_name, rule->line);
-	fputc('\n', r->out);
+	if (!check(r, t, &m))
+		r->res->failed++;
+	month_free(&m);
 }
 
-/* A bucket only an overflow fills: one household alone always gets a place
- * upstream, so no test here can reach it (a dry-run over a month does). */
-static bool only_overflow(const bc_program *p, uint32_t b)
+/* Lists to OUT (when not NULL) what no test reached: rules, exclusion
+ * reasons, buckets no household ended in, and the paths between buckets
+ * no household took. How many. */
+static int uncovered(const runner *r, FILE *out)
 {
-	for (uint32_t i = 0; i < p->nrules; i++)
-		if (p->rules[i].kind == RULE_BUCKET && p->rules[i].bucket == (int32_t)b)
-			return false;
-	for (uint32_t x = 0; x < p->nbuckets; x++)
-		if (p->buckets[x].without_phone == (int32_t)b || p->buckets[x].without_email == (int32_t)b)
-			return false;
-	return true;
+	const bc_program *p = r->p;
+	int count = 0;
+	const char *sep = " ";
+	for (uint32_t i = 0; i < p->nrules; i++) {
+		const bc_rule *rule = &p->rules[i];
+		/* Without a floor every signal is above it: no household can be
+		 * "not counted" (one whose signals are all skipped has the skip's
+		 * reason). */
+		if (r->rule_hit[i] || (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE))
+			continue;
+		if (out && rule->kind == RULE_BUCKET)
+			fprintf(out, "%srule line %u (-> %s)", sep, rule->line, bucket_name(p, rule->bucket));
+		else if (out && rule->kind == RULE_SKIPPED && rule->bucket >= 0)
+			fprintf(out, "%sskip line %u (-> %s)", sep, rule->line, bucket_name(p, rule->bucket));
+		else if (out)
+			text_printf(out, "%sreason \"%s\" (line %u)", sep, p->consts[rule->reason].text, rule->line);
+		sep = ", ";
+		count++;
+	}
+	for (uint32_t b = 0; b < p->nbuckets; b++) {
+		if (r->bucket_hit[b])
+			continue;
+		if (out)
+			fprintf(out, "%sbucket %s", sep, bucket_name(p, (int32_t)b));
+		sep = ", ";
+		count++;
+	}
+	for (uint32_t b = 0; b < p->nbuckets; b++) {
+		const bc_bucket *bk = &p->buckets[b];
+		const alloc_flow *f = &r->taken[b];
+		const char *name = bucket_name(p, (int32_t)b);
+		/* A bucket without a capacity never overflows (lint says so). */
+		if (bk->overflow >= 0 && bk->capacity >= 0 && !f->turned_away) {
+			if (out)
+				fprintf(out, "%soverflow %s -> %s (line %u)", sep, name, bucket_name(p, bk->overflow), bk->line);
+			sep = ", ";
+			count++;
+		}
+		if (bk->without_phone >= 0 && !f->redirected_no_phone) {
+			if (out)
+				fprintf(out, "%sredirect %s -> %s without phone (line %u)", sep, name,
+					bucket_name(p, bk->without_phone), bk->line);
+			sep = ", ";
+			count++;
+		}
+		if (bk->without_email >= 0 && !f->redirected_no_email) {
+			if (out)
+				fprintf(out, "%sredirect %s -> %s without email (line %u)", sep, name,
+					bucket_name(p, bk->without_email), bk->line);
+			sep = ", ";
+			count++;
+		}
+		if (bk->backfill_from >= 0 && !f->backfill_in) {
+			if (out)
+				fprintf(out, "%sback-fill %s from %s (line %u)", sep, name, bucket_name(p, bk->backfill_from),
+					bk->line);
+			sep = ", ";
+			count++;
+		}
+	}
+	return count;
 }
 
 static void coverage(runner *r)
 {
-	const bc_program *p = r->p;
-	char missing[4096] = "";
-	int count = 0;
-	for (uint32_t i = 0; i < p->nrules; i++) {
-		if (r->rule_hit[i])
-			continue;
-		char one[256];
-		const bc_rule *rule = &p->rules[i];
-		if (rule->kind == RULE_BUCKET)
-			snprintf(one, sizeof one, "%s rule line %u (-> %s)", count ? "," : "", rule->line, bucket_name(p, rule->bucket));
-		else
-			snprintf(one, sizeof one, "%s reason \"%s\" (line %u)", count ? "," : "", p->consts[rule->reason].text, rule->line);
-		/* "not counted" cannot happen in a policy without a floor or skip. */
-		if (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE && p->nskips == 0)
-			continue;
-		strncat(missing, one, sizeof missing - strlen(missing) - 1);
-		count++;
-	}
-	for (uint32_t b = 0; b < p->nbuckets; b++) {
-		if (r->bucket_hit[b] || only_overflow(p, b))
-			continue;
-		char one[128];
-		snprintf(one, sizeof one, "%s bucket %s", count ? "," : "", bucket_name(p, (int32_t)b));
-		strncat(missing, one, sizeof missing - strlen(missing) - 1);
-		count++;
-	}
+	const int count = uncovered(r, NULL);
 	r->res->uncovered = count;
-	text_printf(r->out, "%s: %d passed, %d failed; %s%s", r->name, r->res->tests - r->res->failed, r->res->failed,
-		    count ? "not reached by any test:" : "every rule, bucket and reason is reached", missing);
+	text_printf(r->out, "%s: %d passed, %d failed; %s", r->name, r->res->tests - r->res->failed, r->res->failed,
+		    count ? "not reached by any test:" : "every rule, bucket, reason and path is reached");
+	uncovered(r, r->out);
 	fputc('\n', r->out);
 }
 
@@ -455,59 +390,33 @@ bool policytest_run(const bc_program *p, const char *name, const char *text, siz
 		    FILE *out, diag *d, policytest_result *res)
 {
 	memset(res, 0, sizeof *res);
-	runner r = { p, name, out, d, 0, false, vm_new(p), res,
-		     calloc(p->nrules + 1, sizeof(bool)), calloc(p->nbuckets + 1, sizeof(bool)) };
-	tcase *t = calloc(1, sizeof *t);
-	if (!r.v || !r.rule_hit || !r.bucket_hit || !t) {
-		diag_error(d, "out of memory");
-		goto done;
-	}
-	bool in_case = false;
+	runner r = { p, name, out, d, { name, text, len }, 0, vm_new(p), res,
+		     calloc(p->nrules + 1, sizeof(bool)), calloc(p->nbuckets + 1, sizeof(bool)),
+		     calloc(p->nbuckets + 1, sizeof(alloc_flow)) };
 	const int errors = d->errors;
-	int line = 0;
-	for (const char *s = text, *end = text + len; s < end; line++) {
-		const char *nl = memchr(s, '\n', (size_t)(end - s));
-		const size_t l = nl ? (size_t)(nl - s) : (size_t)(end - s);
-		word w[MAX_WORDS];
-		const int n = split(s, l, w);
-		s += l + 1;
-		if (n == 0)
-			continue;
-		if (is(&w[0], "month") && n == 2 && !in_case) {
-			if (!vr_month_parse(w[1].s, w[1].len, &r.month))
-				syntax(&r, line + 1, "%s", "write the month as `month YYYY-MM`");
-			r.have_month = true;
-		} else if (is(&w[0], "test") && n == 2 && w[1].quoted) {
-			if (!r.have_month) {
-				syntax(&r, line + 1, "%s", "start the file with `month YYYY-MM` (the run month of the tests)");
-				break;
-			}
-			if (in_case && d->errors == errors)
-				run_case(&r, t);
-			memset(t, 0, sizeof *t);
-			in_case = true;
-			t->line = line + 1;
-			snprintf(t->name, sizeof t->name, "%.*s", (int)w[1].len, w[1].s);
-		} else if (!in_case) {
-			syntax(&r, line + 1, "%s", "expected `month YYYY-MM` or `test \"description\"`");
-		} else if (is(&w[0], "signal")) {
-			parse_signal(&r, t, w, n, line + 1);
-		} else if (is(&w[0], "outcome")) {
-			parse_outcome(&r, t, w, n, line + 1);
-		} else if (is(&w[0], "expect")) {
-			parse_expect(&r, t, w, n, line + 1);
-		} else {
-			syntax(&r, line + 1, "%s", "a test holds `signal`, `outcome` and `expect` lines");
+	if (!r.v || !r.rule_hit || !r.bucket_hit || !r.taken) {
+		diag_error(d, "out of memory");
+	} else {
+		/* The tests file's mistakes in line order, as a rule file's: some
+		 * are found only at the end of a test. */
+		diag_hold(d);
+		pt_reader reader;
+		pt_reader_init(&reader, p, name, text, len, d);
+		pt_test t;
+		while (pt_read_test(&reader, &t)) {
+			r.month = reader.month;
+			if (!t.errors)
+				run_test(&r, &t);
+			pt_test_free(&t);
 		}
+		pt_test_free(&t);
+		diag_release(d);
+		if (d->errors == errors)
+			coverage(&r);
 	}
-	if (in_case && d->errors == errors)
-		run_case(&r, t);
-	if (d->errors == errors)
-		coverage(&r);
-done:
 	vm_free(r.v);
 	free(r.rule_hit);
 	free(r.bucket_hit);
-	free(t);
-	return d->errors == 0;
+	free(r.taken);
+	return d->errors == errors;
 }

@@ -319,15 +319,17 @@ static void summary_body(FILE *out, const bc_program *p, const run_bucket_stats 
 	fprintf(out, "\n%-28s %10s  %s\n", "rule", "households", "decides");
 	for (uint32_t i = 0; i < p->nrules; i++) {
 		const bc_rule *rule = &p->rules[i];
-		/* Without a floor or a skip every signal counts: no such exclusion. */
-		if (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE && p->nskips == 0)
+		/* Without a floor every signal is above it: no household is "not
+		 * counted" (one whose signals are all skipped has the skip's reason). */
+		if (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE)
 			continue;
-		const char *what = rule->kind == RULE_BUCKET ? p->consts[p->buckets[rule->bucket].name].text
-							     : p->consts[rule->reason].text;
+		/* A bucket rule's bucket, or a skip's when it gives one. */
+		const bool to_bucket = rule->kind == RULE_BUCKET || (rule->kind == RULE_SKIPPED && rule->bucket >= 0);
+		const char *what = to_bucket ? p->consts[p->buckets[rule->bucket].name].text : p->consts[rule->reason].text;
 		const char *cite = cites[i];
 		char shown[256];
 		fprintf(out, "%-28s %10ld  %s", text_escape(cite, strlen(cite), shown, sizeof shown),
-			per_rule[i], rule->kind == RULE_BUCKET ? "-> " : "excluded: ");
+			per_rule[i], to_bucket ? "-> " : "excluded: ");
 		text_put(out, what);
 		fputc('\n', out);
 	}

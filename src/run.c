@@ -193,14 +193,16 @@ bool run_add(run_result *r, const vr_household *h, const alloc_entry *same, diag
 	return true;
 }
 
-bool run_finish(run_result *r, diag *d)
+/* run_finish, also recording TRACE's household's path when TRACE is not
+ * NULL. */
+static bool finish(run_result *r, alloc_trace *trace, diag *d)
 {
 	const bc_program *p = r->program;
 	for (size_t i = 0; i < r->n; i++)
 		r->entries[i].keys = &r->keys[i * r->nslots];
 	alloc_flow *flows = calloc(p->nbuckets + 1, sizeof *flows);
 	const char **label_names = calloc(p->nlabels + 1, sizeof *label_names);
-	if (!flows || !label_names || !alloc_run_flows(p, r->vm, r->set.month, r->entries, r->n, flows)) {
+	if (!flows || !label_names || !alloc_run_traced(p, r->vm, r->set.month, r->entries, r->n, flows, trace)) {
 		free(flows);
 		free(label_names);
 		diag_error(d, "out of memory");
@@ -221,6 +223,11 @@ bool run_finish(run_result *r, diag *d)
 	const bool counted = count_stats(r, p, flows, d);
 	free(flows);
 	return counted || fail(r);
+}
+
+bool run_finish(run_result *r, diag *d)
+{
+	return finish(r, NULL, d);
 }
 
 /* A malloc'ed copy of the N elements of SIZE bytes at SRC (NULL for none;
@@ -258,6 +265,12 @@ bool run_copy_decided(run_result *dst, const run_result *src, const bc_program *
 
 bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
 {
+	return run_evaluate_traced(s, p, month, d, r, NULL);
+}
+
+bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d, run_result *r,
+			 alloc_trace *trace)
+{
 	if (!run_begin(r, p, month, d))
 		return false;
 	store_cursor *cur = store_households(s, month, p->lookback, vm_reads(p), vm_history_reads(p), d);
@@ -277,7 +290,7 @@ bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_re
 		return false;   /* run_add freed R */
 	if (got < 0)
 		return fail(r);
-	return run_finish(r, d);
+	return finish(r, trace, d);
 }
 
 void run_result_free(run_result *r)

@@ -43,6 +43,10 @@ typedef struct run_result {
  * be read (or is damaged), memory runs out, or a total does not fit
  * (vm_decide); OUT then holds nothing to free. */
 bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *out);
+/* The same, also recording one household's path through the buckets into
+ * TRACE (alloc.h) when it is not NULL: explain's whole path. */
+bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d, run_result *out,
+			 alloc_trace *trace);
 void run_result_free(run_result *r);
 
 /* The same a household at a time, for a caller that reads the store itself

@@ -294,12 +294,12 @@ static void households_section(const page *pg, int64_t *scratch)
 	for (size_t v = 0; v < sw->nvariants; v++) {
 		group_row(pg, pg->settings[v]);
 		for (uint32_t r = 0; r < p->nrules; r++) {
-			if (p->rules[r].kind == RULE_BUCKET)
+			if (p->rules[r].bucket >= 0)
 				continue;
 			const char *why = p->consts[p->rules[r].reason].text;
 			bool seen = false;
 			for (uint32_t q = 0; q < r && !seen; q++)
-				seen = p->rules[q].kind != RULE_BUCKET && strcmp(p->consts[p->rules[q].reason].text, why) == 0;
+				seen = p->rules[q].bucket < 0 && strcmp(p->consts[p->rules[q].reason].text, why) == 0;
 			if (seen || !figures_find(&sw->figures[v], sw->from, FM_EXCLUDED, "", why))
 				continue;
 			month_values(pg, v, FM_EXCLUDED, "", why, values);

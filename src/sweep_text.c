@@ -171,12 +171,12 @@ static bool write_json(FILE *out, const sweep *sw)
 					fputs(",\"reasons\":{", out);
 					bool any = false;
 					for (uint32_t r = 0; r < p->nrules; r++) {
-						if (p->rules[r].kind == RULE_BUCKET)
+						if (p->rules[r].bucket >= 0)
 							continue;
 						const char *why = p->consts[p->rules[r].reason].text;
 						bool seen = false;
 						for (uint32_t q = 0; q < r && !seen; q++)
-							seen = p->rules[q].kind != RULE_BUCKET &&
+							seen = p->rules[q].bucket < 0 &&
 							       strcmp(p->consts[p->rules[q].reason].text, why) == 0;
 						const figures_row *f = figures_find(l, m, FM_EXCLUDED, "", why);
 						if (seen || !f)
@@ -258,12 +258,12 @@ static line *variant_lines(const sweep *sw, size_t v, size_t nmonths, size_t *n)
 	}
 	/* The reasons, each once, in the policy's order. */
 	for (uint32_t r = 0; r < p->nrules; r++) {
-		if (p->rules[r].kind == RULE_BUCKET)
+		if (p->rules[r].bucket >= 0)
 			continue;
 		const char *why = p->consts[p->rules[r].reason].text;
 		bool seen = false;
 		for (uint32_t q = 0; q < r && !seen; q++)
-			seen = p->rules[q].kind != RULE_BUCKET && strcmp(p->consts[p->rules[q].reason].text, why) == 0;
+			seen = p->rules[q].bucket < 0 && strcmp(p->consts[p->rules[q].reason].text, why) == 0;
 		if (seen || !figures_find(l, sw->from, FM_EXCLUDED, "", why))
 			continue;
 		line *ln = &lines[k++];

@@ -676,7 +676,9 @@ bool vm_decide(vm *v, const vr_household *h, vr_month month, vm_decision *out)
 		v->decided = not_counted_rule(v, first_current);
 
 	out->rule = v->decided;
-	out->bucket = p->rules[v->decided].kind == RULE_BUCKET ? p->rules[v->decided].bucket : -1;
+	/* A bucket rule's bucket, or a skip's when it gives one. */
+	const bc_rule *decided = &p->rules[v->decided];
+	out->bucket = decided->kind == RULE_BUCKET || decided->kind == RULE_SKIPPED ? decided->bucket : -1;
 	out->arrears = v->arrears;
 	out->has_phone = v->has_phone;
 	out->has_email = v->has_email;

@@ -4,7 +4,8 @@
  * round-robin spread over districts (in name order, or rotating with the
  * month), back-fill, order keys, and the flow
  * counters (every move counted where it happens; arrivals - departures =
- * households, on every field policy over every month of the example city).
+ * households, on every field policy over every month of the example city),
+ * and the path of one household, step by step, as explain shows it.
  * Policies are compiled from text for their bucket tables; the households'
  * entries are written by hand (order keys in the VM's slot layout), except
  * where a test says it runs the VM or a month. */
@@ -871,6 +872,84 @@ START_TEST(back_fill_is_counted_at_the_source_and_the_bucket)
 }
 END_TEST
 
+/* ---- one household's path ------------------------------------------------------ */
+
+/* Runs E tracing household KEY; its steps into STEPS. */
+static size_t trace(fixture *fx, alloc_entry *e, size_t n, const char *key, alloc_step *steps)
+{
+	alloc_flow f[8];
+	alloc_trace t = { key, steps, 99 };
+	ck_assert_uint_le(fx->p.nbuckets, 8);
+	ck_assert(alloc_run_traced(&fx->p, fx->v, fx->month, e, n, f, &t));
+	ck_assert_uint_le(t.nsteps, fx->p.nbuckets + 2);
+	return t.nsteps;
+}
+
+static void assert_step(const fixture *fx, const alloc_step *s, enum alloc_step_kind kind, const char *from,
+			const char *to, int64_t rank, int64_t candidates)
+{
+	ck_assert_int_eq(s->kind, kind);
+	ck_assert_str_eq(s->from < 0 ? "-" : bucket_name(fx, s->from), from);
+	ck_assert_str_eq(bucket_name(fx, s->to), to);
+	ck_assert_int_eq(s->rank, rank);
+	ck_assert_int_eq(s->candidates, candidates);
+}
+
+START_TEST(a_path_has_every_bucket_the_household_passed_through)
+{
+	fixture fx;
+	load(&fx, HEAD "otherwise -> a\n"
+		"bucket a capacity 1 overflow b\n"
+		"bucket b capacity 1 overflow c\n"
+		"bucket c without email -> d\n"
+		"bucket d\n");
+	alloc_entry e[] = { entry(&fx, 0, "H1", "a", EUR(300)), entry(&fx, 1, "H2", "a", EUR(200)),
+			    entry(&fx, 2, "H3", "a", EUR(100)), entry(&fx, 3, "H4", NULL, EUR(1)) };
+	e[2].has_email = false;
+	alloc_step steps[8];
+	/* Turned away twice, then redirected: four steps, each where it happened. */
+	ck_assert_uint_eq(trace(&fx, e, N(e), "H3", steps), 4);
+	assert_step(&fx, &steps[0], ALLOC_STEP_RULE, "-", "a", 0, 0);
+	assert_step(&fx, &steps[1], ALLOC_STEP_NO_PLACE, "a", "b", 3, 3);
+	assert_step(&fx, &steps[2], ALLOC_STEP_NO_PLACE, "b", "c", 2, 2);
+	assert_step(&fx, &steps[3], ALLOC_STEP_NO_EMAIL, "c", "d", 0, 0);
+	ck_assert_str_eq(bucket_name(&fx, e[2].bucket), "d");
+	ck_assert_str_eq(bucket_name(&fx, e[2].overflowed_from), "b");
+	/* A household with a place where the rule sent it: one step. */
+	ck_assert_uint_eq(trace(&fx, e, N(e), "H1", steps), 1);
+	assert_step(&fx, &steps[0], ALLOC_STEP_RULE, "-", "a", 0, 0);
+	/* Excluded, or not in the month: no path. */
+	ck_assert_uint_eq(trace(&fx, e, N(e), "H4", steps), 0);
+	ck_assert_uint_eq(trace(&fx, e, N(e), "H9", steps), 0);
+	unload(&fx);
+}
+END_TEST
+
+START_TEST(a_path_shows_the_back_fill_and_tracing_changes_nothing)
+{
+	fixture fx;
+	load(&fx, p6);
+	alloc_entry e[] = {
+		entry(&fx, 0, "V1", "home_visit", EUR(500)),
+		entry(&fx, 1, "L1", "letter", EUR(100)),
+		entry(&fx, 2, "L2", "letter", EUR(300)),
+		entry(&fx, 3, "L3", "letter", EUR(200)),
+	};
+	arrears_keys(&fx, e, N(e), "home_visit");
+	run(&fx, e, N(e));
+	char untraced[4][128];
+	memcpy(untraced, fx.where, sizeof untraced);
+	alloc_step steps[4];
+	ck_assert_uint_eq(trace(&fx, e, N(e), "L2", steps), 2);
+	assert_step(&fx, &steps[0], ALLOC_STEP_RULE, "-", "letter", 0, 0);
+	assert_step(&fx, &steps[1], ALLOC_STEP_BACKFILL, "letter", "home_visit", 0, 0);
+	run(&fx, e, N(e));
+	for (int i = 0; i < 4; i++)
+		ck_assert_str_eq(fx.where[i], untraced[i]);
+	unload(&fx);
+}
+END_TEST
+
 /* Every check of one month's flows against the decisions, counted
  * independently from the entries, and the identity. */
 static void check_month_flows(const char *path, const bc_program *p, const run_result *r, const char *month)
@@ -918,6 +997,36 @@ static void check_month_flows(const char *path, const bc_program *p, const run_r
 	ck_assert_int_eq(sum_turned, sum_overflow_in);
 }
 
+/* Every month of the example city under the policy at PATH, its flows
+ * checked; adds to *MOVED the households moved between buckets. */
+static void check_policy_flows(store *s, diag *d, const char *path, long *moved)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	static char text[1 << 16];
+	const size_t n = fread(text, 1, sizeof text, f);
+	fclose(f);
+	bc_program p;
+	diag quiet;   /* the field policies' lint warnings are not this test's */
+	diag_init(&quiet, NULL);
+	ck_assert_msg(compile_policy(path, text, n, &quiet, &p), "%s does not compile", path);
+	vr_month first, last;
+	ck_assert(vr_month_parse("2023-12", 7, &first));
+	ck_assert(vr_month_parse("2024-06", 7, &last));
+	for (vr_month month = first; month <= last; month++) {
+		run_result r;
+		ck_assert(run_evaluate(s, &p, month, d, &r));
+		char text_month[8];
+		vr_month_format(month, text_month);
+		check_month_flows(path, &p, &r, text_month);
+		for (uint32_t b = 0; b < p.nbuckets; b++)
+			*moved += r.buckets[b].flow.turned_away + r.buckets[b].flow.redirected_no_phone +
+				  r.buckets[b].flow.backfill_in;
+		run_result_free(&r);
+	}
+	bc_program_free(&p);
+}
+
 START_TEST(arrivals_minus_departures_are_the_households_on_every_field_policy)
 {
 	diag d;
@@ -933,45 +1042,26 @@ START_TEST(arrivals_minus_departures_are_the_households_on_every_field_policy)
 	ck_assert_ptr_nonnull(in);
 	ck_assert_int_eq(store_import_outcomes(s, in, "outcomes.csv", &d, &counts), STORE_OK);
 	fclose(in);
-	DIR *dir = opendir("rules");
-	ck_assert_ptr_nonnull(dir);
 	int policies = 0;
 	long moved = 0;
-	for (struct dirent *de; (de = readdir(dir));) {
-		const size_t len = strlen(de->d_name);
-		if (len < 7 || strcmp(de->d_name + len - 6, ".vroeg") != 0)
-			continue;
-		char path[512];
-		snprintf(path, sizeof path, "rules/%s", de->d_name);
-		FILE *f = fopen(path, "rb");
-		ck_assert_ptr_nonnull(f);
-		static char text[1 << 16];
-		const size_t n = fread(text, 1, sizeof text, f);
-		fclose(f);
-		bc_program p;
-		diag quiet;   /* the field policies' lint warnings are not this test's */
-		diag_init(&quiet, NULL);
-		ck_assert_msg(compile_policy(path, text, n, &quiet, &p), "%s does not compile", path);
-		vr_month first, last;
-		ck_assert(vr_month_parse("2023-12", 7, &first));
-		ck_assert(vr_month_parse("2024-06", 7, &last));
-		for (vr_month month = first; month <= last; month++) {
-			run_result r;
-			ck_assert(run_evaluate(s, &p, month, &d, &r));
-			char text_month[8];
-			vr_month_format(month, text_month);
-			check_month_flows(path, &p, &r, text_month);
-			for (uint32_t b = 0; b < p.nbuckets; b++)
-				moved += r.buckets[b].flow.turned_away + r.buckets[b].flow.redirected_no_phone +
-					 r.buckets[b].flow.backfill_in;
-			run_result_free(&r);
+	/* The field policies, and the example policies beside the city. */
+	static const char *const dirs[] = { "rules", "examples/policies" };
+	for (size_t k = 0; k < sizeof dirs / sizeof *dirs; k++) {
+		DIR *dir = opendir(dirs[k]);
+		ck_assert_ptr_nonnull(dir);
+		for (struct dirent *de; (de = readdir(dir));) {
+			const size_t len = strlen(de->d_name);
+			if (len < 7 || strcmp(de->d_name + len - 6, ".vroeg") != 0)
+				continue;
+			char path[512];
+			snprintf(path, sizeof path, "%s/%s", dirs[k], de->d_name);
+			check_policy_flows(s, &d, path, &moved);
+			policies++;
 		}
-		bc_program_free(&p);
-		policies++;
+		closedir(dir);
 	}
-	closedir(dir);
 	store_close(s);
-	ck_assert_int_ge(policies, 9);
+	ck_assert_int_ge(policies, 11);
 	ck_assert_int_gt(moved, 0);   /* the policies do move households */
 }
 END_TEST
@@ -1050,6 +1140,10 @@ Suite *alloc_suite(void)
 	tcase_add_test(tc, a_chain_of_many_buckets_is_ordered_without_recursion);
 	suite_add_tcase(s, tc);
 
+	tc = tcase_create("path");
+	tcase_add_test(tc, a_path_has_every_bucket_the_household_passed_through);
+	tcase_add_test(tc, a_path_shows_the_back_fill_and_tracing_changes_nothing);
+	suite_add_tcase(s, tc);
 	tc = tcase_create("flows");
 	tcase_add_test(tc, a_household_is_counted_at_every_bucket_on_its_path);
 	tcase_add_test(tc, every_bucket_of_an_overflow_chain_counts_whom_it_turned_away);

@@ -130,7 +130,7 @@ START_TEST(explain_from_the_kept_policy_agrees_with_decisions_for_every_househol
 	ck_assert_str_eq(p.policy_name, "Crisis queue and capacity overflow");
 	store_read_as_of(s, run.imports_upto);
 	agree_ctx a = { .s = s };
-	a.e = explain_new(s, &p, m, text, len, &c.d);
+	a.e = explain_new(s, &p, m, text, len, NULL, &c.d);
 	ck_assert_msg(a.e != NULL, "%s", captured(&c));
 	ck_assert_int_eq(store_read_decisions(s, m, explain_each, &a, &c.d), STORE_OK);
 	ck_assert_uint_eq(a.checked, 894);

@@ -690,6 +690,11 @@ static void t_exclusion_bucket(bc_program *p) { p->rules[2].bucket = 0; }
 static void t_reason(bc_program *p) { p->rules[2].reason = C_100; }
 static void t_reason_far(bc_program *p) { p->rules[2].reason = 999; }
 static void t_skip_fn(bc_program *p) { skip_of(p, 0); }
+static void t_skip_bucket_far(bc_program *p)
+{
+	skip_of(p, 0);
+	p->rules[5].bucket = 2;
+}
 static void t_skip_unlisted(bc_program *p) { add_rule(p, RULE_SKIPPED, -1, C_SAME_SIGNAL, 0, 5); }
 static void t_skips_order(bc_program *p)
 {
@@ -865,6 +870,7 @@ static const bad_case bad_cases[] = {
 	{ "reason a number", "decision DECIDE 4", t_reason, "rule 2: its reason, constant 1, is not text" },
 	{ "reason missing", "decision DECIDE 4", t_reason_far, "rule 2: its reason, constant 999, is not text" },
 	{ "skip of the wrong kind", "household HFACT 0 RETURN" D, t_skip_fn, "rule 5: its skip, fn 0, is not a signal function" },
+	{ "skip to no bucket", "signal SFIELD 0 RETURN" D, t_skip_bucket_far, "rule 5: bucket 2 does not exist" },
 	{ "label name", "household HFACT 0 RETURN" D, t_label_name, "label 0: its name, constant 7, is not text" },
 	{ "label function", "household HFACT 0 RETURN" D, t_label_fn, "label 0: fn 1 is not a household function" },
 	{ "skips list", "decision DECIDE 4", t_skips, "1 skips listed for 0 skip rules" },

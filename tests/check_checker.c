@@ -1084,7 +1084,7 @@ START_TEST(a_named_number_stands_where_a_number_of_its_kind_can)
 		   "define overdue = 90\n"
 		   "define adult = 18\n"
 		   "count signal when arrears >= floor and (days_overdue <= overdue or days_overdue is missing)\n"
-		   "skip signal \"s\" when same creditor in previous month and arrears < floor\n"
+		   "skip signal \"s\" when same creditor in previous month and arrears < floor -> a\n"
 		   ">= old creditors within 3 months -> a\n"
 		   "signals with arrears > floor within 3 months >= old -> a\n"
 		   "any age between adult and 27 -> a\n"

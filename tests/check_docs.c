@@ -1,7 +1,9 @@
 /* check_docs.c - the docs describe the program that exists: every command's
  * usage text (`vroeg help CMD`) stands verbatim in the operator's guide,
- * every command is in the man page, and the language reference lists exactly
- * the scanner's keywords as reserved. */
+ * every command is in the man page, the language reference lists exactly
+ * the scanner's keywords as reserved, and the tests file has a reference
+ * that `vroeg help test` and the other guides point to, whose whole tests
+ * files are valid. */
 #include <check.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -132,6 +134,119 @@ START_TEST(the_reserved_words_in_the_reference_are_the_scanners_keywords)
 }
 END_TEST
 
+START_TEST(the_tests_file_has_a_reference_the_help_and_guides_point_to)
+{
+	const char *v = getenv("VROEG") ? getenv("VROEG") : "build/vroeg";
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "%s help test", v);
+	char *usage = slurp(cmd, true);
+	ck_assert_msg(strstr(usage, "docs/tests.md"), "`vroeg help test` does not name docs/tests.md:\n%s", usage);
+	ck_assert_msg(strstr(usage, "no phone and no e-mail"), "`vroeg help test` does not warn about phone and e-mail");
+	free(usage);
+	static const char *const pointing[] = { "docs/language.md", "docs/changing-a-policy.md", "docs/operators-guide.md" };
+	for (size_t i = 0; i < sizeof pointing / sizeof *pointing; i++) {
+		char *doc = slurp(pointing[i], false);
+		ck_assert_msg(strstr(doc, "(tests.md)"), "%s does not link to tests.md", pointing[i]);
+		free(doc);
+	}
+	/* Every line form of a test is in the reference, and so are the
+	 * defaults that surprise. */
+	char *ref = slurp("docs/tests.md", false);
+	static const char *const forms[] = {
+		"month YYYY-MM", "test \"NAME\"", "household KEY", "households N PREFIX",
+		"signal CREDITOR SECTOR ARREARS [field=value ...] [flag ...]", "outcome OUTCOME YYYY-MM-DD",
+		"capacity BUCKET N", "expect BUCKET [place=N] [overflowed_from=BUCKET] [LABEL=VALUE ...]",
+		"expect excluded \"REASON\"", "expect KEY BUCKET", "expect N in BUCKET", "**no phone**",
+		"**no e-mail address**", "`received=`", "`months_ago=`", "`kind=`", "`legal_form=`", "`installment=`",
+		"`installments_missed=`", "`days_overdue=`", "`birth_date=`", "`age=`", "`district=`", "`person=`",
+		"`brp_match=`", "`id=`", "`known_debt_help`", "`legal`"
+	};
+	for (size_t i = 0; i < sizeof forms / sizeof *forms; i++)
+		ck_assert_msg(strstr(ref, forms[i]), "docs/tests.md lacks `%s`", forms[i]);
+	/* Its whole tests files (a block that starts with the month) run
+	 * against P2 without a mistake. */
+	int files = 0;
+	for (char *block = strstr(ref, "```\nmonth "); block; block = strstr(block + 1, "```\nmonth ")) {
+		char *body = block + 4, *end = strstr(body, "```");
+		ck_assert_ptr_nonnull(end);
+		char path[] = "/tmp/vroeg-doc-tests-XXXXXX";
+		const int fd = mkstemp(path);
+		ck_assert_int_ge(fd, 0);
+		FILE *f = fdopen(fd, "w");
+		fwrite(body, 1, (size_t)(end - body), f);
+		fclose(f);
+		snprintf(cmd, sizeof cmd, "%s test rules/crisis-queue.vroeg %s 2>&1", v, path);
+		FILE *p = popen(cmd, "r");
+		char out[8192];
+		const size_t n = fread(out, 1, sizeof out - 1, p);
+		out[n] = '\0';
+		const int status = pclose(p);
+		remove(path);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "a tests file of docs/tests.md fails:\n%s", out);
+		files++;
+	}
+	ck_assert_int_ge(files, 1);
+	free(ref);
+}
+END_TEST
+
+/* The exit status and output (standard error joined) of CMD, into *OUT. */
+static int run_joined(const char *cmd, char **out)
+{
+	char full[2048];
+	snprintf(full, sizeof full, "%s 2>&1", cmd);
+	FILE *p = popen(full, "r");
+	ck_assert_ptr_nonnull(p);
+	size_t cap = 1 << 16, n = 0, got;
+	char *buf = malloc(cap);
+	ck_assert_ptr_nonnull(buf);
+	while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+		n += got;
+		if (n + 1 == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			ck_assert_ptr_nonnull(buf);
+		}
+	}
+	buf[n] = '\0';
+	const int status = pclose(p);
+	*out = buf;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The examples the docs mark (an officer choosing a floor with sweep on
+ * the example city, among them) print what the docs show: run again by
+ * tools/docs-examples.sh; and a block that no longer matches is found. */
+START_TEST(the_marked_examples_of_the_docs_print_what_they_show)
+{
+	const char *v = getenv("VROEG") ? getenv("VROEG") : "build/vroeg";
+	char cmd[1024], *out;
+	snprintf(cmd, sizeof cmd, "tools/docs-examples.sh %s docs/language.md docs/changing-a-policy.md", v);
+	ck_assert_msg(run_joined(cmd, &out) == 0, "%s:\n%s(tools/docs-examples.sh --update %s FILE rewrites them)", cmd,
+		      out, v);
+	free(out);
+	/* A copy with one figure changed is refused, naming the example. */
+	char *doc = slurp("docs/changing-a-policy.md", false);
+	char *at = strstr(doc, "100.00,2024-06,home_visit,25,117\n");
+	ck_assert_ptr_nonnull(at);
+	memcpy(at, "100.00,2024-06,home_visit,25,118\n", 33);
+	char path[] = "/tmp/vroeg-doc-example-XXXXXX";
+	const int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	fputs(doc, f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "tools/docs-examples.sh %s %s", v, path);
+	ck_assert_int_eq(run_joined(cmd, &out), 1);
+	ck_assert_msg(strstr(out, ": the example's output is not what vroeg prints now:") &&
+		      strstr(out, "< 100.00,2024-06,home_visit,25,118") && strstr(out, "> 100.00,2024-06,home_visit,25,117"),
+		      "%s", out);
+	free(out);
+	remove(path);
+	free(doc);
+}
+END_TEST
+
 Suite *docs_suite(void)
 {
 	Suite *s = suite_create("docs");
@@ -139,6 +254,8 @@ Suite *docs_suite(void)
 	tcase_add_test(tc, every_usage_text_is_in_the_operators_guide);
 	tcase_add_test(tc, every_command_is_in_the_man_page);
 	tcase_add_test(tc, the_reserved_words_in_the_reference_are_the_scanners_keywords);
+	tcase_add_test(tc, the_tests_file_has_a_reference_the_help_and_guides_point_to);
+	tcase_add_test(tc, the_marked_examples_of_the_docs_print_what_they_show);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -768,7 +768,9 @@ START_TEST(the_counts_of_a_run_give_its_figures_without_the_rows)
 					 "rules/backfill-visits.vroeg", "rules/zoetermeer-2018.vroeg",
 					 "rules/district-teams.vroeg", "rules/youth-route.vroeg",
 					 "rules/amount-and-contact.vroeg", "rules/letter-for-all.vroeg",
-					 "rules/zoetermeer-2019-06.vroeg" };
+					 "rules/zoetermeer-2019-06.vroeg", "examples/policies/overflow-redirect.vroeg",
+					 /* a skip that sends households to a bucket, excluding none */
+					 "examples/policies/repeats-and-districts.vroeg" };
 	for (size_t i = 0; i < sizeof policies / sizeof *policies; i++) {
 		bc_program p;
 		compile_file(policies[i], &p);

@@ -244,7 +244,7 @@ START_TEST(explain_tells_the_rotation_the_term_and_the_named_numbers)
 	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s --set visits=4 %s",
 		 vroeg(), db, away, policy);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
-	ck_assert_msg(strstr(out, "(places go round-robin over the districts, this month from \""), "%s", out);
+	ck_assert_msg(strstr(out, "places go round-robin over the districts, this month from \""), "%s", out);
 	ck_assert_msg(strstr(out, "\nContact: letter within 4 weeks of 2024-06-"), "%s", out);
 	ck_assert_msg(strstr(out, "  visits               = 4 (set for this call)\n"), "%s", out);
 }
@@ -298,6 +298,68 @@ START_TEST(explain_lines_up_the_signals_and_names_the_floor_they_fail)
 		}
 	}
 	ck_assert_int_eq(seen, 3);
+}
+END_TEST
+
+/* A household turned away twice and then redirected, and one turned away
+ * and then redirected: explain names every step, with its line. */
+START_TEST(explain_prints_the_whole_path_through_the_buckets)
+{
+	char csv[160], policy[160], cmd[1024], out[1 << 14];
+	snprintf(csv, sizeof csv, "%s/path.csv", dir);
+	snprintf(policy, sizeof policy, "%s/path.vroeg", dir);
+	FILE *f = fopen(csv, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("signal_id,received,household,creditor,sector,arrears,has_phone,has_email\n"
+	      "A1,2024-06-03,H1,Menzis,health,800,1,1\nA2,2024-06-03,H1,Eneco,energy,100,1,1\n"
+	      "B1,2024-06-03,H2,Menzis,health,700,1,0\nB2,2024-06-03,H2,Eneco,energy,100,1,0\n"
+	      "C1,2024-06-03,H3,Menzis,health,600,1,0\nC2,2024-06-03,H3,Eneco,energy,100,1,0\n"
+	      "D1,2024-06-03,H4,Menzis,health,500,0,0\nD2,2024-06-03,H4,Eneco,energy,100,0,0\n"
+	      "E1,2024-06-03,H5,Menzis,health,50,0,0\n", f);
+	fclose(f);
+	f = fopen(policy, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("policy \"Path\"\n"
+	      "exclude \"legal person\" before counting when any legal_form = legal\n"
+	      "match     -> home_visit\n"
+	      "otherwise -> letter\n"
+	      "bucket home_visit  capacity 1 overflow phone\n"
+	      "bucket phone       capacity 1 overflow email\n"
+	      "                   without phone -> card\n"
+	      "bucket email       capacity unlimited without email -> card\n"
+	      "bucket card        capacity unlimited\n"
+	      "bucket letter      capacity 1 overflow card\n", f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H3 %s", vroeg(), csv, policy);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	char want[2048];
+	snprintf(want, sizeof want,
+		 "\nPath:\n"
+		 "  %1$s:3  rule sends it to home_visit\n"
+		 "  %1$s:5  home_visit: no place (1 place, 4 candidates, this household ranked 3): overflow to phone\n"
+		 "  %1$s:6  phone: no place (1 place, 2 candidates, this household ranked 2): overflow to email\n"
+		 "  %1$s:8  email: no e-mail address known: redirected to card (without email)\n"
+		 "  %1$s:9  card: no limit: it ends here\n"
+		 "Decision: card, overflowed from phone\n", policy);
+	ck_assert_msg(strstr(out, want), "expected\n%s\ngot\n%s", want, out);
+	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H4 %s", vroeg(), csv, policy);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	snprintf(want, sizeof want,
+		 "\nPath:\n"
+		 "  %1$s:3  rule sends it to home_visit\n"
+		 "  %1$s:5  home_visit: no place (1 place, 4 candidates, this household ranked 4): overflow to phone\n"
+		 "  %1$s:6  phone: no phone number known: redirected to card (without phone)\n"
+		 "  %1$s:9  card: no limit: it ends here\n"
+		 "Decision: card, overflowed from home_visit\n", policy);
+	ck_assert_msg(strstr(out, want), "expected\n%s\ngot\n%s", want, out);
+	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H1 %s", vroeg(), csv, policy);
+	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
+	snprintf(want, sizeof want,
+		 "\nPath:\n"
+		 "  %1$s:3  rule sends it to home_visit\n"
+		 "  %1$s:5  home_visit: place 1 of 1\n"
+		 "Decision: home_visit\n", policy);
+	ck_assert_msg(strstr(out, want), "expected\n%s\ngot\n%s", want, out);
 }
 END_TEST
 
@@ -477,6 +539,7 @@ Suite *run_suite(void)
 	tcase_add_test(tc, explain_of_a_recorded_run_sets_the_values_it_was_given);
 	tcase_add_test(tc, explain_tells_the_rotation_the_term_and_the_named_numbers);
 	tcase_add_test(tc, explain_lines_up_the_signals_and_names_the_floor_they_fail);
+	tcase_add_test(tc, explain_prints_the_whole_path_through_the_buckets);
 	tcase_add_test(tc, a_second_writer_waits_then_fails_as_busy);
 	tcase_add_test(tc, a_run_killed_at_any_moment_leaves_the_store_as_it_was);
 	suite_add_tcase(s, tc);

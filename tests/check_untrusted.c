@@ -345,7 +345,7 @@ START_TEST(policy_test_output_is_shown_escaped)
 		   "  expect letter\n");
 	ck_assert_int_eq(run(cmd, out, sizeof out, &len), 3);
 	no_raw_controls(cmd, out, len, false);
-	ck_assert_msg(strstr(out, ":3: `rent\\x1b` is not a sector\n"), "%s", out);
+	ck_assert_msg(strstr(out, ":3:17: error: `rent\\x1b` is not a sector; did you mean `rent`?\n"), "%s", out);
 }
 END_TEST
 
