@@ -20,27 +20,38 @@ static const char *keep(arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+/* Room for one more household. An evaluation that shares its households
+ * (run_begin_shared) keeps their arrears instead of entries and days. */
 static bool reserve(run_result *r, size_t nlabels, size_t nslots)
 {
 	if (r->n < r->cap)
 		return true;
 	const size_t cap = r->cap ? r->cap * 2 : 1024;
-	alloc_entry *e = realloc(r->entries, cap * sizeof *e);
-	if (e)
-		r->entries = e;
+	bool ok = true;
+	if (r->shared) {
+		cents_t *arrears = realloc(r->arrears, cap * sizeof *arrears);
+		if (arrears)
+			r->arrears = arrears;
+		ok = arrears != NULL;
+	} else {
+		alloc_entry *e = realloc(r->entries, cap * sizeof *e);
+		if (e)
+			r->entries = e;
+		vr_date *received = realloc(r->received, cap * sizeof *received);
+		if (received)
+			r->received = received;
+		ok = e && received;
+	}
 	uint32_t *rules = realloc(r->rules, cap * sizeof *rules);
 	if (rules)
 		r->rules = rules;
-	vr_date *received = realloc(r->received, cap * sizeof *received);
-	if (received)
-		r->received = received;
 	const char **labels = realloc(r->row_labels, (cap * nlabels + 1) * sizeof *labels);
 	if (labels)
 		r->row_labels = labels;
 	int64_t *keys = realloc(r->keys, (cap * nslots + 1) * sizeof *keys);
 	if (keys)
 		r->keys = keys;
-	if (!e || !rules || !received || !labels || !keys)
+	if (!ok || !rules || !labels || !keys)
 		return false;
 	r->cap = cap;
 	return true;
@@ -156,7 +167,25 @@ bool run_begin(run_result *r, const bc_program *p, vr_month month, diag *d)
 	return true;
 }
 
-bool run_add(run_result *r, const vr_household *h, const alloc_entry *same, diag *d)
+bool run_begin_shared(run_result *r, const bc_program *p, const run_result *shared, diag *d)
+{
+	if (!run_begin(r, p, shared->set.month, d))
+		return false;
+	r->shared = shared;
+	return true;
+}
+
+/* Whether decision DEC of household I of R agrees with its shared
+ * evaluation in what no named number changes (vm_decide takes them from
+ * the current signals, counted or not). */
+static bool agrees(const run_result *r, size_t i, const vm_decision *dec)
+{
+	const alloc_entry *e = &r->shared->entries[i];
+	return i < r->shared->n && e->has_phone == dec->has_phone && e->has_email == dec->has_email &&
+	       r->shared->received[i] == dec->first_received && strcmp(e->district, dec->district) == 0;
+}
+
+bool run_add(run_result *r, const vr_household *h, diag *d)
 {
 	const bc_program *p = r->program;
 	const size_t nlabels = p->nlabels, nslots = r->nslots;
@@ -170,21 +199,25 @@ bool run_add(run_result *r, const vr_household *h, const alloc_entry *same, diag
 			   "(%" PRId64 "); the month was not decided", h->key, INT64_MAX);
 		return fail(r);
 	}
-	alloc_entry *e = &r->entries[r->n];
-	memset(e, 0, sizeof *e);
-	/* The key and the district are the household's, whatever the values
-	 * of the named numbers: another evaluation's copies serve. */
-	e->household = same ? same->household : keep(&r->strings, h->key);
-	if (same && strcmp(same->district, dec.district) == 0)
-		e->district = same->district;
-	else
+	if (r->shared) {
+		if (!agrees(r, r->n, &dec)) {
+			diag_error(d, "household %s: decided with other values, its contact data, district or first "
+				   "day came out otherwise (a fault in vroeg); the month was not decided", h->key);
+			return fail(r);
+		}
+		r->arrears[r->n] = dec.arrears;
+	} else {
+		alloc_entry *e = &r->entries[r->n];
+		memset(e, 0, sizeof *e);
+		e->household = keep(&r->strings, h->key);
 		e->district = dec.district[0] ? keep(&r->strings, dec.district) : "";
-	e->rule_bucket = dec.bucket;
-	e->arrears = dec.arrears;
-	e->has_phone = dec.has_phone;
-	e->has_email = dec.has_email;
+		e->rule_bucket = dec.bucket;
+		e->arrears = dec.arrears;
+		e->has_phone = dec.has_phone;
+		e->has_email = dec.has_email;
+		r->received[r->n] = dec.first_received;
+	}
 	r->rules[r->n] = dec.rule;
-	r->received[r->n] = dec.first_received;
 	for (size_t l = 0; l < nlabels; l++)
 		r->row_labels[r->n * nlabels + l] = dec.labels[l].text ? dec.labels[l].text : "";
 	if (nslots)
@@ -193,11 +226,42 @@ bool run_add(run_result *r, const vr_household *h, const alloc_entry *same, diag
 	return true;
 }
 
+/* The entries and days of an evaluation that shares its households: each
+ * household's from the shared evaluation, with R's rule and arrears. */
+static bool unshare(run_result *r)
+{
+	const bc_program *p = r->program;
+	const run_result *sh = r->shared;
+	r->entries = malloc((r->n + 1) * sizeof *r->entries);
+	r->received = malloc((r->n + 1) * sizeof *r->received);
+	if (!r->entries || !r->received)
+		return false;
+	for (size_t i = 0; i < r->n; i++) {
+		const alloc_entry *s = &sh->entries[i];
+		const bc_rule *rule = &p->rules[r->rules[i]];
+		r->entries[i] = (alloc_entry){
+			.household = s->household, .district = s->district, .arrears = r->arrears[i],
+			/* As vm_decide gives it: a bucket rule's, or a skip's. */
+			.rule_bucket = rule->kind == RULE_BUCKET || rule->kind == RULE_SKIPPED ? rule->bucket : -1,
+			.has_phone = s->has_phone, .has_email = s->has_email,
+		};
+		r->received[i] = sh->received[i];
+	}
+	free(r->arrears);
+	r->arrears = NULL;
+	r->shared = NULL;
+	return true;
+}
+
 /* run_finish, also recording TRACE's household's path when TRACE is not
  * NULL. */
 static bool finish(run_result *r, alloc_trace *trace, diag *d)
 {
 	const bc_program *p = r->program;
+	if (r->shared && !unshare(r)) {
+		diag_error(d, "out of memory");
+		return fail(r);
+	}
 	for (size_t i = 0; i < r->n; i++)
 		r->entries[i].keys = &r->keys[i * r->nslots];
 	alloc_flow *flows = calloc(p->nbuckets + 1, sizeof *flows);
@@ -246,13 +310,17 @@ static void *copy_array(const void *src, size_t n, size_t size, bool *ok)
 
 bool run_copy_decided(run_result *dst, const run_result *src, const bc_program *p, diag *d)
 {
-	if (!run_begin(dst, p, src->set.month, d))
+	if (!(src->shared ? run_begin_shared(dst, p, src->shared, d) : run_begin(dst, p, src->set.month, d)))
 		return false;
 	const size_t n = src->n;
 	bool ok = true;
-	dst->entries = copy_array(src->entries, n, sizeof *src->entries, &ok);
+	if (src->shared) {
+		dst->arrears = copy_array(src->arrears, n, sizeof *src->arrears, &ok);
+	} else {
+		dst->entries = copy_array(src->entries, n, sizeof *src->entries, &ok);
+		dst->received = copy_array(src->received, n, sizeof *src->received, &ok);
+	}
 	dst->rules = copy_array(src->rules, n, sizeof *src->rules, &ok);
-	dst->received = copy_array(src->received, n, sizeof *src->received, &ok);
 	dst->row_labels = copy_array(src->row_labels, n * p->nlabels, sizeof *src->row_labels, &ok);
 	dst->keys = copy_array(src->keys, n * dst->nslots, sizeof *src->keys, &ok);
 	if (!ok) {
@@ -284,7 +352,7 @@ bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d,
 	bool ok = true;
 	while (ok && (got = store_cursor_next_batch(cur, batch, BATCH)) > 0)
 		for (int k = 0; k < got && ok; k++)
-			ok = run_add(r, &batch[k], NULL, d);
+			ok = run_add(r, &batch[k], d);
 	store_cursor_close(cur);
 	if (!ok)
 		return false;   /* run_add freed R */
@@ -301,6 +369,7 @@ void run_result_free(run_result *r)
 	free(r->entries);
 	free(r->rules);
 	free(r->received);
+	free(r->arrears);
 	free(r->keys);
 	free(r->buckets);
 	free(r->per_rule);

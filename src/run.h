@@ -34,6 +34,8 @@ typedef struct run_result {
 	const char **rule_cites;       /* per program rule: "FILE:LINE" */
 	long triaged, excluded;
 	vm *vm;                        /* deciding (run_begin .. run_finish), else NULL */
+	const struct run_result *shared; /* run_begin_shared .. run_finish: whose households */
+	cents_t *arrears;              /* per row while shared: its arrears (no entries yet) */
 	size_t nslots;                 /* order keys per household (vm_order_slots) */
 } run_result;
 
@@ -56,12 +58,21 @@ void run_result_free(run_result *r);
  * harmless). run_evaluate is these three over the store's cursor, so a
  * household is decided the same way by both. */
 bool run_begin(run_result *r, const bc_program *p, vr_month month, diag *d);
-/* Decides H (needed for the call only) and keeps what R needs of it. SAME
- * is NULL, or the entry another evaluation of the month made of H with a
- * program that differs from P only in its named numbers' values: R then
- * uses that entry's copies of H's key and district, which must outlive R,
- * instead of making its own. */
-bool run_add(run_result *r, const vr_household *h, const alloc_entry *same, diag *d);
+/* run_begin for P, whose households are those of SHARED (begun with
+ * run_begin, and given each household before R is): P differs from
+ * SHARED's program only in the values of named numbers. R keeps of a
+ * household only what those values can change (its rule, arrears, order
+ * keys and labels), a fifth of the memory, and takes the rest (key,
+ * district, phone and e-mail, first day) from SHARED at run_finish: so a
+ * sweep holds many evaluations of a month at once. SHARED must outlive R
+ * and not be finished before R is. */
+bool run_begin_shared(run_result *r, const bc_program *p, const run_result *shared, diag *d);
+/* Decides H (needed for the call only) and keeps what R needs of it. For
+ * an evaluation begun with run_begin_shared, H is the household its shared
+ * evaluation was given at the same place; one that came out with other
+ * contact data, district or first day would be a fault in vroeg, and is
+ * refused. */
+bool run_add(run_result *r, const vr_household *h, diag *d);
 /* Allocates capacity and counts: R is then what run_evaluate gives. */
 bool run_finish(run_result *r, diag *d);
 /* Begins *DST for P with the households SRC (begun and added to, not

@@ -10,11 +10,13 @@
  * Variants whose deciding names (those the code reads) have the same
  * values make one class: its households are decided once, and each of its
  * variants is allocated from a copy of those decisions with its own
- * capacities (run_copy_decided). A class's evaluation keeps a compact
- * entry per household of the month (run.h); classes are decided
- * SWEEP_READ_GROUP at a time per read of the month, so memory stays at
- * that many months' entries however many variants are tried, at the cost
- * of a further read per group past the first. */
+ * capacities (run_copy_decided). The first class of a read keeps a
+ * compact entry per household of the month (run.h), the others only what
+ * their values change (run_begin_shared: a rule, arrears and order keys
+ * a household), each made whole in turn to be allocated; classes are
+ * decided SWEEP_READ_GROUP at a time per read of the month, so memory stays
+ * at that many months' entries however many variants are tried, at the
+ * cost of a further read per group past the first. */
 #include "sweep.h"
 
 #include <stdlib.h>
@@ -249,7 +251,10 @@ static bool decide_month(sweep *sw, store *s, group *g, vr_month m, diag *d)
 		if (!variant_program(sw, g->rep[i], &g->prog[i], d))
 			return false;
 		g->nprog++;
-		if (!run_begin(&g->eval[i], &g->prog[i], m, d))
+		/* The first class keeps the households; the others only what
+		 * their values change (run_begin_shared). */
+		if (!(i == 0 ? run_begin(&g->eval[0], &g->prog[0], m, d)
+			     : run_begin_shared(&g->eval[i], &g->prog[i], &g->eval[0], d)))
 			return false;
 		g->neval++;
 	}
@@ -266,12 +271,9 @@ static bool decide_month(sweep *sw, store *s, group *g, vr_month m, diag *d)
 	 * decides it now, one class after the other, so each vm's code and
 	 * tables stay warm for the batch. */
 	while (ok && (got = store_cursor_next_batch(cur, batch, BATCH)) > 0) {
-		for (int k = 0; k < got && ok; k++)
-			ok = run_add(&g->eval[0], &batch[k], NULL, d);
-		const size_t start = g->eval[0].n - (size_t)got;
-		for (size_t i = 1; i < g->n && ok; i++)
+		for (size_t i = 0; i < g->n && ok; i++)
 			for (int k = 0; k < got && ok; k++)
-				ok = run_add(&g->eval[i], &batch[k], &g->eval[0].entries[start + (size_t)k], d);
+				ok = run_add(&g->eval[i], &batch[k], d);
 	}
 	store_cursor_close(cur);
 	return ok && got == 0;
@@ -296,25 +298,28 @@ static bool allocate_class(sweep *sw, group *g, size_t i, each_fn *each, void *a
 {
 	const size_t c = g->first + i;
 	if (g->members[i] == 1) {
-		if (!run_finish(&g->eval[i], d))
-			return false;
-		return count(sw, g->rep[i], &g->eval[i], &g->prog[i], each, arg, d);
+		const bool ok = run_finish(&g->eval[i], d) && count(sw, g->rep[i], &g->eval[i], &g->prog[i], each, arg, d);
+		/* Done with: its memory serves the next class (the first class
+		 * keeps the households the others take, and goes last). */
+		if (i > 0)
+			run_result_free(&g->eval[i]);
+		return ok;
 	}
-	for (size_t v = g->rep[i]; v < sw->nvariants; v++) {
+	bool ok = true;
+	for (size_t v = g->rep[i]; ok && v < sw->nvariants; v++) {
 		if (class_of(sw, v) != c)
 			continue;
 		bc_program p;
 		if (!variant_program(sw, v, &p, d))
 			return false;
 		run_result r;
-		const bool ok = run_copy_decided(&r, &g->eval[i], &p, d) && run_finish(&r, d) &&
-				count(sw, v, &r, &p, each, arg, d);
+		ok = run_copy_decided(&r, &g->eval[i], &p, d) && run_finish(&r, d) && count(sw, v, &r, &p, each, arg, d);
 		run_result_free(&r);
 		bc_program_free(&p);
-		if (!ok)
-			return false;
 	}
-	return true;
+	if (i > 0)
+		run_result_free(&g->eval[i]);
+	return ok;
 }
 
 bool sweep_run(sweep *sw, store *s, each_fn *each, void *arg, diag *d)
