@@ -658,6 +658,12 @@ START_TEST(the_html_page_renders_in_a_browser_with_its_charts_and_figures)
 	for (const char *p = dom; (p = strstr(p, "<svg class=\"chart\"")); p++)
 		svgs++;
 	ck_assert_int_eq(svgs, 6);
+	/* Six variants' labels (`100.00 / 40`) in a chart of half the page's
+	 * width slant rather than run into each other. */
+	char *capacity = within(dom, "chart-capacity-1-1");
+	ck_assert_msg(strstr(capacity, "text-anchor=\"end\" transform=\"rotate(-40 ") &&
+		      strstr(capacity, ">100.00 / 40</text>"), "%s", capacity);
+	free(capacity);
 	/* Each variant's bars say the CSV's demand and households; its mark the capacity. */
 	char csvargs[1024], *csv;
 	snprintf(csvargs, sizeof csvargs, "--month 2024-05..2024-06 --set floor=50,100,150 --set visits=30,40 "
