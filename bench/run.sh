@@ -21,7 +21,7 @@
 #   VROEG_BENCH_COMPILE_RUNS  rounds of the two compile steps, taking turns (default 11)
 #   VROEG_BENCH_ONLY      compile: only the compile steps (seconds, no data, no sqlite3 shell);
 #                         sweep: only the data, vroeg import and the sweep step (no sqlite3 shell)
-#   VROEG_BENCH_SWEEP_RUNS rounds of the sweep and its dry-run, taking turns (default 7)
+#   VROEG_BENCH_SWEEP_RUNS rounds of the sweep and its dry-run, taking turns (default 11)
 #   TMPDIR                where the scratch directory goes (about 400 MB)
 #
 # Exits non-zero only when a step fails to run; a missed target prints MISSED.
@@ -49,7 +49,7 @@ TARGET_DRYRUN_MB=100
 TARGET_REPORT_RATIO=1.0
 TARGET_COMPILE_RATIO=20
 TARGET_SWEEP_RATIO=4.0
-SWEEP_RUNS=${VROEG_BENCH_SWEEP_RUNS:-7}
+SWEEP_RUNS=${VROEG_BENCH_SWEEP_RUNS:-11}
 # The sweep: 20 floors, EUR 50 to 240 (the policy's own 100 among them).
 SWEEP_FLOORS=$(seq -s, 50 10 240)
 

@@ -486,10 +486,26 @@ START_TEST(a_wrong_command_line_is_refused_with_what_to_write)
 	snprintf(args, sizeof args, "--month 2024-06 --set demand=1,2 %s", named);
 	refused(args, 64, "vroeg: --set demand: a sweep's CSV has a column `demand` of its own; give the named number "
 		"another name in the policy to sweep it\n");
-	/* A purged month is not decided again; nothing in the store changes. */
+	/* A store that is not there is not made (exit 5). */
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "%s sweep --db %s/nothing.db --month 2024-06 --set floor=1 %s", vroeg(), dir, policy);
 	ck_assert_int_eq(run(cmd, &out), 5);
+	free(out);
+	/* A month a purge removed is not decided again (exit 3), a range
+	 * that begins in one neither; on a copy of the store. */
+	snprintf(cmd, sizeof cmd, "cp %s %s/purged.db && %s purge --db %s/purged.db --before 2024-01 --force", db, dir,
+		 vroeg(), dir);
+	ck_assert_msg(run(cmd, &out) == 0, "%s", out);
+	free(out);
+	snprintf(cmd, sizeof cmd, "%s sweep --db %s/purged.db --month 2023-12..2024-02 --set floor=50,100 %s", vroeg(), dir,
+		 policy);
+	ck_assert_int_eq(run(cmd, &out), 3);
+	ck_assert_msg(strstr(out, "vroeg: the signals of 2023-12 were purged: the store keeps the months from 2024-01 on, "
+			      "so 2023-12 cannot be decided again\n"), "%s", out);
+	free(out);
+	snprintf(cmd, sizeof cmd, "%s sweep --db %s/purged.db --month 2024-01 --set floor=50,100 --format csv %s", vroeg(),
+		 dir, policy);
+	ck_assert_int_eq(run(cmd, &out), 0);
 	free(out);
 }
 END_TEST
