@@ -3,8 +3,10 @@
  * caller that reads the store once for several evaluations), then capacity
  * allocation over the compact per-household results, then the decision rows
  * (with the due date of the final bucket's contact term, counted from the
- * household's earliest current signal). Memory grows with the month's
- * households, never with the store. */
+ * household's earliest current signal); for a recorded run, also each
+ * current signal and the skip that took it out, which feedback needs.
+ * Memory grows with the month's households (and signals), never with the
+ * store. */
 #include "run.h"
 
 #include <inttypes.h>
@@ -331,17 +333,41 @@ bool run_copy_decided(run_result *dst, const run_result *src, const bc_program *
 	return true;
 }
 
-bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
+/* Keeps the current signals of household H, row ROW, as V decided it. */
+static bool keep_signals(run_result *r, const vm *v, const vr_household *h, uint32_t row)
 {
-	return run_evaluate_traced(s, p, month, d, r, NULL);
+	for (size_t i = 0; i < h->nsignals; i++) {
+		uint32_t skip;
+		const enum vm_signal_status st = vm_signal(v, i, &skip);
+		if (st != VM_SIGNAL_COUNTED && st != VM_SIGNAL_BELOW_FLOOR && st != VM_SIGNAL_SKIPPED)
+			continue;
+		if (r->nsignals == r->signals_cap) {
+			const size_t cap = r->signals_cap ? r->signals_cap * 2 : 1024;
+			run_signal *grown = realloc(r->signals, cap * sizeof *grown);
+			if (!grown)
+				return false;
+			r->signals = grown;
+			r->signals_cap = cap;
+		}
+		r->signals[r->nsignals++] = (run_signal){
+			.signal_id = keep(&r->strings, h->signals[i].signal_id), .row = row,
+			.skip_rule = st == VM_SIGNAL_SKIPPED ? (uint16_t)skip : BC_NONE,
+		};
+	}
+	return true;
 }
 
-bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d, run_result *r,
-			 alloc_trace *trace)
+/* run_evaluate, keeping the current signals too when SIGNALS, and tracing
+ * TRACE's household when it is not NULL. */
+static bool evaluate(store *s, const bc_program *p, vr_month month, bool signals, alloc_trace *trace, diag *d,
+		     run_result *r)
 {
 	if (!run_begin(r, p, month, d))
 		return false;
-	store_cursor *cur = store_households(s, month, p->lookback, vm_reads(p), vm_history_reads(p), d);
+	/* Feedback names each current signal by its id, which the policy
+	 * itself may not read. */
+	store_cursor *cur = store_households(s, month, p->lookback, vm_reads(p) | (signals ? VR_READ_SIGNAL_ID : 0u),
+					     vm_history_reads(p), d);
 	if (!cur)
 		return fail(r);
 	/* Households come in batches (store_cursor_next_batch says why; 16 and
@@ -351,14 +377,37 @@ bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d,
 	int got;
 	bool ok = true;
 	while (ok && (got = store_cursor_next_batch(cur, batch, BATCH)) > 0)
-		for (int k = 0; k < got && ok; k++)
+		for (int k = 0; k < got && ok; k++) {
 			ok = run_add(r, &batch[k], d);
+			/* The vm still holds the household it decided. */
+			if (ok && signals && !keep_signals(r, r->vm, &batch[k], (uint32_t)(r->n - 1))) {
+				diag_error(d, "out of memory");
+				store_cursor_close(cur);
+				return fail(r);
+			}
+		}
 	store_cursor_close(cur);
 	if (!ok)
 		return false;   /* run_add freed R */
 	if (got < 0)
 		return fail(r);
 	return finish(r, trace, d);
+}
+
+bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
+{
+	return evaluate(s, p, month, false, NULL, d, r);
+}
+
+bool run_evaluate_signals(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
+{
+	return evaluate(s, p, month, true, NULL, d, r);
+}
+
+bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d, run_result *r,
+			 alloc_trace *trace)
+{
+	return evaluate(s, p, month, false, trace, d, r);
 }
 
 void run_result_free(run_result *r)
@@ -370,6 +419,7 @@ void run_result_free(run_result *r)
 	free(r->rules);
 	free(r->received);
 	free(r->arrears);
+	free(r->signals);
 	free(r->keys);
 	free(r->buckets);
 	free(r->per_rule);
