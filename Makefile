@@ -37,7 +37,8 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/lexer.o $(BUILD)/parser.o
 TEST_SRC := $(wildcard tests/check_*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/main.o $(BUILD)/tests/support.o \
             $(BUILD)/tests/faults.o
-TOOLS    := $(BUILD)/vroeg-gen $(BUILD)/bench-ref-p2 $(BUILD)/bench-time $(BUILD)/opdoc $(BUILD)/mkseed
+TOOLS    := $(BUILD)/vroeg-gen $(BUILD)/bench-ref-p2 $(BUILD)/bench-time $(BUILD)/opdoc $(BUILD)/mkseed \
+            $(BUILD)/doctest
 
 .PHONY: all test asan-test check clean install uninstall bench fuzz lint-rules fmt-check
 all: $(BUILD)/vroeg $(TOOLS)
@@ -74,6 +75,9 @@ $(BUILD)/bench-ref-p2: $(BUILD)/tools/ref_p2.o $(BUILD)/libvroeg.a
 $(BUILD)/bench-time: $(BUILD)/tools/bench_time.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
+$(BUILD)/doctest: $(BUILD)/tools/doctest.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
 $(BUILD)/opdoc: $(BUILD)/tools/opdoc.o $(BUILD)/libvroeg.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SQLITE_LIBS) -lm
 $(BUILD)/mkseed: $(BUILD)/tools/mkseed.o $(BUILD)/libvroeg.a
@@ -95,7 +99,7 @@ $(BUILD)/check_vroeg: $(TEST_OBJ) $(BUILD)/libvroeg.a
 test: $(BUILD)/check_vroeg $(BUILD)/vroeg $(TOOLS)
 	$(BUILD)/opdoc docs/bytecode.md | cmp -s - docs/bytecode.md || \
 		{ echo "docs/bytecode.md is out of date: run $(BUILD)/opdoc docs/bytecode.md > new && mv new docs/bytecode.md"; exit 1; }
-	VROEG=$(BUILD)/vroeg VROEG_GEN=$(BUILD)/vroeg-gen $(BUILD)/check_vroeg
+	VROEG=$(BUILD)/vroeg VROEG_GEN=$(BUILD)/vroeg-gen VROEG_DOCTEST=$(BUILD)/doctest $(BUILD)/check_vroeg
 
 # The sanitizers make every process several times slower, and a busy CI
 # machine slower still: Check's per-test timeouts are stretched for this run
