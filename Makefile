@@ -39,6 +39,8 @@ TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/main.o $(BUI
             $(BUILD)/tests/faults.o
 TOOLS    := $(BUILD)/vroeg-gen $(BUILD)/bench-ref-p2 $(BUILD)/bench-time $(BUILD)/opdoc $(BUILD)/mkseed \
             $(BUILD)/doctest
+# The docs whose command blocks `make test` runs (tools/doctest.c).
+DOCS     := README.md $(wildcard */README.md docs/*.md)
 
 .PHONY: all test asan-test check clean install uninstall bench fuzz lint-rules fmt-check
 all: $(BUILD)/vroeg $(TOOLS)
@@ -95,11 +97,13 @@ $(BUILD)/check_vroeg: $(TEST_OBJ) $(BUILD)/libvroeg.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(SQLITE_LIBS) -lm
 
 # The whole suite: unit suites (Check), then the data-driven cases, which run
-# the real binary over tests/cases and the policy fixtures.
+# the real binary over tests/cases and the policy fixtures; then every command
+# block of the docs, whose output must be the one shown after it.
 test: $(BUILD)/check_vroeg $(BUILD)/vroeg $(TOOLS)
 	$(BUILD)/opdoc docs/bytecode.md | cmp -s - docs/bytecode.md || \
 		{ echo "docs/bytecode.md is out of date: run $(BUILD)/opdoc docs/bytecode.md > new && mv new docs/bytecode.md"; exit 1; }
 	VROEG=$(BUILD)/vroeg VROEG_GEN=$(BUILD)/vroeg-gen VROEG_DOCTEST=$(BUILD)/doctest $(BUILD)/check_vroeg
+	$(BUILD)/doctest --build $(BUILD) $(DOCS)
 
 # The sanitizers make every process several times slower, and a busy CI
 # machine slower still: Check's per-test timeouts are stretched for this run

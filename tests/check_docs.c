@@ -3,7 +3,8 @@
  * every command is in the man page, the language reference lists exactly
  * the scanner's keywords as reserved, and the tests file has a reference
  * that `vroeg help test` and the other guides point to, whose whole tests
- * files are valid. */
+ * files are valid; the benchmark's knobs are documented with the script's
+ * defaults. (tools/doctest.c runs the docs' command blocks.) */
 #include <check.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -190,6 +191,44 @@ START_TEST(the_tests_file_has_a_reference_the_help_and_guides_point_to)
 }
 END_TEST
 
+/* bench/README.md's knobs: every variable bench/run.sh reads has a row in the
+ * table, with the script's default where that is a number, and the prose
+ * that gives a default (`NAME` rounds (default N)) gives the script's. */
+START_TEST(the_bench_knobs_are_the_scripts)
+{
+	char *script = slurp("bench/run.sh", false);
+	char *readme = slurp("bench/README.md", false);
+	int knobs = 0;
+	for (const char *p = script; (p = strstr(p, "${VROEG_BENCH_")); p++) {
+		char name[64];
+		const size_t len = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+		ck_assert_uint_lt(len, sizeof name);
+		memcpy(name, p + 2, len);
+		name[len] = '\0';
+		if (strncmp(p + 2 + len, ":-", 2) != 0)
+			continue;
+		const char *dflt = p + 2 + len + 2;
+		const size_t dlen = strspn(dflt, "0123456789");
+		char row[160];
+		if (dlen > 0 && dflt[dlen] == '}')
+			snprintf(row, sizeof row, "| `%s` | %.*s |", name, (int)dlen, dflt);
+		else
+			snprintf(row, sizeof row, "| `%s` |", name);
+		ck_assert_msg(strstr(readme, row), "bench/README.md's knobs lack `%s`", row);
+		char prose[160];
+		snprintf(prose, sizeof prose, "`%s` rounds (default ", name);
+		for (const char *q = readme; dlen > 0 && (q = strstr(q, prose)); q++)
+			ck_assert_msg(strncmp(q + strlen(prose), dflt, dlen) == 0 && q[strlen(prose) + dlen] == ')',
+				      "bench/README.md gives another default for %s than bench/run.sh (%.*s)", name, (int)dlen,
+				      dflt);
+		knobs++;
+	}
+	ck_assert_int_ge(knobs, 8);
+	free(script);
+	free(readme);
+}
+END_TEST
+
 Suite *docs_suite(void)
 {
 	Suite *s = suite_create("docs");
@@ -198,6 +237,7 @@ Suite *docs_suite(void)
 	tcase_add_test(tc, every_command_is_in_the_man_page);
 	tcase_add_test(tc, the_reserved_words_in_the_reference_are_the_scanners_keywords);
 	tcase_add_test(tc, the_tests_file_has_a_reference_the_help_and_guides_point_to);
+	tcase_add_test(tc, the_bench_knobs_are_the_scripts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -27,8 +27,8 @@
  *   matches any other, and the scratch directory's and the repository's
  *   paths are left out. Every other difference fails, with FILE:LINE of the
  *   ```sh fence and a unified diff.
- * The shell runs with LC_ALL=C, TZ=UTC, umask 022, no VROEG_DB and no make
- * variables from a make above it. --update writes what the commands printed
+ * The shell runs with LC_ALL=C, TZ=UTC, umask 022, SIGPIPE as a terminal has
+ * it, no VROEG_DB and no make variables from a make above it. --update writes what the commands printed
  * into the output blocks that differ (adding one where a block printed
  * something and shows nothing): review it with git diff. --keep leaves the
  * scratch directories behind and names them. */
@@ -472,6 +472,9 @@ static int spawn(char *const argv[], const char *cwd, const char *out, int timeo
 				_exit(127);
 		}
 		umask(022);
+		/* As at a terminal: `vroeg ... | head` ends vroeg quietly, even
+		 * under a parent that ignores SIGPIPE. */
+		signal(SIGPIPE, SIG_DFL);
 		setenv("LC_ALL", "C", 1);
 		setenv("TZ", "UTC", 1);
 		static const char *const drop[] = { "VROEG_DB", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "GNUMAKEFLAGS",
