@@ -209,6 +209,20 @@ START_TEST(update_writes_what_was_printed_and_nothing_else)
 }
 END_TEST
 
+START_TEST(update_leaves_an_output_that_would_close_its_block)
+{
+	char out[8192];
+	const char *md = "```sh\nprintf 'a\\n```\\n'\n```\n\n```\nx\n```\n";
+	put("docs/t.md", md);
+	ck_assert_int_eq(doctest(out, sizeof out, "--update docs/t.md"), 1);
+	ck_assert_msg(strstr(out, "docs/t.md:1: not rewritten: the output has a line that would close its block"), "%s",
+		      out);
+	char *after = get("docs/t.md");
+	ck_assert_str_eq(after, md);
+	free(after);
+}
+END_TEST
+
 START_TEST(a_block_that_hangs_is_killed)
 {
 	char out[8192];
@@ -246,6 +260,7 @@ Suite *doctest_suite(void)
 	tcase_add_test(tc, only_timestamps_are_forgiven);
 	tcase_add_test(tc, a_block_cannot_change_the_repository);
 	tcase_add_test(tc, update_writes_what_was_printed_and_nothing_else);
+	tcase_add_test(tc, update_leaves_an_output_that_would_close_its_block);
 	tcase_add_test(tc, a_block_that_hangs_is_killed);
 	tcase_add_test(tc, the_convention_is_kept);
 	suite_add_tcase(s, tc);

@@ -650,6 +650,15 @@ static bool run_block(const options *o, const doc *d, const block *b, const char
 	return ok;
 }
 
+/* Whether S has a line that begins (after blanks) with ```. */
+static bool has_fence(const char *s)
+{
+	for (const char *p = s; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (strncmp(p + strspn(p, " "), "```", 3) == 0)
+			return true;
+	return false;
+}
+
 static void copy_lines(const doc *d, size_t from, size_t to, text *t)
 {
 	for (size_t i = from; i < to; i++) {
@@ -726,6 +735,8 @@ static bool run_file(const options *o, const char *path, tally *t)
 		any_run = any_run || d.blocks[k].run;
 	if (any_run && !make_scratch(o, &dir, &work)) {
 		printf("doctest: cannot make a scratch directory for %s: %s\n", path, strerror(errno));
+		if (work)
+			remove_scratch(dir);
 		ok = false;
 		any_run = false;
 	}
@@ -746,7 +757,11 @@ static bool run_file(const options *o, const char *path, tally *t)
 		} else {
 			t->failed++;
 		}
-		if (differs && o->update) {
+		if (differs && o->update && has_fence(shown.s)) {
+			printf("%s:%zu: not rewritten: the output has a line that would close its block\n", path,
+			       b->open + 1);
+			free(shown.s);
+		} else if (differs && o->update) {
 			new_out[k] = shown.s;
 			updates = true;
 			t->updated++;
