@@ -42,7 +42,7 @@ TOOLS    := $(BUILD)/vroeg-gen $(BUILD)/bench-ref-p2 $(BUILD)/bench-time $(BUILD
 # The docs whose command blocks `make test` runs (tools/doctest.c).
 DOCS     := README.md $(wildcard */README.md docs/*.md)
 
-.PHONY: all test asan-test check clean install uninstall bench fuzz lint-rules fmt-check
+.PHONY: all test asan-test check clean install uninstall bench fuzz lint-rules fmt-check update-docs
 all: $(BUILD)/vroeg $(TOOLS)
 
 $(BUILD)/.dir:
@@ -104,6 +104,15 @@ test: $(BUILD)/check_vroeg $(BUILD)/vroeg $(TOOLS)
 		{ echo "docs/bytecode.md is out of date: run $(BUILD)/opdoc docs/bytecode.md > new && mv new docs/bytecode.md"; exit 1; }
 	VROEG=$(BUILD)/vroeg VROEG_GEN=$(BUILD)/vroeg-gen VROEG_DOCTEST=$(BUILD)/doctest $(BUILD)/check_vroeg
 	$(BUILD)/doctest --build $(BUILD) $(DOCS)
+
+# After a change to what the program prints: docs/bytecode.md from the opcode
+# table, then every output block of the docs rewritten from what its commands
+# print (read the change in git diff). A second pass without --update says
+# whether anything is left that rewriting cannot mend (an exit status, a
+# breach of the convention).
+update-docs: $(BUILD)/vroeg $(TOOLS)
+	$(BUILD)/opdoc docs/bytecode.md > $(BUILD)/bytecode.md.new && mv $(BUILD)/bytecode.md.new docs/bytecode.md
+	$(BUILD)/doctest --build $(BUILD) --update $(DOCS) || $(BUILD)/doctest --build $(BUILD) $(DOCS)
 
 # The sanitizers make every process several times slower, and a busy CI
 # machine slower still: Check's per-test timeouts are stretched for this run
