@@ -1,6 +1,6 @@
 /* check_docs.c - the docs describe the program that exists: every command's
  * usage text (`vroeg help CMD`) stands verbatim in the operator's guide,
- * every command is in the man page, the language reference lists exactly
+ * every command is in the man page and the README's list, the language reference lists exactly
  * the scanner's keywords as reserved, and the tests file has a reference
  * that `vroeg help test` and the other guides point to, whose whole tests
  * files are valid; the benchmark's knobs are documented with the script's
@@ -77,6 +77,39 @@ START_TEST(every_command_is_in_the_man_page)
 		ck_assert_msg(strstr(man, escaped) || strstr(man, want), "docs/vroeg.1 has no `%s`", want);
 	}
 	free(man);
+}
+END_TEST
+
+/* Every command `vroeg help` lists (an indented line `  NAME ...`) is one
+ * this suite holds the guide and the man page to, and has its line
+ * `vroeg NAME ...` in the README's list of commands: a new command cannot
+ * reach the help without reaching the docs. */
+START_TEST(every_command_of_the_help_is_in_the_readme_and_checked_here)
+{
+	const char *v = getenv("VROEG") ? getenv("VROEG") : "build/vroeg";
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "%s help", v);
+	char *help = slurp(cmd, true), *readme = slurp("README.md", false);
+	const char *list = strstr(readme, "\n## Commands\n");
+	ck_assert_msg(list, "README.md has no section `## Commands`");
+	int seen = 0;
+	for (char *line = strtok(help, "\n"); line; line = strtok(NULL, "\n")) {
+		const size_t n = strspn(line + 2, "abcdefghijklmnopqrstuvwxyz-");
+		if (strncmp(line, "  ", 2) != 0 || n == 0 || (line[2 + n] != ' ' && line[2 + n] != '\0'))
+			continue;
+		char name[64], want[80];
+		snprintf(name, sizeof name, "%.*s", (int)n, line + 2);
+		snprintf(want, sizeof want, "\nvroeg %s ", name);
+		ck_assert_msg(strstr(list, want), "README.md's commands lack `vroeg %s`", name);
+		bool known = strcmp(name, "help") == 0;
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			known = known || strcmp(commands[i], name) == 0;
+		ck_assert_msg(known, "`vroeg help` lists %s: add it to commands[] in tests/check_docs.c", name);
+		seen++;
+	}
+	ck_assert_int_gt(seen, (int)(sizeof commands / sizeof commands[0]));
+	free(help);
+	free(readme);
 }
 END_TEST
 
@@ -235,6 +268,7 @@ Suite *docs_suite(void)
 	TCase *tc = tcase_create("docs");
 	tcase_add_test(tc, every_usage_text_is_in_the_operators_guide);
 	tcase_add_test(tc, every_command_is_in_the_man_page);
+	tcase_add_test(tc, every_command_of_the_help_is_in_the_readme_and_checked_here);
 	tcase_add_test(tc, the_reserved_words_in_the_reference_are_the_scanners_keywords);
 	tcase_add_test(tc, the_tests_file_has_a_reference_the_help_and_guides_point_to);
 	tcase_add_test(tc, the_bench_knobs_are_the_scripts);
