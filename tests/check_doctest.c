@@ -4,7 +4,7 @@
  * statuses are checked against `<!-- exit N -->`, `<!-- not run: ... -->`
  * is the only way not to run a block, /tmp is a scratch directory of each
  * file's own (shared by its blocks in order, with the widths of the paths
- * kept), only timestamps are forgiven, a block cannot change the
+ * kept), only timestamps and today's date are forgiven, a block cannot change the
  * repository, and --update writes the printed output and nothing else.
  * Each test is a small repository of one or two markdown files. */
 #include <check.h>
@@ -154,6 +154,16 @@ START_TEST(tmp_is_a_scratch_directory_shown_as_tmp_with_its_width)
 }
 END_TEST
 
+/* A program that writes the path it was given with one slash (as vroeg
+ * feedback names its --out directory) shows it as the docs do. */
+START_TEST(tmp_with_one_slash_is_shown_as_tmp)
+{
+	char out[8192];
+	put("docs/t.md", "```sh\nd=/tmp/dir; echo \"in $(echo $d | tr -s /), $d\"\n```\n\n```\nin /tmp/dir, /tmp/dir\n```\n");
+	ck_assert_msg(doctest(out, sizeof out, "docs/t.md") == 0, "%s", out);
+}
+END_TEST
+
 START_TEST(the_blocks_of_a_file_run_in_order_in_its_own_directory)
 {
 	char out[8192];
@@ -164,7 +174,7 @@ START_TEST(the_blocks_of_a_file_run_in_order_in_its_own_directory)
 }
 END_TEST
 
-START_TEST(only_timestamps_are_forgiven)
+START_TEST(only_timestamps_and_today_are_forgiven)
 {
 	char out[8192];
 	put("docs/stamp.md", "```sh\necho recorded 2031-12-24T23:59:59Z\n```\n\n```\nrecorded 2024-06-01T06:00:00Z\n```\n");
@@ -172,6 +182,13 @@ START_TEST(only_timestamps_are_forgiven)
 	put("docs/date.md", "```sh\necho due 2031-12-24\n```\n\n```\ndue 2024-06-01\n```\n");
 	ck_assert_int_eq(doctest(out, sizeof out, "docs/date.md"), 1);
 	ck_assert_msg(strstr(out, "-due 2024-06-01\n+due 2031-12-24\n"), "%s", out);
+	/* Today's date is a day from the clock: any date shown in its place. */
+	put("docs/today.md", "```sh\necho \"due by $(date -u +%Y-%m-%d), received 2024-05-01\"\n```\n\n"
+			     "```\ndue by 2001-02-03, received 2024-05-01\n```\n");
+	ck_assert_msg(doctest(out, sizeof out, "docs/today.md") == 0, "%s", out);
+	put("docs/today.md", "```sh\necho \"due by $(date -u +%Y-%m-%d), received 2024-05-01\"\n```\n\n"
+			     "```\ndue by 2001-02-03, received 2024-05-02\n```\n");
+	ck_assert_int_eq(doctest(out, sizeof out, "docs/today.md"), 1);
 	put("docs/space.md", "```sh\necho 'a  b'\n```\n\n```\na b\n```\n");
 	ck_assert_int_eq(doctest(out, sizeof out, "docs/space.md"), 1);
 }
@@ -256,8 +273,9 @@ Suite *doctest_suite(void)
 	tcase_add_test(tc, the_exit_status_is_zero_or_the_one_marked);
 	tcase_add_test(tc, only_a_block_marked_not_run_is_not_run);
 	tcase_add_test(tc, tmp_is_a_scratch_directory_shown_as_tmp_with_its_width);
+	tcase_add_test(tc, tmp_with_one_slash_is_shown_as_tmp);
 	tcase_add_test(tc, the_blocks_of_a_file_run_in_order_in_its_own_directory);
-	tcase_add_test(tc, only_timestamps_are_forgiven);
+	tcase_add_test(tc, only_timestamps_and_today_are_forgiven);
 	tcase_add_test(tc, a_block_cannot_change_the_repository);
 	tcase_add_test(tc, update_writes_what_was_printed_and_nothing_else);
 	tcase_add_test(tc, update_leaves_an_output_that_would_close_its_block);

@@ -22,10 +22,12 @@
  *   under test (--build, default build; so `make install` installs the
  *   binary under test). `/tmp/NAME` in a command names a file of the
  *   scratch directory: it runs as `tmp//NAME`, of the same length so that
- *   tables keep their columns, and is shown as `/tmp/NAME` again.
+ *   tables keep their columns, and is shown as `/tmp/NAME` again (so is
+ *   `tmp/NAME`, where a program wrote the path with one slash).
  * - Compared exactly, after only this: a timestamp YYYY-MM-DDThh:mm:ssZ
- *   matches any other, and the scratch directory's and the repository's
- *   paths are left out. Every other difference fails, with FILE:LINE of the
+ *   matches any other; today's date (UTC) printed matches any date shown
+ *   in its place (a day the program took from the clock, as a run's); and
+ *   the scratch directory's and the repository's paths are left out. Every other difference fails, with FILE:LINE of the
  *   ```sh fence and a unified diff.
  * The shell runs with LC_ALL=C, TZ=UTC, umask 022, SIGPIPE as a terminal has
  * it, no VROEG_DB and no make variables from a make above it. --update writes what the commands printed
@@ -55,6 +57,7 @@ static const char *const copied[] = { "docs", "rules", "examples" };
 /* Fence languages that look like commands but are not run: refused. */
 static const char *const not_sh[] = { "bash", "shell", "console", "shell-session", "zsh", "sh-session" };
 static const char stamp_mask[] = "YYYY-MM-DDThh:mm:ssZ";
+static const char today_mask[] = "YYYY-MM-DD";
 
 typedef struct text {
 	char *s;
@@ -418,7 +421,9 @@ static void as_shown(const char *raw, const char *work, const char *root, text *
 	replace_all(a.s, work_top, "", &b);
 	free(a.s), a = (text){ 0 };
 	replace_all(b.s, top, "", &a);
-	replace_at_path_start(a.s, "tmp//", "/tmp/", out);
+	free(b.s), b = (text){ 0 };
+	replace_at_path_start(a.s, "tmp//", "/tmp/", &b);
+	replace_at_path_start(b.s, "tmp/", "/tmp/", out);
 	if (out->n > 0 && out->s[out->n - 1] != '\n')
 		text_add(out, "\n", 1);
 	free(a.s), free(b.s);
@@ -431,6 +436,30 @@ static bool digits(const char *s, size_t n)
 		if (s[k] < '0' || s[k] > '9')
 			return false;
 	return true;
+}
+
+static bool is_date(const char *p)
+{
+	return digits(p, 4) && p[4] == '-' && digits(p + 5, 2) && p[7] == '-' && digits(p + 8, 2);
+}
+
+/* Today's date (UTC), printed in GOT, masked there, and the date WANT shows
+ * at the same place masked too, in place: a day from the clock. Where the
+ * texts before differ in length, they differ anyway. */
+static void mask_today(char *got, char *want)
+{
+	char today[16];
+	const time_t now = time(NULL);
+	struct tm tm;
+	if (!gmtime_r(&now, &tm) || strftime(today, sizeof today, "%Y-%m-%d", &tm) != sizeof today_mask - 1)
+		return;
+	const size_t want_len = strlen(want);
+	for (char *p = got; (p = strstr(p, today)); p += sizeof today_mask - 1) {
+		const size_t at = (size_t)(p - got);
+		memcpy(p, today_mask, sizeof today_mask - 1);
+		if (at + sizeof today_mask - 1 <= want_len && is_date(want + at))
+			memcpy(want + at, today_mask, sizeof today_mask - 1);
+	}
 }
 
 /* S with every timestamp YYYY-MM-DDThh:mm:ssZ masked, in place. */
@@ -620,6 +649,7 @@ static bool run_block(const options *o, const doc *d, const block *b, const char
 		exit(2);
 	mask_stamps(got);
 	mask_stamps(wanted);
+	mask_today(got, wanted);
 	*output_differs = strcmp(got, wanted) != 0;
 	ok = true;
 	if (late) {
