@@ -194,6 +194,20 @@ START_TEST(only_timestamps_and_today_are_forgiven)
 }
 END_TEST
 
+/* `make BUILD=build/asan test` exports BUILD to the runner: a block's own
+ * make (the docs' `make install`) must not build into build/asan/asan. */
+START_TEST(no_variable_from_a_make_above_reaches_a_block)
+{
+	char out[8192];
+	put("docs/t.md", "```sh\necho \"${BUILD-unset} ${SANITIZE-unset} ${KEEP-unset}\"\n```\n\n```\nunset unset kept\n```\n");
+	ck_assert_msg(shell(out, sizeof out,
+			    "cd %s && BUILD=build/asan SANITIZE=1 KEEP=kept MAKEFLAGS=' -j2 --jobserver-auth=3,4 -- "
+			    "BUILD=build/asan SANITIZE=1' %s --build %s docs/t.md",
+			    repo, doctest_bin(), build_dir()) == 0,
+		      "%s", out);
+}
+END_TEST
+
 START_TEST(a_block_cannot_change_the_repository)
 {
 	char out[8192];
@@ -276,6 +290,7 @@ Suite *doctest_suite(void)
 	tcase_add_test(tc, tmp_with_one_slash_is_shown_as_tmp);
 	tcase_add_test(tc, the_blocks_of_a_file_run_in_order_in_its_own_directory);
 	tcase_add_test(tc, only_timestamps_and_today_are_forgiven);
+	tcase_add_test(tc, no_variable_from_a_make_above_reaches_a_block);
 	tcase_add_test(tc, a_block_cannot_change_the_repository);
 	tcase_add_test(tc, update_writes_what_was_printed_and_nothing_else);
 	tcase_add_test(tc, update_leaves_an_output_that_would_close_its_block);

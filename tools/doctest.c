@@ -474,6 +474,26 @@ static void mask_stamps(char *s)
 
 /* ---- running ---- */
 
+/* Unsets the variables a make above set on its command line (`make
+ * BUILD=build/asan test`): make exports them to its recipes and names them
+ * in MAKEFLAGS (`-j2 -- BUILD=build/asan`), and a `make install` in a block
+ * must build what a reader's make would. */
+static void unset_make_variables(void)
+{
+	const char *flags = getenv("MAKEFLAGS");
+	if (!flags)
+		return;
+	char *copy = strdup(flags);
+	for (char *save = NULL, *w = copy ? strtok_r(copy, " ", &save) : NULL; w; w = strtok_r(NULL, " ", &save)) {
+		const size_t n = strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+		if (n > 0 && w[n] == '=') {
+			w[n] = '\0';
+			unsetenv(w);
+		}
+	}
+	free(copy);
+}
+
 /* Runs ARGV in CWD (NULL: here), standard input /dev/null, standard output
  * and error into the file OUT (NULL: ours), in a process group of its own so
  * that a timeout ends all of it. The wait status, or -1 when it could not be
@@ -506,6 +526,7 @@ static int spawn(char *const argv[], const char *cwd, const char *out, int timeo
 		signal(SIGPIPE, SIG_DFL);
 		setenv("LC_ALL", "C", 1);
 		setenv("TZ", "UTC", 1);
+		unset_make_variables();
 		static const char *const drop[] = { "VROEG_DB", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "GNUMAKEFLAGS",
 						    "MAKEOVERRIDES", "CDPATH", "ENV" };
 		for (size_t k = 0; k < sizeof drop / sizeof *drop; k++)
