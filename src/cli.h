@@ -143,6 +143,7 @@ int cmd_explain(int argc, char **argv, diag *d);
 int cmd_show(int argc, char **argv, diag *d);
 int cmd_purge(int argc, char **argv, diag *d);
 int cmd_forget(int argc, char **argv, diag *d);
+int cmd_feedback(int argc, char **argv, diag *d);
 int cmd_help(int argc, char **argv, diag *d);
 int cmd_diff(int argc, char **argv, diag *d);
 int cmd_test(int argc, char **argv, diag *d);

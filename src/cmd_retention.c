@@ -31,25 +31,30 @@ static vr_month this_month(time_t now)
 	return (tm.tm_year + 1900) * 12 + tm.tm_mon;
 }
 
+/* One line of the table: a month's rows per table (named as the tables). */
+static void print_counts(FILE *out, const char *month, const store_removed *m)
+{
+	fprintf(out, "%-8s %9ld %9ld %10ld %16ld %11ld %8ld\n", month, m->signals, m->outcomes, m->decisions,
+		m->month_households, m->run_signals, m->feedback);
+}
+
 static void print_removed(FILE *out, const store_removal *r)
 {
-	fprintf(out, "%-8s %9s %9s %10s %16s\n", "month", "signals", "outcomes", "decisions",
-		"month_households");
+	fprintf(out, "%-8s %9s %9s %10s %16s %11s %8s\n", "month", "signals", "outcomes", "decisions",
+		"month_households", "run_signals", "feedback");
 	for (size_t i = 0; i < r->n; i++) {
-		const store_removed *m = &r->months[i];
 		char month[8];
-		vr_month_format(m->month, month);
-		fprintf(out, "%-8s %9ld %9ld %10ld %16ld\n", month, m->signals, m->outcomes, m->decisions,
-			m->month_households);
+		vr_month_format(r->months[i].month, month);
+		print_counts(out, month, &r->months[i]);
 	}
-	const store_removed *t = &r->total;
-	fprintf(out, "%-8s %9ld %9ld %10ld %16ld\n", "total", t->signals, t->outcomes, t->decisions,
-		t->month_households);
+	print_counts(out, "total", &r->total);
 }
 
 static bool nothing(const store_removal *r)
 {
-	return !r->total.signals && !r->total.outcomes && !r->total.decisions && !r->total.month_households;
+	const store_removed *t = &r->total;
+	return !t->signals && !t->outcomes && !t->decisions && !t->month_households && !t->run_signals &&
+		!t->feedback;
 }
 
 /* The lines after the table, and the exit code of a removal that got as far

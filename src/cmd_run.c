@@ -1,6 +1,7 @@
 /* cmd_run.c - evaluating a policy over a month: dry-run (writes nothing) and
  * run (recorded with its month figures, once per month and policy, with the
- * policy it was made with kept beside its decisions). */
+ * policy it was made with kept beside its decisions, and what each signal
+ * of the month is fed back with). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "audit.h"
 #include "calendar.h"
 #include "cli.h"
+#include "feedback.h"
 #include "figures.h"
 #include "path.h"
 #include "report.h"
@@ -250,7 +252,7 @@ int cmd_run(int argc, char **argv, diag *d)
 		goto rollback;
 	}
 	run_result r;
-	if (!run_evaluate(s, &p, month, d, &r)) {
+	if (!run_evaluate_signals(s, &p, month, d, &r)) {
 		rc = EXIT_STORE;
 		goto rollback;
 	}
@@ -272,6 +274,13 @@ int cmd_run(int argc, char **argv, diag *d)
 		.program_sha256 = program_sha, .lookback = p.lookback, .settings = settings,
 	};
 	st = store_insert_run(s, &run, &r.set, d);
+	/* What each signal is fed back with, in the same transaction: the
+	 * feedback of later months is computed from it, without the policy. */
+	if (st == STORE_OK) {
+		store_run_signal *codes = feedback_run_signals(&r, d);
+		st = codes ? store_insert_run_signals(s, run.id, codes, r.nsignals, d) : STORE_IO_ERROR;
+		free(codes);
+	}
 	/* The decision figures in the same transaction: capacity and the moves
 	 * between buckets need the program, which a later report has not. */
 	if (st == STORE_OK)

@@ -131,9 +131,15 @@ void csvout_init(csvout *w, FILE *f)
 {
 	w->f = f;
 	w->mid_row = false;
+	w->sep = ',';
 	w->failed = false;
 	w->len = 0;
 	memset(w->memo, 0, sizeof w->memo);
+}
+
+void csvout_set_separator(csvout *w, char sep)
+{
+	w->sep = sep == ';' ? ';' : ',';
 }
 
 static inline void separate(csvout *w)
@@ -141,7 +147,7 @@ static inline void separate(csvout *w)
 	if (w->mid_row) {
 		if (w->len == sizeof w->buf)
 			flush_buffer(w);
-		w->buf[w->len++] = ',';
+		w->buf[w->len++] = w->sep;
 	}
 	w->mid_row = true;
 }

@@ -20,7 +20,9 @@
  *   given: vroeg's own formatting of a number, which stays a number in a
  *   spreadsheet, negative ones included.
  *
- * A row's cells are separated by `,` and the row ended by LF.
+ * A row's cells are separated by `,` (or `;`, csvout_set_separator: the
+ * Dutch spreadsheet dialect) and the row ended by LF. The quoting above is
+ * the same for both, so a cell reads back alike in either.
  *
  * Usage: csvout_init, then per row csvout_text/_number... and
  * csvout_end_row, and csvout_flush at the end. The writer gathers output in
@@ -42,7 +44,8 @@
 
 typedef struct csvout {
 	FILE *f;
-	bool mid_row;          /* a cell was written in this row: the next needs a comma */
+	bool mid_row;          /* a cell was written in this row: the next needs a separator */
+	char sep;              /* `,`, or `;` */
 	bool failed;           /* a write to F fell short */
 	size_t len;            /* bytes waiting in buf */
 	/* What csvout_text_repeated learned about a string, by its address:
@@ -51,8 +54,11 @@ typedef struct csvout {
 	char buf[CSVOUT_BUFFER];
 } csvout;
 
-/* W writes to F, which stays the caller's. W is large: keep one per output. */
+/* W writes to F, which stays the caller's, separating cells by `,`. W is
+ * large: keep one per output. */
 void csvout_init(csvout *w, FILE *f);
+/* Separates the cells W writes from now on by SEP: `,` or `;`. */
+void csvout_set_separator(csvout *w, char sep);
 
 /* One text cell of the current row: any text, from anywhere. */
 void csvout_text(csvout *w, const char *s);

@@ -35,6 +35,8 @@ static const usage usages[] = {
 	  "  show --db DB --month M [--source]     the policy a recorded run was made with\n"
 	  "  diff --db DB --month M OLD NEW        what changing a policy does to a month\n"
 	  "  report --db DB --months FROM..TO      the months' figures: table, csv, json, html\n"
+	  "Creditors:\n"
+	  "  feedback --db DB --as-of D --out DIR  the feedback that became due, a file each\n"
 	  "  help [COMMAND]                        this text, or a command's\n"
 	  "\n"
 	  "POLICY is a rule file (.vroeg) or a compiled policy (.vrb). DB may also be\n"
@@ -157,18 +159,31 @@ static const usage usages[] = {
 	{ "purge",
 	  "usage: vroeg purge --db DB [--before YYYY-MM | --keep MONTHS] [--force] [--dry-run]\n"
 	  "Removes every signal received, outcome dated and decision of a run for a month\n"
-	  "before the cut, in one transaction, after freezing the month figures `report`\n"
-	  "shows; runs, their policies and the figures stay. Then wipes the store file and\n"
-	  "its journal of the removed bytes. --keep N cuts N months before this month and\n"
-	  "keeps N in the store, so that later `vroeg purge --db DB` cuts the same way.\n"
-	  "Refused (exit 3) when a run's policy still reads a month it would remove,\n"
-	  "naming the latest cut it may make, unless --force. Prints what it removed.\n" },
+	  "before the cut, and the feedback records of them, in one transaction, after\n"
+	  "freezing the month figures `report` shows; runs, their policies and the figures\n"
+	  "stay. Then wipes the store file and its journal of the removed bytes. --keep N\n"
+	  "cuts N months before this month and keeps N in the store, so that later\n"
+	  "`vroeg purge --db DB` cuts the same way. Refused (exit 3) when a run's policy\n"
+	  "still reads a month it would remove, naming the latest cut it may make, unless\n"
+	  "--force. Prints what it removed.\n" },
 	{ "forget",
 	  "usage: vroeg forget --db DB --household KEY [--dry-run]\n"
 	  "Removes every trace of one household (signals, outcomes, decisions of every\n"
-	  "run), in one transaction, after freezing the figures of the months it appears\n"
-	  "in, then wipes the store file and its journal of the removed bytes. Prints what\n"
-	  "it removed per month; a key the store does not hold removes nothing (exit 0).\n" },
+	  "run, feedback records), in one transaction, after freezing the figures of the\n"
+	  "months it appears in, then wipes the store file and its journal of the removed\n"
+	  "bytes. Prints what it removed per month; a key the store does not hold removes\n"
+	  "nothing (exit 0).\n" },
+	{ "feedback",
+	  "usage: vroeg feedback --db DB --as-of YYYY-MM-DD --out DIR [--dialect comma|dutch]\n"
+	  "       vroeg feedback --db DB --again BATCH --out DIR\n"
+	  "Writes the feedback to creditors that is due by the day given and was not given\n"
+	  "before, as one batch: a CSV file per creditor in DIR, named BATCH-NAME-HASH.csv,\n"
+	  "with a row per signal (signal_id,received,code,meaning,date); only months with\n"
+	  "a recorded run are fed back. All or nothing: the files are written under hidden\n"
+	  "names, the batch is recorded, then the files are named, never over a file that\n"
+	  "exists; a call stopped after the record is finished by the next. --dialect\n"
+	  "dutch separates with `;`. --again writes batch BATCH again, exactly, into DIR.\n"
+	  "Prints each file and its creditor.\n" },
 	{ "help",
 	  "usage: vroeg help [COMMAND]\n" },
 };

@@ -2,8 +2,9 @@
  * in the month (streamed, one at a time), then capacity allocation over the
  * compact per-household results, then the decision rows (with the due date
  * of the final bucket's contact term, counted from the household's earliest
- * current signal). Memory grows with the month's households, never with the
- * store. */
+ * current signal); for a recorded run, also each current signal and the
+ * skip that took it out, which feedback needs. Memory grows with the
+ * month's households (and signals), never with the store. */
 #include "run.h"
 
 #include <inttypes.h>
@@ -124,13 +125,51 @@ static bool fail(run_result *r, vm *v)
 	return false;
 }
 
+/* Keeps the current signals of household H, row ROW, as V decided it. */
+static bool keep_signals(run_result *r, const vm *v, const vr_household *h, uint32_t row)
+{
+	for (size_t i = 0; i < h->nsignals; i++) {
+		uint32_t skip;
+		const enum vm_signal_status st = vm_signal(v, i, &skip);
+		if (st != VM_SIGNAL_COUNTED && st != VM_SIGNAL_BELOW_FLOOR && st != VM_SIGNAL_SKIPPED)
+			continue;
+		if (r->nsignals == r->signals_cap) {
+			const size_t cap = r->signals_cap ? r->signals_cap * 2 : 1024;
+			run_signal *grown = realloc(r->signals, cap * sizeof *grown);
+			if (!grown)
+				return false;
+			r->signals = grown;
+			r->signals_cap = cap;
+		}
+		r->signals[r->nsignals++] = (run_signal){
+			.signal_id = keep(&r->strings, h->signals[i].signal_id), .row = row,
+			.skip_rule = st == VM_SIGNAL_SKIPPED ? (uint16_t)skip : BC_NONE,
+		};
+	}
+	return true;
+}
+
+static bool evaluate(store *s, const bc_program *p, vr_month month, bool signals, alloc_trace *trace, diag *d,
+		     run_result *r);
+
 bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
 {
-	return run_evaluate_traced(s, p, month, d, r, NULL);
+	return evaluate(s, p, month, false, NULL, d, r);
+}
+
+bool run_evaluate_signals(store *s, const bc_program *p, vr_month month, diag *d, run_result *r)
+{
+	return evaluate(s, p, month, true, NULL, d, r);
 }
 
 bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d, run_result *r,
 			 alloc_trace *trace)
+{
+	return evaluate(s, p, month, false, trace, d, r);
+}
+
+static bool evaluate(store *s, const bc_program *p, vr_month month, bool signals, alloc_trace *trace, diag *d,
+		     run_result *r)
 {
 	memset(r, 0, sizeof *r);
 	arena_init(&r->strings);
@@ -151,7 +190,10 @@ bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d,
 		r->rule_cites[i] = c;
 	}
 	const size_t nlabels = p->nlabels, nslots = vm_order_slots(v);
-	store_cursor *cur = store_households(s, month, p->lookback, vm_reads(p),
+	/* Feedback names each current signal by its id, which the policy
+	 * itself may not read. */
+	store_cursor *cur = store_households(s, month, p->lookback,
+						vm_reads(p) | (signals ? VR_READ_SIGNAL_ID : 0u),
 						vm_history_reads(p), d);
 	if (!cur)
 		return fail(r, v);
@@ -173,6 +215,11 @@ bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d,
 			if (!vm_decide(v, h, month, &dec)) {
 				diag_error(d, "household %s: a total over its signals is more than vroeg can count "
 					   "(%" PRId64 "); the month was not decided", h->key, INT64_MAX);
+				ok = false;
+				break;
+			}
+			if (signals && !keep_signals(r, v, h, (uint32_t)r->n)) {
+				diag_error(d, "out of memory");
 				ok = false;
 				break;
 			}
@@ -245,6 +292,7 @@ void run_result_free(run_result *r)
 	free(r->buckets);
 	free(r->per_rule);
 	free(r->rule_cites);
+	free(r->signals);
 	arena_free(&r->strings);
 	memset(r, 0, sizeof *r);
 }

@@ -18,6 +18,14 @@ typedef struct run_bucket_stats {
 	cents_t arrears;       /* of the households that ended in it */
 } run_bucket_stats;
 
+/* A current signal of a household, as run_evaluate_signals keeps them: what
+ * feedback needs to know of it (feedback.h). */
+typedef struct run_signal {
+	const char *signal_id;         /* in the result's strings */
+	uint32_t row;                  /* its household's row */
+	uint16_t skip_rule;            /* the skip that took it out of the count, or BC_NONE */
+} run_signal;
+
 typedef struct run_result {
 	const bc_program *program;     /* the program evaluated (must outlive the result) */
 	arena strings;                 /* household keys, districts, "FILE:LINE" texts */
@@ -32,6 +40,8 @@ typedef struct run_result {
 	long *per_rule;                /* per program rule: households decided */
 	const char **rule_cites;       /* per program rule: "FILE:LINE" */
 	long triaged, excluded;
+	run_signal *signals;           /* run_evaluate_signals only: every current signal, */
+	size_t nsignals, signals_cap;  /* by row, then (received, signal_id) */
 } run_result;
 
 /* Evaluates P over MONTH of store S into OUT (freed with run_result_free).
@@ -40,6 +50,9 @@ typedef struct run_result {
  * be read (or is damaged), memory runs out, or a total does not fit
  * (vm_decide); OUT then holds nothing to free. */
 bool run_evaluate(store *s, const bc_program *p, vr_month month, diag *d, run_result *out);
+/* The same, keeping every current signal (run_result.signals) too: what a
+ * recorded run needs, which a dry-run spares itself. */
+bool run_evaluate_signals(store *s, const bc_program *p, vr_month month, diag *d, run_result *out);
 /* The same, also recording one household's path through the buckets into
  * TRACE (alloc.h) when it is not NULL: explain's whole path. */
 bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d, run_result *out,

@@ -168,6 +168,45 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN has_due INTEGER NOT NULL DEFAULT 0 CHECK (has_due IN (0, 1));\n"
 	"ALTER TABLE decisions ADD COLUMN due TEXT NOT NULL DEFAULT '';\n"
 	"PRAGMA user_version = 4;\n",
+
+	/* 5: feedback to creditors (feedback.h). run_signals keeps, per
+	 * signal of a run's month that the run saw, the code the run
+	 * determined (0: the outcomes decide, later); runs.feedback_kept says
+	 * a run recorded them (earlier runs did not). feedback_batches and
+	 * feedback record what `vroeg feedback` wrote: each signal once (its
+	 * primary key), with the run that decided it, its code, the day it
+	 * became due and the file it went into, so that a batch can be
+	 * written again exactly. Outcomes are looked up by the signal they
+	 * name, too. */
+	"CREATE TABLE run_signals (\n"
+	"  run_id    INTEGER NOT NULL REFERENCES runs (id),\n"
+	"  signal_id TEXT NOT NULL,\n"
+	"  code      INTEGER NOT NULL CHECK (code BETWEEN 0 AND 7),\n"
+	"  PRIMARY KEY (run_id, signal_id)\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX run_signals_by_signal ON run_signals (signal_id);\n"
+	"ALTER TABLE runs ADD COLUMN feedback_kept INTEGER NOT NULL DEFAULT 0 CHECK (feedback_kept IN (0, 1));\n"
+	"CREATE TABLE feedback_batches (\n"
+	"  id      INTEGER PRIMARY KEY,\n"
+	"  as_of   TEXT NOT NULL,\n"             /* 'YYYY-MM-DD' */
+	"  written TEXT NOT NULL,\n"             /* ISO 8601 UTC */
+	"  dialect TEXT NOT NULL CHECK (dialect IN ('comma', 'dutch')),\n"
+	"  dir     TEXT NOT NULL,\n"             /* where its files were written, absolute */
+	"  given   INTEGER NOT NULL CHECK (given > 0)\n" /* signals fed back in it */
+	");\n"
+	"CREATE TABLE feedback (\n"
+	"  signal_id TEXT PRIMARY KEY,\n"
+	"  batch     INTEGER NOT NULL REFERENCES feedback_batches (id),\n"
+	"  run_id    INTEGER NOT NULL REFERENCES runs (id),\n"
+	"  creditor  TEXT NOT NULL,\n"
+	"  received  TEXT NOT NULL,\n"
+	"  code      INTEGER NOT NULL CHECK (code BETWEEN 1 AND 7),\n"
+	"  date      TEXT NOT NULL,\n"           /* the day it became due */
+	"  file      TEXT NOT NULL\n"
+	") WITHOUT ROWID;\n"
+	"CREATE INDEX feedback_by_batch ON feedback (batch, file, received, signal_id);\n"
+	"CREATE INDEX outcomes_by_signal ON outcomes (signal_id) WHERE signal_id <> '';\n"
+	"PRAGMA user_version = 5;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -192,7 +231,7 @@ static const char *const migrations[] = {
 	"r.started, r.finished, r.households, r.superseded, r.label_names, " \
 	"coalesce(p.form, 'none'), coalesce(p.source_name, ''), " \
 	"coalesce(p.program_sha256, ''), p.lookback, p.imports_upto, " \
-	"coalesce(p.settings, '[]'), r.superseded_by, r.has_due " \
+	"coalesce(p.settings, '[]'), r.superseded_by, r.has_due, r.feedback_kept " \
 	"FROM runs AS r LEFT JOIN run_policies AS p ON p.run_id = r.id "
 
 static const char *const statements[SQL_COUNT] = {
@@ -333,12 +372,86 @@ static const char *const statements[SQL_COUNT] = {
 	[SQL_FORGET_OUTCOMES] = "DELETE FROM outcomes WHERE household = ?1",
 	[SQL_FORGET_DECISIONS] = "DELETE FROM decisions WHERE household = ?1",
 	[SQL_FORGET_MONTH_HOUSEHOLDS] = "DELETE FROM month_households WHERE household = ?1",
+	/* The feedback records of the same rows (store_purge.c): a run's
+	 * codes go with its month, feedback given with its signal's month;
+	 * forget finds them by the household's signals, so it removes them
+	 * before the signals. */
+	[SQL_PURGE_COUNT_RUN_SIGNALS] =
+		"SELECT r.month, count(*) FROM run_signals AS x JOIN runs AS r ON r.id = x.run_id "
+		"WHERE r.month < ?2 GROUP BY 1",
+	[SQL_PURGE_COUNT_FEEDBACK] =
+		"SELECT substr(received, 1, 7), count(*) FROM feedback WHERE received < ?1 GROUP BY 1",
+	[SQL_PURGE_RUN_SIGNALS] =
+		"DELETE FROM run_signals WHERE run_id IN (SELECT id FROM runs WHERE month < ?2)",
+	[SQL_PURGE_FEEDBACK] = "DELETE FROM feedback WHERE received < ?1",
+	[SQL_FORGET_COUNT_RUN_SIGNALS] =
+		"SELECT r.month, count(*) FROM run_signals AS x JOIN runs AS r ON r.id = x.run_id "
+		"WHERE x.signal_id IN (SELECT signal_id FROM signals WHERE household = ?1) GROUP BY 1",
+	[SQL_FORGET_COUNT_FEEDBACK] =
+		"SELECT substr(received, 1, 7), count(*) FROM feedback "
+		"WHERE signal_id IN (SELECT signal_id FROM signals WHERE household = ?1) GROUP BY 1",
+	[SQL_FORGET_RUN_SIGNALS] =
+		"DELETE FROM run_signals WHERE signal_id IN (SELECT signal_id FROM signals WHERE household = ?1)",
+	[SQL_FORGET_FEEDBACK] =
+		"DELETE FROM feedback WHERE signal_id IN (SELECT signal_id FROM signals WHERE household = ?1)",
 	/* Wiping: deleted cells zeroed as they go; then the file rebuilt from
 	 * the live rows, and the WAL, which still holds old page images,
 	 * copied back and cut to nothing. */
 	[SQL_SECURE_DELETE] = "PRAGMA secure_delete = ON",
 	[SQL_VACUUM] = "VACUUM",
 	[SQL_CHECKPOINT_TRUNCATE] = "PRAGMA wal_checkpoint(TRUNCATE)",
+
+	/* Feedback to creditors (store_feedback.c). A run's codes: ?1 run
+	 * id, ?2 signal_id, ?3 code (0: by the outcomes). */
+	[SQL_RUN_SIGNAL_INSERT] =
+		"INSERT INTO run_signals (run_id, signal_id, code) VALUES (?1, ?2, ?3)",
+	[SQL_RUN_FEEDBACK_KEPT] = "UPDATE runs SET feedback_kept = 1 WHERE id = ?1",
+	/* The signals of the current runs that recorded their codes and whose
+	 * feedback is not yet given, by creditor, received, signal_id. */
+	[SQL_FEEDBACK_PENDING] =
+		"SELECT r.id, r.month, substr(r.finished, 1, 10), x.code, s.signal_id, s.received, "
+		"s.household, s.creditor FROM runs AS r "
+		"JOIN run_signals AS x ON x.run_id = r.id "
+		"JOIN signals AS s ON s.signal_id = x.signal_id "
+		"WHERE r.superseded = 0 AND r.feedback_kept = 1 "
+		"AND NOT EXISTS (SELECT 1 FROM feedback AS f WHERE f.signal_id = x.signal_id) "
+		"ORDER BY s.creditor, s.received, s.signal_id",
+	/* ?1 household, ?2 signal_id, ?3 first, ?4 last day: the outcomes of
+	 * the household, and those naming the signal under another key, in
+	 * the span; by date, then outcome. (signal_id <> '' lets the partial
+	 * index serve the second half.) */
+	[SQL_FEEDBACK_OUTCOMES] =
+		"SELECT date, outcome FROM outcomes WHERE household = ?1 AND date BETWEEN ?3 AND ?4 "
+		"UNION ALL SELECT date, outcome FROM outcomes WHERE signal_id = ?2 AND signal_id <> '' "
+		"AND household <> ?1 AND date BETWEEN ?3 AND ?4 ORDER BY 1, 2",
+	/* Per current run that recorded its codes: how many signals of its
+	 * month it did not see (imported after it). */
+	[SQL_FEEDBACK_UNSEEN] =
+		"SELECT r.id, r.month, count(*) FROM runs AS r "
+		"JOIN month_households AS m ON m.month = r.month "
+		"JOIN signals AS s ON s.household = m.household "
+		"AND s.received BETWEEN r.month || '-01' AND r.month || '-31' "
+		"WHERE r.superseded = 0 AND r.feedback_kept = 1 "
+		"AND NOT EXISTS (SELECT 1 FROM run_signals AS x WHERE x.run_id = r.id AND x.signal_id = s.signal_id) "
+		"GROUP BY r.id ORDER BY r.month",
+	/* ?1 as_of, ?2 dialect, ?3 dir, ?4 given */
+	[SQL_FEEDBACK_BATCH_INSERT] =
+		"INSERT INTO feedback_batches (as_of, written, dialect, dir, given) "
+		"VALUES (?1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?2, ?3, ?4)",
+	[SQL_FEEDBACK_BATCH_LATEST] =
+		"SELECT id, as_of, written, dialect, dir, given FROM feedback_batches ORDER BY id DESC LIMIT 1",
+	/* ?1 id */
+	[SQL_FEEDBACK_BATCH_BY_ID] =
+		"SELECT id, as_of, written, dialect, dir, given FROM feedback_batches WHERE id = ?1",
+	/* ?1 signal_id, ?2 batch, ?3 run, ?4 creditor, ?5 received, ?6 code,
+	 * ?7 date, ?8 file */
+	[SQL_FEEDBACK_INSERT] =
+		"INSERT INTO feedback (signal_id, batch, run_id, creditor, received, code, date, file) "
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	/* ?1 batch: its rows as its files hold them */
+	[SQL_FEEDBACK_OF_BATCH] =
+		"SELECT signal_id, creditor, received, code, date, file, run_id FROM feedback "
+		"WHERE batch = ?1 ORDER BY file, received, signal_id",
 
 	/* Month figures (store_figures.c). ?1 'YYYY-MM', ?2 run id or 0,
 	 * ?3 measure, ?4 bucket, ?5 category, ?6 value */
@@ -489,7 +602,7 @@ static bool is_busy(int rc)
 
 static void report_busy(store *s, diag *d)
 {
-	diag_error(d, "the store %s is busy: another vroeg command (import, run, purge, forget) "
+	diag_error(d, "the store %s is busy: another vroeg command (import, run, feedback, purge, forget) "
 		   "or another program holds it (waited %d ms); try again later", s->path, s->busy_ms);
 }
 

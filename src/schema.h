@@ -1,5 +1,5 @@
 /* schema.h - the inside of the store module (store.c, import.c,
- * store_runs.c, store_figures.c, store_purge.c): the schema version, the
+ * store_runs.c, store_figures.c, store_purge.c, store_feedback.c): the schema version, the
  * statements a store prepares at their first use and keeps, the store
  * handle's layout, and the connection and write-transaction helpers, with
  * the plain words for what went wrong. Nothing outside the store module includes this; everyone else sees
@@ -39,6 +39,11 @@ enum schema_stmt {
 	SQL_FORGET_COUNT_SIGNALS, SQL_FORGET_COUNT_OUTCOMES, SQL_FORGET_COUNT_DECISIONS,
 	SQL_FORGET_COUNT_MONTH_HOUSEHOLDS, SQL_FORGET_SIGNALS, SQL_FORGET_OUTCOMES,
 	SQL_FORGET_DECISIONS, SQL_FORGET_MONTH_HOUSEHOLDS,
+	SQL_PURGE_COUNT_RUN_SIGNALS, SQL_PURGE_COUNT_FEEDBACK, SQL_PURGE_RUN_SIGNALS, SQL_PURGE_FEEDBACK,
+	SQL_FORGET_COUNT_RUN_SIGNALS, SQL_FORGET_COUNT_FEEDBACK, SQL_FORGET_RUN_SIGNALS, SQL_FORGET_FEEDBACK,
+	SQL_RUN_SIGNAL_INSERT, SQL_RUN_FEEDBACK_KEPT, SQL_FEEDBACK_PENDING, SQL_FEEDBACK_OUTCOMES,
+	SQL_FEEDBACK_UNSEEN, SQL_FEEDBACK_BATCH_INSERT, SQL_FEEDBACK_BATCH_LATEST, SQL_FEEDBACK_BATCH_BY_ID,
+	SQL_FEEDBACK_INSERT, SQL_FEEDBACK_OF_BATCH,
 	SQL_SECURE_DELETE, SQL_VACUUM, SQL_CHECKPOINT_TRUNCATE,
 	SQL_COUNT
 };

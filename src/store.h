@@ -1,8 +1,9 @@
 /* store.h - the SQLite signal store: schema and migrations, CSV import, the
  * household cursor the VM reads from, the run history with the policy each
  * run was made with, the month figures (kept, and counted from the rows
- * while they exist), and retention (the rows of months or of a household
- * removed, and the file wiped of them).
+ * while they exist), retention (the rows of months or of a household
+ * removed, and the file wiped of them), and the feedback to creditors (each
+ * run's codes, what was given in which batch).
  * A store handle owns its sqlite3 connection; every statement is prepared once
  * with bound parameters. Errors are reported to the diag sink passed in. */
 #ifndef VROEG_STORE_H
@@ -121,6 +122,7 @@ typedef struct store_run {
 	const char *settings;          /* JSON array of the "NAME=VALUE" it was run with
 					* (`--set`), "[]" when none */
 	bool has_due;                  /* its policy had a contact term: its decisions a due date */
+	bool feedback_kept;            /* it recorded each signal's feedback code (run_signals) */
 	/* store_insert_run only: the policy itself, POLICY_LEN bytes (read
 	 * back with store_run_policy). */
 	const void *policy;
@@ -234,6 +236,7 @@ int store_purged_before(store *s, vr_month *out, diag *d);
 typedef struct store_removed {
 	vr_month month;
 	long signals, outcomes, decisions, month_households;
+	long run_signals, feedback;    /* runs' feedback codes; feedback given */
 } store_removed;
 
 /* The months a removal touches, in order, and the totals. */
@@ -246,7 +249,8 @@ void store_removal_free(store_removal *r);
 
 /* Removes, as part of the caller's write (store_begin), every signal
  * received, outcome dated, month_households row and decision of a run for a
- * month before BEFORE; *OUT gets what, per month. Run metadata, the runs'
+ * month before BEFORE, with the feedback codes of those runs and the
+ * feedback given on those signals; *OUT gets what, per month. Run metadata, the runs'
  * policies and the month figures stay. Deleted cells are zeroed
  * (secure_delete); store_wipe then clears the file of them. */
 enum store_status store_purge_rows(store *s, vr_month before, store_removal *out, diag *d);
@@ -263,5 +267,86 @@ enum store_status store_purgeable_rows(store *s, vr_month before, store_removal 
  * nothing. STORE_BUSY when another process reading the store keeps the WAL
  * from being cut (its bytes stay until the next wipe). Outside a write. */
 enum store_status store_wipe(store *s, diag *d);
+
+/* ---- feedback to creditors (store_feedback.c; feedback.h says what the
+ * codes and dates mean) ---- */
+
+/* What a run determined for one signal of its month: a code 1-7, or 0
+ * when the household's outcomes decide it later. */
+typedef struct store_run_signal {
+	const char *signal_id;
+	uint8_t code;
+} store_run_signal;
+
+/* Records the N codes of run RUN_ID's signals and marks the run as having
+ * them (store_run.feedback_kept), as part of the caller's write. */
+enum store_status store_insert_run_signals(store *s, long long run_id, const store_run_signal *v,
+					   size_t n, diag *d);
+
+/* A signal of a current run that recorded its codes, whose feedback is not
+ * yet given. Its strings last for the call. */
+typedef struct store_pending {
+	long long run_id;
+	vr_month month;
+	vr_date run_date;              /* the day the run was recorded (UTC) */
+	uint8_t code;                  /* as store_run_signal */
+	const char *signal_id, *household, *creditor;
+	vr_date received;
+} store_pending;
+
+/* Calls FN for each pending signal, by creditor, received, signal_id (byte
+ * order); FN returns false to stop (the call then returns STORE_OK). */
+enum store_status store_feedback_pending(store *s, bool (*fn)(const store_pending *, void *),
+					 void *arg, diag *d);
+
+/* Calls FN with each outcome of HOUSEHOLD, and each naming SIGNAL_ID
+ * under another household key, dated FIRST..LAST, by date and then outcome
+ * name (its signal_id is left ""). FN returns false when it cannot take it
+ * (out of memory: reported by the caller); the call then stops. */
+enum store_status store_feedback_outcomes(store *s, const char *household, const char *signal_id,
+					  vr_date first, vr_date last,
+					  bool (*fn)(const vr_outcome *, void *), void *arg, diag *d);
+
+/* Calls FN for each current run that recorded its codes and did not see
+ * COUNT signals of its month (imported after it), by month. */
+enum store_status store_feedback_unseen(store *s, void (*fn)(long long run_id, vr_month month,
+							      long count, void *arg),
+					void *arg, diag *d);
+
+/* A batch of feedback written. */
+typedef struct store_batch {
+	long long id;
+	vr_date as_of;
+	const char *written;           /* ISO 8601 UTC */
+	bool dutch;                    /* the `;` dialect */
+	const char *dir;               /* where its files went (absolute) */
+	long given;                    /* signals fed back in it */
+} store_batch;
+
+/* Records a new batch (as_of, dutch, dir and given of *B), as part of the
+ * caller's write; sets B->id. */
+enum store_status store_feedback_insert_batch(store *s, store_batch *b, diag *d);
+/* The latest batch (1; its strings valid until the next store call), none
+ * (0) or an error (-1). */
+int store_feedback_latest_batch(store *s, store_batch *out, diag *d);
+/* Batch ID, the same way. */
+int store_feedback_batch(store *s, long long id, store_batch *out, diag *d);
+
+/* One signal's feedback as given. */
+typedef struct store_given {
+	const char *signal_id, *creditor, *file;
+	vr_date received, date;
+	uint8_t code;                  /* 1-7 */
+	long long run_id;
+} store_given;
+
+/* Records the N rows of batch BATCH, as part of the caller's write. A
+ * signal given before is refused (STORE_DATA_ERROR). */
+enum store_status store_feedback_insert_given(store *s, long long batch, const store_given *v, size_t n,
+					      diag *d);
+/* Calls FN with the rows of batch BATCH as its files hold them: by file,
+ * received, signal_id. Their strings last for the call. */
+enum store_status store_feedback_given(store *s, long long batch,
+				       void (*fn)(const store_given *, void *), void *arg, diag *d);
 
 #endif

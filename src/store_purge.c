@@ -1,6 +1,7 @@
 /* store_purge.c - retention and erasure inside the store (contracts in
  * store.h): the rows of the months before a cut (purge) or of one household
- * (forget) counted per month and deleted, the store's settings (the
+ * (forget), the feedback records of them included, counted per month and
+ * deleted, the store's settings (the
  * retention term, the month before which nothing is kept), and the wipe
  * that takes the bytes of deleted rows out of the file and its WAL.
  * Deleting is part of the caller's write; the wipe comes after its commit,
@@ -104,7 +105,7 @@ static store_removed *month_of(store_removal *r, vr_month month)
 }
 
 /* Which count a statement gives. */
-enum table { T_SIGNALS, T_OUTCOMES, T_DECISIONS, T_MONTH_HOUSEHOLDS };
+enum table { T_SIGNALS, T_OUTCOMES, T_DECISIONS, T_MONTH_HOUSEHOLDS, T_RUN_SIGNALS, T_FEEDBACK, T_COUNT };
 
 static long *count_of(store_removed *m, enum table t)
 {
@@ -112,7 +113,9 @@ static long *count_of(store_removed *m, enum table t)
 	case T_SIGNALS: return &m->signals;
 	case T_OUTCOMES: return &m->outcomes;
 	case T_DECISIONS: return &m->decisions;
-	case T_MONTH_HOUSEHOLDS: break;
+	case T_RUN_SIGNALS: return &m->run_signals;
+	case T_FEEDBACK: return &m->feedback;
+	case T_MONTH_HOUSEHOLDS: case T_COUNT: break;
 	}
 	return &m->month_households;
 }
@@ -189,28 +192,33 @@ static enum store_status run_stmt(store *s, enum schema_stmt which, const target
 	return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : schema_fail(s, doing, d);
 }
 
-static const enum schema_stmt purge_counts[] = {
+/* Counts, by enum table. */
+static const enum schema_stmt purge_counts[T_COUNT] = {
 	SQL_PURGE_COUNT_SIGNALS, SQL_PURGE_COUNT_OUTCOMES, SQL_PURGE_COUNT_DECISIONS,
-	SQL_PURGE_COUNT_MONTH_HOUSEHOLDS,
+	SQL_PURGE_COUNT_MONTH_HOUSEHOLDS, SQL_PURGE_COUNT_RUN_SIGNALS, SQL_PURGE_COUNT_FEEDBACK,
 };
-static const enum schema_stmt purge_deletes[] = {
-	SQL_PURGE_SIGNALS, SQL_PURGE_OUTCOMES, SQL_PURGE_DECISIONS, SQL_PURGE_MONTH_HOUSEHOLDS,
-};
-static const enum schema_stmt forget_counts[] = {
+static const enum schema_stmt forget_counts[T_COUNT] = {
 	SQL_FORGET_COUNT_SIGNALS, SQL_FORGET_COUNT_OUTCOMES, SQL_FORGET_COUNT_DECISIONS,
-	SQL_FORGET_COUNT_MONTH_HOUSEHOLDS,
+	SQL_FORGET_COUNT_MONTH_HOUSEHOLDS, SQL_FORGET_COUNT_RUN_SIGNALS, SQL_FORGET_COUNT_FEEDBACK,
 };
-static const enum schema_stmt forget_deletes[] = {
-	SQL_FORGET_SIGNALS, SQL_FORGET_OUTCOMES, SQL_FORGET_DECISIONS, SQL_FORGET_MONTH_HOUSEHOLDS,
+/* Deletes, in the order they run: forget finds the feedback records by the
+ * household's signals, so they go first. */
+static const enum schema_stmt purge_deletes[T_COUNT] = {
+	SQL_PURGE_RUN_SIGNALS, SQL_PURGE_FEEDBACK, SQL_PURGE_SIGNALS, SQL_PURGE_OUTCOMES,
+	SQL_PURGE_DECISIONS, SQL_PURGE_MONTH_HOUSEHOLDS,
+};
+static const enum schema_stmt forget_deletes[T_COUNT] = {
+	SQL_FORGET_RUN_SIGNALS, SQL_FORGET_FEEDBACK, SQL_FORGET_SIGNALS, SQL_FORGET_OUTCOMES,
+	SQL_FORGET_DECISIONS, SQL_FORGET_MONTH_HOUSEHOLDS,
 };
 
 /* Counts (and with DELETES, deletes) the rows of TG. */
-static enum store_status removal(store *s, const target *tg, const enum schema_stmt counts[4],
+static enum store_status removal(store *s, const target *tg, const enum schema_stmt counts[T_COUNT],
 				 const enum schema_stmt *deletes, store_removal *out, diag *d)
 {
 	*out = (store_removal){ 0 };
 	enum store_status result = STORE_OK;
-	for (int t = 0; t < 4 && result == STORE_OK; t++)
+	for (int t = 0; t < T_COUNT && result == STORE_OK; t++)
 		result = count(s, counts[t], (enum table)t, tg, out, d);
 	if (result != STORE_OK || !deletes)
 		return result;
@@ -219,7 +227,7 @@ static enum store_status removal(store *s, const target *tg, const enum schema_s
 		return result;
 	/* Zeroed as they are deleted, in the pages this write changes. */
 	result = run_stmt(s, SQL_SECURE_DELETE, tg, "set secure deletion", d);
-	for (int t = 0; t < 4 && result == STORE_OK; t++)
+	for (int t = 0; t < T_COUNT && result == STORE_OK; t++)
 		result = run_stmt(s, deletes[t], tg, "remove rows", d);
 	if (result == STORE_OK)
 		return schema_write_commit(s, nested, d);

@@ -213,7 +213,7 @@ enum {
 	RUN_ID, RUN_MONTH, RUN_POLICY_NAME, RUN_POLICY_VERSION, RUN_SOURCE_SHA256,
 	RUN_STARTED, RUN_FINISHED, RUN_HOUSEHOLDS, RUN_SUPERSEDED, RUN_LABEL_NAMES,
 	RUN_POLICY_FORM, RUN_SOURCE_NAME, RUN_PROGRAM_SHA256, RUN_LOOKBACK,
-	RUN_IMPORTS_UPTO, RUN_SETTINGS, RUN_SUPERSEDED_BY, RUN_HAS_DUE
+	RUN_IMPORTS_UPTO, RUN_SETTINGS, RUN_SUPERSEDED_BY, RUN_HAS_DUE, RUN_FEEDBACK_KEPT
 };
 
 static const char *const policy_forms[] = {
@@ -238,6 +238,7 @@ static bool run_from_row(sqlite3_stmt *st, store_run *r)
 	r->program_sha256 = text_or_empty(st, RUN_PROGRAM_SHA256);
 	r->settings = text_or_empty(st, RUN_SETTINGS);
 	r->has_due = sqlite3_column_int(st, RUN_HAS_DUE) != 0;
+	r->feedback_kept = sqlite3_column_int(st, RUN_FEEDBACK_KEPT) != 0;
 	if (sqlite3_column_type(st, RUN_LOOKBACK) != SQLITE_NULL)
 		r->lookback = sqlite3_column_int(st, RUN_LOOKBACK);
 	if (sqlite3_column_type(st, RUN_IMPORTS_UPTO) != SQLITE_NULL)

@@ -529,7 +529,7 @@ START_TEST(a_store_busy_at_open_is_exit_4)
 		"import --db %s /dev/null",
 	};
 	char want[512];
-	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, purge, forget) or another program holds it (waited 100 ms); "
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, feedback, purge, forget) or another program holds it (waited 100 ms); "
 		 "try again later\n", db);
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		char args[512];

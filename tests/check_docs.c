@@ -14,7 +14,7 @@
 
 static const char *const commands[] = { "lint", "compile", "disasm", "test", "fmt", "import", "dry-run",
 					"run", "runs", "decisions", "explain", "show", "diff", "report",
-					"purge", "forget" };
+					"purge", "forget", "feedback" };
 
 static char *slurp(const char *cmd_or_path, bool is_cmd)
 {

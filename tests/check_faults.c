@@ -6,8 +6,10 @@
  * N until it gets through; after each the store is sound and exactly as
  * before (or, for a failed wipe, as after, and the message says the rows are
  * removed but not yet wiped), and the message says what happened in plain
- * words (faults.h). Also: a store this user may not write, a directory it
- * may not write, a directory that is gone, and a store moved while in use. */
+ * words (faults.h). Feedback too, whose files must then be gone with its
+ * record (or all there with it). Also: a store this user may not write, a
+ * directory it may not write, a directory that is gone, and a store moved
+ * while in use. */
 #define _DEFAULT_SOURCE   /* setgroups, to run a command as another user */
 #include <check.h>
 #include <sqlite3.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <grp.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,6 +43,7 @@ static int command(diag *d, const char *const *argv)
 {
 	static const struct { const char *name; int (*fn)(int, char **, diag *); } cmds[] = {
 		{ "import", cmd_import }, { "run", cmd_run }, { "purge", cmd_purge }, { "forget", cmd_forget },
+		{ "feedback", cmd_feedback },
 	};
 	int argc = 0;
 	char *args[16];
@@ -210,6 +214,64 @@ START_TEST(a_forget_fails_whole_at_every_point)
 	op_args op = { { "forget", "--db", "DB", "--household", "H000570", NULL }, "their bytes are not yet wiped",
 		       true };
 	every_fault(&op);
+}
+END_TEST
+
+/* `vroeg feedback` into a directory emptied first; after it, the
+ * directory holds the batch's files (exit 0) or nothing at all. */
+static int op_feedback(const char *path, void *arg, diag *d)
+{
+	char out[160], list[8192], today[16];
+	snprintf(out, sizeof out, "%s/feedback", dir);
+	shell(NULL, 0, "rm -rf %s && mkdir %s", out, out);
+	const time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	const int rc = command(d, (const char *[]){ "feedback", "--db", path, "--as-of", today, "--out", out, NULL });
+	ck_assert_int_eq(shell(list, sizeof list, "ls -A %s", out), 0);
+	if (rc != 0)
+		ck_assert_msg(list[0] == '\0', "a failed feedback left files: %s", list);
+	else
+		ck_assert_msg(strstr(list, ".csv\n") && !strstr(list, ".part"), "feedback wrote: %s", list);
+	return rc;
+}
+
+START_TEST(a_feedback_fails_whole_at_every_point)
+{
+	make_pristine_with(true);
+	char *before = faults_dump(pristine);
+	char copy[160];
+	snprintf(copy, sizeof copy, "%s/after.db", dir);
+	shell(NULL, 0, "cp %s %s", pristine, copy);
+	capture c;
+	capture_start(&c);
+	ck_assert_msg(op_feedback(copy, NULL, &c.d) == 0, "%s", captured(&c));
+	capture_end(&c);
+	char *after = faults_dump(copy);
+	ck_assert_str_ne(before, after);
+	static const struct {
+		enum fault_kind kind;
+		bool persistent;
+		const char *words;
+	} kinds[] = {
+		{ FAULT_DISK_FULL, true, "the disk is full" },
+		{ FAULT_FILE_LIMIT, true, "the file size limit was reached" },
+		{ FAULT_IO, false, "the disk reported an input/output error" },
+		{ FAULT_ALLOC, false, "out of memory" },
+	};
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+		const fault_case fc = {
+			.kind = kinds[k].kind, .persistent = kinds[k].persistent, .pristine = pristine,
+			.path = work, .op = op_feedback, .before = before, .after = after,
+			.exit_code = EXIT_STORE, .words = kinds[k].words,
+			.stop_at_commit = kinds[k].kind == FAULT_ALLOC,
+		};
+		const fault_report r = faults_every_point(&fc);
+		ck_assert_msg(r.failed > 0, "fault %d never made feedback fail", kinds[k].kind);
+	}
+	free(before);
+	free(after);
 }
 END_TEST
 
@@ -457,6 +519,7 @@ Suite *faults_suite(void)
 	tcase_add_test(tc, a_purge_fails_whole_at_every_point);
 	tcase_add_test(tc, a_forget_fails_whole_at_every_point);
 	tcase_add_test(tc, a_wipe_fails_harmlessly_at_every_point);
+	tcase_add_test(tc, a_feedback_fails_whole_at_every_point);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("the store's place");
 	tcase_add_checked_fixture(tc, setup, teardown);

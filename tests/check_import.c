@@ -963,7 +963,7 @@ START_TEST(an_import_waits_for_a_busy_store_then_says_so)
 	store_import_counts n;
 	ck_assert_int_eq(import_text(s, "a.csv", three_rows, false, &c.d, &n), STORE_BUSY);
 	char want[512];
-	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, purge, forget) or another program holds it "
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, feedback, purge, forget) or another program holds it "
 		 "(waited 50 ms); try again later\n", path);
 	expect_text(captured(&c), want);
 	expect_counts(&n, 0, 0, 0);

@@ -109,7 +109,7 @@ START_TEST(purge_removes_the_months_before_the_cut_and_keeps_the_trend)
 	ck_assert_int_eq(shell(out, sizeof out, "%s purge --db %s --before 2024-03 --force", vroeg_bin(), db), 0);
 	char want[512];
 	snprintf(want, sizeof want, "purged before 2024-03 in %s:\n"
-		 "month      signals  outcomes  decisions month_households\n2023-12 ", db);
+		 "month      signals  outcomes  decisions month_households run_signals feedback\n2023-12 ", db);
 	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "purge: %s", out);
 	snprintf(want, sizeof want, "\ntotal    %9ld %9ld %10ld ", signals, outcomes, decisions);
 	ck_assert_msg(strstr(out, want) && strstr(out, "\n2024-01 ") && strstr(out, "\n2024-02 ") &&
@@ -287,7 +287,7 @@ START_TEST(forget_erases_every_trace_and_keeps_the_figures)
 	ck_assert(in_store_files(key));
 	ck_assert_int_eq(shell(out, sizeof out, "%s forget --db %s --household %s", vroeg_bin(), db, key), 0);
 	char want[512];
-	snprintf(want, sizeof want, "forgot household %s in %s:\nmonth      signals  outcomes  decisions month_households\n",
+	snprintf(want, sizeof want, "forgot household %s in %s:\nmonth      signals  outcomes  decisions month_households run_signals feedback\n",
 		 key, db);
 	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "forget: %s", out);
 	snprintf(want, sizeof want, "\ntotal    %9ld %9ld %10ld ", signals, outcomes, decisions);
@@ -309,7 +309,7 @@ START_TEST(forget_takes_a_household_the_dutch_dialect_brought)
 	ck_assert_int_eq(shell(out, sizeof out, "%s import --db %s tests/data/store/nl-export.csv", vroeg_bin(), db), 0);
 	ck_assert(in_store_files("HH-1001"));
 	ck_assert_int_eq(shell(out, sizeof out, "%s forget --db %s --household HH-1001", vroeg_bin(), db), 0);
-	ck_assert_msg(strstr(out, "\n2024-03          2         0          0                1\n"), "forget: %s", out);
+	ck_assert_msg(strstr(out, "\n2024-03          2         0          0                1           0        0\n"), "forget: %s", out);
 	ck_assert(!in_store_files("HH-1001"));
 	ck_assert(!in_store_files("Eneco; Zakelijk"));
 	ck_assert(in_store_files("HH-0999"));
@@ -334,7 +334,7 @@ START_TEST(purge_and_forget_wait_for_a_busy_store_then_say_so)
 	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	char out[4096], want[512];
-	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, purge, forget) or "
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, feedback, purge, forget) or "
 		 "another program holds it (waited 200 ms); try again later\n", db);
 	ck_assert_int_eq(shell(out, sizeof out, "VROEG_BUSY_MS=200 %s purge --db %s --before 2024-01", vroeg_bin(), db), 4);
 	ck_assert_str_eq(out, want);

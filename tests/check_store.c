@@ -291,7 +291,9 @@ START_TEST(a_version_3_store_is_migrated_to_due_dates)
 	import(s, "signal_id,received,household,creditor,sector,arrears\nS1,2024-03-03,H1,Vitens,water,10.00\n",
 	       false, &c);
 	store_close(s);
-	raw_sql(path, "ALTER TABLE runs DROP COLUMN has_due; ALTER TABLE decisions DROP COLUMN due; "
+	raw_sql(path, "DROP TABLE feedback; DROP TABLE feedback_batches; DROP TABLE run_signals; "
+		"DROP INDEX outcomes_by_signal; ALTER TABLE runs DROP COLUMN feedback_kept; "
+		"ALTER TABLE runs DROP COLUMN has_due; ALTER TABLE decisions DROP COLUMN due; "
 		"INSERT INTO runs (month, policy_name, policy_version, source_sha256, started, finished, "
 		"households, label_names) VALUES ('2024-03', 'p', '1', 'abc', 't', 't', 1, '[]'); "
 		"INSERT INTO decisions (run_id, household, bucket, reason, rule, overflowed_from, labels, "
@@ -949,7 +951,7 @@ START_TEST(a_second_writer_waits_then_gets_busy)
 	ck_assert_int_eq(store_begin(second, &c.d), STORE_BUSY);
 	ck_assert_double_ge(seconds() - t0, 0.1);
 	char want[512];
-	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, purge, forget) or another program holds it "
+	snprintf(want, sizeof want, "vroeg: the store %s is busy: another vroeg command (import, run, feedback, purge, forget) or another program holds it "
 		 "(waited 150 ms); try again later\n", path);
 	ck_assert_str_eq(captured(&c), want);
 	store_run run = make_run("2024-03", "p8");

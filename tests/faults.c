@@ -357,7 +357,8 @@ static int by_text(const void *a, const void *b)
 
 static bool clock_column(const char *name)
 {
-	return strcmp(name, "started") == 0 || strcmp(name, "finished") == 0 || strcmp(name, "imported") == 0;
+	return strcmp(name, "started") == 0 || strcmp(name, "finished") == 0 || strcmp(name, "imported") == 0 ||
+	       strcmp(name, "written") == 0;
 }
 
 char *faults_dump(const char *path)

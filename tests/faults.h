@@ -37,7 +37,7 @@ long faults_counted(void);
 
 /* The store file PATH as text, for before/after comparisons: every row of
  * every table, sorted, with the columns that hold the time of day
- * (started, finished, imported) left out, and the schema version. Opened
+ * (started, finished, imported, written) left out, and the schema version. Opened
  * through the real VFS as a writer opens it (which rolls back what a
  * failed transaction left); fails the test unless PRAGMA integrity_check
  * says ok. malloc'ed. */
