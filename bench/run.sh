@@ -4,7 +4,7 @@
 # national month, then times vroeg import against the sqlite3 shell's .import,
 # vroeg dry-run of policy P2 against the hand-written C yardstick bench-ref-p2,
 # and, with a run recorded for the month, vroeg report over all the months
-# against one dry-run.
+# against one dry-run; last, vroeg sweep of 20 floors against one dry-run.
 #
 # usage: bench/run.sh BUILD_DIR        (make bench does this with BUILD_DIR=build)
 #
@@ -19,7 +19,9 @@
 #   VROEG_BENCH_INSTRUCTIONS  0 skips counting instructions with valgrind (default: count when
 #                         valgrind is installed; about a minute more)
 #   VROEG_BENCH_COMPILE_RUNS  rounds of the two compile steps, taking turns (default 11)
-#   VROEG_BENCH_ONLY      compile: only the compile steps (seconds, no data, no sqlite3 shell)
+#   VROEG_BENCH_ONLY      compile: only the compile steps (seconds, no data, no sqlite3 shell);
+#                         sweep: only the data, vroeg import and the sweep step (no sqlite3 shell)
+#   VROEG_BENCH_SWEEP_RUNS rounds of the sweep and its dry-run, taking turns (default 11)
 #   TMPDIR                where the scratch directory goes (about 400 MB)
 #
 # Exits non-zero only when a step fails to run; a missed target prints MISSED.
@@ -46,13 +48,17 @@ TARGET_DRYRUN_RATIO=1.3
 TARGET_DRYRUN_MB=100
 TARGET_REPORT_RATIO=1.0
 TARGET_COMPILE_RATIO=20
+TARGET_SWEEP_RATIO=4.0
+SWEEP_RUNS=${VROEG_BENCH_SWEEP_RUNS:-11}
+# The sweep: 20 floors, EUR 50 to 240 (the policy's own 100 among them).
+SWEEP_FLOORS=$(seq -s, 50 10 240)
 
 # --- what we need ----------------------------------------------------------
 case $ONLY in
-'' | compile) ;;
-*) die "VROEG_BENCH_ONLY is empty or compile, got '$ONLY'" ;;
+'' | compile | sweep) ;;
+*) die "VROEG_BENCH_ONLY is empty, compile or sweep, got '$ONLY'" ;;
 esac
-[ "$ONLY" = compile ] || command -v sqlite3 >/dev/null 2>&1 ||
+[ -n "$ONLY" ] || command -v sqlite3 >/dev/null 2>&1 ||
 	die "the sqlite3 shell is needed for the baseline.
 Install it: apt-get install sqlite3   (Fedora: dnf install sqlite; Alpine: apk add sqlite)"
 [[ $COMPILE_RUNS =~ ^[1-9][0-9]*$ ]] ||
@@ -60,6 +66,8 @@ Install it: apt-get install sqlite3   (Fedora: dnf install sqlite; Alpine: apk a
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "VROEG_BENCH_RUNS must be a whole number >= 1, got '$RUNS'"
 [[ $READ_RUNS =~ ^[1-9][0-9]*$ ]] ||
 	die "VROEG_BENCH_READ_RUNS must be a whole number >= 1, got '$READ_RUNS'"
+[[ $SWEEP_RUNS =~ ^[1-9][0-9]*$ ]] ||
+	die "VROEG_BENCH_SWEEP_RUNS must be a whole number >= 1, got '$SWEEP_RUNS'"
 for exe in vroeg-gen bench-ref-p2 bench-time vroeg; do
 	[ -x "$BUILD/$exe" ] || die "$BUILD/$exe is missing: run make first (make bench builds it)"
 done
@@ -168,6 +176,11 @@ bands() {
 # verify; it writes nothing), so starting the process weighs little against
 # the compiling. The two sizes take turns, COMPILE_RUNS rounds.
 COPIES=50
+compile_report() {
+	printf '%-34s %8s   target %-7s %s\n' "compile-960 / compile-60" "$RC" "<= $TARGET_COMPILE_RATIO" \
+		"$(verdict "$RC" "<=" "$TARGET_COMPILE_RATIO")"
+}
+if [ "$ONLY" != sweep ]; then
 mkdir "$SCRATCH/p60" "$SCRATCH/p960"
 bands 60 >"$SCRATCH/p60/bands.vroeg"
 bands 960 >"$SCRATCH/p960/bands.vroeg"
@@ -185,10 +198,7 @@ done
 record compile-60
 record compile-960
 RC=$(ratio "${SECS[compile-960]}" "${SECS[compile-60]}")
-compile_report() {
-	printf '%-34s %8s   target %-7s %s\n' "compile-960 / compile-60" "$RC" "<= $TARGET_COMPILE_RATIO" \
-		"$(verdict "$RC" "<=" "$TARGET_COMPILE_RATIO")"
-}
+fi
 if [ "$ONLY" = compile ]; then
 	echo
 	echo "compiling $COPIES copies of a policy of 60 amount bands: ${SECS[compile-60]} s;" \
@@ -206,6 +216,67 @@ NSIG=$(lines "$SIGNALS")
 NRUN=$(awk -F, -v m="$MONTH" 'NR > 1 && substr($2, 1, 7) == m { n++ } END { print n + 0 }' "$SIGNALS")
 NOUT=$(lines "$OUTCOMES")
 echo "  data: $NSIG signals ($NRUN in $MONTH), $(size_mb "$SIGNALS") MB; $NOUT outcomes, $(size_mb "$OUTCOMES") MB" >&2
+
+# paired A B: the median, over the rounds, of A's time over B's in the same
+# round (context: it moves more from one bench to the next than best over
+# best does with 21 rounds, and sits above it when the machine is busy).
+paired() {
+	awk -v a="${TIMES[$1]}" -v b="${TIMES[$2]}" 'BEGIN {
+		n = split(a, x, " "); split(b, y, " ")
+		for (i = 1; i <= n; i++) r[i] = y[i] > 0 ? x[i] / y[i] : 1e9
+		for (i = 2; i <= n; i++) for (j = i; j > 1 && r[j] < r[j - 1]; j--) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
+		printf "%.2f", n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2 }'
+}
+# --- 5. vroeg sweep: 20 floors against one dry-run ---------------------------
+# The policy with its floor named (`define floor = 100`); the sweep and a
+# dry-run of it take turns, SWEEP_RUNS rounds. Then the sweep's figures at
+# the policy's own floor are held against the dry-run's bucket counts.
+sweep_step() {
+	FLOOR_POLICY=$SCRATCH/floor.vroeg
+	sed -e 's/^count signal when arrears >= 100 or sector = water$/define floor = 100\ncount signal when arrears >= floor or sector = water/' \
+		"$POLICY" >"$FLOOR_POLICY"
+	grep -q '^define floor = 100$' "$FLOOR_POLICY" ||
+		die "the sweep step names the floor of P2 (count signal when arrears >= 100 or sector = water): $POLICY has no such line"
+	for ((round = 1; round <= SWEEP_RUNS; round++)); do
+		run_once vroeg-dry-run-3 /dev/null \
+			"$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$FLOOR_POLICY"
+		run_once vroeg-sweep-20 "$SCRATCH/sweep.csv" \
+			"$BUILD/vroeg" sweep --db "$DB" --month "$MONTH" --set "floor=$SWEEP_FLOORS" --format csv "$FLOOR_POLICY"
+	done
+	record vroeg-dry-run-3
+	record vroeg-sweep-20
+	"$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$FLOOR_POLICY" 2>/dev/null |
+		awk -F, 'NR > 1 { n[$3]++ } END { for (b in n) printf "%s\t%d\n", b, n[b] }' | LC_ALL=C sort >"$SCRATCH/floor.counts"
+	awk -F, '$1 == "100.00" && $4 > 0 { printf "%s\t%d\n", $3, $4 }' "$SCRATCH/sweep.csv" |
+		LC_ALL=C sort >"$SCRATCH/sweep.counts"
+	RS=$(ratio "${SECS[vroeg-sweep-20]}" "${SECS[vroeg-dry-run-3]}")
+}
+sweep_report() {
+	printf '%-34s %8s   target %-7s %s\n' "vroeg-sweep-20 / vroeg-dry-run-3" "$RS" "<= $TARGET_SWEEP_RATIO" \
+		"$(verdict "$RS" "<=" "$TARGET_SWEEP_RATIO")"
+}
+sweep_check() {
+	if cmp -s "$SCRATCH/sweep.counts" "$SCRATCH/floor.counts"; then
+		echo "sweep: 20 floors ($SWEEP_FLOORS); at the policy's own floor its households per bucket are the dry-run's"
+	else
+		echo "sweep: MISMATCH between the sweep's households per bucket at floor 100 and the dry-run's:"
+		diff "$SCRATCH/floor.counts" "$SCRATCH/sweep.counts" | grep '^[<>]' | sed 's/^/  /' || true
+	fi
+}
+if [ "$ONLY" = sweep ]; then
+	RUNS=1
+	measure vroeg-import /dev/null fresh_store "$BUILD/vroeg" import --db "$DB" "$SIGNALS"
+	measure vroeg-import-outcomes /dev/null nothing "$BUILD/vroeg" import --db "$DB" --outcomes "$OUTCOMES"
+	sweep_step
+	echo
+	echo "sweep of 20 floors: ${SECS[vroeg-sweep-20]} s, ${MB[vroeg-sweep-20]} MB; one dry-run:" \
+		"${SECS[vroeg-dry-run-3]} s, ${MB[vroeg-dry-run-3]} MB (best of $SWEEP_RUNS rounds; peak MB the highest)"
+	sweep_report
+	printf '%-34s %8s   (context: median of the rounds)\n' "vroeg-sweep-20 / vroeg-dry-run-3" \
+		"$(paired vroeg-sweep-20 vroeg-dry-run-3)"
+	sweep_check
+	exit 0
+fi
 
 # --- 2. import: the sqlite3 shell's plain .import, then vroeg import ---------
 # The two take turns (see step 3 for why).
@@ -274,6 +345,7 @@ for ((round = 1; round <= READ_RUNS; round++)); do
 done
 record vroeg-report
 record vroeg-dry-run-2
+sweep_step
 
 # Same answer? Bucket counts of one more (untimed) dry-run against ref-p2's.
 if ! "$BUILD/vroeg" dry-run --db "$DB" --month "$MONTH" --format csv "$POLICY" \
@@ -288,16 +360,6 @@ awk -F, 'NR > 1 { b = $3; if (b == "excluded") b = b " (" $4 ")"; n[b]++ }
 grep -v '^#' "$SCRATCH/ref-p2.txt" | grep -v '^total' | LC_ALL=C sort >"$SCRATCH/ref-p2.counts"
 
 # --- the report --------------------------------------------------------------
-# paired A B: the median, over the rounds, of A's time over B's in the same
-# round (context: it moves more from one bench to the next than best over
-# best does with 21 rounds, and sits above it when the machine is busy).
-paired() {
-	awk -v a="${TIMES[$1]}" -v b="${TIMES[$2]}" 'BEGIN {
-		n = split(a, x, " "); split(b, y, " ")
-		for (i = 1; i <= n; i++) r[i] = y[i] > 0 ? x[i] / y[i] : 1e9
-		for (i = 2; i <= n; i++) for (j = i; j > 1 && r[j] < r[j - 1]; j--) { t = r[j]; r[j] = r[j - 1]; r[j - 1] = t }
-		printf "%.2f", n % 2 ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2 }'
-}
 echo
 printf '%-22s %9s %9s\n' step seconds "peak MB"
 printf '%-22s %9s %9s\n' ---------------------- --------- ---------
@@ -319,6 +381,7 @@ printf '%-34s %8s   target %-7s %s\n' "vroeg-dry-run / ref-p2" "$r2" "<= $TARGET
 printf '%-34s %8s   target %-7s %s\n' "vroeg-dry-run peak MB" "$m" "< $TARGET_DRYRUN_MB" "$(verdict "$m" "<" "$TARGET_DRYRUN_MB")"
 printf '%-34s %8s   target %-7s %s\n' "vroeg-report / vroeg-dry-run-2" "$r3" "<= $TARGET_REPORT_RATIO" "$(verdict "$r3" "<=" "$TARGET_REPORT_RATIO")"
 compile_report
+sweep_report
 printf '%-34s %8s   (context: the read alone)\n' "sqlite-ordered-read / ref-p2" \
 	"$(ratio "${SECS[sqlite-ordered-read]}" "${SECS[ref-p2]}")"
 printf '%-34s %8s   (context: median of the rounds)\n' "vroeg-import / sqlite-import" \
@@ -327,6 +390,8 @@ printf '%-34s %8s   (context: median of the rounds)\n' "vroeg-dry-run / ref-p2" 
 	"$(paired vroeg-dry-run ref-p2)"
 printf '%-34s %8s   (context: median of the rounds)\n' "vroeg-report / vroeg-dry-run-2" \
 	"$(paired vroeg-report vroeg-dry-run-2)"
+printf '%-34s %8s   (context: median of the rounds)\n' "vroeg-sweep-20 / vroeg-dry-run-3" \
+	"$(paired vroeg-sweep-20 vroeg-dry-run-3)"
 if [ -n "$INSTR_RATIO" ]; then
 	printf '%-34s %8s   (context: instructions executed, valgrind)\n' "vroeg-dry-run / ref-p2" "$INSTR_RATIO"
 fi
@@ -349,3 +414,4 @@ else
 	diff "$SCRATCH/ref-p2.counts" "$SCRATCH/dry-run.counts" | grep '^[<>]' | sed 's/^/  /' || true
 	echo "  (the ratio compares different work until they agree)"
 fi
+sweep_check

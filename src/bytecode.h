@@ -249,6 +249,9 @@ void bc_disasm(const bc_program *p, FILE *out);
 
 /* Index of the named number NAME in P, or -1. */
 int bc_param_find(const bc_program *p, const char *name);
+/* The same, reporting a NAME P does not name to D as `--set` does (with
+ * the closest name, or the names it has). */
+int bc_param_lookup(const bc_program *p, const char *name, diag *d);
 
 /* Reads TEXT as a value of named number I, written as in the language: money
  * as `150`, `150.50`, `EUR 150` or `€150` (into cents), a count, days or an
@@ -268,5 +271,14 @@ bool bc_program_set_text(bc_program *p, const char *setting, diag *d);
  * in a form bc_param_parse reads back (money with two decimals). Returns
  * the length it needed, as snprintf. */
 int bc_param_format(const bc_program *p, uint32_t i, char *buf, size_t size);
+/* VALUE, a value of named number I, as bc_param_format writes it (money
+ * with two decimals, `150.00`), into BUF; returns BUF. */
+const char *bc_param_format_value(const bc_program *p, uint32_t i, int64_t value, char buf[32]);
+
+/* Makes *DST a copy of SRC that shares nothing with it (every array and
+ * string its own, freed with bc_program_free), so that each variant of a
+ * sweep has its own values and its own vm. False when memory runs out
+ * (*DST then holds nothing to free). */
+bool bc_program_copy(bc_program *dst, const bc_program *src);
 
 #endif

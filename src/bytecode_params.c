@@ -1,6 +1,7 @@
 /* bytecode_params.c - named numbers in a compiled program (bytecode.h): find
  * one by name, read a value as the language writes it, and change it
- * everywhere it is used. The program stays as bc_verify accepted it: the
+ * everywhere it is used; and a program's copy, for a sweep that gives each
+ * variant its own values. The program stays as bc_verify accepted it: the
  * named number's own constant and the capacities it gives change together,
  * and a value is re-checked against the named number's kind first. */
 #include "bytecode.h"
@@ -65,6 +66,14 @@ static void unknown(const bc_program *p, const char *name, diag *d)
 		snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", param_name(p, i));
 	}
 	diag_error(d, "--set %s: the policy names no number `%s` (it names: %s)", name, name, list);
+}
+
+int bc_param_lookup(const bc_program *p, const char *name, diag *d)
+{
+	const int i = bc_param_find(p, name);
+	if (i < 0)
+		unknown(p, name, d);
+	return i;
 }
 
 /* A whole number 0 .. INT64_MAX, digits only. */
@@ -135,12 +144,10 @@ bool bc_program_set_text(bc_program *p, const char *setting, diag *d)
 		diag_error(d, "out of memory");
 		return false;
 	}
-	const int i = bc_param_find(p, name);
+	const int i = bc_param_lookup(p, name, d);
 	int64_t value;
 	bool ok = i >= 0;
-	if (!ok)
-		unknown(p, name, d);
-	else
+	if (ok)
 		ok = bc_param_parse(p, (uint32_t)i, eq + 1, &value, d) && bc_program_set(p, name, value, d);
 	free(name);
 	return ok;
@@ -148,11 +155,67 @@ bool bc_program_set_text(bc_program *p, const char *setting, diag *d)
 
 int bc_param_format(const bc_program *p, uint32_t i, char *buf, size_t size)
 {
-	const bc_param *q = &p->params[i];
-	if (q->kind == TY_MONEY) {
-		char cents[24];
-		vr_cents_format(q->value, cents);
-		return snprintf(buf, size, "%s=%s", param_name(p, i), cents);
-	}
-	return snprintf(buf, size, "%s=%" PRId64, param_name(p, i), q->value);
+	char value[32];
+	bc_param_format_value(p, i, p->params[i].value, value);
+	return snprintf(buf, size, "%s=%s", param_name(p, i), value);
+}
+
+const char *bc_param_format_value(const bc_program *p, uint32_t i, int64_t value, char buf[32])
+{
+	if (p->params[i].kind == TY_MONEY)
+		vr_cents_format(value, buf);
+	else
+		snprintf(buf, 32, "%" PRId64, value);
+	return buf;
+}
+
+/* A malloc'ed copy of the N elements of SIZE bytes at SRC (NULL for none:
+ * *OK stays true then). */
+static void *dup_array(const void *src, size_t n, size_t size, bool *ok)
+{
+	if (!src || n == 0)
+		return NULL;
+	void *p = malloc(n * size);
+	if (!p)
+		*ok = false;
+	else
+		memcpy(p, src, n * size);
+	return p;
+}
+
+static char *dup_text(const char *s, bool *ok)
+{
+	if (!s)
+		return NULL;
+	char *p = strdup(s);
+	if (!p)
+		*ok = false;
+	return p;
+}
+
+bool bc_program_copy(bc_program *dst, const bc_program *src)
+{
+	bool ok = true;
+	*dst = *src;
+	dst->policy_name = dup_text(src->policy_name, &ok);
+	dst->policy_version = dup_text(src->policy_version, &ok);
+	dst->source_name = dup_text(src->source_name, &ok);
+	dst->consts = dup_array(src->consts, src->nconsts, sizeof *src->consts, &ok);
+	/* The texts are the copy's own (bc_program_free frees each). */
+	for (uint32_t i = 0; dst->consts && i < src->nconsts; i++)
+		dst->consts[i].text = dup_text(src->consts[i].text, &ok);
+	if (!dst->consts)
+		dst->nconsts = 0;
+	dst->fns = dup_array(src->fns, src->nfns, sizeof *src->fns, &ok);
+	dst->code = dup_array(src->code, src->ncode, sizeof *src->code, &ok);
+	dst->lines = dup_array(src->lines, src->nlines, sizeof *src->lines, &ok);
+	dst->buckets = dup_array(src->buckets, src->nbuckets, sizeof *src->buckets, &ok);
+	dst->rules = dup_array(src->rules, src->nrules, sizeof *src->rules, &ok);
+	dst->labels = dup_array(src->labels, src->nlabels, sizeof *src->labels, &ok);
+	dst->skips = dup_array(src->skips, src->nskips, sizeof *src->skips, &ok);
+	dst->defs = dup_array(src->defs, src->ndefs, sizeof *src->defs, &ok);
+	dst->params = dup_array(src->params, src->nparams, sizeof *src->params, &ok);
+	if (!ok)
+		bc_program_free(dst);
+	return ok;
 }

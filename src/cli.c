@@ -317,11 +317,65 @@ bool cli_month_at(const char *s, time_t now, vr_month *out, diag *d)
 		*out = (tm.tm_year + 1900) * 12 + tm.tm_mon - 1;
 		return true;
 	}
+	if (strstr(s, "..")) {
+		diag_error(d, "`%s` is a range of months: this command takes one month, YYYY-MM "
+			   "(dry-run, diff and sweep take a range)", s);
+		return false;
+	}
 	if (!vr_month_parse(s, strlen(s), out)) {
 		diag_error(d, "`%s` is not a month: write YYYY-MM, e.g. 2024-03, or `previous`", s);
 		return false;
 	}
 	return true;
+}
+
+bool cli_month_range(const char *s, const char *what, vr_month *from, vr_month *to, bool *range, diag *d)
+{
+	const char *dots = s ? strstr(s, "..") : NULL;
+	*range = dots != NULL;
+	if (!dots) {
+		if (!cli_month(s, from, d))
+			return false;
+		*to = *from;
+		return true;
+	}
+	char first[64];
+	const size_t n = (size_t)(dots - s);
+	if (n >= sizeof first) {
+		diag_error(d, "`%.*s` is not a month: write YYYY-MM, e.g. 2024-03, or `previous`", (int)n, s);
+		return false;
+	}
+	memcpy(first, s, n);
+	first[n] = '\0';
+	if (!cli_month(first, from, d) || !cli_month(dots + 2, to, d))
+		return false;
+	if (*to < *from) {
+		diag_error(d, "`%s`: the first month comes after the last", s);
+		return false;
+	}
+	if (*to - *from >= CLI_MAX_MONTHS) {
+		diag_error(d, "%s covers at most %d months; %s has %d", what, CLI_MAX_MONTHS, s, (int)(*to - *from) + 1);
+		return false;
+	}
+	return true;
+}
+
+/* A month a purge removed has nothing left to decide: EXIT_DATA (said), or
+ * EXIT_OK. */
+int cli_refuse_purged(store *s, vr_month month, diag *d)
+{
+	vr_month before;
+	const int purged = store_purged_before(s, &before, d);
+	if (purged < 0)
+		return EXIT_STORE;
+	if (purged == 0 || month >= before)
+		return EXIT_OK;
+	char m[8], kept[8];
+	vr_month_format(month, m);
+	vr_month_format(before, kept);
+	diag_error(d, "the signals of %s were purged: the store keeps the months from %s on, so %s "
+		   "cannot be decided again", m, kept, m);
+	return EXIT_DATA;
 }
 
 int cli_output_error(void)
@@ -355,4 +409,27 @@ int cli_store_exit(enum store_status st)
 	case STORE_IO_ERROR: return EXIT_STORE;
 	}
 	return EXIT_STORE;
+}
+
+bool cli_lang(const char *given, bool *dutch, diag *d)
+{
+	if (given) {
+		if (strcmp(given, "nl") != 0 && strcmp(given, "en") != 0) {
+			diag_error(d, "--lang is nl or en");
+			return false;
+		}
+		*dutch = strcmp(given, "nl") == 0;
+		return true;
+	}
+	/* The first of LC_ALL, LC_MESSAGES and LANG that is set. */
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	*dutch = false;
+	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+		const char *v = getenv(vars[i]);
+		if (!v || !*v)
+			continue;
+		*dutch = strncmp(v, "nl", 2) == 0 && strchr("_.@", v[2]);
+		break;
+	}
+	return true;
 }

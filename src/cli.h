@@ -113,9 +113,25 @@ store *cli_open_existing_store(const char *db, diag *d, int *rc);
  * exit code when NULL is returned. */
 store *cli_dry_run_store(const char *db, const char *signals, const char *outcomes, diag *d, int *rc);
 
+/* A month a purge removed has nothing left to decide (dry-run, run,
+ * sweep): EXIT_DATA after saying so (EXIT_STORE when the store cannot
+ * say), else EXIT_OK. */
+int cli_refuse_purged(store *s, vr_month month, diag *d);
+
 /* Parses --month: YYYY-MM, or "previous" for the month before today, where
- * today is taken in UTC. */
+ * today is taken in UTC. A range (FROM..TO) is refused as not one month. */
 bool cli_month(const char *s, vr_month *out, diag *d);
+
+/* The most months one command covers with a range (dry-run, diff, sweep;
+ * report has the same, FIGURES_MAX_MONTHS): ten years, month by month. */
+enum { CLI_MAX_MONTHS = 120 };
+
+/* Parses --month of a command that takes a range: one month as cli_month
+ * reads it (*FROM = *TO), or FROM..TO, each side read so, the first not
+ * after the last and at most CLI_MAX_MONTHS months. *RANGE says whether S
+ * was written as a range. WHAT names the command in the message past the
+ * limit ("a dry-run covers at most 120 months; ..."). */
+bool cli_month_range(const char *s, const char *what, vr_month *from, vr_month *to, bool *range, diag *d);
 /* The same, with NOW as the present moment. */
 bool cli_month_at(const char *s, time_t now, vr_month *out, diag *d);
 
@@ -127,6 +143,12 @@ int cli_output_error(void);
  * or 1), reports "cannot write the output: reason" and returns
  * EXIT_OUTPUT; otherwise RC (a command that failed has said why). */
 int cli_finish_output(int rc, diag *d);
+
+/* The language of a page (report and sweep's html): GIVEN (`--lang nl`
+ * or `en`), else Dutch when the locale (LC_ALL, else LC_MESSAGES, else
+ * LANG: the first that is set) is `nl` or `nl_*`. False, reported, for
+ * another --lang. */
+bool cli_lang(const char *given, bool *dutch, diag *d);
 
 /* Maps a store status to an exit code. */
 int cli_store_exit(enum store_status st);
@@ -149,6 +171,7 @@ int cmd_diff(int argc, char **argv, diag *d);
 int cmd_test(int argc, char **argv, diag *d);
 int cmd_fmt(int argc, char **argv, diag *d);
 int cmd_report(int argc, char **argv, diag *d);
+int cmd_sweep(int argc, char **argv, diag *d);
 
 /* The usage text of COMMAND (NULL: the overview), as docs/ shows it. */
 const char *cli_usage(const char *command);

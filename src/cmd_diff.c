@@ -88,16 +88,23 @@ static size_t name_index(names *ns, const char *s)
 	return ns->n - 1;
 }
 
-static void print_csv(const run_result *o, const run_result *n)
+/* The households that change, one row each; with a range (MONTH_COLUMN),
+ * each row begins with its month, and only the first month (HEADER) has
+ * the header row. */
+static void print_csv(const run_result *o, const run_result *n, bool month_column, bool header)
 {
 	const size_t nf = nfixed(o, n);
 	csvout *w = malloc(sizeof *w);
 	if (!w)
 		return;
 	csvout_init(w, stdout);
-	for (size_t c = 0; c < nf; c++)
+	char month[8];
+	vr_month_format(o->set.month, month);
+	if (month_column && header)
+		csvout_text(w, "month");
+	for (size_t c = 0; header && c < nf; c++)
 		csvout_text(w, fixed[c]);
-	for (int side = 0; side < 2; side++) {
+	for (int side = 0; header && side < 2; side++) {
 		const vr_decision_set *set = side ? &n->set : &o->set;
 		for (size_t l = 0; l < set->nlabels; l++) {
 			char name[256];
@@ -105,7 +112,8 @@ static void print_csv(const run_result *o, const run_result *n)
 			csvout_text(w, name);
 		}
 	}
-	csvout_end_row(w);
+	if (header)
+		csvout_end_row(w);
 	for (size_t i = 0; i < o->set.nrows && i < n->set.nrows; i++) {
 		vr_decision_row abuf, bbuf;
 		const vr_decision_row *a = vr_decision_at(&o->set, i, &abuf);
@@ -116,6 +124,8 @@ static void print_csv(const run_result *o, const run_result *n)
 		const char *f[9] = { a->household, a->bucket, b->bucket, a->reason, b->reason,
 				     a->overflowed_from, b->overflowed_from, due_text(&o->set, a, old_due),
 				     due_text(&n->set, b, new_due) };
+		if (month_column)
+			csvout_text_repeated(w, month);
 		for (size_t c = 0; c < nf; c++)
 			if (c < 7)
 				csvout_text(w, f[c]);
@@ -133,9 +143,11 @@ static void print_csv(const run_result *o, const run_result *n)
 	free(w);
 }
 
-static void print_json(const run_result *o, const run_result *n)
+static void print_json(const run_result *o, const run_result *n, bool month_column)
 {
 	const size_t nf = nfixed(o, n);
+	char month[8];
+	vr_month_format(o->set.month, month);
 	for (size_t i = 0; i < o->set.nrows && i < n->set.nrows; i++) {
 		vr_decision_row abuf, bbuf;
 		const vr_decision_row *a = vr_decision_at(&o->set, i, &abuf);
@@ -147,8 +159,12 @@ static void print_json(const run_result *o, const run_result *n)
 				     a->overflowed_from, b->overflowed_from, due_text(&o->set, a, old_due),
 				     due_text(&n->set, b, new_due) };
 		fputc('{', stdout);
+		if (month_column) {
+			fputs("\"month\":", stdout);
+			report_json_string(stdout, month);
+		}
 		for (size_t c = 0; c < nf; c++) {
-			if (c)
+			if (c || month_column)
 				fputc(',', stdout);
 			report_json_string(stdout, fixed[c]);
 			fputc(':', stdout);
@@ -171,68 +187,107 @@ static void print_json(const run_result *o, const run_result *n)
 	}
 }
 
-static void print_table(const run_result *o, const bc_program *po, const run_result *n, const bc_program *pn)
+/* What the table counts, in a month or over the months of a range:
+ * households from each old bucket to each new one, and capacity use. */
+typedef struct counts {
+	names ns;                /* the old version's buckets, then the new one's, then excluded */
+	long *matrix;            /* ns.n x ns.n: old (row) to new (column) */
+	long *places[2], *total[2];   /* per name: places taken and households, old [0] and new [1] */
+	size_t changed, rows;
+	long months;
+	vr_month from, to;
+} counts;
+
+static bool counts_init(counts *c, const bc_program *po, const bc_program *pn)
 {
-	names ns = { .n = 0 };
+	memset(c, 0, sizeof *c);
 	for (uint32_t b = 0; b < po->nbuckets; b++)
-		name_index(&ns, po->consts[po->buckets[b].name].text);
+		name_index(&c->ns, po->consts[po->buckets[b].name].text);
 	for (uint32_t b = 0; b < pn->nbuckets; b++)
-		name_index(&ns, pn->consts[pn->buckets[b].name].text);
-	name_index(&ns, "excluded");
-	const size_t k = ns.n;
-	long *matrix = calloc(k * k + 1, sizeof *matrix);
-	if (!matrix)
-		return;
-	size_t changed = 0;
+		name_index(&c->ns, pn->consts[pn->buckets[b].name].text);
+	name_index(&c->ns, "excluded");
+	const size_t k = c->ns.n;
+	c->matrix = calloc(k * k + 1, sizeof *c->matrix);
+	for (int side = 0; side < 2; side++) {
+		c->places[side] = calloc(k + 1, sizeof *c->places[side]);
+		c->total[side] = calloc(k + 1, sizeof *c->total[side]);
+	}
+	return c->matrix && c->places[0] && c->places[1] && c->total[0] && c->total[1];
+}
+
+static void counts_free(counts *c)
+{
+	free(c->matrix);
+	for (int side = 0; side < 2; side++) {
+		free(c->places[side]);
+		free(c->total[side]);
+	}
+}
+
+/* Adds the month O (evaluated with PO) and N (with PN) to C. */
+static void count_month(counts *c, const run_result *o, const bc_program *po, const run_result *n,
+			const bc_program *pn)
+{
+	const size_t k = c->ns.n;
 	for (size_t i = 0; i < o->set.nrows && i < n->set.nrows; i++) {
 		vr_decision_row abuf, bbuf;
 		const vr_decision_row *a = vr_decision_at(&o->set, i, &abuf);
 		const vr_decision_row *b = vr_decision_at(&n->set, i, &bbuf);
-		matrix[name_index(&ns, a->bucket) * k + name_index(&ns, b->bucket)]++;
-		changed += row_changed(&o->set, a, &n->set, b);
+		c->matrix[name_index(&c->ns, a->bucket) * k + name_index(&c->ns, b->bucket)]++;
+		c->changed += row_changed(&o->set, a, &n->set, b);
 	}
-	char month[8];
-	vr_month_format(o->set.month, month);
-	printf("%s: %zu of %zu households change decision.\n\n", month, changed, o->set.nrows);
+	c->rows += o->set.nrows;
+	for (int side = 0; side < 2; side++) {
+		const bc_program *p = side ? pn : po;
+		const run_result *r = side ? n : o;
+		for (uint32_t x = 0; x < p->nbuckets; x++) {
+			const size_t at = name_index(&c->ns, p->consts[p->buckets[x].name].text);
+			c->places[side][at] += r->buckets[x].places_taken;
+			c->total[side][at] += r->buckets[x].households;
+		}
+	}
+	if (c->months++ == 0)
+		c->from = o->set.month;
+	c->to = o->set.month;
+}
+
+/* The matrix and the capacity use of C; a capacity counts once a month. */
+static void print_counts(const counts *c, const bc_program *po, const bc_program *pn)
+{
+	const size_t k = c->ns.n;
 	printf("Households by bucket, old (rows) to new (columns):\n%-20s", "");
-	for (size_t c = 0; c < k; c++)
-		printf(" %14.14s", ns.v[c]);
+	for (size_t col = 0; col < k; col++)
+		printf(" %14.14s", c->ns.v[col]);
 	putchar('\n');
 	for (size_t r = 0; r < k; r++) {
 		long row_total = 0;
-		for (size_t c = 0; c < k; c++)
-			row_total += matrix[r * k + c];
+		for (size_t col = 0; col < k; col++)
+			row_total += c->matrix[r * k + col];
 		if (!row_total)
 			continue;
-		printf("%-20.20s", ns.v[r]);
-		for (size_t c = 0; c < k; c++)
-			printf(" %14ld", matrix[r * k + c]);
+		printf("%-20.20s", c->ns.v[r]);
+		for (size_t col = 0; col < k; col++)
+			printf(" %14ld", c->matrix[r * k + col]);
 		putchar('\n');
 	}
 	printf("\nCapacity use:\n%-20s %12s %12s %12s %12s\n", "bucket", "old places", "new places",
 	       "old total", "new total");
 	for (size_t b = 0; b + 1 < k; b++) {
-		long op = 0, np = 0, ot = 0, nt = 0;
-		char ocap[32] = "-", ncap[32] = "-";
-		for (uint32_t x = 0; x < po->nbuckets; x++)
-			if (strcmp(po->consts[po->buckets[x].name].text, ns.v[b]) == 0) {
-				op = o->buckets[x].places_taken;
-				ot = o->buckets[x].households;
-				if (po->buckets[x].capacity >= 0)
-					snprintf(ocap, sizeof ocap, "%ld/%lld", op, (long long)po->buckets[x].capacity);
-			}
-		for (uint32_t x = 0; x < pn->nbuckets; x++)
-			if (strcmp(pn->consts[pn->buckets[x].name].text, ns.v[b]) == 0) {
-				np = n->buckets[x].places_taken;
-				nt = n->buckets[x].households;
-				if (pn->buckets[x].capacity >= 0)
-					snprintf(ncap, sizeof ncap, "%ld/%lld", np, (long long)pn->buckets[x].capacity);
-			}
-		printf("%-20.20s %12s %12s %12ld %12ld\n", ns.v[b], ocap, ncap, ot, nt);
+		char cap[2][32] = { "-", "-" };
+		for (int side = 0; side < 2; side++) {
+			const bc_program *p = side ? pn : po;
+			for (uint32_t x = 0; x < p->nbuckets; x++)
+				if (strcmp(p->consts[p->buckets[x].name].text, c->ns.v[b]) == 0 && p->buckets[x].capacity >= 0)
+					snprintf(cap[side], sizeof cap[side], "%ld/%lld", c->places[side][b],
+						 (long long)p->buckets[x].capacity * c->months);
+		}
+		printf("%-20.20s %12s %12s %12ld %12ld\n", c->ns.v[b], cap[0], cap[1], c->total[0][b], c->total[1][b]);
 	}
-	free(matrix);
-	if (!changed)
-		return;
+}
+
+/* The households of month O / N that change. */
+static void print_changes(const run_result *o, const run_result *n)
+{
 	printf("\nHouseholds that change:\n%-14s %-18s %-18s %s\n", "household", "old", "new", "new rule");
 	for (size_t i = 0; i < o->set.nrows && i < n->set.nrows; i++) {
 		vr_decision_row abuf, bbuf;
@@ -255,6 +310,36 @@ static void print_table(const run_result *o, const bc_program *po, const run_res
 	}
 }
 
+/* One month's table: what changes, capacity use, the households. */
+static bool print_table(const run_result *o, const bc_program *po, const run_result *n, const bc_program *pn)
+{
+	counts c;
+	if (!counts_init(&c, po, pn)) {
+		counts_free(&c);
+		return false;
+	}
+	count_month(&c, o, po, n, pn);
+	char month[8];
+	vr_month_format(o->set.month, month);
+	printf("%s: %zu of %zu households change decision.\n\n", month, c.changed, c.rows);
+	print_counts(&c, po, pn);
+	if (c.changed)
+		print_changes(o, n);
+	counts_free(&c);
+	return true;
+}
+
+/* The months of a range together. */
+static void print_total(const counts *c, const bc_program *po, const bc_program *pn)
+{
+	char from[8], to[8];
+	vr_month_format(c->from, from);
+	vr_month_format(c->to, to);
+	printf("%s..%s together (%ld months): %zu of %zu household decisions change.\n\n", from, to, c->months,
+	       c->changed, c->rows);
+	print_counts(c, po, pn);
+}
+
 int cmd_diff(int argc, char **argv, diag *d)
 {
 	const char *db = NULL, *signals = NULL, *outcomes = NULL, *month_text = NULL, *format = "table";
@@ -267,7 +352,8 @@ int cmd_diff(int argc, char **argv, diag *d)
 	if (!cli_parse(argc, argv, opts, &a, d))
 		return EXIT_USAGE;
 	enum report_format fmt;
-	vr_month month;
+	vr_month from, to;
+	bool range;
 	/* One policy with --set: as written (old) against the values set (new). */
 	const bool one = a.npositional == 1 && a.many.n > 0;
 	if (a.npositional != 2 && !one) {
@@ -285,7 +371,7 @@ int cmd_diff(int argc, char **argv, diag *d)
 		diag_error(d, "--format is table, csv or json");
 		return EXIT_USAGE;
 	}
-	if (!cli_month(month_text, &month, d))
+	if (!cli_month_range(month_text, "a diff", &from, &to, &range, d))
 		return EXIT_USAGE;
 	bc_program po, pn;
 	if (cli_load_policy(old_path, &po, d) != EXIT_OK)
@@ -302,23 +388,47 @@ int cmd_diff(int argc, char **argv, diag *d)
 		return rc;
 	}
 	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
-	run_result ro, rn;
-	if (s && run_evaluate(s, &po, month, d, &ro)) {
-		if (run_evaluate(s, &pn, month, d, &rn)) {
-			if (fmt == REPORT_TABLE)
-				print_table(&ro, &po, &rn, &pn);
-			else if (fmt == REPORT_CSV)
-				print_csv(&ro, &rn);
-			else
-				print_json(&ro, &rn);
-			run_result_free(&rn);
-		} else {
-			rc = EXIT_STORE;
-		}
-		run_result_free(&ro);
-	} else if (s) {
+	counts total;
+	if (s && range && !counts_init(&total, &po, &pn)) {
+		diag_error(d, "out of memory");
 		rc = EXIT_STORE;
 	}
+	/* Each month as a diff of that month alone; a range adds the months
+	 * together. */
+	for (vr_month m = from; s && m <= to && rc == EXIT_OK; m++) {
+		run_result ro, rn;
+		if (!run_evaluate(s, &po, m, d, &ro)) {
+			rc = EXIT_STORE;
+			break;
+		}
+		if (!run_evaluate(s, &pn, m, d, &rn)) {
+			run_result_free(&ro);
+			rc = EXIT_STORE;
+			break;
+		}
+		if (fmt == REPORT_TABLE) {
+			if (m != from)
+				putchar('\n');
+			if (!print_table(&ro, &po, &rn, &pn)) {
+				diag_error(d, "out of memory");
+				rc = EXIT_STORE;
+			}
+			if (range)
+				count_month(&total, &ro, &po, &rn, &pn);
+		} else if (fmt == REPORT_CSV) {
+			print_csv(&ro, &rn, range, m == from);
+		} else {
+			print_json(&ro, &rn, range);
+		}
+		run_result_free(&rn);
+		run_result_free(&ro);
+	}
+	if (s && range && rc == EXIT_OK && fmt == REPORT_TABLE) {
+		putchar('\n');
+		print_total(&total, &po, &pn);
+	}
+	if (s && range)
+		counts_free(&total);
 	if (s)
 		store_close(s);
 	bc_program_free(&po);

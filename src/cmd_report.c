@@ -10,38 +10,15 @@
 #include "outfile.h"
 #include "figures.h"
 
-/* The page's language from the locale: LC_ALL, else LC_MESSAGES, else
- * LANG (the first that is set); Dutch for nl and nl_*, else English. */
-static enum figures_lang lang_from_locale(void)
-{
-	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
-		const char *v = getenv(vars[i]);
-		if (!v || !*v)
-			continue;
-		return strncmp(v, "nl", 2) == 0 && strchr("_.@", v[2]) ? FIGURES_NL : FIGURES_EN;
-	}
-	return FIGURES_EN;
-}
-
 /* FROM..TO into *FROM and *TO. */
 static bool parse_range(const char *s, vr_month *from, vr_month *to, diag *d)
 {
-	const char *dots = strstr(s, "..");
-	if (!dots) {
+	if (!strstr(s, "..")) {
 		diag_error(d, "`%s` is not a range of months: write FROM..TO, e.g. 2023-12..2024-06", s);
 		return false;
 	}
-	char first[64];
-	const size_t n = (size_t)(dots - s);
-	snprintf(first, sizeof first, "%.*s", (int)(n < sizeof first ? n : sizeof first - 1), s);
-	if (!cli_month(first, from, d) || !cli_month(dots + 2, to, d))
-		return false;
-	if (*to < *from) {
-		diag_error(d, "`%s`: the first month comes after the last", s);
-		return false;
-	}
-	return true;
+	bool range;
+	return cli_month_range(s, "a report", from, to, &range, d);
 }
 
 int cmd_report(int argc, char **argv, diag *d)
@@ -65,14 +42,10 @@ int cmd_report(int argc, char **argv, diag *d)
 		diag_error(d, "--format is table, csv, json or html");
 		return EXIT_USAGE;
 	}
-	enum figures_lang lang = lang_from_locale();
-	if (lang_text) {
-		if (strcmp(lang_text, "nl") != 0 && strcmp(lang_text, "en") != 0) {
-			diag_error(d, "--lang is nl or en");
-			return EXIT_USAGE;
-		}
-		lang = strcmp(lang_text, "nl") == 0 ? FIGURES_NL : FIGURES_EN;
-	}
+	bool dutch;
+	if (!cli_lang(lang_text, &dutch, d))
+		return EXIT_USAGE;
+	const enum figures_lang lang = dutch ? FIGURES_NL : FIGURES_EN;
 	long min_count = 1;
 	if (min_text) {
 		char *end;

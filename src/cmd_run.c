@@ -1,7 +1,9 @@
-/* cmd_run.c - evaluating a policy over a month: dry-run (writes nothing) and
- * run (recorded with its month figures, once per month and policy, with the
- * policy it was made with kept beside its decisions, and what each signal
- * of the month is fed back with). */
+/* cmd_run.c - evaluating a policy over a month: dry-run (writes nothing;
+ * also over a range of months, each decided as a month alone, with a
+ * summary of them together) and run (one month, recorded with its month
+ * figures, once per month and policy, with the policy it was made with kept
+ * beside its decisions, and what each signal of the month is fed back
+ * with). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,22 +57,31 @@ store *cli_dry_run_store(const char *db, const char *signals, const char *outcom
 	return s;
 }
 
-/* A month a purge removed has nothing left to decide: EXIT_DATA (said), or
- * EXIT_OK. */
-static int refuse_purged(store *s, vr_month month, diag *d)
+/* The decisions and summary of one month of a dry-run: the first of a
+ * range (or the only month) as a single month's dry-run prints them, the
+ * next ones the same, less the CSV header. */
+static void dry_run_month(const run_result *r, const bc_program *p, enum report_format fmt, bool first,
+			  bool summary, bool no_summary)
 {
-	vr_month before;
-	const int purged = store_purged_before(s, &before, d);
-	if (purged < 0)
-		return EXIT_STORE;
-	if (purged == 0 || month >= before)
-		return EXIT_OK;
-	char m[8], kept[8];
-	vr_month_format(month, m);
-	vr_month_format(before, kept);
-	diag_error(d, "the signals of %s were purged: the store keeps the months from %s on, so %s "
-		   "cannot be decided again", m, kept, m);
-	return EXIT_DATA;
+	/* Tools read CSV and JSON from standard output: the summary goes to
+	 * standard error then, unless it is all that was asked for. */
+	FILE *sum_out = no_summary ? NULL : fmt == REPORT_TABLE || summary ? stdout : stderr;
+	/* A blank line between the months' blocks (on each stream). */
+	if (!first && fmt == REPORT_TABLE && !summary)
+		putchar('\n');
+	else if (!first && sum_out)
+		fputc('\n', sum_out);
+	if (!summary) {
+		if (first)
+			report_decisions(stdout, &r->set, fmt);
+		else
+			report_decisions_more(stdout, &r->set, fmt);
+	}
+	if (sum_out) {
+		if (fmt == REPORT_TABLE && !summary)
+			fputc('\n', sum_out);
+		report_summary(sum_out, r, p);
+	}
 }
 
 int cmd_dry_run(int argc, char **argv, diag *d)
@@ -87,7 +98,8 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 	if (!cli_parse(argc, argv, opts, &a, d))
 		return EXIT_USAGE;
 	enum report_format fmt;
-	vr_month month;
+	vr_month from, to;
+	bool range;
 	if (a.npositional != 1) {
 		diag_error(d, "dry-run takes one policy (a rule file or a .vrb)\n%s", cli_usage("dry-run"));
 		return EXIT_USAGE;
@@ -96,7 +108,7 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 		diag_error(d, "--format is table, csv or json");
 		return EXIT_USAGE;
 	}
-	if (!cli_month(month_text, &month, d))
+	if (!cli_month_range(month_text, "a dry-run", &from, &to, &range, d))
 		return EXIT_USAGE;
 	if (outcomes && !signals) {
 		diag_error(d, "--outcomes goes with --signals (with --db the store has the outcomes)");
@@ -111,7 +123,8 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 		return rc;
 	}
 	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
-	if (s && (rc = refuse_purged(s, month, d)) != EXIT_OK) {
+	/* A purge cuts every month before a month: the first of a range says. */
+	if (s && (rc = cli_refuse_purged(s, from, d)) != EXIT_OK) {
 		store_close(s);
 		s = NULL;
 	}
@@ -119,22 +132,32 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 		bc_program_free(&p);
 		return rc;
 	}
-	run_result r;
-	if (run_evaluate(s, &p, month, d, &r)) {
-		if (!summary)
-			report_decisions(stdout, &r.set, fmt);
-		/* Tools read CSV and JSON from standard output: the summary goes
-		 * to standard error then, unless it is all that was asked for. */
-		if (!no_summary) {
-			FILE *out = fmt == REPORT_TABLE || summary ? stdout : stderr;
-			if (fmt == REPORT_TABLE && !summary)
-				fputc('\n', out);
-			report_summary(out, &r, &p);
-		}
-		run_result_free(&r);
-	} else {
-		rc = EXIT_STORE;
+	/* Each month is decided as a dry-run of that month alone decides it;
+	 * a range adds a summary of the months together. */
+	run_sum sum;
+	if (range && !run_sum_init(&sum, &p, d)) {
+		store_close(s);
+		bc_program_free(&p);
+		return EXIT_STORE;
 	}
+	for (vr_month m = from; m <= to && rc == EXIT_OK; m++) {
+		run_result r;
+		if (!run_evaluate(s, &p, m, d, &r)) {
+			rc = EXIT_STORE;
+			break;
+		}
+		dry_run_month(&r, &p, fmt, m == from, summary, no_summary);
+		if (range && !run_sum_add(&sum, &r, d))
+			rc = EXIT_STORE;
+		run_result_free(&r);
+	}
+	if (range && rc == EXIT_OK && !no_summary) {
+		FILE *out = fmt == REPORT_TABLE || summary ? stdout : stderr;
+		fputc('\n', out);
+		report_summary_range(out, &sum);
+	}
+	if (range)
+		run_sum_free(&sum);
 	store_close(s);
 	bc_program_free(&p);
 	return rc;
@@ -168,6 +191,11 @@ int cmd_run(int argc, char **argv, diag *d)
 		diag_error(d, "--format is table, csv or json");
 		return EXIT_USAGE;
 	}
+	if (month_text && strstr(month_text, "..")) {
+		diag_error(d, "run records the decisions of one month: give --month YYYY-MM (`%s` is a range; "
+			   "dry-run and sweep try a range of months)", month_text);
+		return EXIT_USAGE;
+	}
 	if (!cli_month(month_text, &month, d))
 		return EXIT_USAGE;
 	bc_program p;
@@ -189,7 +217,7 @@ int cmd_run(int argc, char **argv, diag *d)
 		return EXIT_STORE;
 	}
 	store *s = cli_open_store(db, true, d, &rc);
-	if (s && (rc = refuse_purged(s, month, d)) != EXIT_OK) {
+	if (s && (rc = cli_refuse_purged(s, month, d)) != EXIT_OK) {
 		store_close(s);
 		s = NULL;
 	}

@@ -236,10 +236,11 @@ bool figures_from_decisions(figures_list *l, const vr_decision_set *set)
 	return ok;
 }
 
-bool figures_from_run(figures_list *l, const run_result *r, const bc_program *p)
+/* What only the program and alloc's counts give: every bucket and reason
+ * of P listed (0 where nobody went), demand, capacity, the moves. */
+static bool flows(figures_list *l, const run_result *r, const bc_program *p)
 {
 	const vr_month m = r->set.month;
-	/* Every bucket and reason of the policy, 0 where nobody went. */
 	bool ok = figures_add(l, m, FM_HOUSEHOLDS, "excluded", "", 0);
 	for (uint32_t i = 0; ok && i < p->nrules; i++) {
 		const bc_rule *rule = &p->rules[i];
@@ -272,7 +273,29 @@ bool figures_from_run(figures_list *l, const run_result *r, const bc_program *p)
 			ok = figures_add(l, m, FM_BACKFILLED, p->consts[p->buckets[bk->backfill_from].name].text, name,
 					 f->backfill_in);
 	}
-	return ok && figures_from_decisions(l, &r->set);
+	return ok;
+}
+
+bool figures_from_run(figures_list *l, const run_result *r, const bc_program *p)
+{
+	return flows(l, r, p) && figures_from_decisions(l, &r->set);
+}
+
+bool figures_from_run_counts(figures_list *l, const run_result *r, const bc_program *p)
+{
+	const vr_month m = r->set.month;
+	bool ok = flows(l, r, p) && figures_add(l, m, FM_HOUSEHOLDS, "excluded", "", r->excluded);
+	for (uint32_t i = 0; ok && i < p->nrules; i++)
+		/* A rule that sends no household to a bucket excludes them. */
+		if (p->rules[i].bucket < 0 && r->per_rule[i])
+			ok = figures_add(l, m, FM_EXCLUDED, "", p->consts[p->rules[i].reason].text, r->per_rule[i]);
+	for (uint32_t b = 0; ok && b < p->nbuckets; b++) {
+		const char *name = p->consts[p->buckets[b].name].text;
+		const run_bucket_stats *st = &r->buckets[b];
+		ok = figures_add(l, m, FM_HOUSEHOLDS, name, "", st->households) &&
+		     (st->places_taken == 0 || figures_add(l, m, FM_PLACES, name, "", st->places_taken));
+	}
+	return ok;
 }
 
 /* The figures of list L as the store keeps them, those of group G (all

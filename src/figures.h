@@ -84,6 +84,11 @@ const figures_row *figures_find(const figures_list *l, vr_month month, enum figu
  * turned_away, redirected, backfilled. Every bucket and reason of P is
  * listed, with 0 where no household went. */
 bool figures_from_run(figures_list *l, const run_result *r, const bc_program *p);
+/* The same less what only the decision rows give (labels and
+ * overflowed_from): households per bucket, per exclusion reason and places
+ * from the run's own counts, without a pass over its households, for a
+ * sweep that counts many evaluations of a month. */
+bool figures_from_run_counts(figures_list *l, const run_result *r, const bc_program *p);
 /* What recorded decisions give: households per bucket and per exclusion
  * reason, labels, overflowed_from, places (buckets and reasons that occur). */
 bool figures_from_decisions(figures_list *l, const vr_decision_set *set);

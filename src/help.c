@@ -35,6 +35,7 @@ static const usage usages[] = {
 	  "  show --db DB --month M [--source]     the policy a recorded run was made with\n"
 	  "  diff --db DB --month M OLD NEW        what changing a policy does to a month\n"
 	  "  report --db DB --months FROM..TO      the months' figures: table, csv, json, html\n"
+	  "  sweep --db DB --month M --set N=V,V... POLICY   try values of named numbers\n"
 	  "Creditors:\n"
 	  "  feedback --db DB --as-of D --out DIR  the feedback that became due, a file each\n"
 	  "  help [COMMAND]                        this text, or a command's\n"
@@ -42,6 +43,7 @@ static const usage usages[] = {
 	  "POLICY is a rule file (.vroeg) or a compiled policy (.vrb). DB may also be\n"
 	  "given as $VROEG_DB. dry-run, run, explain, diff and test take --set NAME=VALUE\n"
 	  "(repeatable): a number the policy names, given another value for that call.\n"
+	  "dry-run, diff and sweep take a range of months, --month FROM..TO.\n"
 	  "Exit codes: 0 ok, 1 lint warnings, 2 policy error, 3 data error, 4 store busy,\n"
 	  "5 store or output error, 64 usage error.\n" },
 	{ "lint",
@@ -70,10 +72,13 @@ static const usage usages[] = {
 	{ "dry-run",
 	  "usage: vroeg dry-run --db DB --month YYYY-MM [--format table|csv|json] POLICY\n"
 	  "       vroeg dry-run --signals FILE [--outcomes FILE] --month YYYY-MM POLICY\n"
-	  "       (both also [--set NAME=VALUE]...)\n"
+	  "       (both also [--set NAME=VALUE]... and --month FROM..TO)\n"
 	  "Evaluates POLICY over the month and prints the decisions and a summary; writes\n"
 	  "nothing. With csv or json the decisions go to standard output and the summary to\n"
 	  "standard error. --summary prints only the summary, --no-summary only decisions.\n"
+	  "--month FROM..TO (at most 120 months) decides each month as a dry-run of that\n"
+	  "month alone and prints them in order (csv with one header row; the month column\n"
+	  "tells them apart), each with its summary, then a summary of the months together.\n"
 	  "--set NAME=VALUE gives a number the policy names (`define NAME = ...`) another\n"
 	  "value, written as in the policy (150, 150.50, \"EUR 150\"); at most 64. An unknown\n"
 	  "name or a value of the wrong kind is a usage error (exit 64).\n" },
@@ -116,6 +121,7 @@ static const usage usages[] = {
 	  "usage: vroeg diff --db DB --month YYYY-MM [--format table|csv|json] OLD NEW\n"
 	  "       vroeg diff --signals FILE [--outcomes FILE] --month YYYY-MM OLD NEW\n"
 	  "       vroeg diff ... [--set NAME=VALUE]... POLICY\n"
+	  "       (each also --month FROM..TO: each month, then the months together)\n"
 	  "Evaluates both versions of a policy over the same month. The table shows how\n"
 	  "many households move from bucket to bucket, capacity use before and after, and\n"
 	  "the households that change. csv and json give only the households that change:\n"
@@ -125,7 +131,8 @@ static const usage usages[] = {
 	  "--set gives named numbers of NEW other values; with one POLICY, the policy as\n"
 	  "written is OLD and the same with the values set is NEW. Exit 0 when the\n"
 	  "comparison ran, 2 when a policy has an error; the store and input files give\n"
-	  "the exit codes of the other commands.\n" },
+	  "the exit codes of the other commands. Over a range of months, each csv and json\n"
+	  "row begins with its month.\n" },
 	{ "test",
 	  "usage: vroeg test [--set NAME=VALUE]... POLICY [TESTS]\n"
 	  "Runs the tests of a policy (default: the policy's name with .tests), written as\n"
@@ -156,6 +163,22 @@ static const usage usages[] = {
 	  "signals. csv: month,measure,bucket,category,value; html: one page with charts that\n"
 	  "fetches nothing (--lang, default from the locale). Counts only; --min-count N\n"
 	  "writes counts from 1 to N-1 as <N. -o writes FILE whole or not at all.\n" },
+	{ "sweep",
+	  "usage: vroeg sweep --db DB --month M|FROM..TO --set NAME=V1,V2,... POLICY\n"
+	  "       vroeg sweep --signals FILE [--outcomes FILE] --month M|FROM..TO --set ... POLICY\n"
+	  "       (both also [--set NAME2=...]... [--format table|csv|json|html] [-o FILE]\n"
+	  "       [--lang nl|en])\n"
+	  "Tries every combination of the values given to numbers the policy names (the\n"
+	  "variants; the first name varies slowest) over each month, each decided exactly\n"
+	  "as dry-run --set with those values decides it, reading each month once for up\n"
+	  "to 32 variants that decide differently. Per variant, month and bucket: the\n"
+	  "households that end there, the demand (sent there by a rule), capacity, places,\n"
+	  "where the others went; the exclusions per reason. csv: the names, then\n"
+	  "month,bucket,households,demand (money as 150.00); json: a line per row with the\n"
+	  "rest; html: one page with a chart of demand against capacity per variant, that\n"
+	  "fetches nothing. Values as for --set, separated by commas (150.50, not 150,50).\n"
+	  "At most 1000 variants, and 12000 variants x months.\n"
+	  "Writes nothing to the store; -o writes FILE whole or not at all.\n" },
 	{ "purge",
 	  "usage: vroeg purge --db DB [--before YYYY-MM | --keep MONTHS] [--force] [--dry-run]\n"
 	  "Removes every signal received, outcome dated and decision of a run for a month\n"

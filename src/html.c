@@ -190,11 +190,16 @@ void html_write_chart(FILE *out, const html_chart *c)
 	const int vw = c->compact ? COMPACT_VW : VW;
 	const int64_t plot_w = vw - LEFT - RIGHT;
 	const int64_t band10 = plot_w * 10 / (int64_t)(c->ncolumns ? c->ncolumns : 1);
-	/* Months too close for their labels side by side: the labels slant,
-	 * and take more room under the plot. */
-	const bool slant = band10 < 560;
-	const int bottom = slant ? BOTTOM + 20 : BOTTOM;
-	const int vh = (c->compact ? COMPACT_VH : VH) + (slant ? 20 : 0);
+	/* Labels too close side by side (a month's seven characters take 56
+	 * units; longer labels, a sweep's values, in proportion): they slant,
+	 * and take more room under the plot, the more the longer they are. */
+	size_t longest = 7;
+	for (size_t k = 0; k < c->ncolumns; k++)
+		longest = strlen(c->columns[k]) > longest ? strlen(c->columns[k]) : longest;
+	const bool slant = band10 < 80 * (int64_t)longest;
+	const int extra = slant ? 20 + 4 * (int)(longest - 7) : 0;
+	const int bottom = BOTTOM + extra;
+	const int vh = (c->compact ? COMPACT_VH : VH) + extra;
 	const int64_t plot_h = vh - TOP - bottom;
 	/* The top of the axis: the tallest column (or bar, or mark). */
 	int64_t max = 0;

@@ -24,7 +24,8 @@ static const command commands[] = {
 	{ "show", cmd_show },           { "test", cmd_test },
 	{ "fmt", cmd_fmt },             { "report", cmd_report },
 	{ "purge", cmd_purge },         { "forget", cmd_forget },
-	{ "feedback", cmd_feedback },   { "help", cmd_help },
+	{ "sweep", cmd_sweep },         { "feedback", cmd_feedback },
+	{ "help", cmd_help },
 };
 
 static int run_command(int argc, char **argv, diag *d)

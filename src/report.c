@@ -105,7 +105,7 @@ static const char *cell(const vr_decision_set *set, const vr_decision_row *r, si
 	return fixed[c];
 }
 
-static void csv_decisions(FILE *out, const vr_decision_set *set, const char *month)
+static void csv_decisions(FILE *out, const vr_decision_set *set, const char *month, bool header)
 {
 	const size_t ncols = ncolumns(set);
 	csvout *w = malloc(sizeof *w);
@@ -113,9 +113,10 @@ static void csv_decisions(FILE *out, const vr_decision_set *set, const char *mon
 		return;
 	csvout_init(w, out);
 	char num[24];
-	for (size_t c = 0; c < ncols; c++)
+	for (size_t c = 0; header && c < ncols; c++)
 		csvout_text(w, cell(set, NULL, c, month, num));
-	csvout_end_row(w);
+	if (header)
+		csvout_end_row(w);
 	for (size_t i = 0; i < set->nrows; i++) {
 		vr_decision_row buf;
 		const vr_decision_row *r = vr_decision_at(set, i, &buf);
@@ -209,12 +210,22 @@ static void table_decisions(FILE *out, const vr_decision_set *set, const char *m
 	free(w);
 }
 
+void report_decisions_more(FILE *out, const vr_decision_set *set, enum report_format fmt)
+{
+	char month[8];
+	vr_month_format(set->month, month);
+	if (fmt == REPORT_CSV)
+		csv_decisions(out, set, month, false);
+	else
+		report_decisions(out, set, fmt);
+}
+
 void report_decisions(FILE *out, const vr_decision_set *set, enum report_format fmt)
 {
 	char month[8];
 	vr_month_format(set->month, month);
 	if (fmt == REPORT_CSV)
-		csv_decisions(out, set, month);
+		csv_decisions(out, set, month, true);
 	else if (fmt == REPORT_JSON)
 		json_decisions(out, set, month);
 	else
@@ -236,17 +247,12 @@ static void summary_move(FILE *out, const bc_program *p, uint32_t from, int32_t 
 	fprintf(out, " %10ld  %s\n", n, why);
 }
 
-void report_summary(FILE *out, const run_result *r, const bc_program *p)
+/* The summary's lines after its first: the values set, the buckets (their
+ * capacity CAPACITY_MONTHS times), the moves, the rules. */
+static void summary_body(FILE *out, const bc_program *p, const run_bucket_stats *buckets, const long *per_rule,
+			 const char *const *cites, long capacity_months)
 {
-	char month[8], euros[24];
-	vr_month_format(r->set.month, month);
-	/* The policy's name, version, reasons and file name are its author's
-	 * text: shown escaped like any other (text.h). Bucket names are
-	 * identifiers. */
-	text_printf(out, "Policy %s%s%s, month %s: %ld households triaged, %ld excluded.",
-		    p->policy_name, p->policy_version[0] ? " version " : "", p->policy_version, month,
-		    r->triaged, r->excluded);
-	fputc('\n', out);
+	char euros[24];
 	/* Values given with --set, so a summary never passes for the policy's own. */
 	bool any = false;
 	for (uint32_t i = 0; i < p->nparams; i++) {
@@ -272,13 +278,13 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 		"bkfl out", "arrears");
 	bool moved = false;
 	for (uint32_t b = 0; b < p->nbuckets; b++) {
-		const run_bucket_stats *s = &r->buckets[b];
+		const run_bucket_stats *s = &buckets[b];
 		const alloc_flow *f = &s->flow;
 		char cap[24];
 		if (p->buckets[b].capacity < 0)
 			strcpy(cap, "-");
 		else
-			snprintf(cap, sizeof cap, "%lld", (long long)p->buckets[b].capacity);
+			snprintf(cap, sizeof cap, "%lld", (long long)p->buckets[b].capacity * capacity_months);
 		vr_cents_format(s->arrears, euros);
 		const char *name = p->consts[p->buckets[b].name].text;
 		fputs(name, out);
@@ -301,7 +307,7 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 		fprintf(out, "\n%-*s %10s  %s\n", mw, "moves", "households", "why");
 		for (uint32_t b = 0; b < p->nbuckets; b++) {
 			const bc_bucket *bk = &p->buckets[b];
-			const alloc_flow *f = &r->buckets[b].flow;
+			const alloc_flow *f = &buckets[b].flow;
 			summary_move(out, p, b, bk->overflow, f->turned_away, "no place (overflow)", mw);
 			summary_move(out, p, b, bk->without_phone, f->redirected_no_phone, "no phone (redirect)", mw);
 			summary_move(out, p, b, bk->without_email, f->redirected_no_email, "no e-mail (redirect)", mw);
@@ -320,11 +326,38 @@ void report_summary(FILE *out, const run_result *r, const bc_program *p)
 		/* A bucket rule's bucket, or a skip's when it gives one. */
 		const bool to_bucket = rule->kind == RULE_BUCKET || (rule->kind == RULE_SKIPPED && rule->bucket >= 0);
 		const char *what = to_bucket ? p->consts[p->buckets[rule->bucket].name].text : p->consts[rule->reason].text;
-		const char *cite = run_rule_cite(r, i);
+		const char *cite = cites[i];
 		char shown[256];
 		fprintf(out, "%-28s %10ld  %s", text_escape(cite, strlen(cite), shown, sizeof shown),
-			r->per_rule[i], to_bucket ? "-> " : "excluded: ");
+			per_rule[i], to_bucket ? "-> " : "excluded: ");
 		text_put(out, what);
 		fputc('\n', out);
 	}
+}
+
+void report_summary(FILE *out, const run_result *r, const bc_program *p)
+{
+	char month[8];
+	vr_month_format(r->set.month, month);
+	/* The policy's name, version, reasons and file name are its author's
+	 * text: shown escaped like any other (text.h). Bucket names are
+	 * identifiers. */
+	text_printf(out, "Policy %s%s%s, month %s: %ld households triaged, %ld excluded.",
+		    p->policy_name, p->policy_version[0] ? " version " : "", p->policy_version, month,
+		    r->triaged, r->excluded);
+	fputc('\n', out);
+	summary_body(out, p, r->buckets, r->per_rule, r->rule_cites, 1);
+}
+
+void report_summary_range(FILE *out, const run_sum *s)
+{
+	const bc_program *p = s->program;
+	char from[8], to[8];
+	vr_month_format(s->from, from);
+	vr_month_format(s->to, to);
+	text_printf(out, "Policy %s%s%s, months %s..%s together (%ld months): %ld households triaged, %ld excluded.",
+		    p->policy_name, p->policy_version[0] ? " version " : "", p->policy_version, from, to,
+		    s->months, s->triaged, s->excluded);
+	fputc('\n', out);
+	summary_body(out, p, s->buckets, s->per_rule, s->rule_cites, s->months);
 }

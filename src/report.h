@@ -17,12 +17,19 @@ enum report_format { REPORT_TABLE, REPORT_CSV, REPORT_JSON };
 
 bool report_parse_format(const char *s, enum report_format *out);
 void report_decisions(FILE *out, const vr_decision_set *set, enum report_format fmt);
+/* The next month of a range: as report_decisions, but CSV without its
+ * header row (the first month's gave it; the month column tells them
+ * apart). A table is a block of its own, with its header. */
+void report_decisions_more(FILE *out, const vr_decision_set *set, enum report_format fmt);
 /* Per bucket: households, capacity, places taken, how households arrived
  * (by rule, overflow, redirect, back-fill) and left (no place, redirect,
  * back-fill), which add up to the households, and their total arrears; then
  * each move between two buckets with its count; per rule: households
  * decided (exclusions with their reason). */
 void report_summary(FILE *out, const run_result *r, const bc_program *p);
+/* The same for the months of a range together: each count the months'
+ * added, a capacity (and so its places) once a month. */
+void report_summary_range(FILE *out, const run_sum *s);
 
 /* Writes S as a JSON string, quotes included: `"` and `\` escaped, and as
  * \uNNNN every control character (C0, DEL, C1) and layout character

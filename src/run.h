@@ -10,6 +10,7 @@
 #include "decision.h"
 #include "diag.h"
 #include "store.h"
+#include "vm.h"
 
 typedef struct run_bucket_stats {
 	long households;       /* ended in the bucket (counted from the decisions) */
@@ -40,6 +41,10 @@ typedef struct run_result {
 	long *per_rule;                /* per program rule: households decided */
 	const char **rule_cites;       /* per program rule: "FILE:LINE" */
 	long triaged, excluded;
+	vm *vm;                        /* deciding (run_begin .. run_finish), else NULL */
+	const struct run_result *shared; /* run_begin_shared .. run_finish: whose households */
+	cents_t *arrears;              /* per row while shared: its arrears (no entries yet) */
+	size_t nslots;                 /* order keys per household (vm_order_slots) */
 	run_signal *signals;           /* run_evaluate_signals only: every current signal, */
 	size_t nsignals, signals_cap;  /* by row, then (received, signal_id) */
 } run_result;
@@ -58,6 +63,58 @@ bool run_evaluate_signals(store *s, const bc_program *p, vr_month month, diag *d
 bool run_evaluate_traced(store *s, const bc_program *p, vr_month month, diag *d, run_result *out,
 			 alloc_trace *trace);
 void run_result_free(run_result *r);
+
+/* The same a household at a time, for a caller that reads the store itself
+ * (a sweep reads a month once for several programs): run_begin, run_add
+ * for each household of the month in key byte order, run_finish. When one
+ * returns false (reported), R has been freed (freeing it again is
+ * harmless). run_evaluate is these three over the store's cursor, so a
+ * household is decided the same way by both. */
+bool run_begin(run_result *r, const bc_program *p, vr_month month, diag *d);
+/* run_begin for P, whose households are those of SHARED (begun with
+ * run_begin, and given each household before R is): P differs from
+ * SHARED's program only in the values of named numbers. R keeps of a
+ * household only what those values can change (its rule, arrears, order
+ * keys and labels), a fifth of the memory, and takes the rest (key,
+ * district, phone and e-mail, first day) from SHARED at run_finish: so a
+ * sweep holds many evaluations of a month at once. SHARED must outlive R
+ * and not be finished before R is. */
+bool run_begin_shared(run_result *r, const bc_program *p, const run_result *shared, diag *d);
+/* Decides H (needed for the call only) and keeps what R needs of it. For
+ * an evaluation begun with run_begin_shared, H is the household its shared
+ * evaluation was given at the same place; one that came out with other
+ * contact data, district or first day would be a fault in vroeg, and is
+ * refused. */
+bool run_add(run_result *r, const vr_household *h, diag *d);
+/* Allocates capacity and counts: R is then what run_evaluate gives. */
+bool run_finish(run_result *r, diag *d);
+/* Begins *DST for P with the households SRC (begun and added to, not
+ * finished) decided, to be finished with run_finish. P must differ from
+ * SRC's program only in the values of named numbers that are capacities
+ * and nothing else (the code reads no constant of theirs): they change
+ * where capacity puts a household, never what the rules decide. DST uses
+ * SRC's copies of keys, districts and labels: SRC (and its program) must
+ * outlive DST. */
+bool run_copy_decided(run_result *dst, const run_result *src, const bc_program *p, diag *d);
+
+/* What the months of a range add up to, for its summary: per bucket and
+ * per rule the months' counts added, a household counted in each month it
+ * was decided (run_sum_add, month by month, in order). */
+typedef struct run_sum {
+	const bc_program *program;     /* the program every month was evaluated with */
+	vr_month from, to;
+	long months, triaged, excluded;
+	run_bucket_stats *buckets;     /* per program bucket (flow.first_district unused) */
+	long *per_rule;
+	const char **rule_cites;       /* per program rule: "FILE:LINE" */
+	arena strings;
+} run_sum;
+
+bool run_sum_init(run_sum *s, const bc_program *p, diag *d);
+/* Adds month R (evaluated with S's program). False, reported, when a
+ * bucket's arrears over the months do not fit. */
+bool run_sum_add(run_sum *s, const run_result *r, diag *d);
+void run_sum_free(run_sum *s);
 
 /* "FILE:LINE" of rule R, as the decisions cite it. */
 const char *run_rule_cite(const run_result *r, uint32_t rule);

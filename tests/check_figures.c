@@ -755,6 +755,57 @@ START_TEST(a_runs_figures_agree_with_those_its_decisions_give)
 }
 END_TEST
 
+/* A sweep counts from the run's own counts: every figure it gives is the
+ * one figures_from_run counts from the decision rows, and it gives every
+ * figure of theirs but the labels and overflowed_from; for every field
+ * policy, every month. */
+START_TEST(the_counts_of_a_run_give_its_figures_without_the_rows)
+{
+	diag d;
+	diag_init(&d, stderr);
+	store *s = city(&d);
+	const char *const policies[] = { "rules/crisis-queue.vroeg", "rules/mortgage-experiment.vroeg",
+					 "rules/backfill-visits.vroeg", "rules/zoetermeer-2018.vroeg",
+					 "rules/district-teams.vroeg", "rules/youth-route.vroeg",
+					 "rules/amount-and-contact.vroeg", "rules/letter-for-all.vroeg",
+					 "rules/zoetermeer-2019-06.vroeg", "examples/policies/overflow-redirect.vroeg",
+					 /* a skip that sends households to a bucket, excluding none */
+					 "examples/policies/repeats-and-districts.vroeg" };
+	for (size_t i = 0; i < sizeof policies / sizeof *policies; i++) {
+		bc_program p;
+		compile_file(policies[i], &p);
+		for (vr_month m = 2023 * 12 + 11; m <= 2024 * 12 + 5; m++) {
+			run_result r;
+			ck_assert(run_evaluate(s, &p, m, &d, &r));
+			figures_list a, b;
+			figures_list_init(&a);
+			figures_list_init(&b);
+			ck_assert(figures_from_run(&a, &r, &p));
+			ck_assert(figures_from_run_counts(&b, &r, &p));
+			size_t shared = 0;
+			for (size_t k = 0; k < a.n; k++) {
+				const figures_row *x = &a.v[k];
+				const figures_row *y = figures_find(&b, x->month, x->measure, x->bucket, x->category);
+				if (x->measure == FM_LABEL || x->measure == FM_LABELS || x->measure == FM_OVERFLOWED_FROM) {
+					ck_assert_ptr_null(y);
+					continue;
+				}
+				ck_assert_msg(y && y->value == x->value, "%s: %s %s %s: %lld from the rows, %lld from the counts",
+					      policies[i], figures_measure_names[x->measure], x->bucket, x->category,
+					      (long long)x->value, y ? (long long)y->value : -1LL);
+				shared++;
+			}
+			ck_assert_uint_eq(shared, b.n);
+			figures_list_free(&a);
+			figures_list_free(&b);
+			run_result_free(&r);
+		}
+		bc_program_free(&p);
+	}
+	store_close(s);
+}
+END_TEST
+
 START_TEST(frozen_figures_survive_the_deletion_of_their_rows)
 {
 	char tmpdir[64] = "/tmp/vroeg-freeze-XXXXXX", path[128];
@@ -918,6 +969,7 @@ Suite *figures_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, measure_names_are_in_byte_order);
 	tcase_add_test(tc, a_runs_figures_agree_with_those_its_decisions_give);
+	tcase_add_test(tc, the_counts_of_a_run_give_its_figures_without_the_rows);
 	tcase_add_test(tc, frozen_figures_survive_the_deletion_of_their_rows);
 	tcase_add_test(tc, a_run_recorded_without_figures_is_reported_from_its_decisions);
 	suite_add_tcase(s, tc);

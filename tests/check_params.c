@@ -530,6 +530,41 @@ START_TEST(a_wrong_name_or_value_is_refused_with_the_reason)
 }
 END_TEST
 
+/* A copy shares nothing: setting a value in it leaves the original as it
+ * was, each decides by its own values, and freeing one leaves the other
+ * whole (ASan would see a shared array freed twice). */
+START_TEST(a_copy_of_a_program_has_values_of_its_own)
+{
+	bc_program p, q;
+	compile_ok(HEAD "define floor = 100\ndefine visits = 2\n"
+		   "count signal when arrears >= floor\n"
+		   "match -> two\notherwise -> one\nbucket two capacity visits overflow one\nbucket one\n", &p);
+	ck_assert(bc_program_copy(&q, &p));
+	ck_assert_ptr_ne(q.consts, p.consts);
+	ck_assert_ptr_ne(q.code, p.code);
+	ck_assert_ptr_ne(q.policy_name, p.policy_name);
+	ck_assert_str_eq(q.policy_name, p.policy_name);
+	ck_assert_str_eq(q.source_name, "t.vroeg");
+	ck_assert_uint_eq(q.ncode, p.ncode);
+	ck_assert_int_eq(memcmp(q.code, p.code, p.ncode), 0);
+	sink s;
+	sink_open(&s);
+	ck_assert(bc_program_set_text(&q, "floor=50", &s.d));
+	ck_assert(bc_program_set_text(&q, "visits=7", &s.d));
+	ck_assert(bc_verify(&q, &s.d));
+	sink_close(&s);
+	ck_assert_int_eq(p.params[0].value, 10000);
+	ck_assert(!p.params[0].given);
+	ck_assert_int_eq(p.buckets[0].capacity, 2);
+	ck_assert_int_eq(q.buckets[0].capacity, 7);
+	ck_assert_str_eq(decide(&p, false), "one");
+	ck_assert_str_eq(decide(&q, false), "two");
+	bc_program_free(&p);
+	ck_assert_str_eq(decide(&q, true), "two");
+	bc_program_free(&q);
+}
+END_TEST
+
 Suite *params_suite(void)
 {
 	Suite *s = suite_create("params");
@@ -542,6 +577,7 @@ Suite *params_suite(void)
 	tcase_add_test(tc, a_compiled_policy_keeps_its_named_numbers);
 	tcase_add_test(tc, values_are_read_as_the_language_writes_them);
 	tcase_add_test(tc, a_wrong_name_or_value_is_refused_with_the_reason);
+	tcase_add_test(tc, a_copy_of_a_program_has_values_of_its_own);
 	suite_add_tcase(s, tc);
 	return s;
 }
