@@ -37,9 +37,12 @@ LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/lexer.o $(BUILD)/parser.o
 TEST_SRC := $(wildcard tests/check_*.c)
 TEST_OBJ := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/main.o $(BUILD)/tests/support.o \
             $(BUILD)/tests/faults.o
-TOOLS    := $(BUILD)/vroeg-gen $(BUILD)/bench-ref-p2 $(BUILD)/bench-time $(BUILD)/opdoc $(BUILD)/mkseed
+TOOLS    := $(BUILD)/vroeg-gen $(BUILD)/bench-ref-p2 $(BUILD)/bench-time $(BUILD)/opdoc $(BUILD)/mkseed \
+            $(BUILD)/doctest
+# The docs whose command blocks `make test` runs (tools/doctest.c).
+DOCS     := README.md $(wildcard */README.md docs/*.md)
 
-.PHONY: all test asan-test check clean install uninstall bench fuzz lint-rules fmt-check
+.PHONY: all test asan-test check clean install uninstall bench fuzz lint-rules fmt-check update-docs
 all: $(BUILD)/vroeg $(TOOLS)
 
 $(BUILD)/.dir:
@@ -74,6 +77,9 @@ $(BUILD)/bench-ref-p2: $(BUILD)/tools/ref_p2.o $(BUILD)/libvroeg.a
 $(BUILD)/bench-time: $(BUILD)/tools/bench_time.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
+$(BUILD)/doctest: $(BUILD)/tools/doctest.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
 $(BUILD)/opdoc: $(BUILD)/tools/opdoc.o $(BUILD)/libvroeg.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(SQLITE_LIBS) -lm
 $(BUILD)/mkseed: $(BUILD)/tools/mkseed.o $(BUILD)/libvroeg.a
@@ -91,11 +97,22 @@ $(BUILD)/check_vroeg: $(TEST_OBJ) $(BUILD)/libvroeg.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CHECK_LIBS) $(SQLITE_LIBS) -lm
 
 # The whole suite: unit suites (Check), then the data-driven cases, which run
-# the real binary over tests/cases and the policy fixtures.
+# the real binary over tests/cases and the policy fixtures; then every command
+# block of the docs, whose output must be the one shown after it.
 test: $(BUILD)/check_vroeg $(BUILD)/vroeg $(TOOLS)
 	$(BUILD)/opdoc docs/bytecode.md | cmp -s - docs/bytecode.md || \
 		{ echo "docs/bytecode.md is out of date: run $(BUILD)/opdoc docs/bytecode.md > new && mv new docs/bytecode.md"; exit 1; }
-	VROEG=$(BUILD)/vroeg VROEG_GEN=$(BUILD)/vroeg-gen $(BUILD)/check_vroeg
+	VROEG=$(BUILD)/vroeg VROEG_GEN=$(BUILD)/vroeg-gen VROEG_DOCTEST=$(BUILD)/doctest $(BUILD)/check_vroeg
+	$(BUILD)/doctest --build $(BUILD) $(DOCS)
+
+# After a change to what the program prints: docs/bytecode.md from the opcode
+# table, then every output block of the docs rewritten from what its commands
+# print (read the change in git diff). A second pass without --update says
+# whether anything is left that rewriting cannot mend (an exit status, a
+# breach of the convention).
+update-docs: $(BUILD)/vroeg $(TOOLS)
+	$(BUILD)/opdoc docs/bytecode.md > $(BUILD)/bytecode.md.new && mv $(BUILD)/bytecode.md.new docs/bytecode.md
+	$(BUILD)/doctest --build $(BUILD) --update $(DOCS) || $(BUILD)/doctest --build $(BUILD) $(DOCS)
 
 # The sanitizers make every process several times slower, and a busy CI
 # machine slower still: Check's per-test timeouts are stretched for this run

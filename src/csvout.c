@@ -47,10 +47,22 @@ typedef struct sink {
 	FILE *f;
 } sink;
 
+/* A write to the stream fell short. stdio keeps no errno with a stream, and
+ * empties its buffer when a write fails, so the caller's last fflush would
+ * find nothing left to write and could not say why the output failed
+ * ("Input/output error" for a full disk). A byte left in the stream's
+ * buffer after each failure makes that flush meet the same error, with its
+ * errno; the output is incomplete already. */
+static void fell_short(csvout *w)
+{
+	fputc('\n', w->f);
+	w->failed = true;
+}
+
 static void flush_buffer(csvout *w)
 {
 	if (w->len && fwrite(w->buf, 1, w->len, w->f) != w->len)
-		w->failed = true;
+		fell_short(w);
 	w->len = 0;
 }
 
@@ -60,7 +72,7 @@ static inline void buf_put(csvout *w, const char *s, size_t n)
 		flush_buffer(w);
 		if (n > sizeof w->buf) {
 			if (fwrite(s, 1, n, w->f) != n)
-				w->failed = true;
+				fell_short(w);
 			return;
 		}
 	}

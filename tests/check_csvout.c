@@ -2,8 +2,9 @@
  * neutralised with an apostrophe (and given back by the documented rule),
  * control characters and bytes that are not UTF-8 escaped, numbers as
  * given, the buffered writer, the memo and the one-cell writer agreeing,
- * and a failed write reported. */
+ * and a failed write reported, its cause left for the stream's last flush. */
 #include <check.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,6 +249,29 @@ START_TEST(a_failed_write_is_reported)
 }
 END_TEST
 
+/* The stream's last flush says why the output failed: the writer's big
+ * writes bypass the stream's buffer, and stdio keeps no errno. */
+START_TEST(a_failed_write_leaves_its_cause_to_the_last_flush)
+{
+	FILE *f = fopen("/dev/full", "w");
+	if (!f)
+		return;   /* no /dev/full here: nothing to fill */
+	csvout *w = malloc(sizeof *w);
+	ck_assert_ptr_nonnull(w);
+	csvout_init(w, f);
+	for (int i = 0; i < 20000; i++) {
+		csvout_text(w, "H000001");
+		csvout_end_row(w);
+	}
+	ck_assert(!csvout_flush(w));
+	errno = 0;
+	ck_assert_int_eq(fflush(f), EOF);
+	ck_assert_int_eq(errno, ENOSPC);
+	free(w);
+	fclose(f);
+}
+END_TEST
+
 Suite *csvout_suite(void)
 {
 	Suite *s = suite_create("csvout");
@@ -257,6 +281,7 @@ Suite *csvout_suite(void)
 	tcase_add_test(tc, numbers_are_written_as_given);
 	tcase_add_test(tc, the_buffer_writes_everything_in_order);
 	tcase_add_test(tc, a_failed_write_is_reported);
+	tcase_add_test(tc, a_failed_write_leaves_its_cause_to_the_last_flush);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,9 +1,10 @@
 /* check_docs.c - the docs describe the program that exists: every command's
  * usage text (`vroeg help CMD`) stands verbatim in the operator's guide,
- * every command is in the man page, the language reference lists exactly
+ * every command is in the man page and the README's list, the language reference lists exactly
  * the scanner's keywords as reserved, and the tests file has a reference
  * that `vroeg help test` and the other guides point to, whose whole tests
- * files are valid. */
+ * files are valid; the benchmark's knobs are documented with the script's
+ * defaults. (tools/doctest.c runs the docs' command blocks.) */
 #include <check.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -76,6 +77,39 @@ START_TEST(every_command_is_in_the_man_page)
 		ck_assert_msg(strstr(man, escaped) || strstr(man, want), "docs/vroeg.1 has no `%s`", want);
 	}
 	free(man);
+}
+END_TEST
+
+/* Every command `vroeg help` lists (an indented line `  NAME ...`) is one
+ * this suite holds the guide and the man page to, and has its line
+ * `vroeg NAME ...` in the README's list of commands: a new command cannot
+ * reach the help without reaching the docs. */
+START_TEST(every_command_of_the_help_is_in_the_readme_and_checked_here)
+{
+	const char *v = getenv("VROEG") ? getenv("VROEG") : "build/vroeg";
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "%s help", v);
+	char *help = slurp(cmd, true), *readme = slurp("README.md", false);
+	const char *list = strstr(readme, "\n## Commands\n");
+	ck_assert_msg(list, "README.md has no section `## Commands`");
+	int seen = 0;
+	for (char *line = strtok(help, "\n"); line; line = strtok(NULL, "\n")) {
+		const size_t n = strspn(line + 2, "abcdefghijklmnopqrstuvwxyz-");
+		if (strncmp(line, "  ", 2) != 0 || n == 0 || (line[2 + n] != ' ' && line[2 + n] != '\0'))
+			continue;
+		char name[64], want[80];
+		snprintf(name, sizeof name, "%.*s", (int)n, line + 2);
+		snprintf(want, sizeof want, "\nvroeg %s ", name);
+		ck_assert_msg(strstr(list, want), "README.md's commands lack `vroeg %s`", name);
+		bool known = strcmp(name, "help") == 0;
+		for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+			known = known || strcmp(commands[i], name) == 0;
+		ck_assert_msg(known, "`vroeg help` lists %s: add it to commands[] in tests/check_docs.c", name);
+		seen++;
+	}
+	ck_assert_int_gt(seen, (int)(sizeof commands / sizeof commands[0]));
+	free(help);
+	free(readme);
 }
 END_TEST
 
@@ -190,6 +224,44 @@ START_TEST(the_tests_file_has_a_reference_the_help_and_guides_point_to)
 }
 END_TEST
 
+/* bench/README.md's knobs: every variable bench/run.sh reads has a row in the
+ * table, with the script's default where that is a number, and the prose
+ * that gives a default (`NAME` rounds (default N)) gives the script's. */
+START_TEST(the_bench_knobs_are_the_scripts)
+{
+	char *script = slurp("bench/run.sh", false);
+	char *readme = slurp("bench/README.md", false);
+	int knobs = 0;
+	for (const char *p = script; (p = strstr(p, "${VROEG_BENCH_")); p++) {
+		char name[64];
+		const size_t len = strspn(p + 2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_");
+		ck_assert_uint_lt(len, sizeof name);
+		memcpy(name, p + 2, len);
+		name[len] = '\0';
+		if (strncmp(p + 2 + len, ":-", 2) != 0)
+			continue;
+		const char *dflt = p + 2 + len + 2;
+		const size_t dlen = strspn(dflt, "0123456789");
+		char row[160];
+		if (dlen > 0 && dflt[dlen] == '}')
+			snprintf(row, sizeof row, "| `%s` | %.*s |", name, (int)dlen, dflt);
+		else
+			snprintf(row, sizeof row, "| `%s` |", name);
+		ck_assert_msg(strstr(readme, row), "bench/README.md's knobs lack `%s`", row);
+		char prose[160];
+		snprintf(prose, sizeof prose, "`%s` rounds (default ", name);
+		for (const char *q = readme; dlen > 0 && (q = strstr(q, prose)); q++)
+			ck_assert_msg(strncmp(q + strlen(prose), dflt, dlen) == 0 && q[strlen(prose) + dlen] == ')',
+				      "bench/README.md gives another default for %s than bench/run.sh (%.*s)", name, (int)dlen,
+				      dflt);
+		knobs++;
+	}
+	ck_assert_int_ge(knobs, 8);
+	free(script);
+	free(readme);
+}
+END_TEST
+
 /* The exit status and output (standard error joined) of CMD, into *OUT. */
 static int run_joined(const char *cmd, char **out)
 {
@@ -253,8 +325,10 @@ Suite *docs_suite(void)
 	TCase *tc = tcase_create("docs");
 	tcase_add_test(tc, every_usage_text_is_in_the_operators_guide);
 	tcase_add_test(tc, every_command_is_in_the_man_page);
+	tcase_add_test(tc, every_command_of_the_help_is_in_the_readme_and_checked_here);
 	tcase_add_test(tc, the_reserved_words_in_the_reference_are_the_scanners_keywords);
 	tcase_add_test(tc, the_tests_file_has_a_reference_the_help_and_guides_point_to);
+	tcase_add_test(tc, the_bench_knobs_are_the_scripts);
 	tcase_add_test(tc, the_marked_examples_of_the_docs_print_what_they_show);
 	suite_add_tcase(s, tc);
 	return s;
