@@ -262,63 +262,6 @@ START_TEST(the_bench_knobs_are_the_scripts)
 }
 END_TEST
 
-/* The exit status and output (standard error joined) of CMD, into *OUT. */
-static int run_joined(const char *cmd, char **out)
-{
-	char full[2048];
-	snprintf(full, sizeof full, "%s 2>&1", cmd);
-	FILE *p = popen(full, "r");
-	ck_assert_ptr_nonnull(p);
-	size_t cap = 1 << 16, n = 0, got;
-	char *buf = malloc(cap);
-	ck_assert_ptr_nonnull(buf);
-	while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-		n += got;
-		if (n + 1 == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			ck_assert_ptr_nonnull(buf);
-		}
-	}
-	buf[n] = '\0';
-	const int status = pclose(p);
-	*out = buf;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* The examples the docs mark (an officer choosing a floor with sweep on
- * the example city, among them) print what the docs show: run again by
- * tools/docs-examples.sh; and a block that no longer matches is found. */
-START_TEST(the_marked_examples_of_the_docs_print_what_they_show)
-{
-	const char *v = getenv("VROEG") ? getenv("VROEG") : "build/vroeg";
-	char cmd[1024], *out;
-	snprintf(cmd, sizeof cmd, "tools/docs-examples.sh %s docs/language.md docs/changing-a-policy.md", v);
-	ck_assert_msg(run_joined(cmd, &out) == 0, "%s:\n%s(tools/docs-examples.sh --update %s FILE rewrites them)", cmd,
-		      out, v);
-	free(out);
-	/* A copy with one figure changed is refused, naming the example. */
-	char *doc = slurp("docs/changing-a-policy.md", false);
-	char *at = strstr(doc, "100.00,2024-06,home_visit,25,117\n");
-	ck_assert_ptr_nonnull(at);
-	memcpy(at, "100.00,2024-06,home_visit,25,118\n", 33);
-	char path[] = "/tmp/vroeg-doc-example-XXXXXX";
-	const int fd = mkstemp(path);
-	ck_assert_int_ge(fd, 0);
-	FILE *f = fdopen(fd, "w");
-	fputs(doc, f);
-	fclose(f);
-	snprintf(cmd, sizeof cmd, "tools/docs-examples.sh %s %s", v, path);
-	ck_assert_int_eq(run_joined(cmd, &out), 1);
-	ck_assert_msg(strstr(out, ": the example's output is not what vroeg prints now:") &&
-		      strstr(out, "< 100.00,2024-06,home_visit,25,118") && strstr(out, "> 100.00,2024-06,home_visit,25,117"),
-		      "%s", out);
-	free(out);
-	remove(path);
-	free(doc);
-}
-END_TEST
-
 Suite *docs_suite(void)
 {
 	Suite *s = suite_create("docs");
@@ -329,7 +272,6 @@ Suite *docs_suite(void)
 	tcase_add_test(tc, the_reserved_words_in_the_reference_are_the_scanners_keywords);
 	tcase_add_test(tc, the_tests_file_has_a_reference_the_help_and_guides_point_to);
 	tcase_add_test(tc, the_bench_knobs_are_the_scripts);
-	tcase_add_test(tc, the_marked_examples_of_the_docs_print_what_they_show);
 	suite_add_tcase(s, tc);
 	return s;
 }
