@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "compile.h"
+#include "outfile.h"
 #include "report.h"
 
 bool cli_parse(int argc, char **argv, const cli_option *options, cli_args *out, diag *d)
@@ -432,4 +433,25 @@ bool cli_lang(const char *given, bool *dutch, diag *d)
 		break;
 	}
 	return true;
+}
+
+int cli_write_output(const char *output, const char *const *inputs, size_t ninputs,
+		     bool (*write)(FILE *out, const void *ctx), const void *ctx, const char *what, diag *d)
+{
+	if (!output || strcmp(output, "-") == 0) {
+		if (write(stdout, ctx))
+			return EXIT_OK;
+		diag_error(d, "out of memory writing %s", what);
+		return EXIT_OUTPUT;
+	}
+	enum outfile_status st;
+	outfile *file = outfile_open(output, inputs, ninputs, d, &st);
+	if (!file)
+		return st == OUTFILE_REFUSED ? EXIT_USAGE : EXIT_OUTPUT;
+	if (!write(outfile_stream(file), ctx)) {
+		diag_error(d, "out of memory writing %s", what);
+		outfile_abort(file);
+		return EXIT_OUTPUT;
+	}
+	return outfile_commit(file, d) ? EXIT_OK : EXIT_OUTPUT;
 }

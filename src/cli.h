@@ -143,6 +143,14 @@ int cli_output_error(void);
  * or 1), reports "cannot write the output: reason" and returns
  * EXIT_OUTPUT; otherwise RC (a command that failed has said why). */
 int cli_finish_output(int rc, diag *d);
+/* Writes a command's result with WRITE(out, CTX) to OUTPUT: standard output
+ * when OUTPUT is NULL or "-" (checked by main), else a regular file written
+ * whole or not at all (outfile.h), never one of the NINPUTS files INPUTS the
+ * command read. WHAT names the result in the message when WRITE runs out of
+ * memory ("the report"). EXIT_OK, EXIT_USAGE for a refused path, else
+ * EXIT_OUTPUT, said on D. */
+int cli_write_output(const char *output, const char *const *inputs, size_t ninputs,
+		     bool (*write)(FILE *out, const void *ctx), const void *ctx, const char *what, diag *d);
 
 /* The language of a page (report and sweep's html): GIVEN (`--lang nl`
  * or `en`), else Dutch when the locale (LC_ALL, else LC_MESSAGES, else

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "outfile.h"
 #include "figures.h"
 
 /* FROM..TO into *FROM and *TO. */
@@ -19,6 +18,19 @@ static bool parse_range(const char *s, vr_month *from, vr_month *to, diag *d)
 	}
 	bool range;
 	return cli_month_range(s, "a report", from, to, &range, d);
+}
+
+/* What cli_write_output hands write_report. */
+typedef struct {
+	const figures_report *r;
+	enum figures_format fmt;
+	enum figures_lang lang;
+} report_output;
+
+static bool write_report(FILE *out, const void *ctx)
+{
+	const report_output *o = ctx;
+	return o->fmt == FIGURES_HTML ? figures_write_html(out, o->r, o->lang) : figures_write_text(out, o->r, o->fmt);
 }
 
 int cmd_report(int argc, char **argv, diag *d)
@@ -81,30 +93,8 @@ int cmd_report(int argc, char **argv, diag *d)
 		figures_report_free(&r);
 		return cli_store_exit(st);
 	}
-	/* A file is written whole or not at all, and only a regular file
-	 * (outfile.h); standard output is checked by main. */
-	rc = EXIT_OK;
-	outfile *file = NULL;
-	FILE *out = stdout;
-	if (output && strcmp(output, "-") != 0) {
-		enum outfile_status ost;
-		if (!(file = outfile_open(output, NULL, 0, d, &ost))) {
-			figures_report_free(&r);
-			return ost == OUTFILE_REFUSED ? EXIT_USAGE : EXIT_OUTPUT;
-		}
-		out = outfile_stream(file);
-	}
-	const bool ok = fmt == FIGURES_HTML ? figures_write_html(out, &r, lang) : figures_write_text(out, &r, fmt);
-	if (!ok) {
-		diag_error(d, "out of memory writing the report");
-		rc = EXIT_OUTPUT;
-	}
-	if (file) {
-		if (!ok)
-			outfile_abort(file);
-		else if (!outfile_commit(file, d))
-			rc = EXIT_OUTPUT;
-	}
+	const report_output ro = { &r, fmt, lang };
+	rc = cli_write_output(output, NULL, 0, write_report, &ro, "the report", d);
 	figures_report_free(&r);
 	return rc;
 }

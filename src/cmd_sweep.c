@@ -9,8 +9,20 @@
 #include <string.h>
 
 #include "cli.h"
-#include "outfile.h"
 #include "sweep.h"
+
+/* What cli_write_output hands write_sweep. */
+typedef struct {
+	const sweep *sw;
+	enum figures_format fmt;
+	enum figures_lang lang;
+} sweep_output;
+
+static bool write_sweep(FILE *out, const void *ctx)
+{
+	const sweep_output *o = ctx;
+	return o->fmt == FIGURES_HTML ? sweep_write_html(out, o->sw, o->lang) : sweep_write_text(out, o->sw, o->fmt);
+}
 
 int cmd_sweep(int argc, char **argv, diag *d)
 {
@@ -73,37 +85,15 @@ int cmd_sweep(int argc, char **argv, diag *d)
 		bc_program_free(&p);
 		return rc;
 	}
-	/* A file is written whole or not at all, and only a regular file
-	 * (outfile.h); standard output is checked by main. */
-	outfile *file = NULL;
-	FILE *out = stdout;
-	if (output && strcmp(output, "-") != 0) {
-		/* Never over one of the files it read. */
-		const char *inputs[3] = { a.positional[0] };
-		size_t ninputs = 1;
-		if (signals)
-			inputs[ninputs++] = signals;
-		if (outcomes)
-			inputs[ninputs++] = outcomes;
-		enum outfile_status ost;
-		if (!(file = outfile_open(output, inputs, ninputs, d, &ost))) {
-			sweep_free(&sw);
-			bc_program_free(&p);
-			return ost == OUTFILE_REFUSED ? EXIT_USAGE : EXIT_OUTPUT;
-		}
-		out = outfile_stream(file);
-	}
-	const bool ok = fmt == FIGURES_HTML ? sweep_write_html(out, &sw, lang) : sweep_write_text(out, &sw, fmt);
-	if (!ok) {
-		diag_error(d, "out of memory writing the sweep");
-		rc = EXIT_OUTPUT;
-	}
-	if (file) {
-		if (!ok)
-			outfile_abort(file);
-		else if (!outfile_commit(file, d))
-			rc = EXIT_OUTPUT;
-	}
+	/* Never over one of the files it read. */
+	const char *inputs[3] = { a.positional[0] };
+	size_t ninputs = 1;
+	if (signals)
+		inputs[ninputs++] = signals;
+	if (outcomes)
+		inputs[ninputs++] = outcomes;
+	const sweep_output so = { &sw, fmt, lang };
+	rc = cli_write_output(output, inputs, ninputs, write_sweep, &so, "the sweep", d);
 	sweep_free(&sw);
 	bc_program_free(&p);
 	return rc;
