@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "support.h"
+
 static char dir[64], db[128];
 
 static const char *vroeg(void)
@@ -21,40 +23,12 @@ static const char *vroeg(void)
 	return v ? v : "build/vroeg";
 }
 
-/* Runs CMD with its standard error joined to its output, into OUT (which
- * the caller frees); the exit status. */
-static int run(const char *cmd, char **out)
-{
-	char full[4096];
-	snprintf(full, sizeof full, "{ %s ; } 2>&1", cmd);
-	FILE *p = popen(full, "r");
-	ck_assert_ptr_nonnull(p);
-	size_t cap = 1 << 16, n = 0, got;
-	char *buf = malloc(cap);
-	ck_assert_ptr_nonnull(buf);
-	while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
-		n += got;
-		if (n + 1 == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			ck_assert_ptr_nonnull(buf);
-		}
-	}
-	buf[n] = '\0';
-	const int status = pclose(p);
-	if (out)
-		*out = buf;
-	else
-		free(buf);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* `vroeg report --db DB ARGS`: its exit status and output. */
 static int report(const char *args, char **out)
 {
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd, "%s report --db %s %s", vroeg(), db, args);
-	return run(cmd, out);
+	return run_joined(cmd, out);
 }
 
 static void setup(void)
@@ -65,11 +39,11 @@ static void setup(void)
 	char cmd[2048], *out;
 	snprintf(cmd, sizeof cmd, "%s import --db %s examples/city/signals.csv && %s import --db %s --outcomes "
 		 "examples/city/outcomes.csv", vroeg(), db, vroeg(), db);
-	ck_assert_msg(run(cmd, &out) == 0, "import: %s", out);
+	ck_assert_msg(run_joined(cmd, &out) == 0, "import: %s", out);
 	free(out);
 	for (int m = 1; m <= 6; m++) {
 		snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-%02d rules/crisis-queue.vroeg", vroeg(), db, m);
-		ck_assert_msg(run(cmd, &out) == 0, "run: %s", out);
+		ck_assert_msg(run_joined(cmd, &out) == 0, "run: %s", out);
 		free(out);
 	}
 }
@@ -78,7 +52,7 @@ static void teardown(void)
 {
 	char cmd[256];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	run(cmd, NULL);
+	run_joined(cmd, NULL);
 }
 
 /* Exit CODE and MESSAGE for ARGS. */
@@ -104,7 +78,7 @@ START_TEST(a_wrong_command_line_is_refused_with_what_to_write)
 	refused("--month 2024-06 extra", 64, "report takes no argument `extra`");
 	char cmd[512], *out;
 	snprintf(cmd, sizeof cmd, "%s report --db %s/nothing.db --month 2024-06", vroeg(), dir);
-	ck_assert_int_eq(run(cmd, &out), 5);
+	ck_assert_int_eq(run_joined(cmd, &out), 5);
 	ck_assert_ptr_nonnull(strstr(out, "no store at"));
 	free(out);
 	/* A misspelt --db creates nothing. */
@@ -172,7 +146,7 @@ START_TEST(no_household_key_and_no_amount_in_any_format)
 	/* What the decisions hold that no report may: keys and amounts. */
 	char cmd[512], *decisions;
 	snprintf(cmd, sizeof cmd, "%s decisions --db %s --month 2024-06 --format csv", vroeg(), db);
-	ck_assert_int_eq(run(cmd, &decisions), 0);
+	ck_assert_int_eq(run_joined(cmd, &decisions), 0);
 	const char *const formats[] = { "table", "csv", "json", "html" };
 	for (int f = 0; f < 4; f++) {
 		char args[128], *out;
@@ -184,15 +158,15 @@ START_TEST(no_household_key_and_no_amount_in_any_format)
 		ck_assert_msg(!strstr(out, "459077.63") && !strstr(out, "101678.56") && !strstr(out, "EUR"),
 			      "an amount in the %s report", formats[f]);
 		/* Nor any one household's arrears. */
-		int checked = 0;
-		for (char *line = strchr(decisions, '\n'); line && line[1] && checked < 200; line = strchr(line + 1, '\n')) {
+		int nchecked = 0;
+		for (char *line = strchr(decisions, '\n'); line && line[1] && nchecked < 200; line = strchr(line + 1, '\n')) {
 			const char *amount = strrchr(line + 1, ',');
 			char a[32];
 			const size_t n = strcspn(amount + 1, "\n");
 			snprintf(a, sizeof a, "%.*s", (int)n, amount + 1);
 			if (strlen(a) >= 6)   /* 1234.56: too specific to occur by chance */
 				ck_assert_msg(!strstr(out, a), "the amount %s in the %s report", a, formats[f]);
-			checked++;
+			nchecked++;
 		}
 		free(out);
 	}
@@ -238,7 +212,7 @@ START_TEST(the_page_language_comes_from_the_locale_unless_given)
 		char cmd[1024], *out;
 		snprintf(cmd, sizeof cmd, "env %s %s report --db %s --month 2024-06 --format html %s", cases[i].env,
 			 vroeg(), db, cases[i].args);
-		ck_assert_int_eq(run(cmd, &out), 0);
+		ck_assert_int_eq(run_joined(cmd, &out), 0);
 		ck_assert_msg(strstr(out, cases[i].want), "%s %s: not %s", cases[i].env, cases[i].args, cases[i].want);
 		if (strstr(cases[i].want, "nl"))
 			ck_assert_ptr_nonnull(strstr(out, "Huishoudens per bakje"));
@@ -250,52 +224,6 @@ START_TEST(the_page_language_comes_from_the_locale_unless_given)
 END_TEST
 
 /* ---- the page in a browser ------------------------------------------------------- */
-
-/* The browser: $VROEG_CHROMIUM, else chromium-headless-shell or chromium. */
-static const char *browser(void)
-{
-	static char path[512];
-	const char *v = getenv("VROEG_CHROMIUM");
-	if (v && *v)
-		return v;
-	const char *const names[] = { "chromium-headless-shell", "chromium" };
-	for (int i = 0; i < 2; i++) {
-		char cmd[128], *out;
-		snprintf(cmd, sizeof cmd, "command -v %s", names[i]);
-		if (run(cmd, &out) == 0) {
-			snprintf(path, sizeof path, "%.*s", (int)strcspn(out, "\n"), out);
-			free(out);
-			return path;
-		}
-		free(out);
-	}
-	ck_abort_msg("no chromium-headless-shell (or chromium) to render the report in: "
-		     "apt-get install chromium-headless-shell (.ci/run does), or set VROEG_CHROMIUM");
-	return NULL;
-}
-
-/* Runs the browser on PAGE with networking off and a fresh profile, with
- * WHAT (--dump-dom, --screenshot=FILE ...); its output. */
-static char *chromium(const char *page, const char *what)
-{
-	char cmd[2048], *out;
-	snprintf(cmd, sizeof cmd,
-		 "%s --headless --no-sandbox --disable-gpu --disable-background-networking "
-		 "--disable-component-update --disable-sync --disable-default-apps --no-first-run "
-		 "--no-default-browser-check --proxy-server=127.0.0.1:9 --proxy-bypass-list='<-loopback>' "
-		 "--host-resolver-rules='MAP * ~NOTFOUND' --hide-scrollbars --user-data-dir=%s/profile-%d "
-		 "--window-size=1200,3200 %s file://%s 2>/dev/null",
-		 browser(), dir, (int)getpid(), what, page);
-	const int rc = run(cmd, &out);
-	ck_assert_msg(rc == 0, "chromium failed (%d): %.500s", rc, out);
-	return out;
-}
-
-static long file_size(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 ? (long)st.st_size : -1;
-}
 
 START_TEST(the_html_page_renders_in_a_browser_with_its_charts_and_figures)
 {
@@ -317,7 +245,7 @@ START_TEST(the_html_page_renders_in_a_browser_with_its_charts_and_figures)
 	for (size_t i = 0; i < sizeof forbidden / sizeof *forbidden; i++)
 		ck_assert_msg(!strstr(html, forbidden[i]), "the page has `%s`", forbidden[i]);
 
-	char *dom = chromium(page, "--dump-dom");
+	char *dom = chromium_render(page, dir, "--dump-dom");
 	ck_assert_ptr_nonnull(strstr(dom, "<html lang=\"en\">"));
 	const char *const charts[] = { "id=\"chart-signals\"", "id=\"chart-households\"", "id=\"chart-capacity-1\"",
 				       "id=\"chart-capacity-2\"", "id=\"chart-outcomes-1\"" };
@@ -332,7 +260,7 @@ START_TEST(the_html_page_renders_in_a_browser_with_its_charts_and_figures)
 	/* Each bucket's bar and table cell say what `vroeg decisions` counts. */
 	char cmd[512], *decisions;
 	snprintf(cmd, sizeof cmd, "%s decisions --db %s --month 2024-06 --format csv", vroeg(), db);
-	ck_assert_int_eq(run(cmd, &decisions), 0);
+	ck_assert_int_eq(run_joined(cmd, &decisions), 0);
 	const char *const buckets[] = { "crisis", "already_known", "register_check", "home_visit", "phone", "mail",
 					"letter", "excluded" };
 	for (size_t b = 0; b < sizeof buckets / sizeof *buckets; b++) {
@@ -367,9 +295,9 @@ START_TEST(the_html_page_renders_in_a_browser_with_its_charts_and_figures)
 	fputs("<!DOCTYPE html><html><body></body></html>\n", f);
 	fclose(f);
 	snprintf(shot, sizeof shot, "--screenshot=%s", png);
-	free(chromium(page, shot));
+	free(chromium_render(page, dir, shot));
 	snprintf(shot, sizeof shot, "--screenshot=%s", blank_png);
-	free(chromium(blank, shot));
+	free(chromium_render(blank, dir, shot));
 	const long size = file_size(png), empty = file_size(blank_png);
 	ck_assert_msg(empty > 0 && size > 5 * empty && size > 100000, "screenshot %ld bytes, an empty page's %ld", size,
 		      empty);

@@ -21,6 +21,7 @@
 #include "compile.h"
 #include "report.h"
 #include "run.h"
+#include "support.h"
 #include "sweep.h"
 
 static char dir[64], db[128], policy[128];
@@ -77,29 +78,12 @@ static char *slurp_stream(FILE *f)
 	return buf;
 }
 
-/* Runs the shell command CMD with its standard error joined to its output,
- * into *OUT (NULL: discarded); the exit status. */
-static int run(const char *cmd, char **out)
-{
-	char full[8192];
-	snprintf(full, sizeof full, "{ %s ; } 2>&1", cmd);
-	FILE *p = popen(full, "r");
-	ck_assert_ptr_nonnull(p);
-	char *buf = slurp_stream(p);
-	const int status = pclose(p);
-	if (out)
-		*out = buf;
-	else
-		free(buf);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* `vroeg sweep --db DB ARGS`: its exit status, its output into *OUT. */
 static int sweep_cmd(const char *args, char **out)
 {
 	char cmd[8192];
 	snprintf(cmd, sizeof cmd, "%s sweep --db %s %s", vroeg(), db, args);
-	return run(cmd, out);
+	return run_joined(cmd, out);
 }
 
 static void setup(void)
@@ -115,7 +99,7 @@ static void setup(void)
 	char cmd[1024], *out;
 	snprintf(cmd, sizeof cmd, "%s import --db %s examples/city/signals.csv && %s import --db %s --outcomes "
 		 "examples/city/outcomes.csv", vroeg(), db, vroeg(), db);
-	ck_assert_msg(run(cmd, &out) == 0, "import: %s", out);
+	ck_assert_msg(run_joined(cmd, &out) == 0, "import: %s", out);
 	free(out);
 }
 
@@ -123,7 +107,7 @@ static void teardown(void)
 {
 	char cmd[256];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	run(cmd, NULL);
+	run_joined(cmd, NULL);
 }
 
 /* ---- the library ---------------------------------------------------------------- */
@@ -162,12 +146,12 @@ static char *decisions_csv(const run_result *r)
 	return text;
 }
 
-/* What each variant's evaluations are checked against. */
+/* What each variant's evaluations are nchecked against. */
 typedef struct against {
 	const sweep *sw;
 	store *s;
 	bool binary;           /* against `vroeg dry-run --set` (else run_evaluate) */
-	long seen;             /* evaluations checked */
+	long seen;             /* evaluations nchecked */
 	long moved;            /* households whose bucket differs from the policy as written */
 	char **written;        /* per month: the policy as written, as CSV */
 } against;
@@ -372,7 +356,7 @@ START_TEST(the_figures_are_the_dry_runs_summary)
 	ck_assert_int_eq(sweep_cmd(args, &out), 0);
 	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-03 --summary --set floor=80 --set phone_places=35 %s",
 		 vroeg(), db, policy);
-	ck_assert_int_eq(run(cmd, &summary), 0);
+	ck_assert_int_eq(run_joined(cmd, &summary), 0);
 	static const char *const buckets[] = { "crisis", "already_known", "register_check", "home_visit", "phone",
 					       "mail", "letter" };
 	for (int b = 0; b < 7; b++) {
@@ -489,23 +473,23 @@ START_TEST(a_wrong_command_line_is_refused_with_what_to_write)
 	/* A store that is not there is not made (exit 5). */
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "%s sweep --db %s/nothing.db --month 2024-06 --set floor=1 %s", vroeg(), dir, policy);
-	ck_assert_int_eq(run(cmd, &out), 5);
+	ck_assert_int_eq(run_joined(cmd, &out), 5);
 	free(out);
 	/* A month a purge removed is not decided again (exit 3), a range
 	 * that begins in one neither; on a copy of the store. */
 	snprintf(cmd, sizeof cmd, "cp %s %s/purged.db && %s purge --db %s/purged.db --before 2024-01 --force", db, dir,
 		 vroeg(), dir);
-	ck_assert_msg(run(cmd, &out) == 0, "%s", out);
+	ck_assert_msg(run_joined(cmd, &out) == 0, "%s", out);
 	free(out);
 	snprintf(cmd, sizeof cmd, "%s sweep --db %s/purged.db --month 2023-12..2024-02 --set floor=50,100 %s", vroeg(), dir,
 		 policy);
-	ck_assert_int_eq(run(cmd, &out), 3);
+	ck_assert_int_eq(run_joined(cmd, &out), 3);
 	ck_assert_msg(strstr(out, "vroeg: the signals of 2023-12 were purged: the store keeps the months from 2024-01 on, "
 			      "so 2023-12 cannot be decided again\n"), "%s", out);
 	free(out);
 	snprintf(cmd, sizeof cmd, "%s sweep --db %s/purged.db --month 2024-01 --set floor=50,100 --format csv %s", vroeg(),
 		 dir, policy);
-	ck_assert_int_eq(run(cmd, &out), 0);
+	ck_assert_int_eq(run_joined(cmd, &out), 0);
 	free(out);
 }
 END_TEST
@@ -586,44 +570,6 @@ END_TEST
 
 /* ---- the page in a browser ------------------------------------------------------- */
 
-static const char *browser(void)
-{
-	static char path[512];
-	const char *v = getenv("VROEG_CHROMIUM");
-	if (v && *v)
-		return v;
-	const char *const names[] = { "chromium-headless-shell", "chromium" };
-	for (int i = 0; i < 2; i++) {
-		char cmd[128], *out;
-		snprintf(cmd, sizeof cmd, "command -v %s", names[i]);
-		if (run(cmd, &out) == 0) {
-			snprintf(path, sizeof path, "%.*s", (int)strcspn(out, "\n"), out);
-			free(out);
-			return path;
-		}
-		free(out);
-	}
-	ck_abort_msg("no chromium-headless-shell (or chromium) to render the sweep in: "
-		     "apt-get install chromium-headless-shell (.ci/run does), or set VROEG_CHROMIUM");
-	return NULL;
-}
-
-/* The browser on PAGE with networking off and a fresh profile, doing WHAT. */
-static char *chromium(const char *page, const char *what)
-{
-	char cmd[2048], *out;
-	snprintf(cmd, sizeof cmd,
-		 "%s --headless --no-sandbox --disable-gpu --disable-background-networking "
-		 "--disable-component-update --disable-sync --disable-default-apps --no-first-run "
-		 "--no-default-browser-check --proxy-server=127.0.0.1:9 --proxy-bypass-list='<-loopback>' "
-		 "--host-resolver-rules='MAP * ~NOTFOUND' --hide-scrollbars --user-data-dir=%s/profile-%d "
-		 "--window-size=1200,3200 %s file://%s 2>/dev/null",
-		 browser(), dir, (int)getpid(), what, page);
-	const int rc = run(cmd, &out);
-	ck_assert_msg(rc == 0, "chromium failed (%d): %.500s", rc, out);
-	return out;
-}
-
 /* The <figure> of DOM whose id is ID, as a string of its own. */
 static char *within(const char *dom, const char *id)
 {
@@ -634,12 +580,6 @@ static char *within(const char *dom, const char *id)
 	const char *to = strstr(from, "</figure>");
 	ck_assert_ptr_nonnull(to);
 	return strndup(from, (size_t)(to - from));
-}
-
-static long file_size(const char *path)
-{
-	struct stat st;
-	return stat(path, &st) == 0 ? (long)st.st_size : -1;
 }
 
 START_TEST(the_html_page_renders_in_a_browser_with_its_charts_and_figures)
@@ -660,7 +600,7 @@ START_TEST(the_html_page_renders_in_a_browser_with_its_charts_and_figures)
 		ck_assert_msg(!strstr(html, forbidden[i]), "the page has `%s`", forbidden[i]);
 	free(html);
 
-	char *dom = chromium(page, "--dump-dom");
+	char *dom = chromium_render(page, dir, "--dump-dom");
 	ck_assert_ptr_nonnull(strstr(dom, "<html lang=\"en\">"));
 	ck_assert_ptr_nonnull(strstr(dom, "Crisis queue and capacity overflow"));
 	/* Per bucket with a capacity (home_visit, phone) a chart per month;
@@ -685,7 +625,7 @@ START_TEST(the_html_page_renders_in_a_browser_with_its_charts_and_figures)
 	snprintf(csvargs, sizeof csvargs, "--month 2024-05..2024-06 --set floor=50,100,150 --set visits=30,40 "
 		 "--format csv %s", policy);
 	ck_assert_int_eq(sweep_cmd(csvargs, &csv), 0);
-	int checked = 0;
+	int nchecked = 0;
 	char *figure[2][2] = { { within(dom, "chart-capacity-1-1"), within(dom, "chart-capacity-1-2") },
 			       { within(dom, "chart-households-1"), within(dom, "chart-households-2") } };
 	for (const char *line = strchr(csv, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
@@ -703,12 +643,12 @@ START_TEST(the_html_page_renders_in_a_browser_with_its_charts_and_figures)
 			ck_assert_msg(strstr(figure[0][m], want), "no %s in %s's chart", want, month);
 			snprintf(want, sizeof want, "<title>places given, %s / %s: %ld</title>", floor, visits, households);
 			ck_assert_msg(strstr(figure[0][m], want), "no %s in %s's chart", want, month);
-			checked++;
+			nchecked++;
 		}
 		snprintf(want, sizeof want, "<title>%s, %s / %s: %ld</title>", bucket, floor, visits, households);
 		ck_assert_msg(strstr(figure[1][m], want), "no %s in %s's chart", want, month);
 	}
-	ck_assert_int_eq(checked, 12);
+	ck_assert_int_eq(nchecked, 12);
 	for (int i = 0; i < 2; i++)
 		for (int m = 0; m < 2; m++)
 			free(figure[i][m]);
@@ -724,9 +664,9 @@ START_TEST(the_html_page_renders_in_a_browser_with_its_charts_and_figures)
 	fputs("<!DOCTYPE html><html><body></body></html>\n", f);
 	fclose(f);
 	snprintf(shot, sizeof shot, "--screenshot=%s", png);
-	free(chromium(page, shot));
+	free(chromium_render(page, dir, shot));
 	snprintf(shot, sizeof shot, "--screenshot=%s", blank_png);
-	free(chromium(blank, shot));
+	free(chromium_render(blank, dir, shot));
 	const long size = file_size(png), empty = file_size(blank_png);
 	ck_assert_msg(empty > 0 && size > 5 * empty && size > 100000, "screenshot %ld bytes, an empty page's %ld", size,
 		      empty);
@@ -738,7 +678,7 @@ START_TEST(the_page_is_dutch_by_the_locale)
 	char cmd[2048], *out;
 	snprintf(cmd, sizeof cmd, "env LC_ALL= LC_MESSAGES= LANG=nl_NL.UTF-8 %s sweep --db %s --month 2024-06 "
 		 "--set floor=50,100 --format html %s", vroeg(), db, policy);
-	ck_assert_int_eq(run(cmd, &out), 0);
+	ck_assert_int_eq(run_joined(cmd, &out), 0);
 	ck_assert_ptr_nonnull(strstr(out, "<html lang=\"nl\">"));
 	ck_assert_ptr_nonnull(strstr(out, "Vraag en capaciteit"));
 	free(out);

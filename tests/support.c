@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -175,4 +176,75 @@ bool bytes_contain(const char *hay, size_t len, const char *needle)
 		if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
 			return true;
 	return false;
+}
+
+int run_joined(const char *cmd, char **out)
+{
+	char full[8192];
+	ck_assert_int_lt(snprintf(full, sizeof full, "{ %s ; } 2>&1", cmd), (int)sizeof full);
+	FILE *p = popen(full, "r");
+	ck_assert_ptr_nonnull(p);
+	size_t cap = 1 << 16, n = 0, got;
+	char *buf = malloc(cap);
+	ck_assert_ptr_nonnull(buf);
+	while ((got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+		n += got;
+		if (n + 1 == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			ck_assert_ptr_nonnull(buf);
+		}
+	}
+	buf[n] = '\0';
+	const int status = pclose(p);
+	if (out)
+		*out = buf;
+	else
+		free(buf);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+long file_size(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* The browser's path, into PATH. */
+static void browser(char *path, size_t size)
+{
+	const char *v = getenv("VROEG_CHROMIUM");
+	if (v && *v) {
+		snprintf(path, size, "%s", v);
+		return;
+	}
+	const char *const names[] = { "chromium-headless-shell", "chromium" };
+	for (int i = 0; i < 2; i++) {
+		char cmd[128], *out;
+		snprintf(cmd, sizeof cmd, "command -v %s", names[i]);
+		if (run_joined(cmd, &out) == 0) {
+			snprintf(path, size, "%.*s", (int)strcspn(out, "\n"), out);
+			free(out);
+			return;
+		}
+		free(out);
+	}
+	ck_abort_msg("no chromium-headless-shell (or chromium) to render the page in: "
+		     "apt-get install chromium-headless-shell (.ci/run does), or set VROEG_CHROMIUM");
+}
+
+char *chromium_render(const char *page, const char *scratch, const char *what)
+{
+	char exe[512], cmd[4096], *out;
+	browser(exe, sizeof exe);
+	snprintf(cmd, sizeof cmd,
+		 "%s --headless --no-sandbox --disable-gpu --disable-background-networking "
+		 "--disable-component-update --disable-sync --disable-default-apps --no-first-run "
+		 "--no-default-browser-check --proxy-server=127.0.0.1:9 --proxy-bypass-list='<-loopback>' "
+		 "--host-resolver-rules='MAP * ~NOTFOUND' --hide-scrollbars --user-data-dir=%s/profile-%d "
+		 "--window-size=1200,3200 %s file://%s 2>/dev/null",
+		 exe, scratch, (int)getpid(), what, page);
+	const int rc = run_joined(cmd, &out);
+	ck_assert_msg(rc == 0, "chromium failed (%d): %.500s", rc, out);
+	return out;
 }

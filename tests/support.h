@@ -64,5 +64,15 @@ char *slurp_file(const char *path, size_t *len);
 void write_file_text(const char *path, const char *text);
 /* Whether the LEN bytes at HAY hold NEEDLE. */
 bool bytes_contain(const char *hay, size_t len, const char *needle);
+/* Runs CMD in the shell, standard error joined to its output, which goes
+ * whole into *OUT (malloc'ed; NULL: discarded). The exit status, or -1. */
+int run_joined(const char *cmd, char **out);
+/* The size of PATH in bytes, -1 when it cannot be read. */
+long file_size(const char *path);
+/* Renders PAGE (an absolute path) in headless Chromium ($VROEG_CHROMIUM,
+ * else chromium-headless-shell or chromium) with networking off and a fresh
+ * profile under SCRATCH, doing WHAT (--dump-dom, --screenshot=FILE); its
+ * output. Fails the test when there is no browser or it fails. */
+char *chromium_render(const char *page, const char *scratch, const char *what);
 
 #endif
