@@ -3,80 +3,12 @@
  * household is evaluated in three steps: count its signals (floor, skips),
  * compute its facts, run the decision function; then, for a household in a
  * bucket, its labels and the order keys of every bucket it might enter. The
- * code it runs is prepared by vm_prepare.c. */
+ * vm and the code it runs are made by vm_prepare.c (vm_new), which this file
+ * never calls: the flow goes one way. */
 #include "vm_impl.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static vm *make_vm(const bc_program *p, bool no_shortcuts)
-{
-	vm *v = calloc(1, sizeof *v);
-	if (!v)
-		return NULL;
-	v->p = p;
-	v->no_shortcuts = no_shortcuts;
-	if (!vm_prepare(v, p)) {
-		vm_free(v);
-		return NULL;
-	}
-	v->firsts_month = INT32_MIN;
-	v->memo_stamp = calloc(p->nfns + 1, sizeof *v->memo_stamp);
-	v->memo = calloc(p->nfns + 1, sizeof *v->memo);
-	v->slot_of_bucket = calloc(p->nbuckets + 1, sizeof *v->slot_of_bucket);
-	v->labels = calloc(p->nlabels + 1, sizeof *v->labels);
-	for (uint32_t b = 0; v->slot_of_bucket && b < p->nbuckets; b++) {
-		v->slot_of_bucket[b] = v->nslots;
-		v->nslots += p->buckets[b].norder + p->buckets[b].nbackfill_order;
-	}
-	v->keys = calloc(v->nslots + 1, sizeof *v->keys);
-	v->key_fn = calloc(v->nslots + 1, sizeof *v->key_fn);
-	if (!v->memo_stamp || !v->memo || !v->slot_of_bucket || !v->labels || !v->keys || !v->key_fn) {
-		vm_free(v);
-		return NULL;
-	}
-	for (uint32_t b = 0, slot = 0; b < p->nbuckets; b++) {
-		const bc_bucket *bk = &p->buckets[b];
-		for (uint8_t k = 0; k < bk->norder; k++)
-			v->key_fn[slot++] = bk->order[k].fn;
-		for (uint8_t k = 0; k < bk->nbackfill_order; k++)
-			v->key_fn[slot++] = bk->backfill_order[k].fn;
-	}
-	return v;
-}
-
-vm *vm_new(const bc_program *p)
-{
-	return make_vm(p, false);
-}
-
-vm *vm_new_plain(const bc_program *p)
-{
-	return make_vm(p, true);
-}
-
-void vm_free(vm *v)
-{
-	if (!v)
-		return;
-	free(v->status);
-	free(v->skip_rule);
-	free(v->months_back);
-	free(v->memo_stamp);
-	free(v->memo);
-	free(v->slot_of_bucket);
-	free(v->keys);
-	free(v->key_fn);
-	free(v->labels);
-	free(v->ins);
-	free(v->fn_first);
-	free(v->pred);
-	free(v->root);
-	free(v->tests);
-	free(v->nodes);
-	free(v->window_start);
-	free(v);
-}
 
 uint32_t vm_order_slot(const vm *v, uint32_t bucket)
 {

@@ -140,12 +140,6 @@ struct vm {
 
 enum { NFIRSTS = sizeof ((vm *)0)->firsts / sizeof ((vm *)0)->firsts[0] };
 
-/* Decodes P's code into V->ins and makes the shortcuts vm_new_plain (vm.h)
- * goes without (none when V->no_shortcuts): fused instructions, threaded
- * jumps, functions answered without running, signal functions as decision
- * diagrams; sets V->max_back and the window table. False out of memory. */
-bool vm_prepare(vm *v, const bc_program *p);
-
 static inline vm_value number(int64_t n)
 {
 	vm_value x = { n, NULL };

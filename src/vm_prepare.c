@@ -1,8 +1,10 @@
-/* vm_prepare.c - what the VM does with a program before it runs it
+/* vm_prepare.c - makes a vm for a program (vm_new, vm_free): its buffers,
+ * and what the VM does with the program before it runs it
  * (docs/bytecode.md): decodes the code once, fuses common runs of
  * instructions, threads jumps, and finds the functions it can answer
  * without running them: simple definitions and order keys, and signal
- * conditions made of one-field tests, which become decision diagrams. */
+ * conditions made of one-field tests, which become decision diagrams.
+ * vm.c runs what this file makes and calls nothing of it. */
 #include "vm_impl.h"
 
 #include <stdlib.h>
@@ -112,9 +114,13 @@ static void thread_jumps(const bc_program *p, vm_ins *ins, uint32_t len)
 			ins[i].a[0] = jump_destination(p, ins, len, ins[i].a[0]);
 }
 
-/* vm_impl.h. P is verified: whole instructions, jumps to instruction starts
- * within their function. */
-bool vm_prepare(vm *v, const bc_program *p)
+/* Decodes P's code into V->ins and makes the shortcuts vm_new_plain (vm.h)
+ * goes without (none when V->no_shortcuts): fused instructions, threaded
+ * jumps, functions answered without running, signal functions as decision
+ * diagrams; sets V->max_back and the window table. False out of memory. P is
+ * verified: whole instructions, jumps to instruction starts within their
+ * function. */
+static bool prepare(vm *v, const bc_program *p)
 {
 	v->ins = calloc(p->ncode + 1, sizeof *v->ins);   /* at most one per byte */
 	v->fn_first = calloc(p->nfns + 1, sizeof *v->fn_first);
@@ -434,3 +440,73 @@ static int32_t build_diagram(vm *v, const vm_ins *ins, uint32_t len)
 	return NO_DIAGRAM;
 }
 
+/* --------------------------------------------------------- the vm -- */
+
+static vm *make_vm(const bc_program *p, bool no_shortcuts)
+{
+	vm *v = calloc(1, sizeof *v);
+	if (!v)
+		return NULL;
+	v->p = p;
+	v->no_shortcuts = no_shortcuts;
+	if (!prepare(v, p)) {
+		vm_free(v);
+		return NULL;
+	}
+	v->firsts_month = INT32_MIN;
+	v->memo_stamp = calloc(p->nfns + 1, sizeof *v->memo_stamp);
+	v->memo = calloc(p->nfns + 1, sizeof *v->memo);
+	v->slot_of_bucket = calloc(p->nbuckets + 1, sizeof *v->slot_of_bucket);
+	v->labels = calloc(p->nlabels + 1, sizeof *v->labels);
+	for (uint32_t b = 0; v->slot_of_bucket && b < p->nbuckets; b++) {
+		v->slot_of_bucket[b] = v->nslots;
+		v->nslots += p->buckets[b].norder + p->buckets[b].nbackfill_order;
+	}
+	v->keys = calloc(v->nslots + 1, sizeof *v->keys);
+	v->key_fn = calloc(v->nslots + 1, sizeof *v->key_fn);
+	if (!v->memo_stamp || !v->memo || !v->slot_of_bucket || !v->labels || !v->keys || !v->key_fn) {
+		vm_free(v);
+		return NULL;
+	}
+	for (uint32_t b = 0, slot = 0; b < p->nbuckets; b++) {
+		const bc_bucket *bk = &p->buckets[b];
+		for (uint8_t k = 0; k < bk->norder; k++)
+			v->key_fn[slot++] = bk->order[k].fn;
+		for (uint8_t k = 0; k < bk->nbackfill_order; k++)
+			v->key_fn[slot++] = bk->backfill_order[k].fn;
+	}
+	return v;
+}
+
+vm *vm_new(const bc_program *p)
+{
+	return make_vm(p, false);
+}
+
+vm *vm_new_plain(const bc_program *p)
+{
+	return make_vm(p, true);
+}
+
+void vm_free(vm *v)
+{
+	if (!v)
+		return;
+	free(v->status);
+	free(v->skip_rule);
+	free(v->months_back);
+	free(v->memo_stamp);
+	free(v->memo);
+	free(v->slot_of_bucket);
+	free(v->keys);
+	free(v->key_fn);
+	free(v->labels);
+	free(v->ins);
+	free(v->fn_first);
+	free(v->pred);
+	free(v->root);
+	free(v->tests);
+	free(v->nodes);
+	free(v->window_start);
+	free(v);
+}
