@@ -193,7 +193,7 @@ int cmd_run(int argc, char **argv, diag *d)
 	}
 	if (month_text && strstr(month_text, "..")) {
 		diag_error(d, "run records the decisions of one month: give --month YYYY-MM (`%s` is a range; "
-			   "dry-run and sweep try a range of months)", month_text);
+			   "dry-run, diff and sweep try a range of months)", month_text);
 		return EXIT_USAGE;
 	}
 	if (!cli_month(month_text, &month, d))

@@ -344,7 +344,7 @@ START_TEST(run_and_the_one_month_commands_refuse_a_range)
 	free(o);
 	snprintf(args, sizeof args, "run --db %s --month 2024-01..2024-06 rules/crisis-queue.vroeg", db);
 	refused(args, 64, "vroeg: run records the decisions of one month: give --month YYYY-MM "
-		"(`2024-01..2024-06` is a range; dry-run and sweep try a range of months)\n");
+		"(`2024-01..2024-06` is a range; dry-run, diff and sweep try a range of months)\n");
 	snprintf(args, sizeof args, "runs --db %s", db);
 	ck_assert_int_eq(vr(args, &o, NULL), 0);
 	ck_assert_str_eq(o, before);   /* nothing recorded */
