@@ -247,6 +247,14 @@ static void summary_move(FILE *out, const bc_program *p, uint32_t from, int32_t 
 	fprintf(out, " %10ld  %s\n", n, why);
 }
 
+/* Whether the summary has a line for rule I. Without a floor every signal
+ * is above it: no household is "not counted" (one whose signals are all
+ * skipped has the skip's reason). */
+static bool summary_shows_rule(const bc_program *p, uint32_t i)
+{
+	return p->rules[i].kind != RULE_NOT_COUNTED || p->floor_fn != BC_NONE;
+}
+
 /* The summary's lines after its first: the values set, the buckets (their
  * capacity CAPACITY_MONTHS times), the moves, the rules. */
 static void summary_body(FILE *out, const bc_program *p, const run_bucket_stats *buckets, const long *per_rule,
@@ -316,20 +324,26 @@ static void summary_body(FILE *out, const bc_program *p, const run_bucket_stats 
 					     "spare place (back-fill)", mw);
 		}
 	}
-	fprintf(out, "\n%-28s %10s  %s\n", "rule", "households", "decides");
+	/* The rule column as wide as the widest FILE:LINE as shown (a policy
+	 * may be named by a long absolute path, in any script), at least as
+	 * wide as a short relative one. */
+	size_t rw = 28;
 	for (uint32_t i = 0; i < p->nrules; i++) {
-		const bc_rule *rule = &p->rules[i];
-		/* Without a floor every signal is above it: no household is "not
-		 * counted" (one whose signals are all skipped has the skip's reason). */
-		if (rule->kind == RULE_NOT_COUNTED && p->floor_fn == BC_NONE)
+		const size_t n = summary_shows_rule(p, i) ? text_width(cites[i]) : 0;
+		rw = n > rw ? n : rw;
+	}
+	fputc('\n', out);
+	text_put_padded(out, "rule", rw);
+	fprintf(out, " %10s  %s\n", "households", "decides");
+	for (uint32_t i = 0; i < p->nrules; i++) {
+		if (!summary_shows_rule(p, i))
 			continue;
+		const bc_rule *rule = &p->rules[i];
 		/* A bucket rule's bucket, or a skip's when it gives one. */
 		const bool to_bucket = rule->kind == RULE_BUCKET || (rule->kind == RULE_SKIPPED && rule->bucket >= 0);
 		const char *what = to_bucket ? p->consts[p->buckets[rule->bucket].name].text : p->consts[rule->reason].text;
-		const char *cite = cites[i];
-		char shown[256];
-		fprintf(out, "%-28s %10ld  %s", text_escape(cite, strlen(cite), shown, sizeof shown),
-			per_rule[i], to_bucket ? "-> " : "excluded: ");
+		text_put_padded(out, cites[i], rw);
+		fprintf(out, " %10ld  %s", per_rule[i], to_bucket ? "-> " : "excluded: ");
 		text_put(out, what);
 		fputc('\n', out);
 	}

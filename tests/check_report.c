@@ -11,6 +11,7 @@
 
 #include "compile.h"
 #include "report.h"
+#include "support.h"
 
 /* Prints SET in FMT into a string the caller frees. */
 static char *print(const vr_decision_set *set, enum report_format fmt)
@@ -208,6 +209,58 @@ START_TEST(summary_columns_add_up_and_every_move_is_listed)
 }
 END_TEST
 
+/* Display columns of the first N bytes of S (UTF-8: a continuation byte
+ * adds none). */
+static size_t columns(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* The rule column as wide as the widest FILE:LINE: a policy under a long
+ * absolute path (past the 255 bytes a cite was once cut to, with a
+ * two-byte character in it) keeps the counts in one column and is shown
+ * whole on every line. */
+START_TEST(summary_rule_column_holds_a_long_path)
+{
+	char dir[] = "/tmp/vroeg-summary-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char deep[1024];
+	snprintf(deep, sizeof deep, "%s/gemeente-\xc3\xa9\xc3\xa9n", dir);
+	for (int i = 0; i < 6; i++)
+		snprintf(deep + strlen(deep), sizeof deep - strlen(deep), "/schuldhulpverlening-vroegsignalering-%d", i);
+	char policy[1200], out[16384];
+	snprintf(policy, sizeof policy, "%s/crisis-queue.vroeg", deep);
+	ck_assert_uint_gt(strlen(policy), 255);
+	ck_assert_int_eq(shell(NULL, 0, "mkdir -p '%s' && cp rules/crisis-queue.vroeg '%s'", deep, policy), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s dry-run --signals examples/city/signals.csv --month 2024-06 "
+			       "--summary '%s'", vroeg_bin(), policy), 0);
+	const char *header = strstr(out, "\nrule ");
+	ck_assert_ptr_nonnull(header);
+	header++;
+	const char *h = strstr(header, " households  decides\n");
+	ck_assert_ptr_nonnull(h);
+	/* Where the households column ends: after the header's word, and
+	 * after each count. */
+	const size_t end = columns(header, (size_t)(h - header) + strlen(" households"));
+	int nrules = 0;
+	for (const char *line = strchr(header, '\n') + 1; *line; line = strchr(line, '\n') + 1) {
+		ck_assert_msg(strncmp(line, policy, strlen(policy)) == 0, "not the whole path: %.80s", line);
+		const char *to = strstr(line, "  -> "), *ex = strstr(line, "  excluded: ");
+		const char *nl = strchr(line, '\n');
+		const char *count_end = to && to < nl ? to : ex;
+		ck_assert_ptr_nonnull(count_end);
+		ck_assert(count_end < nl);
+		ck_assert_uint_eq(columns(line, (size_t)(count_end - line)), end);
+		nrules++;
+	}
+	ck_assert_int_eq(nrules, 11);
+	ck_assert_int_eq(shell(NULL, 0, "rm -r '%s'", dir), 0);
+}
+END_TEST
+
 /* Issue 14.2: decisions about households whose text came from a store a
  * hand changed (import refuses control characters, not formulas). */
 static const char *const evil_labels[] = { "=cmd|calc!A1", "Noord\x1b[31m" };
@@ -279,6 +332,7 @@ Suite *report_suite(void)
 	tcase_add_test(tc, a_hundred_labels_are_all_printed);
 	tcase_add_test(tc, rows_made_on_demand_print_as_stored_rows_do);
 	tcase_add_test(tc, summary_columns_add_up_and_every_move_is_listed);
+	tcase_add_test(tc, summary_rule_column_holds_a_long_path);
 	tcase_add_test(tc, csv_hands_a_spreadsheet_no_formula_and_a_terminal_no_control);
 	tcase_add_test(tc, json_escapes_every_control_character);
 	tcase_add_test(tc, table_shows_control_characters_escaped_and_aligned);
