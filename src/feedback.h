@@ -120,7 +120,9 @@ void feedback_result_free(feedback_result *r);
  * batch, which the next call puts in place. A file of a name the batch
  * would write that exists already is refused before anything is written.
  * Says (warnings) which months' signals cannot be fed back: signals a run
- * did not see, and runs recorded before runs kept their codes. */
+ * did not see, and runs recorded before runs kept their codes; on every
+ * call, since it holds until a run of the month decides them (nothing
+ * records that it was said). */
 enum store_status feedback_give(store *s, vr_date as_of, const char *dir, bool dutch,
 				feedback_result *out, diag *d);
 

@@ -1015,6 +1015,42 @@ START_TEST(a_run_recorded_before_runs_kept_their_codes_is_said_so)
 }
 END_TEST
 
+/* A signal imported after its month's run, and after that month's feedback
+ * was written, is said on every call, not once: nothing records that it was
+ * said, it is still not fed back, and a run with --replace still feeds it
+ * back (alone: what was given is not given again), after which the warning
+ * stops. Said only with the month's first feedback, it would never be said. */
+START_TEST(a_late_signal_is_said_on_every_call_until_a_run_decides_it)
+{
+	must("import --db %s tests/data/feedback/signals.csv", db);
+	must("import --db %s --outcomes tests/data/feedback/outcomes.csv", db);
+	must("run --db %s --month 2024-06 tests/data/feedback/policy.vroeg", db);
+	sql("UPDATE runs SET finished = '2024-07-01T06:00:00Z'");
+	char text[4096], err[4096], args[512];
+	snprintf(args, sizeof args, "feedback --db %s --as-of 2024-07-31 --out %s", db, out);
+	ck_assert_int_eq(vroeg_cmd(text, sizeof text, err, sizeof err, args), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM feedback"), 15);   /* the whole month */
+	must("import --db %s tests/data/feedback/late.csv", db);
+	const char *const days[] = { "2024-08-01", "2024-08-02", "2024-09-30" };
+	for (int i = 0; i < 3; i++) {
+		snprintf(args, sizeof args, "feedback --db %s --as-of %s --out %s", db, days[i], out);
+		ck_assert_int_eq(vroeg_cmd(text, sizeof text, err, sizeof err, args), 0);
+		ck_assert_str_eq(err, late_warning);
+	}
+	must("run --db %s --month 2024-06 --replace tests/data/feedback/policy.vroeg", db);
+	sql("UPDATE runs SET finished = '2024-10-01T06:00:00Z' WHERE superseded = 0");
+	snprintf(args, sizeof args, "feedback --db %s --as-of 2024-10-01 --out %s", db, out);
+	ck_assert_int_eq(vroeg_cmd(text, sizeof text, err, sizeof err, args), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_msg(strstr(text, "feedback batch 2 in ") && strstr(text, ": 1 signal for 1 creditor\n"), "%s", text);
+	file_is("000002-menzis-57691c148070.csv",
+		"signal_id,received,code,meaning,date\n"
+		"S15,2024-06-28,6,niet bereikt of wil geen hulp,2024-10-01\n");
+	ck_assert_int_eq(sql_int("SELECT count(*) FROM feedback"), 16);
+}
+END_TEST
+
 /* ---------------------------------------------------- purge and forget -- */
 
 START_TEST(forget_and_purge_take_the_feedback_records_with_them)
@@ -1095,6 +1131,7 @@ Suite *feedback_suite(void)
 	tcase_add_test(tc, the_example_city_gives_each_creditor_its_own_signals_and_nothing_else);
 	tcase_add_test(tc, a_feedback_killed_at_any_moment_is_whole_after_the_next_call);
 	tcase_add_test(tc, a_run_recorded_before_runs_kept_their_codes_is_said_so);
+	tcase_add_test(tc, a_late_signal_is_said_on_every_call_until_a_run_decides_it);
 	tcase_add_test(tc, forget_and_purge_take_the_feedback_records_with_them);
 	suite_add_tcase(s, tc);
 	return s;
