@@ -107,7 +107,7 @@ HOT void window(const vm *v, unsigned lo, unsigned hi, size_t *from, size_t *to)
 	*to = v->window_start[lo];
 }
 
-HOT vm_value signal_field(const vm *v, size_t i, unsigned field)
+HOT vm_value signal_value(const vm *v, size_t i, unsigned field)
 {
 	return field_of(v, &v->h->signals[i], i, field);
 }
@@ -135,7 +135,7 @@ HOT void add_checked(vm *v, int64_t *acc, int64_t x)
 
 HOT bool pred_holds(const vm *v, const vm_pred *pr, size_t i)
 {
-	return value_holds(v, pr, signal_field(v, i, pr->field));
+	return value_holds(v, pr, signal_value(v, i, pr->field));
 }
 
 HOT bool test_holds(const vm *v, const vm_test *t, size_t i)
@@ -237,11 +237,11 @@ static vm_value aggregate(vm *v, enum bc_op op, unsigned field, uint16_t fn,
 			if (!ok)
 				break;
 			/* Counted once: at its first occurrence among the selected signals. */
-			const vm_value x = signal_field(v, i, field);
+			const vm_value x = signal_value(v, i, field);
 			bool seen = false;
 			for (size_t j = from; j < i && !seen; j++)
 				if (in_set(v, j, set) && holds(v, fn, j, sp))
-					seen = same_value(signal_field(v, j, field), x);
+					seen = same_value(signal_value(v, j, field), x);
 			acc += !seen;
 			break;
 		}
@@ -250,7 +250,7 @@ static vm_value aggregate(vm *v, enum bc_op op, unsigned field, uint16_t fn,
 		case BC_MIN: {
 			if (!ok)
 				break;
-			const int64_t x = signal_field(v, i, field).num;
+			const int64_t x = signal_value(v, i, field).num;
 			if (x == VR_MISSING)
 				break;
 			if (op == BC_SUM)
@@ -354,7 +354,7 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 			case VM_SFIELD_CMP:
 			case VM_HFACT_CMP: {
 				const bc_const *k = &p->consts[OPERAND(1)];
-				const vm_value x = in->op == VM_SFIELD_CMP ? signal_field(v, v->sig, OPERAND(0))
+				const vm_value x = in->op == VM_SFIELD_CMP ? signal_value(v, v->sig, OPERAND(0))
 									   : household_fact(v, OPERAND(0));
 				*sp++ = number(compare((enum bc_op)OPERAND(2), x, (vm_value){ k->num, k->text }));
 				continue;
@@ -394,7 +394,7 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 			break;
 		}
 		case BC_SFIELD:
-			*sp++ = signal_field(v, v->sig, OPERAND(0));
+			*sp++ = signal_value(v, v->sig, OPERAND(0));
 			break;
 		case BC_OFIELD: {
 			const vr_outcome *o = &v->h->outcomes[v->out];
@@ -474,13 +474,13 @@ static vm_value exec(vm *v, uint16_t fn, vm_value *sp)
 			sp++;
 			break;
 		case BC_SAME: {
-			const vm_value mine = signal_field(v, v->sig, OPERAND(0));
+			const vm_value mine = signal_value(v, v->sig, OPERAND(0));
 			bool found = false;
 			size_t from, to;
 			window(v, OPERAND(2), OPERAND(3), &from, &to);
 			for (size_t i = from; i < to && !found; i++)
 				found = i != v->sig && in_set(v, i, OPERAND(1)) &&
-					same_value(signal_field(v, i, OPERAND(0)), mine);
+					same_value(signal_value(v, i, OPERAND(0)), mine);
 			*sp++ = number(found);
 			break;
 		}
