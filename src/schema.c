@@ -759,6 +759,44 @@ void schema_cache_for_import(store *s, bool importing)
 	sqlite3_exec(s->db, importing ? CACHE_IMPORT : CACHE_NORMAL, NULL, NULL, NULL);
 }
 
+/* The journal mode PRAGMA SQL sets: true when it is MODE afterwards. */
+static bool journal_mode(store *s, const char *sql, const char *mode)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	const bool ok = sqlite3_step(st) == SQLITE_ROW &&
+		strcmp((const char *)sqlite3_column_text(st, 0), mode) == 0;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+bool schema_bulk_begin(store *s)
+{
+	if (!sqlite3_get_autocommit(s->db) || sqlite3_db_readonly(s->db, "main") != 0)
+		return false;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM signals)", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	const bool empty = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
+	sqlite3_finalize(st);
+	if (!empty)
+		return false;
+	/* Leaving WAL needs the store to itself: with a reader in it, keep
+	 * WAL at once rather than wait for the reader. */
+	sqlite3_busy_timeout(s->db, 0);
+	const bool switched = journal_mode(s, "PRAGMA journal_mode = DELETE", "delete");
+	sqlite3_busy_timeout(s->db, s->busy_ms);
+	return switched;
+}
+
+void schema_bulk_end(store *s)
+{
+	/* When this fails (a reader arrived, the disk is full), the store
+	 * stays in rollback mode, whole, until the next writer's connect. */
+	journal_mode(s, "PRAGMA journal_mode = WAL", "wal");
+}
+
 /* The integer a one-off query (a PRAGMA) returns; false on error. */
 static bool query_int(sqlite3 *db, const char *sql, int *out)
 {

@@ -140,6 +140,18 @@ void schema_write_rollback(store *s, bool nested);
 /* Sets the page cache for an import (true) or for everything else. */
 void schema_cache_for_import(store *s, bool importing);
 
+/* An import into a store that holds no signal yet (the first load) writes
+ * with a rollback journal instead of the WAL: every page is new, so the
+ * journal keeps next to nothing and each page is written once, where the
+ * WAL writes it twice (to the WAL, then into the store). Call outside a
+ * transaction. True when the store was switched, which happens only when
+ * no other connection has it open (nobody waits for this); the import
+ * then calls schema_bulk_end, after its commit or rollback, to go back to
+ * WAL. A store left in rollback mode (a crash) is set to WAL again by the
+ * next command that writes (schema_connect). */
+bool schema_bulk_begin(store *s);
+void schema_bulk_end(store *s);
+
 /* Reports the connection's last error as "cannot DOING in the store PATH:
  * what went wrong" (or the busy message) and returns the status it means.
  * What went wrong is said in plain words where it can be (schema_cause),
