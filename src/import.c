@@ -3,9 +3,11 @@
  * One pass, one write transaction: every row is checked and every problem
  * reported as FILE:LINE: column: what is wrong, in line order. Good signals
  * are held in a batch and stored a batch at a time, sorted by the table's
- * key, 64 to a statement; duplicates and conflicts, in the file or with the
- * store, are found by the store's own unique keys and then compared, as if
- * the rows had gone in one by one in file order. A batch's messages (its
+ * key, in one statement that reads them where they lie (schema_rows.c),
+ * while the next batch is read in a thread of its own. Duplicates and
+ * conflicts, in the file or with the store, are found by the store's own
+ * unique keys and then compared, as if the rows had gone in one by one in
+ * file order. A batch's messages (its
  * bad rows' and its conflicts') are told once it is stored, in line order.
  * If any row was bad the transaction is rolled back and nothing of the
  * file is stored. Memory is bounded by the batch, not the file; the hot
@@ -933,8 +935,9 @@ static enum store_status store_held(import *im, batch *b, uint32_t at, bool *fou
 	return store_signal(im, &b->told, h->line, v, found);
 }
 
-/* Rows fetched ahead of the one bound: in key order they lie all over the
- * batch, and waiting for each in turn would cost more than binding it. */
+/* Rows fetched ahead of the one handed to SQLite: in key order they lie
+ * all over the batch, and waiting for each in turn would cost more than
+ * handing it over. */
 enum { FETCH_AHEAD = 4 };
 
 static void fetch(const batch *b, uint32_t at)
@@ -948,91 +951,109 @@ static void fetch(const batch *b, uint32_t at)
 #endif
 }
 
-/* Inserts rows ORDER[FROM..FROM+SCHEMA_BATCH_ROWS) in one statement; a
- * stored id stops it there (OR FAIL). Returns how many went in, or -1; the
- * months and households of those go to b->pair[*NPAIRS...], each once (in
- * key order a household's rows of a month are together). */
-static int insert_rows(import *im, batch *b, uint32_t from, uint32_t *npairs)
+/* What import_rows hands SQLite: the rows of B from ORDER[FROM] on. */
+typedef struct feed {
+	const batch *b;
+	uint32_t from;
+	long long import_id;
+} feed;
+
+/* Column COL of row ROW of a feed (schema_rows), as it lies in the arena. */
+static void signal_column(void *ctx, long row, int col, sqlite3_context *out)
+{
+	const feed *f = ctx;
+	const batch *b = f->b;
+	const uint32_t i = f->from + (uint32_t)row;
+	if (col == 0 && i + FETCH_AHEAD < b->nwaiting)
+		fetch(b, b->order[i + FETCH_AHEAD].at);
+	const held_row *h = row_at(b, b->order[i].at);
+	if (col >= SIG_NCOLS) {
+		sqlite3_result_int64(out, col == SIG_NCOLS ? f->import_id : h->line);
+		return;
+	}
+	const held *x = &h->v[col];
+	if (x->null)
+		sqlite3_result_null(out);
+	else if (x->text)
+		sqlite3_result_text(out, b->arena.p + x->off, (int)x->len, SQLITE_STATIC);
+	else if (x->name)
+		sqlite3_result_text(out, signal_columns[col].names[x->i], (int)x->len, SQLITE_STATIC);
+	else
+		sqlite3_result_int64(out, x->i);
+}
+
+/* Inserts rows ORDER[FROM..) in one statement, until a stored id stops it
+ * (OR FAIL). Returns how many went in, or -1; the months and households of
+ * those go to b->pair[*NPAIRS...], each once (in key order a household's
+ * rows of a month are together). */
+static long insert_rows(import *im, batch *b, uint32_t from, uint32_t *npairs)
 {
 	store *s = im->s;
 	sqlite3_stmt *st = schema_stmt(s, SQL_SIGNAL_INSERT_BATCH, im->d);
 	if (!st)
 		return -1;
-	value v[SIG_NCOLS];
-	pair bound[SCHEMA_BATCH_ROWS];
-	for (uint32_t k = 0; k < SCHEMA_BATCH_ROWS; k++) {
-		if (from + k + FETCH_AHEAD < b->nwaiting)
-			fetch(b, b->order[from + k + FETCH_AHEAD].at);
-		const held_row *h = row_at(b, b->order[from + k].at);
-		const int p = (int)k * (SIG_NCOLS + 2);
-		unhold(b, h, v);
-		for (int c = 0; c < SIG_NCOLS; c++)
-			bind_value(st, p + c + 1, &v[c]);
-		sqlite3_bind_int64(st, p + SIG_NCOLS + 1, im->import_id);
-		sqlite3_bind_int64(st, p + SIG_NCOLS + 2, h->line);
-		bound[k] = (pair){ .month = v[SIG_RECEIVED].s, .household = v[SIG_HOUSEHOLD].s,
-				   .hlen = (uint32_t)v[SIG_HOUSEHOLD].len };
-	}
+	feed f = { .b = b, .from = from, .import_id = im->import_id };
+	schema_rows *rows = &s->rows[SCHEMA_ROWS_SIGNALS];
+	rows->n = b->nwaiting - from;
+	rows->ctx = &f;
+	rows->column = signal_column;
 	const int rc = sqlite3_step(st);
-	const int done = rc == SQLITE_DONE ? SCHEMA_BATCH_ROWS : sqlite3_changes(s->db);
+	const long done = rc == SQLITE_DONE ? rows->n : sqlite3_changes(s->db);
 	sqlite3_reset(st);
+	rows->n = 0;
+	rows->ctx = NULL;
 	if (rc != SQLITE_DONE && (sqlite3_extended_errcode(s->db) & 0xff) != SQLITE_CONSTRAINT) {
 		schema_fail(s, "import", im->d);
 		return -1;
 	}
-	for (int k = 0; k < done; k++) {
+	for (long k = 0; k < done; k++) {
+		const held_row *h = row_at(b, b->order[from + (uint32_t)k].at);
+		const pair p = { .month = held_text(b, h, SIG_RECEIVED), .household = held_text(b, h, SIG_HOUSEHOLD),
+				 .hlen = h->v[SIG_HOUSEHOLD].len };
 		const pair *last = *npairs ? &b->pair[*npairs - 1] : NULL;
-		if (!last || last->hlen != bound[k].hlen || memcmp(last->month, bound[k].month, 7) != 0 ||
-		    memcmp(last->household, bound[k].household, bound[k].hlen) != 0)
-			b->pair[(*npairs)++] = bound[k];
+		if (!last || last->hlen != p.hlen || memcmp(last->month, p.month, 7) != 0 ||
+		    memcmp(last->household, p.household, p.hlen) != 0)
+			b->pair[(*npairs)++] = p;
 	}
 	im->counts.added += done;
 	return done;
 }
 
-/* Adds the NPAIRS months and households noted, SCHEMA_BATCH_ROWS to a
- * statement, the rest one by one. */
+static void pair_column(void *ctx, long row, int col, sqlite3_context *out)
+{
+	const pair *p = (const pair *)ctx + row;
+	if (col == 0)
+		sqlite3_result_text(out, p->month, 7, SQLITE_STATIC);
+	else
+		sqlite3_result_text(out, p->household, (int)p->hlen, SQLITE_STATIC);
+}
+
+/* Adds the NPAIRS months and households noted, in one statement. */
 static enum store_status add_month_households(import *im, const batch *b, uint32_t npairs)
 {
 	store *s = im->s;
-	const pair *pr = b->pair;
-	uint32_t i = 0;
-	sqlite3_stmt *many = schema_stmt(s, SQL_MONTH_HOUSEHOLD_INSERT_BATCH, im->d);
-	if (!many)
+	sqlite3_stmt *st = schema_stmt(s, SQL_MONTH_HOUSEHOLD_INSERT_BATCH, im->d);
+	if (!st)
 		return STORE_IO_ERROR;
-	for (; npairs - i >= SCHEMA_BATCH_ROWS; i += SCHEMA_BATCH_ROWS) {
-		for (int k = 0; k < SCHEMA_BATCH_ROWS; k++) {
-			const pair *q = &pr[i + (uint32_t)k];
-			sqlite3_bind_text(many, 2 * k + 1, q->month, 7, SQLITE_STATIC);
-			sqlite3_bind_text(many, 2 * k + 2, q->household, (int)q->hlen, SQLITE_STATIC);
-		}
-		const int rc = sqlite3_step(many);
-		sqlite3_reset(many);
-		if (rc != SQLITE_DONE)
-			return schema_fail(s, "import", im->d);
-	}
-	sqlite3_stmt *one = schema_stmt(s, SQL_MONTH_HOUSEHOLD_INSERT, im->d);
-	if (!one)
-		return STORE_IO_ERROR;
-	for (; i < npairs; i++) {
-		sqlite3_bind_text(one, 1, pr[i].month, 7, SQLITE_STATIC);
-		sqlite3_bind_text(one, 2, pr[i].household, (int)pr[i].hlen, SQLITE_STATIC);
-		const int rc = sqlite3_step(one);
-		sqlite3_reset(one);
-		if (rc != SQLITE_DONE)
-			return schema_fail(s, "import", im->d);
-	}
-	return STORE_OK;
+	schema_rows *rows = &s->rows[SCHEMA_ROWS_PAIRS];
+	rows->n = npairs;
+	rows->ctx = b->pair;
+	rows->column = pair_column;
+	const int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	rows->n = 0;
+	rows->ctx = NULL;
+	return rc == SQLITE_DONE ? STORE_OK : schema_fail(s, "import", im->d);
 }
 
 /* After a stored id stopped a statement, rows go one by one, looking their
  * id up first, until this many in a row were new: a file imported again, or
  * partly, meets stored ids all the time, and a statement that stops early
- * has bound all its rows for nothing. */
-enum { ALONE_STREAK = SCHEMA_BATCH_ROWS / 4 };
+ * at each of them costs more than a lookup. */
+enum { ALONE_STREAK = SCHEMA_ALONE_STREAK };
 
-/* Stores batch B, which read_batch sorted: the rows in key order,
- * SCHEMA_BATCH_ROWS to a statement, a row whose id is stored (and some
+/* Stores batch B, which read_batch sorted: the rows in key order, in
+ * one statement (import_rows), a row whose id is stored (and some
  * after it, see ALONE_STREAK) one by one; the months and households the
  * statements added; then the repeats, in line order. Then tells the
  * batch's messages, in line order, and empties it for the reader. */
@@ -1042,20 +1063,19 @@ static enum store_status write_batch(import *im, batch *b)
 	enum store_status result = STORE_OK;
 	uint32_t npairs = 0, streak = ALONE_STREAK;
 	for (uint32_t i = 0; result == STORE_OK && i < n;) {
-		if (streak >= ALONE_STREAK && n - i >= SCHEMA_BATCH_ROWS) {
-			const int done = insert_rows(im, b, i, &npairs);
+		if (streak >= ALONE_STREAK) {
+			const long done = insert_rows(im, b, i, &npairs);
 			if (done < 0) {
 				result = STORE_IO_ERROR;
 				break;
 			}
 			i += (uint32_t)done;
-			if (done == SCHEMA_BATCH_ROWS)
-				continue;
+			if (i == n)
+				break;
 			streak = 0;
 		}
-		/* The row whose stored id stopped a statement, the rows after it
-		 * until ALONE_STREAK of them in a row were new, and the last rows,
-		 * too few for a statement. */
+		/* The row whose stored id stopped a statement, and the rows after
+		 * it until ALONE_STREAK of them in a row were new. */
 		bool found;
 		result = store_held(im, b, b->order[i++].at, &found);
 		streak = found ? 0 : streak + 1;
