@@ -698,6 +698,8 @@ static enum store_status store_signal(import *im, messages *told, long line, con
  * or its held messages IMPORT_MESSAGE_BYTES: that bounds import's memory,
  * whatever the size of the file. */
 #define IMPORT_BATCH_ROWS SCHEMA_IMPORT_BATCH
+/* The first batch is small: the store waits for it, and starts sooner. */
+#define IMPORT_FIRST_BATCH_ROWS 2048
 #define IMPORT_BATCH_BYTES ((size_t)16 << 20)
 #define IMPORT_MESSAGE_BYTES ((size_t)4 << 20)
 
@@ -742,6 +744,7 @@ typedef struct pair {
  * aligned), so that reading it in key order, scattered over the batch,
  * fetches few cache lines and nothing else. */
 typedef struct batch {
+	uint32_t rows;         /* it is full at this many */
 	messages told;         /* about its rows: bad ones, then conflicts */
 	long bad;              /* rows rejected as they were read */
 	schema_buf arena;
@@ -772,6 +775,7 @@ static batch *batch_new(void)
 	b->order = malloc(IMPORT_BATCH_ROWS * sizeof *b->order);
 	b->pair = malloc(IMPORT_BATCH_ROWS * sizeof *b->pair);
 	b->slot = calloc(ID_SLOTS, sizeof *b->slot);
+	b->rows = IMPORT_BATCH_ROWS;
 	if (!b->at || !b->order || !b->pair || !b->slot) {
 		batch_free(b);
 		return NULL;
@@ -782,7 +786,7 @@ static batch *batch_new(void)
 /* Is the batch full: rows, text or held messages? */
 static bool batch_full(const batch *b)
 {
-	return b->n == IMPORT_BATCH_ROWS || b->arena.len >= IMPORT_BATCH_BYTES ||
+	return b->n == b->rows || b->arena.len >= IMPORT_BATCH_BYTES ||
 		b->told.said.len >= IMPORT_MESSAGE_BYTES;
 }
 
@@ -1090,6 +1094,7 @@ static enum store_status write_batch(import *im, batch *b)
 	if (!tell_held(im, &b->told) && result == STORE_OK)
 		result = STORE_IO_ERROR;
 	b->n = b->nwaiting = 0;
+	b->rows = IMPORT_BATCH_ROWS;
 	b->bad = 0;
 	b->arena.len = 0;
 	return result;
@@ -1160,6 +1165,7 @@ static enum store_status store_signals(import *im)
 			diag_error(im->d, "out of memory importing %s", im->name);
 			return STORE_IO_ERROR;
 		}
+	im->batches[0]->rows = IMPORT_FIRST_BATCH_ROWS;
 	enum store_status result = STORE_OK;
 	bool threaded = false;
 	pthread_t thread;
