@@ -629,6 +629,10 @@ const char *schema_cause(int rc, int err)
 	case SQLITE_FULL: return "the disk is full";
 	case SQLITE_NOMEM: case SQLITE_IOERR_NOMEM: return "the computer ran out of memory";
 	case SQLITE_READONLY_DBMOVED: return "the store file was moved or deleted while vroeg was using it";
+	case SQLITE_READONLY_ROLLBACK:
+		return "a write to it was cut off (its -journal file holds what to undo), which a command that "
+		       "only reads may not undo: run the import again (or any import or run on this store), "
+		       "which undoes it first";
 	case SQLITE_READONLY_DIRECTORY: case SQLITE_READONLY_CANTINIT:
 		return "its directory is not writable for this user (SQLite keeps the store's -wal and "
 		       "-shm files beside it)";
