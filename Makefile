@@ -17,6 +17,10 @@ CFLAGS   ?= $(OPT) -g
 WARN     := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -Wmissing-prototypes -Wswitch-enum -Wno-unused-parameter
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Isrc -I$(BUILD)
+# Import reads and checks a file in one thread while the store is written
+# in another (src/import.c).
+CPPFLAGS += -pthread
+LDFLAGS  += -pthread
 SANITIZE ?=
 ifeq ($(SANITIZE),1)
 CFLAGS   += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

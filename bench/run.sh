@@ -20,7 +20,8 @@
 #                         valgrind is installed; about a minute more)
 #   VROEG_BENCH_COMPILE_RUNS  rounds of the two compile steps, taking turns (default 11)
 #   VROEG_BENCH_ONLY      compile: only the compile steps (seconds, no data, no sqlite3 shell);
-#                         sweep: only the data, vroeg import and the sweep step (no sqlite3 shell)
+#                         sweep: only the data, vroeg import and the sweep step (no sqlite3 shell);
+#                         import: only the data and the import step (vroeg against the sqlite3 shell)
 #   VROEG_BENCH_SWEEP_RUNS rounds of the sweep and its dry-run, taking turns (default 11)
 #   TMPDIR                where the scratch directory goes (about 400 MB)
 #
@@ -55,10 +56,10 @@ SWEEP_FLOORS=$(seq -s, 50 10 240)
 
 # --- what we need ----------------------------------------------------------
 case $ONLY in
-'' | compile | sweep) ;;
-*) die "VROEG_BENCH_ONLY is empty, compile or sweep, got '$ONLY'" ;;
+'' | compile | sweep | import) ;;
+*) die "VROEG_BENCH_ONLY is empty, compile, sweep or import, got '$ONLY'" ;;
 esac
-[ -n "$ONLY" ] || command -v sqlite3 >/dev/null 2>&1 ||
+[ -n "$ONLY" ] && [ "$ONLY" != import ] || command -v sqlite3 >/dev/null 2>&1 ||
 	die "the sqlite3 shell is needed for the baseline.
 Install it: apt-get install sqlite3   (Fedora: dnf install sqlite; Alpine: apk add sqlite)"
 [[ $COMPILE_RUNS =~ ^[1-9][0-9]*$ ]] ||
@@ -180,7 +181,7 @@ compile_report() {
 	printf '%-34s %8s   target %-7s %s\n' "compile-960 / compile-60" "$RC" "<= $TARGET_COMPILE_RATIO" \
 		"$(verdict "$RC" "<=" "$TARGET_COMPILE_RATIO")"
 }
-if [ "$ONLY" != sweep ]; then
+if [ "$ONLY" != sweep ] && [ "$ONLY" != import ]; then
 mkdir "$SCRATCH/p60" "$SCRATCH/p960"
 bands 60 >"$SCRATCH/p60/bands.vroeg"
 bands 960 >"$SCRATCH/p960/bands.vroeg"
@@ -297,6 +298,17 @@ measure vroeg-import-outcomes "$SCRATCH/import-outcomes.txt" nothing \
 	"$BUILD/vroeg" import --db "$DB" --outcomes "$OUTCOMES"
 RUNS=$RUNS_SAVED
 echo "  store: $(size_mb "$DB") MB" >&2
+if [ "$ONLY" = import ]; then
+	r1=$(ratio "${SECS[vroeg-import]}" "${SECS[sqlite-import]}")
+	echo
+	echo "import of $NSIG signals: vroeg ${SECS[vroeg-import]} s, ${MB[vroeg-import]} MB; sqlite3 .import" \
+		"${SECS[sqlite-import]} s (best of $RUNS rounds, taking turns; peak MB the highest)"
+	printf '%-34s %8s   target %-7s %s\n' "vroeg-import / sqlite-import" "$r1" "<= $TARGET_IMPORT_RATIO" \
+		"$(verdict "$r1" "<=" "$TARGET_IMPORT_RATIO")"
+	printf '%-34s %8s   (context: median of the rounds)\n' "vroeg-import / sqlite-import" \
+		"$(paired vroeg-import sqlite-import)"
+	exit 0
+fi
 
 # --- 3. the run month: bare read, the C yardstick, vroeg dry-run -------------
 # These three take turns, READ_RUNS rounds of one run each: a shared machine

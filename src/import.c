@@ -3,9 +3,11 @@
  * One pass, one write transaction: every row is checked and every problem
  * reported as FILE:LINE: column: what is wrong, in line order. Good signals
  * are held in a batch and stored a batch at a time, sorted by the table's
- * key, 64 to a statement; duplicates and conflicts, in the file or with the
- * store, are found by the store's own unique keys and then compared, as if
- * the rows had gone in one by one in file order. A batch's messages (its
+ * key, in one statement that reads them where they lie (schema_rows.c),
+ * while the next batch is read in a thread of its own. Duplicates and
+ * conflicts, in the file or with the store, are found by the store's own
+ * unique keys and then compared, as if the rows had gone in one by one in
+ * file order. A batch's messages (its
  * bad rows' and its conflicts') are told once it is stored, in line order.
  * If any row was bad the transaction is rolled back and nothing of the
  * file is stored. Memory is bounded by the batch, not the file; the hot
@@ -26,9 +28,11 @@
  * holds a control character (a tab only inside quotes) is a bad row, and
  * every message quoting a value shows it escaped. */
 #include "csv.h"
+#include "mailbox.h"
 #include "schema.h"
 #include "text.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,6 +104,21 @@ typedef struct value {
 	size_t len;
 } value;
 
+/* Messages about rows are held, then told in line order (tell_held): a
+ * batch of signals is stored sorted by key, so its conflicts are found out
+ * of line order, after the bad rows among them were read. */
+typedef struct held_message {
+	long line;
+	size_t at;                  /* of "column\0message\0" in said */
+} held_message;
+
+typedef struct messages {
+	schema_buf said;            /* "column\0message\0" each */
+	held_message *held;         /* where each is and the line it is about */
+	size_t n, cap;
+	bool lost;                  /* one could not be held: out of memory */
+} messages;
+
 typedef struct import {
 	store *s;
 	diag *d;
@@ -111,55 +130,59 @@ typedef struct import {
 	int order[MAX_COLUMNS];     /* the columns in the file's order, absent ones last */
 	size_t nfields;             /* fields in the header */
 	bool comma_decimal;         /* `;` files may write 212,85 */
-	long line;                  /* the current record's */
-	bool row_bad;
-	schema_buf said;            /* held messages: "column\0message\0" each */
-	struct held_message *held;  /* where each is and the line it is about */
-	size_t nheld, held_cap;
-	long long import_id;
-	store_import_counts counts;
-	struct batch *batch;        /* signals waiting to be stored */
 	int date_col;               /* the column a row's month is read from */
 	vr_date kept_from;          /* the first day a purge left (0: never purged) */
 	char kept_month[8];
+	/* The reader's (for signals, in its own thread: see store_signals) */
+	long line;                  /* the current record's */
+	bool row_bad;
+	messages *told;             /* where the current row's problems go */
+	int rc;                     /* csv_next's last */
+	bool out_of_memory;         /* holding a row failed: reading stopped */
+	/* The writer's (the thread that has the store) */
+	long long import_id;
+	store_import_counts counts;
+	messages own;               /* outcomes' (signals' are their batch's) */
+	struct batch *batches[2];   /* one read while the other is stored */
+	mailbox full, empty;        /* batches to store, and stored ones back */
 } import;
 
 /* ---------------------------------------------------------- messages -- */
 
-/* Messages about rows are held, then told in line order (tell_held): a
- * batch of signals is stored sorted by key, so its conflicts are found out
- * of line order, after the bad rows among them were read. */
-typedef struct held_message {
-	long line;
-	size_t at;                  /* of "column\0message\0" in import.said */
-} held_message;
-
-/* Holds message MSG (LEN bytes) about line LINE, column COL. */
-static void hold_message(import *im, long line, const char *col, const char *msg, size_t len)
+/* Holds message MSG (LEN bytes) about line LINE, column COL. Out of
+ * memory, M is marked lost (tell_held fails the import): the reader may
+ * not tell it now, in its own thread. */
+static void hold_message(messages *m, long line, const char *col, const char *msg, size_t len)
 {
-	const size_t before = im->said.len;
-	if (im->nheld == im->held_cap) {
-		const size_t cap = im->held_cap ? 2 * im->held_cap : 64;
-		held_message *h = realloc(im->held, cap * sizeof *h);
+	const size_t before = m->said.len;
+	if (m->n == m->cap) {
+		const size_t cap = m->cap ? 2 * m->cap : 64;
+		held_message *h = realloc(m->held, cap * sizeof *h);
 		if (h) {
-			im->held = h;
-			im->held_cap = cap;
+			m->held = h;
+			m->cap = cap;
 		}
 	}
-	if (im->nheld < im->held_cap && schema_buf_add(&im->said, col, strlen(col)) != (size_t)-1 &&
-	    schema_buf_add(&im->said, msg, len) != (size_t)-1) {
-		im->held[im->nheld++] = (held_message){ .line = line, .at = before };
+	if (m->n < m->cap && schema_buf_add(&m->said, col, strlen(col)) != (size_t)-1 &&
+	    schema_buf_add(&m->said, msg, len) != (size_t)-1) {
+		m->held[m->n++] = (held_message){ .line = line, .at = before };
 		return;
 	}
-	im->said.len = before;
-	diag_row(im->d, im->name, line, col, "%s", msg); /* out of memory: say it now */
+	m->said.len = before;
+	m->lost = true;
 }
 
-static void hold_messagef(import *im, long line, const char *col, const char *fmt, ...)
+static void messages_free(messages *m)
+{
+	schema_buf_free(&m->said);
+	free(m->held);
+}
+
+static void hold_messagef(messages *m, long line, const char *col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /* hold_message of the text FMT makes, however long (it may quote a long id). */
-static void hold_messagef(import *im, long line, const char *col, const char *fmt, ...)
+static void hold_messagef(messages *m, long line, const char *col, const char *fmt, ...)
 {
 	char small[1024];
 	va_list ap, again;
@@ -172,7 +195,7 @@ static void hold_messagef(import *im, long line, const char *col, const char *fm
 	va_end(again);
 	va_end(ap);
 	if (n >= 0)
-		hold_message(im, line, col, msg ? msg : small, msg ? (size_t)n : strlen(small));
+		hold_message(m, line, col, msg ? msg : small, msg ? (size_t)n : strlen(small));
 	free(msg);
 }
 
@@ -184,17 +207,23 @@ static int by_line(const void *a, const void *b)
 	return x->at < y->at ? -1 : x->at > y->at;   /* as held: a row's in field order */
 }
 
-/* Tells the held messages, in line order. */
-static void tell_held(import *im)
+/* Tells the messages M holds, in line order; false (said) when one was
+ * lost for want of memory. */
+static bool tell_held(import *im, messages *m)
 {
-	if (im->nheld > 1)   /* none held: im->held may be NULL, which qsort may not take */
-		qsort(im->held, im->nheld, sizeof *im->held, by_line);
-	for (size_t k = 0; k < im->nheld; k++) {
-		const char *col = im->said.p + im->held[k].at;
-		diag_row(im->d, im->name, im->held[k].line, col, "%s", col + strlen(col) + 1);
+	if (m->n > 1)   /* none held: m->held may be NULL, which qsort may not take */
+		qsort(m->held, m->n, sizeof *m->held, by_line);
+	for (size_t k = 0; k < m->n; k++) {
+		const char *col = m->said.p + m->held[k].at;
+		diag_row(im->d, im->name, m->held[k].line, col, "%s", col + strlen(col) + 1);
 	}
-	im->nheld = 0;
-	im->said.len = 0;
+	m->n = 0;
+	m->said.len = 0;
+	if (!m->lost)
+		return true;
+	m->lost = false;
+	diag_error(im->d, "out of memory importing %s: a message about its rows could not be kept", im->name);
+	return false;
 }
 
 /* ---------------------------------------------------------- checking -- */
@@ -211,7 +240,7 @@ static void problem(import *im, const char *col, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	im->row_bad = true;
-	hold_message(im, im->line, col, msg, strlen(msg));
+	hold_message(im->told, im->line, col, msg, strlen(msg));
 }
 
 /* The value of F as a message quotes it: escaped (text.h), cut when long. */
@@ -576,8 +605,8 @@ static bool same_value(sqlite3_stmt *st, int col, const value *v)
 
 /* Looks the signal's id up among the stored signals (in the store or
  * earlier in this file). *FOUND false: not stored. Found: counted identical,
- * or a conflict (reported, the row rejected). */
-static enum store_status compare_stored(import *im, const value *v, bool *found)
+ * or a conflict (held in TOLD about LINE, the row rejected). */
+static enum store_status compare_stored(import *im, messages *told, long line, const value *v, bool *found)
 {
 	store *s = im->s;
 	sqlite3_stmt *st = schema_stmt(s, SQL_SIGNAL_BY_ID, im->d);
@@ -600,19 +629,19 @@ static enum store_status compare_stored(import *im, const value *v, bool *found)
 	if (n == 0) {
 		im->counts.identical++;
 	} else {
-		const long line = (long)sqlite3_column_int64(st, SIG_NCOLS);
+		const long stored_line = (long)sqlite3_column_int64(st, SIG_NCOLS);
 		const long long from = sqlite3_column_int64(st, SIG_NCOLS + 1);
 		const char *file = (const char *)sqlite3_column_text(st, SIG_NCOLS + 2);
 		im->counts.rejected++;
 		if (from == im->import_id)
-			hold_messagef(im, im->line, "signal_id",
+			hold_messagef(told, line, "signal_id",
 				      "`%.*s` is also on line %ld, with another %s",
-				      (int)v[SIG_SIGNAL_ID].len, v[SIG_SIGNAL_ID].s, line, differs);
+				      (int)v[SIG_SIGNAL_ID].len, v[SIG_SIGNAL_ID].s, stored_line, differs);
 		else
-			hold_messagef(im, im->line, "signal_id",
+			hold_messagef(told, line, "signal_id",
 				      "`%.*s` is stored already (from %s, line %ld) with another %s",
 				      (int)v[SIG_SIGNAL_ID].len, v[SIG_SIGNAL_ID].s,
-				      file ? file : "an earlier import", line, differs);
+				      file ? file : "an earlier import", stored_line, differs);
 	}
 	sqlite3_reset(st);
 	return STORE_OK;
@@ -634,10 +663,10 @@ static enum store_status add_month_household(import *im, const value *v)
  * a conflict. This is the path of rows whose id may be stored (a batch
  * statement met one), so it looks first: re-importing a file costs a
  * lookup per row, not a failed insert and a lookup. */
-static enum store_status store_signal(import *im, const value *v, bool *found)
+static enum store_status store_signal(import *im, messages *told, long line, const value *v, bool *found)
 {
 	store *s = im->s;
-	enum store_status result = compare_stored(im, v, found);
+	enum store_status result = compare_stored(im, told, line, v, found);
 	if (result != STORE_OK || *found)
 		return result;
 	sqlite3_stmt *st = schema_stmt(s, SQL_SIGNAL_INSERT, im->d);
@@ -646,7 +675,7 @@ static enum store_status store_signal(import *im, const value *v, bool *found)
 	for (int c = 0; c < SIG_NCOLS; c++)
 		bind_value(st, c + 1, &v[c]);
 	sqlite3_bind_int64(st, SIG_NCOLS + 1, im->import_id);
-	sqlite3_bind_int64(st, SIG_NCOLS + 2, im->line);
+	sqlite3_bind_int64(st, SIG_NCOLS + 2, line);
 	const int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -669,6 +698,8 @@ static enum store_status store_signal(import *im, const value *v, bool *found)
  * or its held messages IMPORT_MESSAGE_BYTES: that bounds import's memory,
  * whatever the size of the file. */
 #define IMPORT_BATCH_ROWS SCHEMA_IMPORT_BATCH
+/* The first batch is small: the store waits for it, and starts sooner. */
+#define IMPORT_FIRST_BATCH_ROWS 2048
 #define IMPORT_BATCH_BYTES ((size_t)16 << 20)
 #define IMPORT_MESSAGE_BYTES ((size_t)4 << 20)
 
@@ -713,6 +744,9 @@ typedef struct pair {
  * aligned), so that reading it in key order, scattered over the batch,
  * fetches few cache lines and nothing else. */
 typedef struct batch {
+	uint32_t rows;         /* it is full at this many */
+	messages told;         /* about its rows: bad ones, then conflicts */
+	long bad;              /* rows rejected as they were read */
 	schema_buf arena;
 	uint32_t *at;          /* where each row starts in the arena, in line order */
 	sort_key *order;       /* the rows that are not repeats, in key order */
@@ -726,6 +760,7 @@ static void batch_free(batch *b)
 {
 	if (!b)
 		return;
+	messages_free(&b->told);
 	schema_buf_free(&b->arena);
 	free(b->at), free(b->order), free(b->pair), free(b->slot);
 	free(b);
@@ -740,6 +775,7 @@ static batch *batch_new(void)
 	b->order = malloc(IMPORT_BATCH_ROWS * sizeof *b->order);
 	b->pair = malloc(IMPORT_BATCH_ROWS * sizeof *b->pair);
 	b->slot = calloc(ID_SLOTS, sizeof *b->slot);
+	b->rows = IMPORT_BATCH_ROWS;
 	if (!b->at || !b->order || !b->pair || !b->slot) {
 		batch_free(b);
 		return NULL;
@@ -748,11 +784,10 @@ static batch *batch_new(void)
 }
 
 /* Is the batch full: rows, text or held messages? */
-static bool batch_full(const import *im)
+static bool batch_full(const batch *b)
 {
-	const batch *b = im->batch;
-	return b->n == IMPORT_BATCH_ROWS || b->arena.len >= IMPORT_BATCH_BYTES ||
-		im->said.len >= IMPORT_MESSAGE_BYTES;
+	return b->n == b->rows || b->arena.len >= IMPORT_BATCH_BYTES ||
+		b->told.said.len >= IMPORT_MESSAGE_BYTES;
 }
 
 static held_row *row_at(const batch *b, uint32_t at)
@@ -779,10 +814,10 @@ static bool grow(schema_buf *b, size_t len)
 	return true;
 }
 
-static bool hold(import *im, const value *v)
+/* Holds the row of LINE, values V, in B; false when out of memory. */
+static bool hold(batch *b, long line, const value *v)
 {
-	batch *b = im->batch;
-	held_row h = { .line = im->line };
+	held_row h = { .line = line };
 	const size_t at = (b->arena.len + 7) & ~(size_t)7;
 	if (at + sizeof h > UINT32_MAX || !grow(&b->arena, at + sizeof h - b->arena.len))
 		return false;
@@ -895,18 +930,18 @@ static uint32_t sort_waiting(batch *b)
 	return n;
 }
 
-/* Stores the row at AT on its own (store_signal), as from its line. */
-static enum store_status store_held(import *im, uint32_t at, bool *found)
+/* Stores the row of B at AT on its own (store_signal). */
+static enum store_status store_held(import *im, batch *b, uint32_t at, bool *found)
 {
-	const held_row *h = row_at(im->batch, at);
+	const held_row *h = row_at(b, at);
 	value v[SIG_NCOLS];
-	unhold(im->batch, h, v);
-	im->line = h->line;
-	return store_signal(im, v, found);
+	unhold(b, h, v);
+	return store_signal(im, &b->told, h->line, v, found);
 }
 
-/* Rows fetched ahead of the one bound: in key order they lie all over the
- * batch, and waiting for each in turn would cost more than binding it. */
+/* Rows fetched ahead of the one handed to SQLite: in key order they lie
+ * all over the batch, and waiting for each in turn would cost more than
+ * handing it over. */
 enum { FETCH_AHEAD = 4 };
 
 static void fetch(const batch *b, uint32_t at)
@@ -920,144 +955,250 @@ static void fetch(const batch *b, uint32_t at)
 #endif
 }
 
-/* Inserts rows ORDER[FROM..FROM+SCHEMA_BATCH_ROWS) in one statement; a
- * stored id stops it there (OR FAIL). Returns how many went in, or -1; the
- * months and households of those go to b->pair[*NPAIRS...], each once (in
- * key order a household's rows of a month are together). */
-static int insert_rows(import *im, uint32_t from, uint32_t *npairs)
+/* What import_rows hands SQLite: the rows of B from ORDER[FROM] on. */
+typedef struct feed {
+	const batch *b;
+	uint32_t from;
+	long long import_id;
+} feed;
+
+/* Column COL of row ROW of a feed (schema_rows), as it lies in the arena. */
+static void signal_column(void *ctx, long row, int col, sqlite3_context *out)
+{
+	const feed *f = ctx;
+	const batch *b = f->b;
+	const uint32_t i = f->from + (uint32_t)row;
+	if (col == 0 && i + FETCH_AHEAD < b->nwaiting)
+		fetch(b, b->order[i + FETCH_AHEAD].at);
+	const held_row *h = row_at(b, b->order[i].at);
+	if (col >= SIG_NCOLS) {
+		sqlite3_result_int64(out, col == SIG_NCOLS ? f->import_id : h->line);
+		return;
+	}
+	const held *x = &h->v[col];
+	if (x->null)
+		sqlite3_result_null(out);
+	else if (x->text)
+		sqlite3_result_text(out, b->arena.p + x->off, (int)x->len, SQLITE_STATIC);
+	else if (x->name)
+		sqlite3_result_text(out, signal_columns[col].names[x->i], (int)x->len, SQLITE_STATIC);
+	else
+		sqlite3_result_int64(out, x->i);
+}
+
+/* Inserts rows ORDER[FROM..) in one statement, until a stored id stops it
+ * (OR FAIL). Returns how many went in, or -1; the months and households of
+ * those go to b->pair[*NPAIRS...], each once (in key order a household's
+ * rows of a month are together). */
+static long insert_rows(import *im, batch *b, uint32_t from, uint32_t *npairs)
 {
 	store *s = im->s;
-	batch *b = im->batch;
 	sqlite3_stmt *st = schema_stmt(s, SQL_SIGNAL_INSERT_BATCH, im->d);
 	if (!st)
 		return -1;
-	value v[SIG_NCOLS];
-	pair bound[SCHEMA_BATCH_ROWS];
-	for (uint32_t k = 0; k < SCHEMA_BATCH_ROWS; k++) {
-		if (from + k + FETCH_AHEAD < b->nwaiting)
-			fetch(b, b->order[from + k + FETCH_AHEAD].at);
-		const held_row *h = row_at(b, b->order[from + k].at);
-		const int p = (int)k * (SIG_NCOLS + 2);
-		unhold(b, h, v);
-		for (int c = 0; c < SIG_NCOLS; c++)
-			bind_value(st, p + c + 1, &v[c]);
-		sqlite3_bind_int64(st, p + SIG_NCOLS + 1, im->import_id);
-		sqlite3_bind_int64(st, p + SIG_NCOLS + 2, h->line);
-		bound[k] = (pair){ .month = v[SIG_RECEIVED].s, .household = v[SIG_HOUSEHOLD].s,
-				   .hlen = (uint32_t)v[SIG_HOUSEHOLD].len };
-	}
+	feed f = { .b = b, .from = from, .import_id = im->import_id };
+	schema_rows *rows = &s->rows[SCHEMA_ROWS_SIGNALS];
+	rows->n = b->nwaiting - from;
+	rows->ctx = &f;
+	rows->column = signal_column;
 	const int rc = sqlite3_step(st);
-	const int done = rc == SQLITE_DONE ? SCHEMA_BATCH_ROWS : sqlite3_changes(s->db);
+	const long done = rc == SQLITE_DONE ? rows->n : sqlite3_changes(s->db);
 	sqlite3_reset(st);
+	rows->n = 0;
+	rows->ctx = NULL;
 	if (rc != SQLITE_DONE && (sqlite3_extended_errcode(s->db) & 0xff) != SQLITE_CONSTRAINT) {
 		schema_fail(s, "import", im->d);
 		return -1;
 	}
-	for (int k = 0; k < done; k++) {
+	for (long k = 0; k < done; k++) {
+		const held_row *h = row_at(b, b->order[from + (uint32_t)k].at);
+		const pair p = { .month = held_text(b, h, SIG_RECEIVED), .household = held_text(b, h, SIG_HOUSEHOLD),
+				 .hlen = h->v[SIG_HOUSEHOLD].len };
 		const pair *last = *npairs ? &b->pair[*npairs - 1] : NULL;
-		if (!last || last->hlen != bound[k].hlen || memcmp(last->month, bound[k].month, 7) != 0 ||
-		    memcmp(last->household, bound[k].household, bound[k].hlen) != 0)
-			b->pair[(*npairs)++] = bound[k];
+		if (!last || last->hlen != p.hlen || memcmp(last->month, p.month, 7) != 0 ||
+		    memcmp(last->household, p.household, p.hlen) != 0)
+			b->pair[(*npairs)++] = p;
 	}
 	im->counts.added += done;
 	return done;
 }
 
-/* Adds the NPAIRS months and households noted, SCHEMA_BATCH_ROWS to a
- * statement, the rest one by one. */
-static enum store_status add_month_households(import *im, uint32_t npairs)
+static void pair_column(void *ctx, long row, int col, sqlite3_context *out)
+{
+	const pair *p = (const pair *)ctx + row;
+	if (col == 0)
+		sqlite3_result_text(out, p->month, 7, SQLITE_STATIC);
+	else
+		sqlite3_result_text(out, p->household, (int)p->hlen, SQLITE_STATIC);
+}
+
+/* Adds the NPAIRS months and households noted, in one statement. */
+static enum store_status add_month_households(import *im, const batch *b, uint32_t npairs)
 {
 	store *s = im->s;
-	const pair *pr = im->batch->pair;
-	uint32_t i = 0;
-	sqlite3_stmt *many = schema_stmt(s, SQL_MONTH_HOUSEHOLD_INSERT_BATCH, im->d);
-	if (!many)
+	sqlite3_stmt *st = schema_stmt(s, SQL_MONTH_HOUSEHOLD_INSERT_BATCH, im->d);
+	if (!st)
 		return STORE_IO_ERROR;
-	for (; npairs - i >= SCHEMA_BATCH_ROWS; i += SCHEMA_BATCH_ROWS) {
-		for (int k = 0; k < SCHEMA_BATCH_ROWS; k++) {
-			const pair *q = &pr[i + (uint32_t)k];
-			sqlite3_bind_text(many, 2 * k + 1, q->month, 7, SQLITE_STATIC);
-			sqlite3_bind_text(many, 2 * k + 2, q->household, (int)q->hlen, SQLITE_STATIC);
-		}
-		const int rc = sqlite3_step(many);
-		sqlite3_reset(many);
-		if (rc != SQLITE_DONE)
-			return schema_fail(s, "import", im->d);
-	}
-	sqlite3_stmt *one = schema_stmt(s, SQL_MONTH_HOUSEHOLD_INSERT, im->d);
-	if (!one)
-		return STORE_IO_ERROR;
-	for (; i < npairs; i++) {
-		sqlite3_bind_text(one, 1, pr[i].month, 7, SQLITE_STATIC);
-		sqlite3_bind_text(one, 2, pr[i].household, (int)pr[i].hlen, SQLITE_STATIC);
-		const int rc = sqlite3_step(one);
-		sqlite3_reset(one);
-		if (rc != SQLITE_DONE)
-			return schema_fail(s, "import", im->d);
-	}
-	return STORE_OK;
+	schema_rows *rows = &s->rows[SCHEMA_ROWS_PAIRS];
+	rows->n = npairs;
+	rows->ctx = b->pair;
+	rows->column = pair_column;
+	const int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	rows->n = 0;
+	rows->ctx = NULL;
+	return rc == SQLITE_DONE ? STORE_OK : schema_fail(s, "import", im->d);
 }
 
 /* After a stored id stopped a statement, rows go one by one, looking their
  * id up first, until this many in a row were new: a file imported again, or
  * partly, meets stored ids all the time, and a statement that stops early
- * has bound all its rows for nothing. */
-enum { ALONE_STREAK = SCHEMA_BATCH_ROWS / 4 };
+ * at each of them costs more than a lookup. */
+enum { ALONE_STREAK = SCHEMA_ALONE_STREAK };
 
-/* Stores the batch: the rows in key order, SCHEMA_BATCH_ROWS to a
- * statement, a row whose id is stored (and some after it, see
- * ALONE_STREAK) one by one; the months and households the statements
- * added; then the repeats, in line order. Then tells the batch's messages,
- * in line order. */
-static enum store_status flush(import *im)
+/* Stores batch B, which read_batch sorted: the rows in key order, in
+ * one statement (import_rows), a row whose id is stored (and some
+ * after it, see ALONE_STREAK) one by one; the months and households the
+ * statements added; then the repeats, in line order. Then tells the
+ * batch's messages, in line order, and empties it for the reader. */
+static enum store_status write_batch(import *im, batch *b)
 {
-	batch *b = im->batch;
-	find_repeats(b);
-	const uint32_t n = b->nwaiting = sort_waiting(b);
-	const long line = im->line;
+	const uint32_t n = b->nwaiting;
 	enum store_status result = STORE_OK;
 	uint32_t npairs = 0, streak = ALONE_STREAK;
 	for (uint32_t i = 0; result == STORE_OK && i < n;) {
-		if (streak >= ALONE_STREAK && n - i >= SCHEMA_BATCH_ROWS) {
-			const int done = insert_rows(im, i, &npairs);
+		if (streak >= ALONE_STREAK) {
+			const long done = insert_rows(im, b, i, &npairs);
 			if (done < 0) {
 				result = STORE_IO_ERROR;
 				break;
 			}
 			i += (uint32_t)done;
-			if (done == SCHEMA_BATCH_ROWS)
-				continue;
+			if (i == n)
+				break;
 			streak = 0;
 		}
-		/* The row whose stored id stopped a statement, the rows after it
-		 * until ALONE_STREAK of them in a row were new, and the last rows,
-		 * too few for a statement. */
+		/* The row whose stored id stopped a statement, and the rows after
+		 * it until ALONE_STREAK of them in a row were new. */
 		bool found;
-		result = store_held(im, b->order[i++].at, &found);
+		result = store_held(im, b, b->order[i++].at, &found);
 		streak = found ? 0 : streak + 1;
 	}
 	if (result == STORE_OK)
-		result = add_month_households(im, npairs);
+		result = add_month_households(im, b, npairs);
 	bool stored;
 	for (uint32_t r = 0; result == STORE_OK && r < b->n; r++)
 		if (row_at(b, b->at[r])->repeat)
-			result = store_held(im, b->at[r], &stored);
-	im->line = line;
-	b->n = 0;
+			result = store_held(im, b, b->at[r], &stored);
+	im->counts.rejected += b->bad;
+	if (!tell_held(im, &b->told) && result == STORE_OK)
+		result = STORE_IO_ERROR;
+	b->n = b->nwaiting = 0;
+	b->rows = IMPORT_BATCH_ROWS;
+	b->bad = 0;
 	b->arena.len = 0;
-	tell_held(im);
 	return result;
 }
 
-/* Takes a checked signal row: held for the batch. */
-static enum store_status take_signal(import *im, value *v)
+/* ------------------------------------------------- reading and storing -- */
+
+/* Signals are read and checked in one thread and stored in another, a
+ * batch at a time: while the store takes one batch, the next is read,
+ * checked and sorted. Each side has its own part of `import`; a batch
+ * goes from one to the other through a mailbox, which orders what one
+ * wrote before what the other reads. Messages stay in line order: a
+ * batch's are told when it is stored, and batches are stored in the order
+ * they were read. Memory holds two batches, still bounded by the batch. */
+
+/* Reads rows into B until it is full or the file ends, then marks its
+ * repeats and sorts it for write_batch. False at the end of the file, or
+ * when reading stopped (im->rc < 0: the reader's problem; out of memory). */
+static bool read_batch(import *im, batch *b)
 {
-	normalise_signal(v);
-	if (!hold(im, v)) {
-		diag_error(im->d, "out of memory importing %s", im->name);
-		return STORE_IO_ERROR;
+	value vals[MAX_COLUMNS];
+	im->told = &b->told;
+	bool more = true;
+	while (!batch_full(b)) {
+		if ((im->rc = csv_next(im->csv)) <= 0) {
+			more = false;
+			break;
+		}
+		if (!check_row(im, vals)) {
+			b->bad++;
+			continue;
+		}
+		normalise_signal(vals);
+		if (!hold(b, im->line, vals)) {
+			im->out_of_memory = true;
+			b->n = 0;   /* its messages are still told */
+			more = false;
+			break;
+		}
 	}
-	return batch_full(im) ? flush(im) : STORE_OK;
+	find_repeats(b);
+	b->nwaiting = sort_waiting(b);
+	return more;
+}
+
+/* The reader's thread: batches read, handed to the writer, taken back
+ * empty, until the file ends or the writer closes the mailboxes. */
+static void *reader(void *arg)
+{
+	import *im = arg;
+	batch *b = im->batches[0];
+	for (;;) {
+		const bool more = read_batch(im, b);
+		if (!mailbox_put(&im->full, b) || !more || !(b = mailbox_take(&im->empty)))
+			break;
+	}
+	mailbox_close(&im->empty);
+	mailbox_close(&im->full);
+	return NULL;
+}
+
+/* Reads and stores the signals, the reading in a thread of its own (or,
+ * when none can be started, taking turns with the storing). */
+static enum store_status store_signals(import *im)
+{
+	for (int k = 0; k < 2; k++)
+		if (!(im->batches[k] = batch_new())) {
+			diag_error(im->d, "out of memory importing %s", im->name);
+			return STORE_IO_ERROR;
+		}
+	im->batches[0]->rows = IMPORT_FIRST_BATCH_ROWS;
+	enum store_status result = STORE_OK;
+	bool threaded = false;
+	pthread_t thread;
+	if (mailbox_init(&im->full)) {
+		if (mailbox_init(&im->empty)) {
+			threaded = mailbox_put(&im->empty, im->batches[1]) &&
+				pthread_create(&thread, NULL, reader, im) == 0;
+			if (!threaded)
+				mailbox_destroy(&im->empty);
+		}
+		if (!threaded)
+			mailbox_destroy(&im->full);
+	}
+	if (!threaded) {
+		for (bool more = true; more && result == STORE_OK;) {
+			more = read_batch(im, im->batches[0]);
+			result = write_batch(im, im->batches[0]);
+		}
+		return result;
+	}
+	for (batch *b; (b = mailbox_take(&im->full));) {
+		result = write_batch(im, b);
+		if (result != STORE_OK)
+			break;
+		mailbox_put(&im->empty, b);   /* refused once the reader is done */
+	}
+	/* After a failure, the reader stops at its next batch. */
+	mailbox_close(&im->full);
+	mailbox_close(&im->empty);
+	pthread_join(thread, NULL);
+	mailbox_destroy(&im->full);
+	mailbox_destroy(&im->empty);
+	return result;
 }
 
 /* Stores one checked outcome row: added, or identical to a stored one. */
@@ -1117,6 +1258,23 @@ static enum store_status finish_import(import *im)
 	return rc == SQLITE_DONE ? STORE_OK : schema_fail(im->s, "import", im->d);
 }
 
+/* Reads and stores the outcomes, a row at a time: they are few. */
+static enum store_status store_outcomes(import *im)
+{
+	enum store_status result = STORE_OK;
+	value vals[MAX_COLUMNS];
+	im->told = &im->own;
+	while (result == STORE_OK && (im->rc = csv_next(im->csv)) > 0) {
+		if (check_row(im, vals))
+			result = store_outcome(im, vals);
+		else
+			im->counts.rejected++;
+		if (!tell_held(im, &im->own) && result == STORE_OK)
+			result = STORE_IO_ERROR;
+	}
+	return result;
+}
+
 static enum store_status run_import(store *s, FILE *in, const char *name, diag *d,
 				    store_import_counts *counts, bool signals)
 {
@@ -1136,45 +1294,33 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 		csv_close(im.csv);
 		return ferror(in) ? STORE_IO_ERROR : STORE_DATA_ERROR;
 	}
+	const bool bulk = signals && schema_bulk_begin(s);
 	bool nested;
 	enum store_status result = schema_write_begin(s, &nested, d);
 	if (result != STORE_OK) {
+		if (bulk)
+			schema_bulk_end(s);
 		csv_close(im.csv);
 		return result;
 	}
 	vr_month kept;
 	const int purged = store_purged_before(s, &kept, d);
-	if (purged < 0) {
-		schema_write_rollback(s, nested);
-		csv_close(im.csv);
-		return STORE_IO_ERROR;
-	}
+	if (purged < 0)
+		result = STORE_IO_ERROR;
 	if (purged == 1) {
 		im.kept_from = vr_month_first_day(kept);
 		vr_month_format(kept, im.kept_month);
 	}
 	schema_cache_for_import(s, true);
-	result = begin_import(&im, signals ? "signals" : "outcomes");
-	if (result == STORE_OK && signals && !(im.batch = batch_new())) {
+	if (result == STORE_OK)
+		result = begin_import(&im, signals ? "signals" : "outcomes");
+	if (result == STORE_OK)
+		result = signals ? store_signals(&im) : store_outcomes(&im);
+	if (im.out_of_memory) {
 		diag_error(d, "out of memory importing %s", name);
 		result = STORE_IO_ERROR;
 	}
-	value vals[MAX_COLUMNS];
-	int rc = 0;
-	while (result == STORE_OK && (rc = csv_next(im.csv)) > 0) {
-		if (check_row(&im, vals)) {
-			result = signals ? take_signal(&im, vals) : store_outcome(&im, vals);
-			continue;
-		}
-		im.counts.rejected++;
-		if (!signals)
-			tell_held(&im);
-		else if (batch_full(&im))
-			result = flush(&im);
-	}
-	if (result == STORE_OK && im.batch)
-		result = flush(&im);
-	if (result == STORE_OK && rc < 0) {
+	if (result == STORE_OK && im.rc < 0) {
 		if (ferror(in)) {
 			diag_error(d, "cannot read %s", name);
 			result = STORE_IO_ERROR;
@@ -1183,10 +1329,9 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 			im.counts.rejected++;
 		}
 	}
-	tell_held(&im);   /* after an error, what was held */
-	batch_free(im.batch);
-	schema_buf_free(&im.said);
-	free(im.held);
+	for (int k = 0; k < 2; k++)
+		batch_free(im.batches[k]);
+	messages_free(&im.own);
 	csv_close(im.csv);
 	if (result == STORE_OK && im.counts.rejected)
 		result = STORE_DATA_ERROR;
@@ -1197,6 +1342,8 @@ static enum store_status run_import(store *s, FILE *in, const char *name, diag *
 	else
 		schema_write_rollback(s, nested);
 	schema_cache_for_import(s, false);
+	if (bulk)
+		schema_bulk_end(s);
 	if (result != STORE_OK)
 		im.counts.added = 0;  /* nothing of the file is stored */
 	*counts = im.counts;

@@ -264,14 +264,16 @@ static const char *const statements[SQL_COUNT] = {
 	/* ?1 'YYYY-MM', ?2 household */
 	[SQL_MONTH_HOUSEHOLD_INSERT] =
 		"INSERT OR IGNORE INTO month_households (month, household) VALUES (?1, ?2)",
-	/* SCHEMA_BATCH_ROWS rows of ?1..?20 (batch_sql writes the VALUES).
+	/* Every row import hands over as import_rows (schema_rows.c).
 	 * OR FAIL: a row already stored stops the statement there, keeping
 	 * the rows before it (sqlite3_changes counts them) and costing no
 	 * statement journal; import then takes the rest one by one. */
 	[SQL_SIGNAL_INSERT_BATCH] =
-		"INSERT OR FAIL INTO signals (" SIGNAL_COLUMNS ", import_id, line) VALUES ",
+		"INSERT OR FAIL INTO signals (" SIGNAL_COLUMNS ", import_id, line) "
+		"SELECT " SIGNAL_COLUMNS ", import_id, line FROM import_rows",
 	[SQL_MONTH_HOUSEHOLD_INSERT_BATCH] =
-		"INSERT OR IGNORE INTO month_households (month, household) VALUES ",
+		"INSERT OR IGNORE INTO month_households (month, household) "
+		"SELECT month, household FROM import_pairs",
 	/* ?1 household, ?2 date, ?3 outcome, ?4 signal_id or '', ?5 import, ?6 line */
 	[SQL_OUTCOME_INSERT] =
 		"INSERT INTO outcomes (household, date, outcome, signal_id, import_id, line) "
@@ -627,6 +629,10 @@ const char *schema_cause(int rc, int err)
 	case SQLITE_FULL: return "the disk is full";
 	case SQLITE_NOMEM: case SQLITE_IOERR_NOMEM: return "the computer ran out of memory";
 	case SQLITE_READONLY_DBMOVED: return "the store file was moved or deleted while vroeg was using it";
+	case SQLITE_READONLY_ROLLBACK:
+		return "a write to it was cut off (its -journal file holds what to undo), which a command that "
+		       "only reads may not undo: run the import again (or any import or run on this store), "
+		       "which undoes it first";
 	case SQLITE_READONLY_DIRECTORY: case SQLITE_READONLY_CANTINIT:
 		return "its directory is not writable for this user (SQLite keeps the store's -wal and "
 		       "-shm files beside it)";
@@ -759,6 +765,44 @@ void schema_cache_for_import(store *s, bool importing)
 	sqlite3_exec(s->db, importing ? CACHE_IMPORT : CACHE_NORMAL, NULL, NULL, NULL);
 }
 
+/* The journal mode PRAGMA SQL sets: true when it is MODE afterwards. */
+static bool journal_mode(store *s, const char *sql, const char *mode)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return false;
+	const bool ok = sqlite3_step(st) == SQLITE_ROW &&
+		strcmp((const char *)sqlite3_column_text(st, 0), mode) == 0;
+	sqlite3_finalize(st);
+	return ok;
+}
+
+bool schema_bulk_begin(store *s)
+{
+	if (!sqlite3_get_autocommit(s->db) || sqlite3_db_readonly(s->db, "main") != 0)
+		return false;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->db, "SELECT EXISTS (SELECT 1 FROM signals)", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	const bool empty = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0;
+	sqlite3_finalize(st);
+	if (!empty)
+		return false;
+	/* Leaving WAL needs the store to itself: with a reader in it, keep
+	 * WAL at once rather than wait for the reader. */
+	sqlite3_busy_timeout(s->db, 0);
+	const bool switched = journal_mode(s, "PRAGMA journal_mode = DELETE", "delete");
+	sqlite3_busy_timeout(s->db, s->busy_ms);
+	return switched;
+}
+
+void schema_bulk_end(store *s)
+{
+	/* When this fails (a reader arrived, the disk is full), the store
+	 * stays in rollback mode, whole, until the next writer's connect. */
+	journal_mode(s, "PRAGMA journal_mode = WAL", "wal");
+}
+
 /* The integer a one-off query (a PRAGMA) returns; false on error. */
 static bool query_int(sqlite3 *db, const char *sql, int *out)
 {
@@ -874,39 +918,20 @@ static enum store_status migrate(store *s, diag *d)
 	return STORE_OK;
 }
 
-/* The text of a batch statement: its head, then SCHEMA_BATCH_ROWS tuples of
- * NPARAMS anonymous parameters. */
-static bool batch_sql(schema_buf *b, const char *head, int nparams)
-{
-	bool ok = schema_buf_append(b, head, strlen(head));
-	for (int row = 0; ok && row < SCHEMA_BATCH_ROWS; row++) {
-		ok = schema_buf_append(b, row ? ",(" : "(", row ? 2 : 1);
-		for (int i = 0; ok && i < nparams; i++)
-			ok = schema_buf_append(b, i ? ",?" : "?", i ? 2 : 1);
-		ok = ok && schema_buf_append(b, ")", 1);
-	}
-	return ok;
-}
-
 sqlite3_stmt *schema_stmt(store *s, enum schema_stmt which, diag *d)
 {
 	if (s->stmt[which])
 		return s->stmt[which];
-	schema_buf text = { 0 };
 	const char *sql = statements[which];
-	if (which == SQL_SIGNAL_INSERT_BATCH || which == SQL_MONTH_HOUSEHOLD_INSERT_BATCH) {
-		if (!batch_sql(&text, sql, which == SQL_SIGNAL_INSERT_BATCH ? SIG_NCOLS + 2 : 2)) {
-			diag_error(d, "out of memory reading the store %s", s->path);
-			schema_buf_free(&text);
-			return NULL;
-		}
-		sql = text.p;
+	if ((which == SQL_SIGNAL_INSERT_BATCH || which == SQL_MONTH_HOUSEHOLD_INSERT_BATCH) &&
+	    !schema_rows_register(s)) {
+		schema_fail(s, "prepare a statement", d);
+		return NULL;
 	}
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[which], NULL) != SQLITE_OK) {
 		schema_fail(s, "prepare a statement", d);
 		s->stmt[which] = NULL;
 	}
-	schema_buf_free(&text);
 	return s->stmt[which];
 }
 
@@ -1028,6 +1053,7 @@ void schema_disconnect(store *s)
 	memset(s->stmt, 0, sizeof s->stmt);
 	sqlite3_close(s->db);
 	s->db = NULL;
+	s->rows_registered = false;
 	free(s->path);
 	s->path = NULL;
 }

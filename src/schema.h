@@ -48,9 +48,9 @@ enum schema_stmt {
 	SQL_COUNT
 };
 
-/* Rows per SQL_*_BATCH statement: import inserts signals this many at a
- * time, which saves most of the per-statement cost of a row. */
-#define SCHEMA_BATCH_ROWS 64
+/* After a stored id stopped a SQL_*_BATCH statement, import stores rows
+ * one by one until this many in a row were new (import.c). */
+#define SCHEMA_ALONE_STREAK 16
 
 /* Import holds signals in batches of at most this many rows (fewer when
  * their text or their messages fill a few MiB first), stores each batch
@@ -58,8 +58,7 @@ enum schema_stmt {
 #define SCHEMA_IMPORT_BATCH 32768
 
 /* The columns of a signal, in the order SQL_SIGNAL_INSERT binds them (?1..?18,
- * then ?19 import id and ?20 line; SQL_SIGNAL_INSERT_BATCH takes these 20 per
- * row, SQL_MONTH_HOUSEHOLD_INSERT_BATCH month and household per row) and
+ * then ?19 import id and ?20 line; SCHEMA_ROWS_SIGNALS has these 20) and
  * every statement that reads signals returns them (SQL_SIGNAL_BY_ID then
  * adds line, import id, file name). */
 enum schema_signal_col {
@@ -95,6 +94,26 @@ void schema_buf_free(schema_buf *b);
  * false when out of memory, with *P as it was. */
 bool schema_grow(void **p, size_t *cap, size_t need, size_t size);
 
+/* Rows in memory that SQLite reads as a table (schema_rows.c): import
+ * sets N and COLUMN, then steps SQL_SIGNAL_INSERT_BATCH (which reads
+ * SCHEMA_ROWS_SIGNALS: the columns in schema_signal_col order, then import
+ * id and line) or SQL_MONTH_HOUSEHOLD_INSERT_BATCH (SCHEMA_ROWS_PAIRS:
+ * month, household). COLUMN puts column COL of row ROW (0 <= ROW < N) in
+ * OUT with sqlite3_result_*; text may be SQLITE_STATIC: it is copied into
+ * the store before the statement's step returns. */
+enum schema_rows_of { SCHEMA_ROWS_SIGNALS, SCHEMA_ROWS_PAIRS, SCHEMA_ROWS_COUNT };
+typedef struct schema_rows {
+	const char *declaration;
+	long n;
+	void *ctx;
+	void (*column)(void *ctx, long row, int col, sqlite3_context *out);
+} schema_rows;
+
+/* Makes the tables known to S's connection (once); false when SQLite
+ * could not (out of memory). schema_stmt calls it before it prepares a
+ * statement that reads them. */
+bool schema_rows_register(store *s);
+
 /* The store handle (store.h's `store`). */
 struct store {
 	sqlite3 *db;
@@ -109,6 +128,8 @@ struct store {
 	size_t decision_labels_cap;
 	schema_buf scratch;            /* per-call text, e.g. a labels array */
 	long long imports_upto;        /* store_read_as_of: 0 reads everything */
+	schema_rows rows[SCHEMA_ROWS_COUNT];  /* what import hands SQLite */
+	bool rows_registered;
 };
 
 /* Statement WHICH of S, prepared now if it was not yet; NULL after
@@ -139,6 +160,18 @@ void schema_write_rollback(store *s, bool nested);
 
 /* Sets the page cache for an import (true) or for everything else. */
 void schema_cache_for_import(store *s, bool importing);
+
+/* An import into a store that holds no signal yet (the first load) writes
+ * with a rollback journal instead of the WAL: every page is new, so the
+ * journal keeps next to nothing and each page is written once, where the
+ * WAL writes it twice (to the WAL, then into the store). Call outside a
+ * transaction. True when the store was switched, which happens only when
+ * no other connection has it open (nobody waits for this); the import
+ * then calls schema_bulk_end, after its commit or rollback, to go back to
+ * WAL. A store left in rollback mode (a crash) is set to WAL again by the
+ * next command that writes (schema_connect). */
+bool schema_bulk_begin(store *s);
+void schema_bulk_end(store *s);
 
 /* Reports the connection's last error as "cannot DOING in the store PATH:
  * what went wrong" (or the busy message) and returns the status it means.

@@ -174,6 +174,18 @@ START_TEST(an_import_of_signals_fails_whole_at_every_point)
 }
 END_TEST
 
+/* The first import of signals into a store (one with outcomes only) writes
+ * with a rollback journal instead of the WAL (schema_bulk_begin): whole or
+ * not at all just the same. */
+START_TEST(a_first_import_of_signals_fails_whole_at_every_point)
+{
+	faults_install();
+	must((const char *[]){ "import", "--db", pristine, "--outcomes", "tests/data/faults/outcomes-a.csv", NULL });
+	op_args op = { { "import", "--db", "DB", "tests/data/faults/signals-a.csv", NULL }, NULL, false };
+	every_fault(&op);
+}
+END_TEST
+
 START_TEST(an_import_of_outcomes_fails_whole_at_every_point)
 {
 	make_pristine();
@@ -512,6 +524,7 @@ Suite *faults_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, an_import_of_signals_fails_whole_at_every_point);
+	tcase_add_test(tc, a_first_import_of_signals_fails_whole_at_every_point);
 	tcase_add_test(tc, an_import_of_outcomes_fails_whole_at_every_point);
 	tcase_add_test(tc, a_run_fails_whole_at_every_point);
 	tcase_add_test(tc, a_run_replacing_another_fails_whole_at_every_point);

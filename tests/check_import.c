@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "schema.h"
@@ -1208,6 +1209,139 @@ START_TEST(an_import_inside_a_transaction_nests)
 }
 END_TEST
 
+/* The journal mode of the store at PATH, as a new connection finds it. */
+static void expect_journal_mode(sqlite3 *db, const char *want)
+{
+	sqlite3_stmt *st;
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), want);
+	sqlite3_finalize(st);
+}
+
+static void expect_stored_journal_mode(const char *want)
+{
+	sqlite3 *db;
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	expect_journal_mode(db, want);
+	sqlite3_close(db);
+}
+
+/* The first import into a store writes with a rollback journal (each page
+ * once), every later one with the WAL; the store is left in WAL mode. */
+START_TEST(only_an_import_into_a_store_without_signals_leaves_the_wal)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	ck_assert(schema_bulk_begin(s));
+	expect_journal_mode(s->db, "delete");
+	schema_bulk_end(s);
+	expect_journal_mode(s->db, "wal");
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "a.csv", three_rows, false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 3, 0, 0);
+	expect_stored_journal_mode("wal");
+	ck_assert(!schema_bulk_begin(s));
+	expect_journal_mode(s->db, "wal");
+	store_close(s);
+	ck_assert_str_eq(captured(&c), "");
+	capture_end(&c);
+}
+END_TEST
+
+/* With another connection in the store (a dry-run reading it), the first
+ * import does not wait for it: it keeps the WAL and goes ahead. */
+START_TEST(a_first_import_beside_a_reader_keeps_the_wal)
+{
+	capture c;
+	capture_start(&c);
+	store *reader = open_store(&c.d);
+	store *s = open_store(&c.d);
+	ck_assert(!schema_bulk_begin(s));
+	expect_journal_mode(s->db, "wal");
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "a.csv", three_rows, false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 3, 0, 0);
+	store_close(s);
+	store_close(reader);
+	ck_assert_str_eq(captured(&c), "");
+	capture_end(&c);
+	ck_assert_int_eq(count_rows("signals"), 3);
+	expect_stored_journal_mode("wal");
+}
+END_TEST
+
+/* A first import that fails (here a bad row) leaves the store in WAL mode
+ * and without a journal beside it. */
+START_TEST(a_failed_first_import_leaves_the_wal_on)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "b.csv",
+		"signal_id,received,household,creditor,sector,arrears\n"
+		"S7,2024-03-01,H1,Menzis,health,1.00\n"
+		"S8,2024-03-01,H1,Menzis,health,x\n",
+		false, &c.d, &n), STORE_DATA_ERROR);
+	store_close(s);
+	capture_end(&c);
+	ck_assert_int_eq(count_rows("signals"), 0);
+	expect_stored_journal_mode("wal");
+	char journal[sizeof path + 16];
+	snprintf(journal, sizeof journal, "%s-journal", path);
+	ck_assert_int_ne(access(journal, F_OK), 0);
+}
+END_TEST
+
+/* A first import cut off after it began to write into the store file (a
+ * kill, a power cut) leaves a hot journal: a reader may not undo it and
+ * says what will; the next import undoes it and goes on in WAL mode. The
+ * cut is made in a child process that writes as the first import does and
+ * ends without committing. */
+START_TEST(a_first_import_cut_off_is_undone_by_the_next_writer)
+{
+	capture c;
+	capture_start(&c);
+	store *s = open_store(&c.d);
+	store_close(s);
+	const pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		sqlite3 *db;
+		if (sqlite3_open(path, &db) != SQLITE_OK ||
+		    sqlite3_exec(db, "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 2; BEGIN; "
+				 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+				 "INSERT INTO month_households SELECT '2024-05', 'cut' || i FROM n;",
+				 NULL, NULL, NULL) != SQLITE_OK)
+			_exit(1);
+		_exit(0);   /* no commit, no rollback: cut off */
+	}
+	int status;
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	char journal[sizeof path + 16];
+	snprintf(journal, sizeof journal, "%s-journal", path);
+	ck_assert_int_eq(access(journal, F_OK), 0);
+	store *reader = NULL;
+	ck_assert_int_eq(store_connect(path, STORE_READ_ONLY, 100, &reader, &c.d), STORE_IO_ERROR);
+	ck_assert_ptr_null(reader);
+	ck_assert_ptr_nonnull(strstr(captured(&c), "a write to it was cut off (its -journal file holds what to "
+					  "undo), which a command that only reads may not undo: run the import again"));
+	s = open_store(&c.d);
+	store_import_counts n;
+	ck_assert_int_eq(import_text(s, "a.csv", three_rows, false, &c.d, &n), STORE_OK);
+	expect_counts(&n, 3, 0, 0);
+	store_close(s);
+	capture_end(&c);
+	ck_assert_int_eq(count_rows("month_households WHERE household LIKE 'cut%'"), 0);
+	ck_assert_int_eq(count_rows("signals"), 3);
+	expect_stored_journal_mode("wal");
+	ck_assert_int_ne(access(journal, F_OK), 0);
+}
+END_TEST
+
 START_TEST(a_hundred_thousand_unknown_columns_are_told_in_a_few_lines)
 {
 	/* The header alone, a little under the record limit. */
@@ -1328,6 +1462,10 @@ Suite *import_suite(void)
 	tcase_add_test(tc, outcomes_are_imported_and_reimports_are_identical);
 	tcase_add_test(tc, an_import_waits_for_a_busy_store_then_says_so);
 	tcase_add_test(tc, an_import_inside_a_transaction_nests);
+	tcase_add_test(tc, only_an_import_into_a_store_without_signals_leaves_the_wal);
+	tcase_add_test(tc, a_first_import_beside_a_reader_keeps_the_wal);
+	tcase_add_test(tc, a_failed_first_import_leaves_the_wal_on);
+	tcase_add_test(tc, a_first_import_cut_off_is_undone_by_the_next_writer);
 	suite_add_tcase(s, tc);
 	return s;
 }
