@@ -924,9 +924,12 @@ sqlite3_stmt *schema_stmt(store *s, enum schema_stmt which, diag *d)
 		return s->stmt[which];
 	const char *sql = statements[which];
 	if ((which == SQL_SIGNAL_INSERT_BATCH || which == SQL_MONTH_HOUSEHOLD_INSERT_BATCH) &&
-	    !schema_rows_register(s)) {
-		schema_fail(s, "prepare a statement", d);
-		return NULL;
+	    !s->rows_registered) {
+		if (!schema_rows_register(s->db, s->rows)) {
+			schema_fail(s, "prepare a statement", d);
+			return NULL;
+		}
+		s->rows_registered = true;
 	}
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[which], NULL) != SQLITE_OK) {
 		schema_fail(s, "prepare a statement", d);

@@ -3,7 +3,8 @@
  * statements a store prepares at their first use and keeps, the store
  * handle's layout, and the connection and write-transaction helpers, with
  * the plain words for what went wrong. Nothing outside the store module includes this; everyone else sees
- * the opaque `store` of store.h.
+ * the opaque `store` of store.h. The rows import hands SQLite as tables are
+ * schema_rows.h's.
  *
  * All SQL text lives in schema.c: the DDL as a list of migration steps keyed
  * by PRAGMA user_version, and the text of each statement named below. */
@@ -14,6 +15,7 @@
 #include <stdbool.h>
 
 #include "diag.h"
+#include "schema_rows.h"
 #include "store.h"
 
 /* The statements a store prepares once, at their first use (schema_stmt),
@@ -94,25 +96,7 @@ void schema_buf_free(schema_buf *b);
  * false when out of memory, with *P as it was. */
 bool schema_grow(void **p, size_t *cap, size_t need, size_t size);
 
-/* Rows in memory that SQLite reads as a table (schema_rows.c): import
- * sets N and COLUMN, then steps SQL_SIGNAL_INSERT_BATCH (which reads
- * SCHEMA_ROWS_SIGNALS: the columns in schema_signal_col order, then import
- * id and line) or SQL_MONTH_HOUSEHOLD_INSERT_BATCH (SCHEMA_ROWS_PAIRS:
- * month, household). COLUMN puts column COL of row ROW (0 <= ROW < N) in
- * OUT with sqlite3_result_*; text may be SQLITE_STATIC: it is copied into
- * the store before the statement's step returns. */
-enum schema_rows_of { SCHEMA_ROWS_SIGNALS, SCHEMA_ROWS_PAIRS, SCHEMA_ROWS_COUNT };
-typedef struct schema_rows {
-	const char *declaration;
-	long n;
-	void *ctx;
-	void (*column)(void *ctx, long row, int col, sqlite3_context *out);
-} schema_rows;
-
-/* Makes the tables known to S's connection (once); false when SQLite
- * could not (out of memory). schema_stmt calls it before it prepares a
- * statement that reads them. */
-bool schema_rows_register(store *s);
+/* Rows in memory that SQLite reads as a table: schema_rows.h. */
 
 /* The store handle (store.h's `store`). */
 struct store {

@@ -1,9 +1,9 @@
-/* schema_rows.c - rows from memory as a table SQLite reads (schema.h):
+/* schema_rows.c - rows from memory as a table SQLite reads (schema_rows.h):
  * the eponymous virtual tables import_rows and import_pairs. A statement
  * `INSERT ... SELECT ... FROM import_rows` stores a whole batch of held
  * rows in one step, each value handed over where it lies: no parameter is
  * bound, no row of VALUES evaluated (bench/README.md, import). */
-#include "schema.h"
+#include "schema_rows.h"
 
 #include <string.h>
 
@@ -115,7 +115,7 @@ static const sqlite3_module rows_module = {
 	.xRowid = rows_rowid,
 };
 
-bool schema_rows_register(store *s)
+bool schema_rows_register(sqlite3 *db, schema_rows rows[SCHEMA_ROWS_COUNT])
 {
 	static const char *const names[SCHEMA_ROWS_COUNT] = {
 		[SCHEMA_ROWS_SIGNALS] = "import_rows",
@@ -127,13 +127,10 @@ bool schema_rows_register(store *s)
 			"birth_date, district, has_phone, has_email, brp_match, known_debt_help, import_id, line)",
 		[SCHEMA_ROWS_PAIRS] = "CREATE TABLE x (month, household)",
 	};
-	if (s->rows_registered)
-		return true;
 	for (int k = 0; k < SCHEMA_ROWS_COUNT; k++) {
-		s->rows[k].declaration = declarations[k];
-		if (sqlite3_create_module_v2(s->db, names[k], &rows_module, &s->rows[k], NULL) != SQLITE_OK)
+		rows[k].declaration = declarations[k];
+		if (sqlite3_create_module_v2(db, names[k], &rows_module, &rows[k], NULL) != SQLITE_OK)
 			return false;
 	}
-	s->rows_registered = true;
 	return true;
 }
