@@ -22,51 +22,16 @@
 
 #include "cli.h"
 #include "schema.h"
+#include "support.h"
 
 static char dir[64];
 static char root[512];           /* the checkout, where the tests run */
-static char vroeg_path[1024];
 
 #define POLICY "rules/crisis-queue.vroeg"
 #define SIGNALS \
 	"signal_id,received,household,creditor,sector,arrears\n" \
 	"S1,2024-06-03,H1,Vidomes,rent,500.00\n" \
 	"S2,2024-06-04,H2,Menzis,health,120.00\n"
-
-/* The binary by an absolute name, so a command may change directory. */
-static const char *vroeg(void)
-{
-	return vroeg_path;
-}
-
-/* Runs the shell command made from FMT; its standard error (and output,
- * unless the command sends it elsewhere) into OUT. The exit status. */
-static int sh(char *out, size_t size, const char *fmt, ...)
-{
-	char cmd[16384], full[16500];
-	va_list ap;
-	va_start(ap, fmt);
-	const int n = vsnprintf(cmd, sizeof cmd, fmt, ap);
-	va_end(ap);
-	ck_assert_int_lt(n, (int)sizeof cmd);
-	snprintf(full, sizeof full, "( %s ) 2>&1", cmd);
-	FILE *p = popen(full, "r");
-	ck_assert_ptr_nonnull(p);
-	char sink[4096];
-	size_t got = 0;
-	if (!out) {
-		out = sink;
-		size = sizeof sink;
-	}
-	size_t k;
-	while ((k = fread(out + got, 1, size - 1 - got, p)) > 0)
-		got += k;
-	out[got] = '\0';
-	while (fread(sink, 1, sizeof sink, p) > 0)
-		;
-	const int status = pclose(p);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /* DIR/NAME into BUF. */
 static const char *in_dir(char *buf, size_t size, const char *name)
@@ -84,27 +49,10 @@ static void write_file(const char *path, const char *text, size_t len)
 }
 
 /* The bytes of PATH (malloc'ed, NUL-ended); *LEN their number. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	size_t cap = 1 << 16, n = 0, k;
-	char *buf = malloc(cap + 1);
-	while ((k = fread(buf + n, 1, cap - n, f)) > 0) {
-		n += k;
-		if (n == cap)
-			buf = realloc(buf, (cap *= 2) + 1);
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 static void assert_same_bytes(const char *path, const char *want, size_t want_len, const char *after)
 {
 	size_t len;
-	char *now = slurp(path, &len);
+	char *now = slurp_file(path, &len);
 	ck_assert_msg(len == want_len && memcmp(now, want, len) == 0, "%s changed after %s", path, after);
 	free(now);
 }
@@ -112,21 +60,19 @@ static void assert_same_bytes(const char *path, const char *want, size_t want_le
 /* The names in DIR, sorted, as one line. */
 static void listing(char *out, size_t size)
 {
-	sh(out, size, "ls -A %s | tr '\\n' ' '", dir);
+	shell(out, size, "ls -A %s | tr '\\n' ' '", dir);
 }
 
 static void setup(void)
 {
 	ck_assert_ptr_nonnull(getcwd(root, sizeof root));
-	const char *v = getenv("VROEG") ? getenv("VROEG") : "build/vroeg";
-	snprintf(vroeg_path, sizeof vroeg_path, "%s%s%s", v[0] == '/' ? "" : root, v[0] == '/' ? "" : "/", v);
 	strcpy(dir, "/tmp/vroeg-cli-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 }
 
 static void teardown(void)
 {
-	sh(NULL, 0, "rm -rf %s", dir);
+	shell(NULL, 0, "rm -rf %s", dir);
 }
 
 /* A store in DIR/store.db with SIGNALS imported, and DIR/signals.csv. */
@@ -135,7 +81,7 @@ static const char *make_store(char *db, size_t size)
 	char csv[128], out[4096];
 	write_file(in_dir(csv, sizeof csv, "signals.csv"), SIGNALS, strlen(SIGNALS));
 	in_dir(db, size, "store.db");
-	ck_assert_msg(sh(out, sizeof out, "%s import --db %s %s", vroeg(), db, csv) == 0, "import: %s", out);
+	ck_assert_msg(shell(out, sizeof out, "%s import --db %s %s", vroeg_bin(), db, csv) == 0, "import: %s", out);
 	return db;
 }
 
@@ -160,28 +106,28 @@ START_TEST(compile_never_writes_over_its_input)
 {
 	char src[128], sym[128], hard[128], out[4096];
 	size_t len;
-	char *policy = slurp(POLICY, &len);
+	char *policy = slurp_file(POLICY, &len);
 	write_file(in_dir(src, sizeof src, "same.vroeg"), policy, len);
 	ck_assert_int_eq(symlink("same.vroeg", in_dir(sym, sizeof sym, "sym.vroeg")), 0);
 	ck_assert_int_eq(link(src, in_dir(hard, sizeof hard, "hard.vroeg")), 0);
 	/* By name, through a symbolic link, as a hard link, from standard input. */
 	const char *const outputs[] = { src, sym, hard };
 	for (int i = 0; i < 3; i++) {
-		ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s", vroeg(), src, outputs[i]), 64);
+		ck_assert_int_eq(shell(out, sizeof out, "%s compile %s -o %s", vroeg_bin(), src, outputs[i]), 64);
 		char want[512];
 		snprintf(want, sizeof want, "vroeg: cannot write %s: it is the same file as the input %s\n", outputs[i], src);
 		ck_assert_str_eq(out, want);
 		assert_same_bytes(src, policy, len, "compile -o");
 	}
-	ck_assert_int_eq(sh(out, sizeof out, "%s compile - -o %s < %s", vroeg(), hard, src), 64);
+	ck_assert_int_eq(shell(out, sizeof out, "%s compile - -o %s < %s", vroeg_bin(), hard, src), 64);
 	ck_assert_ptr_nonnull(strstr(out, "it is the same file as the input (standard input)"));
 	assert_same_bytes(src, policy, len, "compile - -o");
 	/* The default output of a .vrb is its own name. */
 	char vrb[128];
-	ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s", vroeg(), src, in_dir(vrb, sizeof vrb, "p.vrb")), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s compile %s -o %s", vroeg_bin(), src, in_dir(vrb, sizeof vrb, "p.vrb")), 0);
 	size_t vlen;
-	char *compiled = slurp(vrb, &vlen);
-	ck_assert_int_eq(sh(out, sizeof out, "%s compile %s", vroeg(), vrb), 64);
+	char *compiled = slurp_file(vrb, &vlen);
+	ck_assert_int_eq(shell(out, sizeof out, "%s compile %s", vroeg_bin(), vrb), 64);
 	assert_same_bytes(vrb, compiled, vlen, "compile of a .vrb");
 	char names[1024];
 	listing(names, sizeof names);
@@ -201,7 +147,7 @@ START_TEST(compile_writes_only_regular_files)
 	ck_assert_int_eq(symlink("/dev/null", in_dir(sym, sizeof sym, "null.vrb")), 0);
 	ck_assert_int_eq(symlink("nowhere", in_dir(dev, sizeof dev, "dangling")), 0);
 	/* A device node of our own, where we may make one (as root). */
-	const bool have_dev = sh(out, sizeof out, "mknod %s c 1 3", in_dir(dev, sizeof dev, "dev")) == 0;
+	const bool have_dev = shell(out, sizeof out, "mknod %s c 1 3", in_dir(dev, sizeof dev, "dev")) == 0;
 	static const struct {
 		const char *name, *what;
 	} cases[] = {
@@ -214,7 +160,7 @@ START_TEST(compile_writes_only_regular_files)
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0] - !have_dev; i++) {
 		char path[128], want[512];
 		in_dir(path, sizeof path, cases[i].name);
-		ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s", vroeg(), POLICY, path), 64);
+		ck_assert_int_eq(shell(out, sizeof out, "%s compile %s -o %s", vroeg_bin(), POLICY, path), 64);
 		snprintf(want, sizeof want, "vroeg: cannot write %s: %s\n", path, cases[i].what);
 		ck_assert_str_eq(out, want);
 	}
@@ -241,7 +187,7 @@ START_TEST(compile_never_cuts_a_long_output_name)
 	long_name(path, "victim", 4095);
 	assert_same_bytes(path, "keep me\n", 8, "building the name");
 	strcat(path, ".vrb");
-	ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s", vroeg(), POLICY, path), 5);
+	ck_assert_int_eq(shell(out, sizeof out, "%s compile %s -o %s", vroeg_bin(), POLICY, path), 5);
 	ck_assert_msg(strstr(out, ": File name too long\n"), "%.300s", out);
 	assert_same_bytes(victim, "keep me\n", 8, "compile -o with a long name");
 	char names[1024];
@@ -259,7 +205,7 @@ START_TEST(compile_replaces_its_output_whole_keeping_mode_and_link)
 	ck_assert_int_eq(symlink("real.vrb", in_dir(link_path, sizeof link_path, "policy.vrb")), 0);
 	/* A write that fails (a 512-byte file size limit) leaves the old file
 	 * and no temporary file. */
-	ck_assert_int_eq(sh(out, sizeof out, "trap '' XFSZ; ulimit -f 1; exec %s compile %s -o %s", vroeg(), POLICY,
+	ck_assert_int_eq(shell(out, sizeof out, "trap '' XFSZ; ulimit -f 1; exec %s compile %s -o %s", vroeg_bin(), POLICY,
 			    link_path), 5);
 	char want[256];
 	snprintf(want, sizeof want, "vroeg: cannot write %s: File too large\n", link_path);
@@ -270,8 +216,8 @@ START_TEST(compile_replaces_its_output_whole_keeping_mode_and_link)
 	ck_assert_str_eq(names, "policy.vrb real.vrb ");
 	/* Then it works: the link stays a link, its target gets the program
 	 * and keeps its mode. */
-	ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s && %s disasm %s | head -1", vroeg(), POLICY,
-			    link_path, vroeg(), link_path), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s compile %s -o %s && %s disasm %s | head -1", vroeg_bin(), POLICY,
+			    link_path, vroeg_bin(), link_path), 0);
 	ck_assert_str_eq(out, "policy      \"Crisis queue and capacity overflow\"\n");
 	struct stat st;
 	ck_assert_int_eq(lstat(link_path, &st), 0);
@@ -287,14 +233,14 @@ START_TEST(fmt_rewrites_a_file_whole_keeping_mode_and_link)
 {
 	char real[128], link_path[128], out[4096];
 	size_t len;
-	char *policy = slurp(POLICY, &len);
+	char *policy = slurp_file(POLICY, &len);
 	/* Unformatted: fmt gives back POLICY. */
-	ck_assert_int_eq(sh(out, sizeof out, "sed 's/-> /->    /' %s > %s", POLICY, in_dir(real, sizeof real, "real.vroeg")), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "sed 's/-> /->    /' %s > %s", POLICY, in_dir(real, sizeof real, "real.vroeg")), 0);
 	size_t ulen;
-	char *unformatted = slurp(real, &ulen);
+	char *unformatted = slurp_file(real, &ulen);
 	ck_assert_int_eq(chmod(real, 0600), 0);
 	ck_assert_int_eq(symlink("real.vroeg", in_dir(link_path, sizeof link_path, "policy.vroeg")), 0);
-	ck_assert_int_eq(sh(out, sizeof out, "trap '' XFSZ; ulimit -f 1; exec %s fmt %s", vroeg(), link_path), 5);
+	ck_assert_int_eq(shell(out, sizeof out, "trap '' XFSZ; ulimit -f 1; exec %s fmt %s", vroeg_bin(), link_path), 5);
 	char want[256];
 	snprintf(want, sizeof want, "vroeg: cannot write %s: File too large\n", link_path);
 	ck_assert_str_eq(out, want);
@@ -302,7 +248,7 @@ START_TEST(fmt_rewrites_a_file_whole_keeping_mode_and_link)
 	char names[1024];
 	listing(names, sizeof names);
 	ck_assert_str_eq(names, "policy.vroeg real.vroeg ");
-	ck_assert_int_eq(sh(out, sizeof out, "%s fmt %s", vroeg(), link_path), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s fmt %s", vroeg_bin(), link_path), 0);
 	assert_same_bytes(real, policy, len, "fmt");
 	struct stat st;
 	ck_assert_int_eq(lstat(link_path, &st), 0);
@@ -323,12 +269,12 @@ START_TEST(test_never_cuts_the_tests_file_name)
 	char *path = malloc(8192);
 	long_name(path, "pol", 4090);   /* a policy without an extension */
 	char *cut = malloc(8192);
-	sh(NULL, 0, "cp %s %s", POLICY, path);
+	shell(NULL, 0, "cp %s %s", POLICY, path);
 	/* What the cut name would have found: a tests file that passes. */
 	snprintf(cut, 8192, "%s.tests", path);
 	cut[4095] = '\0';
-	sh(NULL, 0, "cp rules/crisis-queue.tests '%s'", cut);
-	ck_assert_int_eq(sh(out, sizeof out, "%s test %s", vroeg(), path), 3);
+	shell(NULL, 0, "cp rules/crisis-queue.tests '%s'", cut);
+	ck_assert_int_eq(shell(out, sizeof out, "%s test %s", vroeg_bin(), path), 3);
 	ck_assert_msg(strstr(out, ".tests: File name too long\n"), "%s", out);
 	free(cut);
 	free(path);
@@ -341,12 +287,12 @@ END_TEST
 enum { READERS = 6 };
 static void read_only_commands(const char *db, char cmds[READERS][4096])
 {
-	snprintf(cmds[0], 4096, "%s runs --db %s", vroeg(), db);
-	snprintf(cmds[1], 4096, "%s decisions --db %s --month 2024-06", vroeg(), db);
-	snprintf(cmds[2], 4096, "%s dry-run --db %s --month 2024-06 %s", vroeg(), db, POLICY);
-	snprintf(cmds[3], 4096, "%s explain --db %s --month 2024-06 --household H1 %s", vroeg(), db, POLICY);
-	snprintf(cmds[4], 4096, "%s diff --db %s --month 2024-06 %s rules/letter-for-all.vroeg", vroeg(), db, POLICY);
-	snprintf(cmds[5], 4096, "%s report --db %s --month 2024-06", vroeg(), db);
+	snprintf(cmds[0], 4096, "%s runs --db %s", vroeg_bin(), db);
+	snprintf(cmds[1], 4096, "%s decisions --db %s --month 2024-06", vroeg_bin(), db);
+	snprintf(cmds[2], 4096, "%s dry-run --db %s --month 2024-06 %s", vroeg_bin(), db, POLICY);
+	snprintf(cmds[3], 4096, "%s explain --db %s --month 2024-06 --household H1 %s", vroeg_bin(), db, POLICY);
+	snprintf(cmds[4], 4096, "%s diff --db %s --month 2024-06 %s rules/letter-for-all.vroeg", vroeg_bin(), db, POLICY);
+	snprintf(cmds[5], 4096, "%s report --db %s --month 2024-06", vroeg_bin(), db);
 }
 
 START_TEST(another_applications_database_is_left_byte_for_byte)
@@ -360,15 +306,15 @@ START_TEST(another_applications_database_is_left_byte_for_byte)
 	sqlite3_close(h);
 	write_file(in_dir(csv, sizeof csv, "signals.csv"), SIGNALS, strlen(SIGNALS));
 	size_t len;
-	char *before = slurp(db, &len);
+	char *before = slurp_file(db, &len);
 	char cmds[READERS + 2][4096];
 	read_only_commands(db, cmds);
-	snprintf(cmds[READERS], 4096, "%s import --db %s %s", vroeg(), db, csv);
-	snprintf(cmds[READERS + 1], 4096, "%s run --db %s --month 2024-06 %s", vroeg(), db, POLICY);
+	snprintf(cmds[READERS], 4096, "%s import --db %s %s", vroeg_bin(), db, csv);
+	snprintf(cmds[READERS + 1], 4096, "%s run --db %s --month 2024-06 %s", vroeg_bin(), db, POLICY);
 	char want[256];
 	snprintf(want, sizeof want, "vroeg: %s is an SQLite database but not a vroeg store\n", db);
 	for (int i = 0; i < READERS + 2; i++) {
-		ck_assert_int_eq(sh(out, sizeof out, "%s", cmds[i]), 5);
+		ck_assert_int_eq(shell(out, sizeof out, "%s", cmds[i]), 5);
 		ck_assert_msg(strstr(out, want), "%s: %s", cmds[i], out);
 		assert_same_bytes(db, before, len, cmds[i]);
 		char names[1024];
@@ -388,7 +334,7 @@ START_TEST(read_only_commands_leave_an_empty_file_empty)
 	char want[256];
 	snprintf(want, sizeof want, "vroeg: %s is not a vroeg store: it is empty (import signals into it first)\n", db);
 	for (int i = 0; i < READERS; i++) {
-		ck_assert_int_eq(sh(out, sizeof out, "%s", cmds[i]), 5);
+		ck_assert_int_eq(shell(out, sizeof out, "%s", cmds[i]), 5);
 		ck_assert_msg(strstr(out, want), "%s: %s", cmds[i], out);
 		struct stat st;
 		ck_assert_int_eq(stat(db, &st), 0);
@@ -402,7 +348,7 @@ START_TEST(read_only_commands_leave_an_empty_file_empty)
 	in_dir(missing, sizeof missing, "missing.db");
 	read_only_commands(missing, cmds);
 	for (int i = 0; i < READERS; i++)
-		ck_assert_int_eq(sh(out, sizeof out, "%s", cmds[i]), 5);
+		ck_assert_int_eq(shell(out, sizeof out, "%s", cmds[i]), 5);
 	ck_assert_int_eq(access(missing, F_OK), -1);
 }
 END_TEST
@@ -411,22 +357,22 @@ START_TEST(a_store_in_memory_or_a_uri_is_refused)
 {
 	char csv[128], out[4096];
 	write_file(in_dir(csv, sizeof csv, "signals.csv"), SIGNALS, strlen(SIGNALS));
-	ck_assert_int_eq(sh(out, sizeof out, "cd %s && %s import --db :memory: signals.csv", dir, vroeg()), 64);
+	ck_assert_int_eq(shell(out, sizeof out, "cd %s && %s import --db :memory: signals.csv", dir, vroeg_bin()), 64);
 	ck_assert_str_eq(out, "vroeg: `:memory:` is not a store: a store in memory keeps nothing; give the store's file name\n");
-	ck_assert_int_eq(sh(out, sizeof out, "cd %s && %s run --db :memory: --month 2024-06 %s/%s", dir, vroeg(),
+	ck_assert_int_eq(shell(out, sizeof out, "cd %s && %s run --db :memory: --month 2024-06 %s/%s", dir, vroeg_bin(),
 			    root, POLICY), 64);
-	ck_assert_int_eq(sh(out, sizeof out, "cd %s && %s import --db 'file:x.db?mode=memory' signals.csv", dir, vroeg()), 64);
+	ck_assert_int_eq(shell(out, sizeof out, "cd %s && %s import --db 'file:x.db?mode=memory' signals.csv", dir, vroeg_bin()), 64);
 	ck_assert_str_eq(out, "vroeg: `file:x.db?mode=memory` is an SQLite URI: give the store's file name "
 			 "(./file:x.db?mode=memory for a file of that name)\n");
-	ck_assert_int_eq(sh(out, sizeof out, "cd %s && VROEG_DB=:memory: %s runs", dir, vroeg()), 64);
+	ck_assert_int_eq(shell(out, sizeof out, "cd %s && VROEG_DB=:memory: %s runs", dir, vroeg_bin()), 64);
 	char names[1024];
 	listing(names, sizeof names);
 	ck_assert_str_eq(names, "signals.csv ");
 	/* ./file:... is a file of that name. */
-	ck_assert_int_eq(sh(out, sizeof out, "cd %s && %s import --db ./file:x.db signals.csv", dir, vroeg()), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "cd %s && %s import --db ./file:x.db signals.csv", dir, vroeg_bin()), 0);
 	listing(names, sizeof names);
 	ck_assert_str_eq(names, "file:x.db signals.csv ");
-	ck_assert_int_eq(sh(out, sizeof out, "cd %s && %s runs --db ./file:x.db", dir, vroeg()), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "cd %s && %s runs --db ./file:x.db", dir, vroeg_bin()), 0);
 }
 END_TEST
 
@@ -439,15 +385,15 @@ START_TEST(a_store_that_needs_a_migration_is_migrated_only_by_a_writer)
 	ck_assert_int_eq(sqlite3_exec(h, "PRAGMA application_id = 1987145573", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
 	size_t len;
-	char *before = slurp(db, &len);
-	ck_assert_int_eq(sh(out, sizeof out, "%s runs --db %s", vroeg(), db), 5);
+	char *before = slurp_file(db, &len);
+	ck_assert_int_eq(shell(out, sizeof out, "%s runs --db %s", vroeg_bin(), db), 5);
 	char want[256];
 	snprintf(want, sizeof want, "vroeg: the store %s has schema version 0, older than this vroeg's (%d): "
 		 "an import or a run updates it\n", db, schema_version());
 	ck_assert_str_eq(out, want);
 	assert_same_bytes(db, before, len, "runs");
 	write_file(in_dir(csv, sizeof csv, "signals.csv"), SIGNALS, strlen(SIGNALS));
-	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s %s && %s runs --db %s", vroeg(), db, csv, vroeg(), db), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s import --db %s %s && %s runs --db %s", vroeg_bin(), db, csv, vroeg_bin(), db), 0);
 	free(before);
 }
 END_TEST
@@ -456,11 +402,11 @@ START_TEST(a_store_that_is_not_a_regular_file_is_refused)
 {
 	char sub[128], out[4096];
 	ck_assert_int_eq(mkdir(in_dir(sub, sizeof sub, "sub.db"), 0700), 0);
-	ck_assert_int_eq(sh(out, sizeof out, "%s runs --db %s", vroeg(), sub), 5);
+	ck_assert_int_eq(shell(out, sizeof out, "%s runs --db %s", vroeg_bin(), sub), 5);
 	char want[256];
 	snprintf(want, sizeof want, "vroeg: %s is not a vroeg store (not a regular file)\n", sub);
 	ck_assert_str_eq(out, want);
-	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s /dev/null", vroeg(), sub), 5);
+	ck_assert_int_eq(shell(out, sizeof out, "%s import --db %s /dev/null", vroeg_bin(), sub), 5);
 	ck_assert_str_eq(out, want);
 	char names[1024];
 	listing(names, sizeof names);
@@ -476,8 +422,8 @@ START_TEST(output_that_cannot_be_written_is_exit_5_for_every_command)
 	make_store(db, sizeof db);
 	char vrb[128];
 	in_dir(vrb, sizeof vrb, "p.vrb");
-	ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s", vroeg(), POLICY, vrb), 0);
-	ck_assert_int_eq(sh(out, sizeof out, "%s run --db %s --month 2024-05 %s", vroeg(), db, POLICY), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s compile %s -o %s", vroeg_bin(), POLICY, vrb), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s run --db %s --month 2024-05 %s", vroeg_bin(), db, POLICY), 0);
 	const char *const cmds[] = {
 		"%1$s dry-run --db %2$s --month 2024-06 " POLICY,
 		"%1$s dry-run --db %2$s --month 2024-06 --format csv --no-summary " POLICY,
@@ -494,22 +440,22 @@ START_TEST(output_that_cannot_be_written_is_exit_5_for_every_command)
 	};
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		char cmd[1024];
-		snprintf(cmd, sizeof cmd, cmds[i], vroeg(), db, vrb);
-		ck_assert_msg(sh(out, sizeof out, "%s > /dev/full", cmd) == 5, "%s: exit 5 expected: %s", cmd, out);
+		snprintf(cmd, sizeof cmd, cmds[i], vroeg_bin(), db, vrb);
+		ck_assert_msg(shell(out, sizeof out, "%s > /dev/full", cmd) == 5, "%s: exit 5 expected: %s", cmd, out);
 		ck_assert_msg(strstr(out, "vroeg: cannot write the output: No space left on device\n"), "%s: %s", cmd, out);
 	}
 	/* run: the run is recorded, and the message says so. */
-	ck_assert_int_eq(sh(out, sizeof out, "%s run --db %s --month 2024-06 %s > /dev/full", vroeg(), db, POLICY), 5);
+	ck_assert_int_eq(shell(out, sizeof out, "%s run --db %s --month 2024-06 %s > /dev/full", vroeg_bin(), db, POLICY), 5);
 	ck_assert_str_eq(out, "vroeg: cannot write the output: No space left on device; run 2 for 2024-06 is "
 			 "recorded all the same (`vroeg decisions --month 2024-06` shows its decisions)\n");
-	ck_assert_int_eq(sh(out, sizeof out, "%s decisions --db %s --month 2024-06 --format csv | wc -l", vroeg(), db), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s decisions --db %s --month 2024-06 --format csv | wc -l", vroeg_bin(), db), 0);
 	ck_assert_str_eq(out, "3\n");
 	/* A command that writes nothing to standard output does not fail. */
-	ck_assert_int_eq(sh(out, sizeof out, "%s lint %s > /dev/full", vroeg(), POLICY), 0);
-	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s %s/signals.csv > /dev/full", vroeg(), db, dir), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s lint %s > /dev/full", vroeg_bin(), POLICY), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s import --db %s %s/signals.csv > /dev/full", vroeg_bin(), db, dir), 0);
 	/* Nor one started without a standard output. */
-	ck_assert_int_eq(sh(out, sizeof out, "%s lint %s >&-", vroeg(), POLICY), 0);
-	ck_assert_int_eq(sh(out, sizeof out, "%s runs --db %s >&-", vroeg(), db), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s lint %s >&-", vroeg_bin(), POLICY), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s runs --db %s >&-", vroeg_bin(), db), 0);
 }
 END_TEST
 
@@ -534,7 +480,7 @@ START_TEST(a_store_busy_at_open_is_exit_4)
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		char args[512];
 		snprintf(args, sizeof args, cmds[i], db);
-		const int rc = sh(out, sizeof out, "VROEG_BUSY_MS=100 %s %s", vroeg(), args);
+		const int rc = shell(out, sizeof out, "VROEG_BUSY_MS=100 %s %s", vroeg_bin(), args);
 		ck_assert_msg(rc == 4, "%s: exit 4 expected, got %d: %s", args, rc, out);
 		ck_assert_str_eq(out, want);
 	}
@@ -551,17 +497,17 @@ START_TEST(an_input_that_cannot_be_read_is_a_data_error)
 	in_dir(missing, sizeof missing, "missing.csv");
 	/* Data files: exit 3. */
 	snprintf(want, sizeof want, "vroeg: cannot read %s: Is a directory\n", sub);
-	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s %s", vroeg(), db, sub), 3);
+	ck_assert_int_eq(shell(out, sizeof out, "%s import --db %s %s", vroeg_bin(), db, sub), 3);
 	ck_assert_str_eq(out, want);
-	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s --outcomes %s", vroeg(), db, sub), 3);
-	ck_assert_int_eq(sh(out, sizeof out, "%s dry-run --signals %s --month 2024-06 %s", vroeg(), sub, POLICY), 3);
+	ck_assert_int_eq(shell(out, sizeof out, "%s import --db %s --outcomes %s", vroeg_bin(), db, sub), 3);
+	ck_assert_int_eq(shell(out, sizeof out, "%s dry-run --signals %s --month 2024-06 %s", vroeg_bin(), sub, POLICY), 3);
 	ck_assert_str_eq(out, want);
-	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s - < %s", vroeg(), db, sub), 3);
+	ck_assert_int_eq(shell(out, sizeof out, "%s import --db %s - < %s", vroeg_bin(), db, sub), 3);
 	ck_assert_str_eq(out, "vroeg: cannot read standard input: Is a directory\n");
-	ck_assert_int_eq(sh(out, sizeof out, "%s test %s %s", vroeg(), POLICY, sub), 3);
+	ck_assert_int_eq(shell(out, sizeof out, "%s test %s %s", vroeg_bin(), POLICY, sub), 3);
 	ck_assert_str_eq(out, want);
 	snprintf(want, sizeof want, "vroeg: cannot open %s: No such file or directory\n", missing);
-	ck_assert_int_eq(sh(out, sizeof out, "%s import --db %s %s", vroeg(), db, missing), 3);
+	ck_assert_int_eq(shell(out, sizeof out, "%s import --db %s %s", vroeg_bin(), db, missing), 3);
 	ck_assert_str_eq(out, want);
 	/* A policy (rule file or .vrb): exit 2, for every command. */
 	snprintf(want, sizeof want, "vroeg: cannot read %s: Is a directory\n", sub);
@@ -570,7 +516,7 @@ START_TEST(an_input_that_cannot_be_read_is_a_data_error)
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
 		char args[512];
 		snprintf(args, sizeof args, cmds[i], sub);
-		const int rc = sh(out, sizeof out, "%s %s", vroeg(), args);
+		const int rc = shell(out, sizeof out, "%s %s", vroeg_bin(), args);
 		ck_assert_msg(rc == 2, "%s: exit 2 expected, got %d: %s", args, rc, out);
 		ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "%s: %s", args, out);
 	}
@@ -623,7 +569,7 @@ START_TEST(messages_name_the_month_previous_stands_for)
 	char months[2][8];
 	for (int k = 0; k < 2; k++) {
 		if (k == 1)
-			sh(out, sizeof out, "%s decisions --db %s --month previous", vroeg(), db);
+			shell(out, sizeof out, "%s decisions --db %s --month previous", vroeg_bin(), db);
 		diag d;
 		diag_init(&d, NULL);
 		vr_month m;
@@ -634,7 +580,7 @@ START_TEST(messages_name_the_month_previous_stands_for)
 	if (strcmp(out, want) != 0)
 		snprintf(want, sizeof want, "vroeg: no run recorded for %s\n", months[1]);
 	ck_assert_str_eq(out, want);
-	ck_assert_int_eq(sh(out, sizeof out, "%s explain --db %s --month previous --household H1 %s", vroeg(), db, POLICY), 3);
+	ck_assert_int_eq(shell(out, sizeof out, "%s explain --db %s --month previous --household H1 %s", vroeg_bin(), db, POLICY), 3);
 	ck_assert_msg(!strstr(out, "previous") && (strstr(out, months[0]) || strstr(out, months[1])), "%s", out);
 }
 END_TEST
@@ -673,21 +619,21 @@ START_TEST(set_decides_as_the_values_written_in)
 	named_policy(in_dir(valued, sizeof valued, "valued.vroeg"), true);
 	in_dir(vrb, sizeof vrb, "named.vrb");
 	static char a[1 << 20], b[1 << 20], c[1 << 20], out[4096];
-	ck_assert_int_eq(sh(out, sizeof out, "%s compile %s -o %s", vroeg(), named, vrb), 0);
-	ck_assert_int_eq(sh(a, sizeof a, "%s dry-run " CITY " --format csv --no-summary --set floor=150 --set visits=12 %s | sed 's/named.vroeg/P/'",
-			    vroeg(), named), 0);
-	ck_assert_int_eq(sh(b, sizeof b, "%s dry-run " CITY " --format csv --no-summary %s | sed 's/valued.vroeg/P/'",
-			    vroeg(), valued), 0);
-	ck_assert_int_eq(sh(c, sizeof c, "%s dry-run " CITY " --format csv --no-summary --set=floor=150 --set visits=12 %s | sed 's/named.vroeg/P/'",
-			    vroeg(), vrb), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s compile %s -o %s", vroeg_bin(), named, vrb), 0);
+	ck_assert_int_eq(shell(a, sizeof a, "%s dry-run " CITY " --format csv --no-summary --set floor=150 --set visits=12 %s | sed 's/named.vroeg/P/'",
+			    vroeg_bin(), named), 0);
+	ck_assert_int_eq(shell(b, sizeof b, "%s dry-run " CITY " --format csv --no-summary %s | sed 's/valued.vroeg/P/'",
+			    vroeg_bin(), valued), 0);
+	ck_assert_int_eq(shell(c, sizeof c, "%s dry-run " CITY " --format csv --no-summary --set=floor=150 --set visits=12 %s | sed 's/named.vroeg/P/'",
+			    vroeg_bin(), vrb), 0);
 	ck_assert(strlen(a) > 10000 && strstr(a, ",due\n"));
 	ck_assert_str_eq(a, b);
 	ck_assert_str_eq(a, c);
-	ck_assert_int_eq(sh(out, sizeof out, "%s dry-run " CITY " --summary --set visits=12 %s | head -2", vroeg(), named), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s dry-run " CITY " --summary --set visits=12 %s | head -2", vroeg_bin(), named), 0);
 	ck_assert_msg(strstr(out, "\nSet for this evaluation: visits=12\n"), "%s", out);
 	/* explain says which value was set, and the due date. */
-	ck_assert_int_eq(sh(out, sizeof out, "%s explain " CITY " --household H000022 --set 'floor=EUR 150' %s | grep -e floor -e Contact",
-			    vroeg(), named), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s explain " CITY " --household H000022 --set 'floor=EUR 150' %s | grep -e floor -e Contact",
+			    vroeg_bin(), named), 0);
 	ck_assert_msg(strstr(out, "  floor                = EUR 150.00 (set for this call)\n"), "%s", out);
 	ck_assert_msg(strstr(out, "Contact: "), "%s", out);
 }
@@ -709,15 +655,15 @@ START_TEST(a_wrong_setting_is_a_usage_error_that_says_why)
 	static const char *const commands[] = { "dry-run " CITY, "explain " CITY " --household H000022", "diff " CITY };
 	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
 		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-			const int rc = sh(out, sizeof out, "%s %s %s %s", vroeg(), commands[k], named, bad[i].args);
+			const int rc = shell(out, sizeof out, "%s %s %s %s", vroeg_bin(), commands[k], named, bad[i].args);
 			ck_assert_msg(rc == 64, "%s %s: exit %d", commands[k], bad[i].args, rc);
 			ck_assert_msg(strcmp(out, bad[i].want) == 0, "%s %s: %s", commands[k], bad[i].args, out);
 		}
 	char db[128];
 	make_store(db, sizeof db);
-	ck_assert_int_eq(sh(out, sizeof out, "%s run --db %s --month 2024-06 --set xyz=1 %s", vroeg(), db, named), 64);
+	ck_assert_int_eq(shell(out, sizeof out, "%s run --db %s --month 2024-06 --set xyz=1 %s", vroeg_bin(), db, named), 64);
 	ck_assert_str_eq(out, "vroeg: --set xyz: the policy names no number `xyz` (it names: floor, visits)\n");
-	ck_assert_int_eq(sh(out, sizeof out, "%s test --set flor=1 %s /dev/null", vroeg(), named), 64);
+	ck_assert_int_eq(shell(out, sizeof out, "%s test --set flor=1 %s /dev/null", vroeg_bin(), named), 64);
 }
 END_TEST
 
@@ -737,9 +683,9 @@ START_TEST(sixty_four_settings_and_no_more)
 	}
 	snprintf(text + n, sizeof text - n, "otherwise -> b\nbucket a\nbucket b\n");
 	write_file(in_dir(path, sizeof path, "many.vroeg"), text, strlen(text));
-	ck_assert_int_eq(sh(out, sizeof out, "%s dry-run " CITY " --summary%s %s", vroeg(), args, path), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s dry-run " CITY " --summary%s %s", vroeg_bin(), args, path), 0);
 	ck_assert_msg(strstr(out, "n0=1, ") && strstr(out, ", n63=64\n"), "%s", out);
-	ck_assert_int_eq(sh(out, sizeof out, "%s dry-run " CITY " --summary%s --set n64=1 %s", vroeg(), args, path), 64);
+	ck_assert_int_eq(shell(out, sizeof out, "%s dry-run " CITY " --summary%s --set n64=1 %s", vroeg_bin(), args, path), 64);
 	ck_assert_str_eq(out, "vroeg: at most 64 `--set` in one command\n");
 }
 END_TEST
@@ -751,19 +697,19 @@ START_TEST(diff_compares_the_policy_with_its_values_set)
 	char named[128], valued[128], out[1 << 16], out2[1 << 16];
 	named_policy(in_dir(named, sizeof named, "named.vroeg"), false);
 	named_policy(in_dir(valued, sizeof valued, "valued.vroeg"), true);
-	ck_assert_int_eq(sh(out, sizeof out, "%s diff " CITY " --format csv --set floor=150 --set visits=12 %s", vroeg(), named), 0);
-	ck_assert_int_eq(sh(out2, sizeof out2, "%s diff " CITY " --format csv %s %s", vroeg(), named, valued), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s diff " CITY " --format csv --set floor=150 --set visits=12 %s", vroeg_bin(), named), 0);
+	ck_assert_int_eq(shell(out2, sizeof out2, "%s diff " CITY " --format csv %s %s", vroeg_bin(), named, valued), 0);
 	ck_assert_str_eq(out, out2);
 	ck_assert_msg(strncmp(out, "household,old_bucket,new_bucket,old_reason,new_reason,old_overflowed_from,"
 			      "new_overflowed_from,old_due,new_due\n", 106) == 0, "%s", out);
 	ck_assert(strlen(out) > 1000);
-	ck_assert_int_eq(sh(out, sizeof out, "%s diff " CITY " --format csv --set floor=150 --set visits=12 %s %s",
-			    vroeg(), valued, named), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s diff " CITY " --format csv --set floor=150 --set visits=12 %s %s",
+			    vroeg_bin(), valued, named), 0);
 	ck_assert_str_eq(out, "household,old_bucket,new_bucket,old_reason,new_reason,old_overflowed_from,"
 			      "new_overflowed_from,old_due,new_due\n");
-	ck_assert_int_eq(sh(out, sizeof out, "%s diff " CITY " %s", vroeg(), named), 64);
+	ck_assert_int_eq(shell(out, sizeof out, "%s diff " CITY " %s", vroeg_bin(), named), 64);
 	ck_assert_msg(strstr(out, "or one policy and --set NAME=VALUE"), "%s", out);
-	ck_assert_int_eq(sh(out, sizeof out, "%s diff " CITY " --set floor=1 - < %s", vroeg(), named), 64);
+	ck_assert_int_eq(shell(out, sizeof out, "%s diff " CITY " --set floor=1 - < %s", vroeg_bin(), named), 64);
 	ck_assert_str_eq(out, "vroeg: diff with one policy reads it twice: give its file, not - (standard input)\n");
 }
 END_TEST
@@ -779,8 +725,8 @@ START_TEST(test_runs_against_the_values_set)
 		"  signal Vidomes rent 120.00\n"
 		"  expect phone\n";
 	write_file(in_dir(tests, sizeof tests, "named.tests"), t, strlen(t));
-	ck_assert_int_eq(sh(out, sizeof out, "%s test %s %s", vroeg(), named, tests), 0);
-	ck_assert_int_eq(sh(out, sizeof out, "%s test --set floor=150 %s %s", vroeg(), named, tests), 1);
+	ck_assert_int_eq(shell(out, sizeof out, "%s test %s %s", vroeg_bin(), named, tests), 0);
+	ck_assert_int_eq(shell(out, sizeof out, "%s test --set floor=150 %s %s", vroeg_bin(), named, tests), 1);
 	ck_assert_msg(strstr(out, "excluded"), "%s", out);
 }
 END_TEST

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "support.h"
 
 typedef struct sink {
 	char *out;
@@ -255,12 +256,6 @@ END_TEST
 
 /* ---- through the binary ---------------------------------------------------- */
 
-static const char *vroeg(void)
-{
-	const char *v = getenv("VROEG");
-	return v ? v : "build/vroeg";
-}
-
 START_TEST(lint_of_a_megabyte_line_of_mistakes_says_little)
 {
 	char path[] = "/tmp/vroeg-diag-XXXXXX";
@@ -274,7 +269,7 @@ START_TEST(lint_of_a_megabyte_line_of_mistakes_says_little)
 	fputs("-> letter\notherwise -> letter\nbucket letter\n", f);
 	fclose(f);
 	char cmd[512];
-	snprintf(cmd, sizeof cmd, "%s lint %s 2>&1", vroeg(), path);
+	snprintf(cmd, sizeof cmd, "%s lint %s 2>&1", vroeg_bin(), path);
 	FILE *p = popen(cmd, "r");
 	ck_assert_ptr_nonnull(p);
 	char buf[65536];

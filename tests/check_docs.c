@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include "support.h"
 
 static const char *const commands[] = { "lint", "compile", "disasm", "test", "fmt", "import", "dry-run",
 					"run", "runs", "decisions", "explain", "show", "diff", "report", "sweep",
@@ -20,19 +21,7 @@ static char *slurp(const char *cmd_or_path, bool is_cmd)
 {
 	FILE *f = is_cmd ? popen(cmd_or_path, "r") : fopen(cmd_or_path, "r");
 	ck_assert_ptr_nonnull(f);
-	size_t cap = 1 << 16, n = 0;
-	char *buf = malloc(cap);
-	ck_assert_ptr_nonnull(buf);
-	size_t got;
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (n + 1 == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			ck_assert_ptr_nonnull(buf);
-		}
-	}
-	buf[n] = '\0';
+	char *buf = slurp_stream(f, NULL);
 	if (is_cmd)
 		pclose(f);
 	else

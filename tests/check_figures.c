@@ -19,14 +19,9 @@
 
 #include "compile.h"
 #include "figures.h"
+#include "support.h"
 
 static char dir[64];
-
-static const char *vroeg(void)
-{
-	const char *v = getenv("VROEG");
-	return v ? v : "build/vroeg";
-}
 
 static const char *vroeg_gen(void)
 {
@@ -58,21 +53,6 @@ static void shf(const char *fmt, const char *a, const char *b, const char *c)
 	snprintf(cmd, sizeof cmd, fmt, a, b, c);
 	strncat(cmd, " 2>&1", sizeof cmd - strlen(cmd) - 1);
 	ck_assert_msg(sh(cmd, out, sizeof out) == 0, "`%s` failed: %s", cmd, out);
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	const long n = ftell(f);
-	rewind(f);
-	char *text = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(text);
-	ck_assert_int_eq(fread(text, 1, (size_t)n, f), n);
-	text[n] = '\0';
-	fclose(f);
-	return text;
 }
 
 /* ---- a CSV line into fields (RFC 4180 quotes; no line breaks in fields) ---- */
@@ -209,19 +189,19 @@ static void build_store(void)
 	snprintf(db, sizeof db, "%s/store.db", dir);
 	snprintf(backfill, sizeof backfill, "%s/backfill-600.vroeg", dir);
 	shf("sed 's/capacity 40/capacity 600/' rules/backfill-visits.vroeg > %s%s%s", backfill, "", "");
-	shf("%s import --db %s %s/signals.csv", vroeg(), db, dir);
-	shf("%s import --db %s --outcomes %s/outcomes.csv", vroeg(), db, dir);
-	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-04 rules/letter-for-all.vroeg >/dev/null", vroeg(), db);
+	shf("%s import --db %s %s/signals.csv", vroeg_bin(), db, dir);
+	shf("%s import --db %s --outcomes %s/outcomes.csv", vroeg_bin(), db, dir);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-04 rules/letter-for-all.vroeg >/dev/null", vroeg_bin(), db);
 	shf("%s%s%s", cmd, "", "");
 	for (int i = 0; i < NRUNS; i++) {
-		snprintf(cmd, sizeof cmd, "%s run --db %s --month %s --replace %s >/dev/null", vroeg(), db,
+		snprintf(cmd, sizeof cmd, "%s run --db %s --month %s --replace %s >/dev/null", vroeg_bin(), db,
 			 runs[i].month, runs[i].policy);
 		shf("%s%s%s", cmd, "", "");
-		snprintf(cmd, sizeof cmd, "%s decisions --db %s --month %s --format csv > %s/dec-%s.csv", vroeg(), db,
+		snprintf(cmd, sizeof cmd, "%s decisions --db %s --month %s --format csv > %s/dec-%s.csv", vroeg_bin(), db,
 			 runs[i].month, dir, runs[i].month);
 		shf("%s%s%s", cmd, "", "");
 	}
-	snprintf(cmd, sizeof cmd, "%s report --db %s --months " FROM ".." TO " --format csv > %s/report.csv", vroeg(),
+	snprintf(cmd, sizeof cmd, "%s report --db %s --months " FROM ".." TO " --format csv > %s/report.csv", vroeg_bin(),
 		 db, dir);
 	shf("%s%s%s", cmd, "", "");
 }
@@ -260,7 +240,7 @@ static void expect_signals(expects *e)
 {
 	char path[128];
 	snprintf(path, sizeof path, "%s/signals.csv", dir);
-	char *text = slurp(path);
+	char *text = slurp_file(path, NULL);
 	const char *p = text;
 	static fields f;
 	const int nh = csv_line(&p, f);
@@ -355,7 +335,7 @@ static void read_policy(const char *path, policy_text *pt)
 {
 	memset(pt, 0, sizeof *pt);
 	snprintf(pt->path, sizeof pt->path, "%s", path);
-	char *text = slurp(path);
+	char *text = slurp_file(path, NULL);
 	int line = 0;
 	bucket_decl *b = NULL;
 	for (char *l = text; l && *l; line++) {
@@ -432,7 +412,7 @@ static outcome_row *read_outcomes(size_t *n)
 {
 	char path[128];
 	snprintf(path, sizeof path, "%s/outcomes.csv", dir);
-	char *text = slurp(path);
+	char *text = slurp_file(path, NULL);
 	const char *p = text;
 	static fields f;
 	const int nh = csv_line(&p, f);
@@ -464,7 +444,7 @@ static void expect_run(expects *e, const char *month, const char *policy, const 
 	read_policy(policy, &pt);
 	char path[128];
 	snprintf(path, sizeof path, "%s/dec-%s.csv", dir, month);
-	char *text = slurp(path);
+	char *text = slurp_file(path, NULL);
 	const char *p = text;
 	static fields head, f;
 	const int nh = csv_line(&p, head);
@@ -596,7 +576,7 @@ START_TEST(every_figure_equals_an_independent_count)
 	free(outs);
 	char path[128];
 	snprintf(path, sizeof path, "%s/report.csv", dir);
-	char *text = slurp(path);
+	char *text = slurp_file(path, NULL);
 	const char *p = text;
 	static fields f;
 	ck_assert_int_eq(csv_line(&p, f), 5);
@@ -666,7 +646,7 @@ static store *city(diag *d)
 /* The field policies' lint warnings are not these tests'. */
 static void compile_file(const char *path, bc_program *p)
 {
-	char *text = slurp(path);
+	char *text = slurp_file(path, NULL);
 	diag quiet;
 	diag_init(&quiet, NULL);
 	ck_assert_msg(compile_policy(path, text, strlen(text), &quiet, p), "%s does not compile", path);
@@ -914,12 +894,12 @@ START_TEST(min_count_withholds_small_counts_and_the_shares_built_on_them)
 {
 	char cmd[512];
 	snprintf(cmd, sizeof cmd, "%s report --db %s/store.db --months " FROM ".." TO " --format csv --min-count 5 > %s/report5.csv",
-		 vroeg(), dir, dir);
+		 vroeg_bin(), dir, dir);
 	ck_assert_int_eq(sh(cmd, NULL, 0), 0);
 	char a[128], b[128];
 	snprintf(a, sizeof a, "%s/report.csv", dir);
 	snprintf(b, sizeof b, "%s/report5.csv", dir);
-	char *one = slurp(a), *five = slurp(b);
+	char *one = slurp_file(a, NULL), *five = slurp_file(b, NULL);
 	const char *p = one, *q = five;
 	static fields f, g;
 	long withheld = 0, shares_withheld = 0, kept = 0;

@@ -29,6 +29,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "support.h"
 
 #define POLICY_DIR "tests/policies"
 #define RULES_DIR  "rules"
@@ -116,12 +117,6 @@ static bool is_file(const char *path)
 }
 
 /* ---- running vroeg ---- */
-
-static const char *vroeg(void)
-{
-	const char *v = getenv("VROEG");
-	return v && *v ? v : "build/vroeg";
-}
 
 /* Runs ARGV; its standard output goes to OUT, its standard error to ERR.
  * Returns the exit status, or -1 when it could not run or did not exit. */
@@ -625,7 +620,7 @@ static int check_fixture(const char *policy, const char *name, const char *dir)
 
 	char *argv[16];
 	size_t argc = 0;
-	argv[argc++] = xstrdup(vroeg());
+	argv[argc++] = xstrdup(vroeg_bin());
 	argv[argc++] = xstrdup("dry-run");
 	argv[argc++] = xstrdup("--signals");
 	argv[argc++] = xstrdup(signals);
@@ -644,7 +639,7 @@ static int check_fixture(const char *policy, const char *name, const char *dir)
 	for (size_t i = 0; i < argc; i++)
 		free(argv[i]);
 	if (status != 0) {
-		fprintf(stderr, "%s: `%s dry-run ... %s` exited with status %d:\n%s\n", name, vroeg(), rules,
+		fprintf(stderr, "%s: `%s dry-run ... %s` exited with status %d:\n%s\n", name, vroeg_bin(), rules,
 			status, err.p ? err.p : "");
 		failures = 1;
 		goto done;

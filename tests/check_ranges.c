@@ -12,31 +12,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "support.h"
 
 static char dir[64], db[128];
-
-static const char *vroeg(void)
-{
-	const char *v = getenv("VROEG");
-	return v ? v : "build/vroeg";
-}
-
-static char *slurp(FILE *f)
-{
-	size_t cap = 1 << 16, n = 0, got;
-	char *buf = malloc(cap);
-	ck_assert_ptr_nonnull(buf);
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (n + 1 == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			ck_assert_ptr_nonnull(buf);
-		}
-	}
-	buf[n] = '\0';
-	return buf;
-}
 
 /* Runs `vroeg ARGS`: its exit status, standard output into *OUT and
  * standard error into *ERR (either may be NULL; the caller frees them). */
@@ -44,14 +22,14 @@ static int vr(const char *args, char **out, char **err)
 {
 	char errfile[128], cmd[4096];
 	snprintf(errfile, sizeof errfile, "%s/stderr.txt", dir);
-	snprintf(cmd, sizeof cmd, "%s %s 2>%s", vroeg(), args, errfile);
+	snprintf(cmd, sizeof cmd, "%s %s 2>%s", vroeg_bin(), args, errfile);
 	FILE *p = popen(cmd, "r");
 	ck_assert_ptr_nonnull(p);
-	char *o = slurp(p);
+	char *o = slurp_stream(p, NULL);
 	const int status = pclose(p);
 	FILE *f = fopen(errfile, "r");
 	ck_assert_ptr_nonnull(f);
-	char *e = slurp(f);
+	char *e = slurp_stream(f, NULL);
 	fclose(f);
 	if (out)
 		*out = o;

@@ -71,12 +71,6 @@ START_TEST(one_byte_past_the_limit_is_refused_naming_it)
 }
 END_TEST
 
-static const char *vroeg(void)
-{
-	const char *v = getenv("VROEG");
-	return v ? v : "build/vroeg";
-}
-
 /* Runs CMD (a shell command line); its output in OUT, its exit code back. */
 static int run(const char *cmd, char *out, size_t size)
 {
@@ -93,12 +87,12 @@ static int run(const char *cmd, char *out, size_t size)
 START_TEST(lint_of_dev_zero_stops_at_the_limit)
 {
 	char cmd[512], out[4096];
-	snprintf(cmd, sizeof cmd, "%s lint /dev/zero 2>&1", vroeg());
+	snprintf(cmd, sizeof cmd, "%s lint /dev/zero 2>&1", vroeg_bin());
 	ck_assert_int_eq(run(cmd, out, sizeof out), 2);
 	ck_assert_str_eq(out, "vroeg: /dev/zero is larger than 16 MiB, the most vroeg reads as a rule file, "
 			 "tests file or compiled policy; is it the right file?\n1 error, 0 warnings\n");
 	/* From a pipe that never ends, too. */
-	snprintf(cmd, sizeof cmd, "yes '# a comment' | %s lint - 2>&1", vroeg());
+	snprintf(cmd, sizeof cmd, "yes '# a comment' | %s lint - 2>&1", vroeg_bin());
 	ck_assert_int_eq(run(cmd, out, sizeof out), 2);
 	ck_assert_ptr_nonnull(strstr(out, "vroeg: <stdin> is larger than 16 MiB"));
 }
@@ -107,7 +101,7 @@ END_TEST
 START_TEST(a_tests_file_has_the_same_limit)
 {
 	char cmd[512], out[4096];
-	snprintf(cmd, sizeof cmd, "%s test rules/crisis-queue.vroeg /dev/zero 2>&1", vroeg());
+	snprintf(cmd, sizeof cmd, "%s test rules/crisis-queue.vroeg /dev/zero 2>&1", vroeg_bin());
 	const int rc = run(cmd, out, sizeof out);
 	ck_assert_int_ne(rc, 0);
 	ck_assert_msg(strstr(out, "vroeg: /dev/zero is larger than 16 MiB"), "got (exit %d):\n%s", rc, out);

@@ -17,17 +17,11 @@
 
 static char dir[64], db[128];
 
-static const char *vroeg(void)
-{
-	const char *v = getenv("VROEG");
-	return v ? v : "build/vroeg";
-}
-
 /* `vroeg report --db DB ARGS`: its exit status and output. */
 static int report(const char *args, char **out)
 {
 	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "%s report --db %s %s", vroeg(), db, args);
+	snprintf(cmd, sizeof cmd, "%s report --db %s %s", vroeg_bin(), db, args);
 	return run_joined(cmd, out);
 }
 
@@ -38,11 +32,11 @@ static void setup(void)
 	snprintf(db, sizeof db, "%s/store.db", dir);
 	char cmd[2048], *out;
 	snprintf(cmd, sizeof cmd, "%s import --db %s examples/city/signals.csv && %s import --db %s --outcomes "
-		 "examples/city/outcomes.csv", vroeg(), db, vroeg(), db);
+		 "examples/city/outcomes.csv", vroeg_bin(), db, vroeg_bin(), db);
 	ck_assert_msg(run_joined(cmd, &out) == 0, "import: %s", out);
 	free(out);
 	for (int m = 1; m <= 6; m++) {
-		snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-%02d rules/crisis-queue.vroeg", vroeg(), db, m);
+		snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-%02d rules/crisis-queue.vroeg", vroeg_bin(), db, m);
 		ck_assert_msg(run_joined(cmd, &out) == 0, "run: %s", out);
 		free(out);
 	}
@@ -77,7 +71,7 @@ START_TEST(a_wrong_command_line_is_refused_with_what_to_write)
 	refused("--month 2024-06 --min-count 5x", 64, "--min-count is a whole number from 1 to 1000");
 	refused("--month 2024-06 extra", 64, "report takes no argument `extra`");
 	char cmd[512], *out;
-	snprintf(cmd, sizeof cmd, "%s report --db %s/nothing.db --month 2024-06", vroeg(), dir);
+	snprintf(cmd, sizeof cmd, "%s report --db %s/nothing.db --month 2024-06", vroeg_bin(), dir);
 	ck_assert_int_eq(run_joined(cmd, &out), 5);
 	ck_assert_ptr_nonnull(strstr(out, "no store at"));
 	free(out);
@@ -145,7 +139,7 @@ START_TEST(no_household_key_and_no_amount_in_any_format)
 {
 	/* What the decisions hold that no report may: keys and amounts. */
 	char cmd[512], *decisions;
-	snprintf(cmd, sizeof cmd, "%s decisions --db %s --month 2024-06 --format csv", vroeg(), db);
+	snprintf(cmd, sizeof cmd, "%s decisions --db %s --month 2024-06 --format csv", vroeg_bin(), db);
 	ck_assert_int_eq(run_joined(cmd, &decisions), 0);
 	const char *const formats[] = { "table", "csv", "json", "html" };
 	for (int f = 0; f < 4; f++) {
@@ -211,7 +205,7 @@ START_TEST(the_page_language_comes_from_the_locale_unless_given)
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char cmd[1024], *out;
 		snprintf(cmd, sizeof cmd, "env %s %s report --db %s --month 2024-06 --format html %s", cases[i].env,
-			 vroeg(), db, cases[i].args);
+			 vroeg_bin(), db, cases[i].args);
 		ck_assert_int_eq(run_joined(cmd, &out), 0);
 		ck_assert_msg(strstr(out, cases[i].want), "%s %s: not %s", cases[i].env, cases[i].args, cases[i].want);
 		if (strstr(cases[i].want, "nl"))
@@ -259,7 +253,7 @@ START_TEST(the_html_page_renders_in_a_browser_with_its_charts_and_figures)
 	ck_assert_ptr_nonnull(strstr(dom, "no run recorded"));
 	/* Each bucket's bar and table cell say what `vroeg decisions` counts. */
 	char cmd[512], *decisions;
-	snprintf(cmd, sizeof cmd, "%s decisions --db %s --month 2024-06 --format csv", vroeg(), db);
+	snprintf(cmd, sizeof cmd, "%s decisions --db %s --month 2024-06 --format csv", vroeg_bin(), db);
 	ck_assert_int_eq(run_joined(cmd, &decisions), 0);
 	const char *const buckets[] = { "crisis", "already_known", "register_check", "home_visit", "phone", "mail",
 					"letter", "excluded" };

@@ -10,12 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-
-static const char *vroeg(void)
-{
-	const char *v = getenv("VROEG");
-	return v ? v : "build/vroeg";
-}
+#include "support.h"
 
 /* Runs CMD; returns its exit status and its combined output in OUT. */
 static int run(const char *cmd, char *out, size_t size)
@@ -72,7 +67,7 @@ static int each_rule_file(per_file fn)
 static void lint_one(const char *path)
 {
 	char cmd[1024], out[16384];
-	snprintf(cmd, sizeof cmd, "%s lint --strict %s", vroeg(), path);
+	snprintf(cmd, sizeof cmd, "%s lint --strict %s", vroeg_bin(), path);
 	const int rc = run(cmd, out, sizeof out);
 	if (strstr(path, "zoetermeer")) {
 		/* As published: one warning, about the no_action route. */
@@ -91,7 +86,7 @@ static void lint_one(const char *path)
 static void test_one(const char *path)
 {
 	char cmd[1024], out[65536];
-	snprintf(cmd, sizeof cmd, "%s test %s", vroeg(), path);
+	snprintf(cmd, sizeof cmd, "%s test %s", vroeg_bin(), path);
 	const int rc = run(cmd, out, sizeof out);
 	ck_assert_msg(rc == 0 && strstr(out, " 0 failed"), "%s: vroeg test exit %d:\n%s", path, rc, out);
 	ck_assert_msg(strstr(out, "every rule, bucket, reason and path is reached"),
@@ -101,7 +96,7 @@ static void test_one(const char *path)
 static void fmt_one(const char *path)
 {
 	char cmd[1024], out[4096];
-	snprintf(cmd, sizeof cmd, "%s fmt --check %s", vroeg(), path);
+	snprintf(cmd, sizeof cmd, "%s fmt --check %s", vroeg_bin(), path);
 	const int rc = run(cmd, out, sizeof out);
 	ck_assert_msg(rc == 0, "%s is not in the canonical layout (run vroeg fmt):\n%s", path, out);
 }
@@ -153,7 +148,7 @@ START_TEST(the_users_own_examples_are_valid_rules)
 	      "bucket letter\n", f);
 	fclose(f);
 	char cmd[1024], out[4096];
-	snprintf(cmd, sizeof cmd, "%s compile %s -o %s.vrb && %s disasm %s.vrb", vroeg(), path, path, vroeg(), path);
+	snprintf(cmd, sizeof cmd, "%s compile %s -o %s.vrb && %s disasm %s.vrb", vroeg_bin(), path, path, vroeg_bin(), path);
 	const int rc = run(cmd, out, sizeof out);
 	ck_assert_msg(rc == 0, "the examples do not compile (exit %d):\n%s", rc, out);
 	ck_assert_msg(strstr(out, "SECTOR_TOTAL"), "`rent > 575` should read the rent arrears:\n%s", out);

@@ -12,15 +12,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "support.h"
 
 static char dir[64];
 static char db[128];
-
-static const char *vroeg(void)
-{
-	const char *v = getenv("VROEG");
-	return v ? v : "build/vroeg";
-}
 
 static int run(const char *cmd, char *out, size_t size)
 {
@@ -48,7 +43,7 @@ static void setup(void)
 	snprintf(db, sizeof db, "%s/store.db", dir);
 	char cmd[1024], out[4096];
 	snprintf(cmd, sizeof cmd, "%s import --db %s examples/city/signals.csv && %s import --db %s --outcomes examples/city/outcomes.csv",
-		 vroeg(), db, vroeg(), db);
+		 vroeg_bin(), db, vroeg_bin(), db);
 	ck_assert_msg(run(cmd, out, sizeof out) == 0, "import failed: %s", out);
 }
 
@@ -73,14 +68,14 @@ static void snapshot(char *out, size_t size)
 	/* Runs are compared by count (their times differ), decisions by content. */
 	char cmd[512];
 	snprintf(cmd, sizeof cmd, "%s runs --db %s | wc -l && %s decisions --db %s --month 2024-06 --format csv 2>/dev/null | md5sum",
-		 vroeg(), db, vroeg(), db);
+		 vroeg_bin(), db, vroeg_bin(), db);
 	run(cmd, out, size);
 }
 
 START_TEST(same_month_same_policy_again_changes_nothing)
 {
 	char cmd[1024], out[8192], before[8192], after[8192];
-	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 rules/crisis-queue.vroeg", vroeg(), db);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 rules/crisis-queue.vroeg", vroeg_bin(), db);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
 	snapshot(before, sizeof before);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
@@ -93,19 +88,19 @@ END_TEST
 START_TEST(another_policy_is_refused_unless_replace_and_history_keeps_both)
 {
 	char cmd[1024], out[8192];
-	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 rules/crisis-queue.vroeg", vroeg(), db);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 rules/crisis-queue.vroeg", vroeg_bin(), db);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
-	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 rules/letter-for-all.vroeg", vroeg(), db);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 rules/letter-for-all.vroeg", vroeg_bin(), db);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 3);
 	ck_assert_msg(strstr(out, "--replace"), "the refusal should say how to replace: %s", out);
-	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --replace rules/letter-for-all.vroeg", vroeg(), db);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --replace rules/letter-for-all.vroeg", vroeg_bin(), db);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
-	snprintf(cmd, sizeof cmd, "%s runs --db %s", vroeg(), db);
+	snprintf(cmd, sizeof cmd, "%s runs --db %s", vroeg_bin(), db);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
 	ck_assert_msg(strstr(out, "Crisis queue") && strstr(out, "superseded") && strstr(out, "Everyone gets a letter"),
 		      "history should keep the superseded run: %s", out);
 	/* The month's decisions are now the new policy's. */
-	snprintf(cmd, sizeof cmd, "%s decisions --db %s --month 2024-06 --format csv | cut -d, -f3 | sort -u", vroeg(), db);
+	snprintf(cmd, sizeof cmd, "%s decisions --db %s --month 2024-06 --format csv | cut -d, -f3 | sort -u", vroeg_bin(), db);
 	run(cmd, out, sizeof out);
 	ck_assert_msg(strstr(out, "letter") && !strstr(out, "crisis"), "decisions should be the new run's: %s", out);
 }
@@ -115,12 +110,12 @@ START_TEST(recorded_decisions_equal_the_dry_run_and_are_deterministic)
 {
 	char cmd[1024], a[1 << 16], b[1 << 16];
 	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary rules/zoetermeer-2018.vroeg 2>/dev/null | md5sum",
-		 vroeg(), db);
+		 vroeg_bin(), db);
 	ck_assert_int_eq(run(cmd, a, sizeof a), 0);
 	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
 	ck_assert_str_eq(a, b);
 	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 rules/zoetermeer-2018.vroeg >/dev/null 2>&1 && "
-		 "%s decisions --db %s --month 2024-06 --format csv | md5sum", vroeg(), db, vroeg(), db);
+		 "%s decisions --db %s --month 2024-06 --format csv | md5sum", vroeg_bin(), db, vroeg_bin(), db);
 	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
 	ck_assert_str_eq(a, b);
 }
@@ -156,26 +151,26 @@ START_TEST(a_run_records_its_settings_and_due_dates)
 	static char a[1 << 20], b[1 << 20];
 	terms_policy(policy, sizeof policy);
 	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary --set floor=150 "
-		 "--set visits=12 %s 2>/dev/null", vroeg(), db, policy);
+		 "--set visits=12 %s 2>/dev/null", vroeg_bin(), db, policy);
 	ck_assert_int_eq(run(cmd, a, sizeof a), 0);
 	ck_assert_msg(strstr(a, ",due\n") && strstr(a, ",2024-06-"), "%.300s", a);
 	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --set visits=12 --set floor=150 %s >/dev/null 2>&1 && "
-		 "%s decisions --db %s --month 2024-06 --format csv", vroeg(), db, policy, vroeg(), db);
+		 "%s decisions --db %s --month 2024-06 --format csv", vroeg_bin(), db, policy, vroeg_bin(), db);
 	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
 	ck_assert_str_eq(a, b);
-	snprintf(cmd, sizeof cmd, "%s runs --db %s", vroeg(), db);
+	snprintf(cmd, sizeof cmd, "%s runs --db %s", vroeg_bin(), db);
 	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
 	ck_assert_msg(strstr(b, "  set [\"floor=150.00\",\"visits=12\"]\n"), "%s", b);
 	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --set 'floor=EUR 150.00' --set visits=12 %s",
-		 vroeg(), db, policy);
+		 vroeg_bin(), db, policy);
 	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
 	ck_assert_msg(strstr(b, "already run with this policy"), "%s", b);
-	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 %s", vroeg(), db, policy);
+	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 %s", vroeg_bin(), db, policy);
 	ck_assert_int_eq(run(cmd, b, sizeof b), 3);
 	ck_assert_msg(strstr(b, "vroeg: 2024-06 was already run with this policy and other values (run 1: --set "
 			      "[\"floor=150.00\",\"visits=12\"], now []); use --replace"), "%s", b);
 	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --replace %s >/dev/null 2>&1 && "
-		 "%s runs --db %s", vroeg(), db, policy, vroeg(), db);
+		 "%s runs --db %s", vroeg_bin(), db, policy, vroeg_bin(), db);
 	ck_assert_int_eq(run(cmd, b, sizeof b), 0);
 	ck_assert_msg(strstr(b, "superseded by run 2  set [\"floor=150.00\",\"visits=12\"]\n2 "), "%s", b);
 }
@@ -193,15 +188,15 @@ START_TEST(explain_of_a_recorded_run_sets_the_values_it_was_given)
 	snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 --set visits=12 %s >/dev/null 2>&1 && "
 		 "%s decisions --db %s --month 2024-06 --format csv | "
 		 "awk -F, '$3 == \"letter\" && $6 == \"home_visit\" { print $8 \",\" $2 }' | "
-		 "sort -t, -k1,1 -rn | head -1 | cut -d, -f2 | tr -d '\\n'", vroeg(), db, policy, vroeg(), db);
+		 "sort -t, -k1,1 -rn | head -1 | cut -d, -f2 | tr -d '\\n'", vroeg_bin(), db, policy, vroeg_bin(), db);
 	ck_assert_int_eq(run(cmd, key, sizeof key), 0);
 	ck_assert_msg(key[0] == 'H', "no household turned away: %s", key);
-	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s", vroeg(), db, key);
+	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s", vroeg_bin(), db, key);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
 	ck_assert_msg(strstr(out, "Decision: letter, overflowed from home_visit\n") &&
 		      strstr(out, "Recorded by run 1: letter, overflowed from home_visit") &&
 		      strstr(out, "visits               = 12") && !strstr(out, "does not come to"), "%s", out);
-	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s --set visits=30", vroeg(), db, key);
+	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s --set visits=30", vroeg_bin(), db, key);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
 	ck_assert_msg(strstr(out, "The policy given is not the one run 1 recorded for this month:\n") &&
 		      strstr(out, " set [\"visits=30\"]\n") && strstr(out, " set [\"visits=12\"]\n") &&
@@ -227,22 +222,22 @@ START_TEST(explain_tells_the_rotation_the_term_and_the_named_numbers)
 	ck_assert_int_eq(fclose(f), 0);
 	/* One household with a place and one without, from the month's decisions. */
 	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary %s 2>/dev/null | "
-		 "grep -m1 '^2024-06,[^,]*,visit,' | cut -d, -f2", vroeg(), db, policy);
+		 "grep -m1 '^2024-06,[^,]*,visit,' | cut -d, -f2", vroeg_bin(), db, policy);
 	char placed[64], away[64];
 	ck_assert_int_eq(run(cmd, placed, sizeof placed), 0);
 	placed[strcspn(placed, "\n")] = '\0';
 	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary %s 2>/dev/null | "
-		 "grep -m1 '^2024-06,[^,]*,letter,' | cut -d, -f2", vroeg(), db, policy);
+		 "grep -m1 '^2024-06,[^,]*,letter,' | cut -d, -f2", vroeg_bin(), db, policy);
 	ck_assert_int_eq(run(cmd, away, sizeof away), 0);
 	away[strcspn(away, "\n")] = '\0';
 	ck_assert(placed[0] && away[0]);
-	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s %s", vroeg(), db, placed, policy);
+	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s %s", vroeg_bin(), db, placed, policy);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
 	ck_assert_msg(strstr(out, "(round-robin over the districts, this month from \""), "%s", out);
 	ck_assert_msg(strstr(out, "\nContact: visit within 3 working days of 2024-06-"), "%s", out);
 	ck_assert_msg(strstr(out, "\nNamed numbers:\n  visits               = 5\n"), "%s", out);
 	snprintf(cmd, sizeof cmd, "%s explain --db %s --month 2024-06 --household %s --set visits=4 %s",
-		 vroeg(), db, away, policy);
+		 vroeg_bin(), db, away, policy);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
 	ck_assert_msg(strstr(out, "places go round-robin over the districts, this month from \""), "%s", out);
 	ck_assert_msg(strstr(out, "\nContact: letter within 4 weeks of 2024-06-"), "%s", out);
@@ -275,7 +270,7 @@ START_TEST(explain_lines_up_the_signals_and_names_the_floor_they_fail)
 	      "S3,2024-06-05,H1,VGZ,health,63.19\n", f);
 	fclose(f);
 	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H1 rules/crisis-queue.vroeg",
-		 vroeg(), csv);
+		 vroeg_bin(), csv);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
 	/* The EUR 63.19 health signal is under P2's one floor, which is named. */
 	ck_assert_ptr_nonnull(strstr(out, "not counted: fails a `count signal` floor "
@@ -330,7 +325,7 @@ START_TEST(explain_prints_the_whole_path_through_the_buckets)
 	      "bucket card        capacity unlimited\n"
 	      "bucket letter      capacity 1 overflow card\n", f);
 	fclose(f);
-	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H3 %s", vroeg(), csv, policy);
+	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H3 %s", vroeg_bin(), csv, policy);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
 	char want[2048];
 	snprintf(want, sizeof want,
@@ -342,7 +337,7 @@ START_TEST(explain_prints_the_whole_path_through_the_buckets)
 		 "  %1$s:9  card: no limit: it ends here\n"
 		 "Decision: card, overflowed from phone\n", policy);
 	ck_assert_msg(strstr(out, want), "expected\n%s\ngot\n%s", want, out);
-	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H4 %s", vroeg(), csv, policy);
+	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H4 %s", vroeg_bin(), csv, policy);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
 	snprintf(want, sizeof want,
 		 "\nPath:\n"
@@ -352,7 +347,7 @@ START_TEST(explain_prints_the_whole_path_through_the_buckets)
 		 "  %1$s:9  card: no limit: it ends here\n"
 		 "Decision: card, overflowed from home_visit\n", policy);
 	ck_assert_msg(strstr(out, want), "expected\n%s\ngot\n%s", want, out);
-	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H1 %s", vroeg(), csv, policy);
+	snprintf(cmd, sizeof cmd, "%s explain --signals %s --month 2024-06 --household H1 %s", vroeg_bin(), csv, policy);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
 	snprintf(want, sizeof want,
 		 "\nPath:\n"
@@ -369,7 +364,7 @@ START_TEST(a_second_writer_waits_then_fails_as_busy)
 	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	char cmd[1024], out[4096];
-	snprintf(cmd, sizeof cmd, "VROEG_BUSY_MS=300 %s run --db %s --month 2024-06 rules/crisis-queue.vroeg", vroeg(), db);
+	snprintf(cmd, sizeof cmd, "VROEG_BUSY_MS=300 %s run --db %s --month 2024-06 rules/crisis-queue.vroeg", vroeg_bin(), db);
 	const int rc = run(cmd, out, sizeof out);
 	sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(h);
@@ -384,7 +379,7 @@ START_TEST(a_run_killed_at_any_moment_leaves_the_store_as_it_was)
 	/* What a finished run leaves, on a copy of the store. */
 	snapshot(before, sizeof before);
 	snprintf(cmd, sizeof cmd, "cp %s %s/copy.db && %s run --db %s/copy.db --month 2024-06 rules/crisis-queue.vroeg",
-		 db, dir, vroeg(), dir);
+		 db, dir, vroeg_bin(), dir);
 	ck_assert_int_eq(run(cmd, NULL, 0), 0);
 	char saved[128];
 	strcpy(saved, db);
@@ -400,7 +395,7 @@ START_TEST(a_run_killed_at_any_moment_leaves_the_store_as_it_was)
 		if (pid == 0) {
 			freopen("/dev/null", "w", stdout);
 			freopen("/dev/null", "w", stderr);
-			execl(vroeg(), vroeg(), "run", "--db", db, "--month", "2024-06", "rules/crisis-queue.vroeg", (char *)NULL);
+			execl(vroeg_bin(), vroeg_bin(), "run", "--db", db, "--month", "2024-06", "rules/crisis-queue.vroeg", (char *)NULL);
 			_exit(127);
 		}
 		/* Spread the kills over the run: from at once to about its length. */
@@ -461,7 +456,7 @@ START_TEST(amounts_that_would_overflow_a_sum_are_refused_at_import)
 		  "B1,2024-06-03,HBIG,Alpha,rent,92233720368547749.99\n"
 		  "B2,2024-06-04,HBIG,Beta,rent,92233720368547749.99\n");
 	char cmd[1024], out[4096];
-	snprintf(cmd, sizeof cmd, "%s import --db %s %s", vroeg(), hdb, hcsv);
+	snprintf(cmd, sizeof cmd, "%s import --db %s %s", vroeg_bin(), hdb, hcsv);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 3);
 	char want[512];
 	snprintf(want, sizeof want, "%s:2: arrears: `92233720368547749.99` is more than the largest amount a signal "
@@ -469,7 +464,7 @@ START_TEST(amounts_that_would_overflow_a_sum_are_refused_at_import)
 		 "a signal may have, 1000000000.00\n", hcsv, hcsv);
 	ck_assert_msg(strncmp(out, want, strlen(want)) == 0, "got: %s", out);
 	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary rules/crisis-queue.vroeg",
-		 vroeg(), hdb);
+		 vroeg_bin(), hdb);
 	ck_assert_int_eq(run(cmd, out, sizeof out), 0);
 	ck_assert_msg(!strstr(out, "HBIG"), "nothing was to be stored: %s", out);
 }
@@ -502,7 +497,7 @@ START_TEST(a_hand_edited_store_stops_the_month_naming_the_row)
 			  "S1,2024-05-03,H1,Alpha,rent,150.00\n"
 			  "S2,2024-06-03,H1,Beta,rent,250.00\n"
 			  "S3,2024-06-04,H2,Beta,health,50.00\n");
-		snprintf(cmd, sizeof cmd, "%s import --db %s %s", vroeg(), hdb, hcsv);
+		snprintf(cmd, sizeof cmd, "%s import --db %s %s", vroeg_bin(), hdb, hcsv);
 		ck_assert_int_eq(run(cmd, out, sizeof out), 0);
 		sqlite3 *h;
 		ck_assert_int_eq(sqlite3_open(hdb, &h), SQLITE_OK);
@@ -513,13 +508,13 @@ START_TEST(a_hand_edited_store_stops_the_month_naming_the_row)
 		char want[512];
 		snprintf(want, sizeof want, "vroeg: the store %s is damaged: %s\n", hdb, edits[i][1]);
 		snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv --no-summary "
-			 "rules/crisis-queue.vroeg", vroeg(), hdb);
+			 "rules/crisis-queue.vroeg", vroeg_bin(), hdb);
 		ck_assert_msg(run(cmd, out, sizeof out) == 5, "%s: %s", edits[i][0], out);
 		ck_assert_str_eq(out, want);
-		snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 rules/crisis-queue.vroeg", vroeg(), hdb);
+		snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-06 rules/crisis-queue.vroeg", vroeg_bin(), hdb);
 		ck_assert_msg(run(cmd, out, sizeof out) == 5, "%s: %s", edits[i][0], out);
 		ck_assert_str_eq(out, want);
-		snprintf(cmd, sizeof cmd, "%s runs --db %s", vroeg(), hdb);
+		snprintf(cmd, sizeof cmd, "%s runs --db %s", vroeg_bin(), hdb);
 		run(cmd, out, sizeof out);
 		ck_assert_msg(!strstr(out, "2024-06"), "a run was recorded: %s", out);
 	}

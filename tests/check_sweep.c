@@ -55,34 +55,11 @@ static const char p2[] =
 	"bucket mail            capacity unlimited\n"
 	"bucket letter          capacity unlimited\n";
 
-static const char *vroeg(void)
-{
-	const char *v = getenv("VROEG");
-	return v ? v : "build/vroeg";
-}
-
-static char *slurp_stream(FILE *f)
-{
-	size_t cap = 1 << 16, n = 0, got;
-	char *buf = malloc(cap);
-	ck_assert_ptr_nonnull(buf);
-	while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-		n += got;
-		if (n + 1 == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			ck_assert_ptr_nonnull(buf);
-		}
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
 /* `vroeg sweep --db DB ARGS`: its exit status, its output into *OUT. */
 static int sweep_cmd(const char *args, char **out)
 {
 	char cmd[8192];
-	snprintf(cmd, sizeof cmd, "%s sweep --db %s %s", vroeg(), db, args);
+	snprintf(cmd, sizeof cmd, "%s sweep --db %s %s", vroeg_bin(), db, args);
 	return run_joined(cmd, out);
 }
 
@@ -98,7 +75,7 @@ static void setup(void)
 	fclose(f);
 	char cmd[1024], *out;
 	snprintf(cmd, sizeof cmd, "%s import --db %s examples/city/signals.csv && %s import --db %s --outcomes "
-		 "examples/city/outcomes.csv", vroeg(), db, vroeg(), db);
+		 "examples/city/outcomes.csv", vroeg_bin(), db, vroeg_bin(), db);
 	ck_assert_msg(run_joined(cmd, &out) == 0, "import: %s", out);
 	free(out);
 }
@@ -125,7 +102,7 @@ static void load(bc_program *p)
 	size_t len = 0;
 	FILE *f = fopen(policy, "r");
 	ck_assert_ptr_nonnull(f);
-	text = slurp_stream(f);
+	text = slurp_stream(f, NULL);
 	len = strlen(text);
 	fclose(f);
 	diag quiet;
@@ -167,14 +144,14 @@ static void check_variant(void *arg, size_t v, const run_result *r, const bc_pro
 		char cmd[2048], *want, value[32];
 		char month[8];
 		vr_month_format(r->set.month, month);
-		int n = snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month %s", vroeg(), db, month);
+		int n = snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month %s", vroeg_bin(), db, month);
 		for (size_t k = 0; k < sw->nnames; k++)
 			n += snprintf(cmd + n, sizeof cmd - (size_t)n, " --set %s=%s", sweep_name_text(sw, k),
 				      sweep_value_text(sw, v, k, value));
 		snprintf(cmd + n, sizeof cmd - (size_t)n, " --format csv --no-summary %s 2>/dev/null", policy);
 		FILE *pipe = popen(cmd, "r");
 		ck_assert_ptr_nonnull(pipe);
-		want = slurp_stream(pipe);
+		want = slurp_stream(pipe, NULL);
 		ck_assert_int_eq(pclose(pipe), 0);
 		ck_assert_msg(strcmp(got, want) == 0, "%s: the sweep's decisions differ", cmd);
 		free(want);
@@ -355,7 +332,7 @@ START_TEST(the_figures_are_the_dry_runs_summary)
 	snprintf(args, sizeof args, "--month 2024-03 --set floor=80 --set phone_places=35 --format csv %s", policy);
 	ck_assert_int_eq(sweep_cmd(args, &out), 0);
 	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-03 --summary --set floor=80 --set phone_places=35 %s",
-		 vroeg(), db, policy);
+		 vroeg_bin(), db, policy);
 	ck_assert_int_eq(run_joined(cmd, &summary), 0);
 	static const char *const buckets[] = { "crisis", "already_known", "register_check", "home_visit", "phone",
 					       "mail", "letter" };
@@ -472,22 +449,22 @@ START_TEST(a_wrong_command_line_is_refused_with_what_to_write)
 		"another name in the policy to sweep it\n");
 	/* A store that is not there is not made (exit 5). */
 	char cmd[1024];
-	snprintf(cmd, sizeof cmd, "%s sweep --db %s/nothing.db --month 2024-06 --set floor=1 %s", vroeg(), dir, policy);
+	snprintf(cmd, sizeof cmd, "%s sweep --db %s/nothing.db --month 2024-06 --set floor=1 %s", vroeg_bin(), dir, policy);
 	ck_assert_int_eq(run_joined(cmd, &out), 5);
 	free(out);
 	/* A month a purge removed is not decided again (exit 3), a range
 	 * that begins in one neither; on a copy of the store. */
 	snprintf(cmd, sizeof cmd, "cp %s %s/purged.db && %s purge --db %s/purged.db --before 2024-01 --force", db, dir,
-		 vroeg(), dir);
+		 vroeg_bin(), dir);
 	ck_assert_msg(run_joined(cmd, &out) == 0, "%s", out);
 	free(out);
-	snprintf(cmd, sizeof cmd, "%s sweep --db %s/purged.db --month 2023-12..2024-02 --set floor=50,100 %s", vroeg(), dir,
+	snprintf(cmd, sizeof cmd, "%s sweep --db %s/purged.db --month 2023-12..2024-02 --set floor=50,100 %s", vroeg_bin(), dir,
 		 policy);
 	ck_assert_int_eq(run_joined(cmd, &out), 3);
 	ck_assert_msg(strstr(out, "vroeg: the signals of 2023-12 were purged: the store keeps the months from 2024-01 on, "
 			      "so 2023-12 cannot be decided again\n"), "%s", out);
 	free(out);
-	snprintf(cmd, sizeof cmd, "%s sweep --db %s/purged.db --month 2024-01 --set floor=50,100 --format csv %s", vroeg(),
+	snprintf(cmd, sizeof cmd, "%s sweep --db %s/purged.db --month 2024-01 --set floor=50,100 --format csv %s", vroeg_bin(),
 		 dir, policy);
 	ck_assert_int_eq(run_joined(cmd, &out), 0);
 	free(out);
@@ -560,7 +537,7 @@ START_TEST(a_file_is_written_whole_and_never_over_an_input)
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = fopen(policy, "r");
-	text = slurp_stream(f);
+	text = slurp_stream(f, NULL);
 	len = strlen(text);
 	fclose(f);
 	ck_assert_uint_eq(len, strlen(p2));
@@ -592,7 +569,7 @@ START_TEST(the_html_page_renders_in_a_browser_with_its_charts_and_figures)
 	free(out);
 	FILE *f = fopen(page, "r");
 	ck_assert_ptr_nonnull(f);
-	char *html = slurp_stream(f);
+	char *html = slurp_stream(f, NULL);
 	fclose(f);
 	const char *const forbidden[] = { "http://", "https://", "<script", "src=", "href=", "url(", "@import",
 					  "<link", "<img", "<iframe" };
@@ -677,7 +654,7 @@ START_TEST(the_page_is_dutch_by_the_locale)
 {
 	char cmd[2048], *out;
 	snprintf(cmd, sizeof cmd, "env LC_ALL= LC_MESSAGES= LANG=nl_NL.UTF-8 %s sweep --db %s --month 2024-06 "
-		 "--set floor=50,100 --format html %s", vroeg(), db, policy);
+		 "--set floor=50,100 --format html %s", vroeg_bin(), db, policy);
 	ck_assert_int_eq(run_joined(cmd, &out), 0);
 	ck_assert_ptr_nonnull(strstr(out, "<html lang=\"nl\">"));
 	ck_assert_ptr_nonnull(strstr(out, "Vraag en capaciteit"));

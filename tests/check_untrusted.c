@@ -14,16 +14,11 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "support.h"
 
 static char dir[64];
 static char db[128];
 static char policy_old[128], policy_new[128];
-
-static const char *vroeg(void)
-{
-	const char *v = getenv("VROEG");
-	return v ? v : "build/vroeg";
-}
 
 /* Runs CMD through the shell; its output (stdout, and stderr unless CMD
  * sends it elsewhere) into OUT, *LEN bytes; returns the exit code. */
@@ -135,7 +130,7 @@ START_TEST(a_control_character_in_a_signals_file_is_refused_and_shown_escaped)
 		   "signal_id,received,household,creditor,sector,arrears,district\n"
 		   "S1,2024-06-03,\"=HYPERLINK(\"\"http://x\"\";\"\"click\"\")\",\"\"\"=cmd|calc!A1\"\"\",rent,700.00,@SUM(1)\n"
 		   "S2,2024-06-03,H\x1b[2K\rH000001,Eneco,energy,10.00,\n");
-	snprintf(cmd, sizeof cmd, "%s import --db %s %s 2>&1", vroeg(), db, path);
+	snprintf(cmd, sizeof cmd, "%s import --db %s %s 2>&1", vroeg_bin(), db, path);
 	ck_assert_int_eq(run(cmd, out, sizeof out, &len), 3);
 	no_raw_controls("import", out, len, false);
 	char want[1024];
@@ -143,7 +138,7 @@ START_TEST(a_control_character_in_a_signals_file_is_refused_and_shown_escaped)
 		 "%s:3: household: control character \\x1b in `H\\x1b[2K\\rH000001`: text may not hold control characters\n"
 		 "%s: 0 added, 0 identical, 1 rejected; nothing stored\n", path, path);
 	ck_assert_str_eq(out, want);
-	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv %s 2>/dev/null", vroeg(), db, policy_old);
+	snprintf(cmd, sizeof cmd, "%s dry-run --db %s --month 2024-06 --format csv %s 2>/dev/null", vroeg_bin(), db, policy_old);
 	run(cmd, out, sizeof out, &len);
 	ck_assert_str_eq(out, "month,household,bucket,reason,rule,overflowed_from,place,arrears\n");
 }
@@ -162,7 +157,7 @@ START_TEST(formulas_import_and_every_csv_neutralises_them)
 		   "S2,2024-06-04,+31612345678,-Energie,energy,10.00,\"\tNoord\"\n"
 		   "S3,2024-06-05,@H3,+Wonen,rent,1.00,'s-Gravenzande\n"
 		   "S4,2024-06-06,-H4,Menzis,health,900.00,\n");
-	snprintf(cmd, sizeof cmd, "%s import --db %s %s 2>&1", vroeg(), db, path);
+	snprintf(cmd, sizeof cmd, "%s import --db %s %s 2>&1", vroeg_bin(), db, path);
 	ck_assert_int_eq(run(cmd, out, sizeof out, &len), 0);
 	const char *const commands[] = {
 		"%s dry-run --db %s --month 2024-06 --format csv %s 2>/dev/null",
@@ -170,7 +165,7 @@ START_TEST(formulas_import_and_every_csv_neutralises_them)
 		"%s decisions --db %s --month 2024-06 --format csv 2>/dev/null",
 	};
 	for (size_t i = 0; i < 3; i++) {
-		snprintf(cmd, sizeof cmd, commands[i], vroeg(), db, policy_new);
+		snprintf(cmd, sizeof cmd, commands[i], vroeg_bin(), db, policy_new);
 		ck_assert_int_eq(run(cmd, out, sizeof out, &len), 0);
 		ck_assert_uint_eq(no_formula_cells(cmd, out), 5 * 8);
 		ck_assert_msg(strstr(out, "\n2024-06,\"'+31612345678\",letter,,") &&
@@ -178,7 +173,7 @@ START_TEST(formulas_import_and_every_csv_neutralises_them)
 			      strstr(out, "\n2024-06,\"'=HYPERLINK(\"\"http://x\"\";\"\"click\"\")\",home_visit,,") &&
 			      strstr(out, "\n2024-06,\"'@H3\",excluded,small,"), "%s:\n%s", cmd, out);
 	}
-	snprintf(cmd, sizeof cmd, "%s diff --db %s --month 2024-06 --format csv %s %s 2>/dev/null", vroeg(), db,
+	snprintf(cmd, sizeof cmd, "%s diff --db %s --month 2024-06 --format csv %s %s 2>/dev/null", vroeg_bin(), db,
 		 policy_old, policy_new);
 	ck_assert_int_eq(run(cmd, out, sizeof out, &len), 0);
 	ck_assert_uint_eq(no_formula_cells(cmd, out), 5 * 7);
@@ -210,7 +205,7 @@ static void hand_edited_store(void)
 		   "S2,2024-06-04,H2,Eneco,energy,10.00,Zuid\n"
 		   "S3,2024-06-05,H3,Vitens,water,80.00,Oost\n"
 		   "S4,2024-06-06,H4,Vitens,water,1.00,West\n");
-	snprintf(cmd, sizeof cmd, "%s import --db %s %s 2>&1", vroeg(), db, path);
+	snprintf(cmd, sizeof cmd, "%s import --db %s %s 2>&1", vroeg_bin(), db, path);
 	ck_assert_int_eq(run(cmd, out, sizeof out, &len), 0);
 	sqlite3 *h;
 	ck_assert_int_eq(sqlite3_open(db, &h), SQLITE_OK);
@@ -235,7 +230,7 @@ static void check_output(const char *fmt, const char *a, const char *b, bool csv
 	char cmd[1024];
 	static char out[1 << 16];
 	size_t len;
-	snprintf(cmd, sizeof cmd, fmt, vroeg(), db, a, b);
+	snprintf(cmd, sizeof cmd, fmt, vroeg_bin(), db, a, b);
 	ck_assert_int_eq(run(cmd, out, sizeof out, &len), want_exit);
 	ck_assert_msg(len > 0, "%s: no output", cmd);
 	/* A tab is a plain character inside a CSV cell: it is no formula there. */
@@ -292,7 +287,7 @@ START_TEST(explain_shows_the_households_text_escaped)
 	size_t len;
 	snprintf(cmd, sizeof cmd,
 		 "%s explain --db %s --month 2024-06 --household \"$(printf 'H\\033[2K\\rH000001')\" %s 2>&1",
-		 vroeg(), db, policy_new);
+		 vroeg_bin(), db, policy_new);
 	ck_assert_int_eq(run(cmd, out, sizeof out, &len), 0);
 	ck_assert_msg(strstr(out, "Household H\\x1b[2K\\rH000001, month 2024-06"), "%s", out);
 	ck_assert_msg(strstr(out, "  S\\x1b[31m1   2024-06-03  Eneco\\x1b]0;pwned\\x07 "), "%s", out);
@@ -300,7 +295,7 @@ START_TEST(explain_shows_the_households_text_escaped)
 	/* A key that is not there: the message quotes it escaped. */
 	snprintf(cmd, sizeof cmd,
 		 "%s explain --db %s --month 2024-06 --household \"$(printf 'Z\\033[2K\\r')\" %s 2>&1",
-		 vroeg(), db, policy_new);
+		 vroeg_bin(), db, policy_new);
 	ck_assert_int_eq(run(cmd, out, sizeof out, &len), 3);
 	ck_assert_str_eq(out, "vroeg: household Z\\x1b[2K\\r has no signal in 2024-06, so it is not triaged that month\n");
 }
@@ -311,13 +306,13 @@ START_TEST(command_line_words_are_shown_escaped)
 {
 	char cmd[1024], out[4096];
 	size_t len;
-	snprintf(cmd, sizeof cmd, "%s \"$(printf 'frob\\033[2K\\r')\" 2>&1", vroeg());
+	snprintf(cmd, sizeof cmd, "%s \"$(printf 'frob\\033[2K\\r')\" 2>&1", vroeg_bin());
 	ck_assert_int_eq(run(cmd, out, sizeof out, &len), 64);
 	ck_assert_str_eq(out, "vroeg: no command `frob\\x1b[2K\\r`; `vroeg help` lists them\n");
-	snprintf(cmd, sizeof cmd, "%s runs \"$(printf -- '--x\\033[2K')\" 2>&1", vroeg());
+	snprintf(cmd, sizeof cmd, "%s runs \"$(printf -- '--x\\033[2K')\" 2>&1", vroeg_bin());
 	ck_assert_int_eq(run(cmd, out, sizeof out, &len), 64);
 	ck_assert_str_eq(out, "vroeg: unknown option `--x\\x1b[2K`\n");
-	snprintf(cmd, sizeof cmd, "%s decisions --db %s --month \"$(printf '2024-06\\r')\" 2>&1", vroeg(), db);
+	snprintf(cmd, sizeof cmd, "%s decisions --db %s --month \"$(printf '2024-06\\r')\" 2>&1", vroeg_bin(), db);
 	ck_assert_int_eq(run(cmd, out, sizeof out, &len), 64);
 	ck_assert_str_eq(out, "vroeg: `2024-06\\r` is not a month: write YYYY-MM, e.g. 2024-03, or `previous`\n");
 }
@@ -334,7 +329,7 @@ START_TEST(policy_test_output_is_shown_escaped)
 		   "test \"visit\x1b[2K\r\"\n"
 		   "  signal Menzis health 250.00\n"
 		   "  expect letter\n");
-	snprintf(cmd, sizeof cmd, "%s test %s %s 2>&1", vroeg(), policy_new, tests);
+	snprintf(cmd, sizeof cmd, "%s test %s %s 2>&1", vroeg_bin(), policy_new, tests);
 	ck_assert_int_eq(run(cmd, out, sizeof out, &len), 1);
 	no_raw_controls(cmd, out, len, false);
 	ck_assert_msg(strstr(out, ":4: test \"visit\\x1b[2K\\r\" failed: expected letter, got home_visit"), "%s", out);

@@ -141,10 +141,8 @@ int shell(char *out, size_t size, const char *fmt, ...)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-char *slurp_file(const char *path, size_t *len)
+char *slurp_stream(FILE *f, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
 	size_t cap = 1 << 16, n = 0, k;
 	char *buf = malloc(cap + 1);
 	ck_assert_ptr_nonnull(buf);
@@ -155,9 +153,18 @@ char *slurp_file(const char *path, size_t *len)
 			ck_assert_ptr_nonnull(buf);
 		}
 	}
-	fclose(f);
 	buf[n] = '\0';
-	*len = n;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+char *slurp_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	char *buf = slurp_stream(f, len);
+	fclose(f);
 	return buf;
 }
 

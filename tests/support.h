@@ -59,7 +59,9 @@ const char *vroeg_bin(void);
  * unless the command sends it elsewhere) into OUT (NULL: discarded), cut to
  * SIZE - 1 bytes. The exit status, or -1 when it did not exit. */
 int shell(char *out, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* The bytes of PATH (malloc'ed, NUL-ended); *LEN their number. */
+/* What is left to read of F, or the bytes of PATH (malloc'ed, NUL-ended);
+ * *LEN their number (LEN may be NULL). F stays open. */
+char *slurp_stream(FILE *f, size_t *len);
 char *slurp_file(const char *path, size_t *len);
 void write_file_text(const char *path, const char *text);
 /* Whether the LEN bytes at HAY hold NEEDLE. */
