@@ -2,10 +2,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "report.h"
 #include "text.h"
+
+/* What the files to import weigh together; -1 when one of them cannot
+ * tell (standard input, a pipe). A file that is not there counts nothing:
+ * opening it will say so. */
+static long long input_bytes(const cli_args *a)
+{
+	long long total = 0;
+	for (int i = 0; i < a->npositional; i++) {
+		struct stat st;
+		if (strcmp(a->positional[i], "-") == 0)
+			return -1;
+		if (stat(a->positional[i], &st) != 0)
+			continue;
+		if (!S_ISREG(st.st_mode))
+			return -1;
+		total += (long long)st.st_size;
+	}
+	return total;
+}
 
 int cmd_import(int argc, char **argv, diag *d)
 {
@@ -19,9 +39,13 @@ int cmd_import(int argc, char **argv, diag *d)
 		return EXIT_USAGE;
 	}
 	int rc;
+	/* Before the store opens: it is the process's first use of SQLite. */
+	store_pages *pages = store_pages_for_import(input_bytes(&a));
 	store *s = cli_open_store(db, true, d, &rc);
-	if (!s)
+	if (!s) {
+		store_pages_release(pages);
 		return rc;
+	}
 	for (int i = 0; i < a.npositional && rc == EXIT_OK; i++) {
 		const char *path = a.positional[i];
 		FILE *in = cli_open_input(path, d);
@@ -41,6 +65,7 @@ int cmd_import(int argc, char **argv, diag *d)
 		fputc('\n', stderr);
 	}
 	store_close(s);
+	store_pages_release(pages);
 	return rc;
 }
 

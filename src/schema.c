@@ -31,6 +31,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
 /* 'vroe': marks the file as a vroeg store, so no other database is mistaken
  * for one (or migrated into one). */
 #define APPLICATION_ID 1987145573
@@ -757,7 +760,7 @@ void schema_write_rollback(store *s, bool nested)
  * spares writing pages to the WAL twice and reading them back.
  * (PRAGMA cache_size acts when it is prepared, so these run through exec.) */
 #define CACHE_NORMAL "PRAGMA cache_size = -2048"
-#define CACHE_IMPORT "PRAGMA cache_size = -131072"
+#define CACHE_IMPORT "PRAGMA cache_size = -" STRINGIFY(SCHEMA_IMPORT_CACHE_KIB)
 
 void schema_cache_for_import(store *s, bool importing)
 {
@@ -874,7 +877,7 @@ static enum store_status claim(store *s, bool writing, bool creating, int *versi
  * gains as much). Then WAL: readers do not wait for a writer. */
 static enum store_status set_file_mode(store *s, diag *d)
 {
-	if (sqlite3_exec(s->db, "PRAGMA page_size = 16384", NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(s->db, "PRAGMA page_size = " STRINGIFY(SCHEMA_PAGE_SIZE), NULL, NULL, NULL) != SQLITE_OK)
 		return schema_fail(s, "set the page size", d);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL) != SQLITE_OK)

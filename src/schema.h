@@ -1,5 +1,6 @@
 /* schema.h - the inside of the store module (store.c, import.c,
- * store_runs.c, store_figures.c, store_purge.c, store_feedback.c): the schema version, the
+ * store_runs.c, store_figures.c, store_purge.c, store_feedback.c,
+ * store_pages.c): the schema version, the
  * statements a store prepares at their first use and keeps, the store
  * handle's layout, and the connection and write-transaction helpers, with
  * the plain words for what went wrong. Nothing outside the store module includes this; everyone else sees
@@ -49,6 +50,11 @@ enum schema_stmt {
 	SQL_SECURE_DELETE, SQL_VACUUM, SQL_CHECKPOINT_TRUNCATE,
 	SQL_COUNT
 };
+
+/* The page size of a new store, and the page cache an import keeps, in
+ * KiB (schema.c says why each); store_pages.c sizes its memory by them. */
+#define SCHEMA_PAGE_SIZE 16384
+#define SCHEMA_IMPORT_CACHE_KIB 131072
 
 /* After a stored id stopped a SQL_*_BATCH statement, import stores rows
  * one by one until this many in a row were new (import.c). */

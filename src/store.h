@@ -53,6 +53,17 @@ enum store_status store_connect(const char *path, enum store_access access, int 
 store *store_open(const char *path, int busy_ms, diag *d);
 void store_close(store *s);
 
+/* Memory for SQLite's page cache while a command imports: huge pages where
+ * the kernel offers them, which spare the page faults of filling a large
+ * cache (store_pages.c says why). INPUT_BYTES is what the files to import
+ * weigh together (-1: not known, standard input), which bounds what is
+ * reserved. Process-wide, so call it before the process opens any store;
+ * NULL when it cannot help or is too late, and then SQLite's own memory
+ * serves as usual. Release after the last store is closed. */
+typedef struct store_pages store_pages;
+store_pages *store_pages_for_import(long long input_bytes);
+void store_pages_release(store_pages *p);
+
 typedef struct store_import_counts {
 	long added, identical, rejected;
 } store_import_counts;
