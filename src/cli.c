@@ -361,19 +361,29 @@ bool cli_month_range(const char *s, const char *what, vr_month *from, vr_month *
 	return true;
 }
 
-/* A month a purge removed has nothing left to decide: EXIT_DATA (said), or
- * EXIT_OK. */
-int cli_refuse_purged(store *s, vr_month month, diag *d)
+/* A month a purge removed has nothing left to decide: EXIT_DATA (said).
+ * A month after the cut whose LOOKBACK reaches before it is decided from
+ * less history than the policy reads (a purge with no run recorded to
+ * guard the cut, or with --force): a warning names the months, so that no
+ * decision silently differs from the policy's. */
+int cli_refuse_purged(store *s, vr_month month, int lookback, diag *d)
 {
 	vr_month before;
 	const int purged = store_purged_before(s, &before, d);
 	if (purged < 0)
 		return EXIT_STORE;
-	if (purged == 0 || month >= before)
+	if (purged == 0 || month - lookback >= before)
 		return EXIT_OK;
-	char m[8], kept[8];
+	char m[8], kept[8], back[8];
 	vr_month_format(month, m);
 	vr_month_format(before, kept);
+	if (month >= before) {
+		vr_month_format(month - lookback, back);
+		diag_warning(d, "the policy reads the %d month%s before %s, back to %s, but the months before %s "
+			     "were purged: a household whose decision depends on them is decided without them",
+			     lookback, lookback == 1 ? "" : "s", m, back, kept);
+		return EXIT_OK;
+	}
 	diag_error(d, "the signals of %s were purged: the store keeps the months from %s on, so %s "
 		   "cannot be decided again", m, kept, m);
 	return EXIT_DATA;

@@ -114,9 +114,10 @@ store *cli_open_existing_store(const char *db, diag *d, int *rc);
 store *cli_dry_run_store(const char *db, const char *signals, const char *outcomes, diag *d, int *rc);
 
 /* A month a purge removed has nothing left to decide (dry-run, run,
- * sweep): EXIT_DATA after saying so (EXIT_STORE when the store cannot
- * say), else EXIT_OK. */
-int cli_refuse_purged(store *s, vr_month month, diag *d);
+ * sweep, diff): EXIT_DATA after saying so (EXIT_STORE when the store cannot
+ * say), else EXIT_OK, after a warning when the LOOKBACK months before
+ * MONTH that the policy reads reach a purged month. */
+int cli_refuse_purged(store *s, vr_month month, int lookback, diag *d);
 
 /* Parses --month: YYYY-MM, or "previous" for the month before today, where
  * today is taken in UTC. A range (FROM..TO) is refused as not one month. */

@@ -388,6 +388,13 @@ int cmd_diff(int argc, char **argv, diag *d)
 		return rc;
 	}
 	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
+	/* A purge cuts every month before a month: the first of a range says,
+	 * for the policy that looks farther back. */
+	const int lookback = po.lookback > pn.lookback ? po.lookback : pn.lookback;
+	if (s && (rc = cli_refuse_purged(s, from, lookback, d)) != EXIT_OK) {
+		store_close(s);
+		s = NULL;
+	}
 	counts total;
 	if (s && range && !counts_init(&total, &po, &pn)) {
 		diag_error(d, "out of memory");

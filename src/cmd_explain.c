@@ -135,7 +135,12 @@ static int explain(store *s, explain_job *j, vr_month month, const char *key, di
 	size_t nl = 0;
 	const int got_rec = j->recorded == 1 ? store_run_decision(s, j->run.id, key, &rec, &nl, d) : 0;
 	const int got = got_rec < 0 ? -1 : explain_household(e, key, NULL, &row, d);
-	if (got == 1) {
+	/* A purge may have taken history the policy reads: explained without
+	 * it, the path may not be the policy's (the warning says so). */
+	const int purged = got == 1 ? cli_refuse_purged(s, month, j->program.lookback, d) : EXIT_OK;
+	if (purged != EXIT_OK) {
+		rc = purged;
+	} else if (got == 1) {
 		char sha[65];
 		sha256_hex(j->program.source_sha256, sha);
 		char *settings = cli_settings_json(&j->program);

@@ -124,7 +124,7 @@ int cmd_dry_run(int argc, char **argv, diag *d)
 	}
 	store *s = cli_dry_run_store(db, signals, outcomes, d, &rc);
 	/* A purge cuts every month before a month: the first of a range says. */
-	if (s && (rc = cli_refuse_purged(s, from, d)) != EXIT_OK) {
+	if (s && (rc = cli_refuse_purged(s, from, p.lookback, d)) != EXIT_OK) {
 		store_close(s);
 		s = NULL;
 	}
@@ -217,7 +217,7 @@ int cmd_run(int argc, char **argv, diag *d)
 		return EXIT_STORE;
 	}
 	store *s = cli_open_store(db, true, d, &rc);
-	if (s && (rc = cli_refuse_purged(s, month, d)) != EXIT_OK) {
+	if (s && (rc = cli_refuse_purged(s, month, p.lookback, d)) != EXIT_OK) {
 		store_close(s);
 		s = NULL;
 	}

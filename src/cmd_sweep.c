@@ -76,7 +76,7 @@ int cmd_sweep(int argc, char **argv, diag *d)
 	if (rc == EXIT_OK)
 		s = cli_dry_run_store(db, signals, outcomes, d, &rc);
 	/* A purge cuts every month before a month: the first says. */
-	if (s && (rc = cli_refuse_purged(s, from, d)) == EXIT_OK && !sweep_run(&sw, s, NULL, NULL, d))
+	if (s && (rc = cli_refuse_purged(s, from, p.lookback, d)) == EXIT_OK && !sweep_run(&sw, s, NULL, NULL, d))
 		rc = EXIT_STORE;
 	if (s)
 		store_close(s);

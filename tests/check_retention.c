@@ -2,7 +2,8 @@
  * example city: what they remove (and print, per month and table), what
  * stays (runs, their policies, the figures `report` shows, to the byte),
  * the bytes of the removed rows gone from the store file and its WAL, the
- * refusal of a cut that a run's policy still reads, an import that would
+ * refusal of a cut that a run's policy still reads, the warning of a month
+ * decided without purged months its policy reads, an import that would
  * bring a purged month back, the retention term
  * kept in the store (at its limit and past it), the Dutch dialect, the
  * busy store, and a purge or forget killed at any moment leaving the store
@@ -191,6 +192,59 @@ START_TEST(purge_refuses_what_the_next_month_will_read)
 	ck_assert_str_eq(before, after);
 	free(before);
 	free(after);
+}
+END_TEST
+
+/* A purge with no run recorded has nothing to guard its cut, which may take
+ * months that a later month's policy reads (P2's recidive, P7's repeat, P8's
+ * `consecutive` look back): that month is then decided without them, and
+ * every command that decides it says so. The look-back reaching the cut's
+ * month is whole (no warning); one month further is not. diff refuses a
+ * purged month as dry-run does, instead of showing 0 of 0 households. */
+START_TEST(a_month_decided_without_purged_months_its_policy_reads_says_so)
+{
+	char out[8192];
+	ck_assert_int_eq(shell(out, sizeof out, "%s purge --db %s --before 2024-03", vroeg_bin(), db), 0);
+	const char *warn_06 = "vroeg: warning: the policy reads the 6 months before 2024-06, back to 2023-12, but the "
+			      "months before 2024-03 were purged: a household whose decision depends on them is "
+			      "decided without them\n";
+	ck_assert_int_eq(shell(out, sizeof out, "%s dry-run --db %s --month 2024-06 --format csv --no-summary "
+			       "rules/crisis-queue.vroeg >/dev/null", vroeg_bin(), db), 0);
+	ck_assert_str_eq(out, warn_06);
+	ck_assert_int_eq(shell(out, sizeof out, "%s run --db %s --month 2024-06 rules/crisis-queue.vroeg >/dev/null",
+			       vroeg_bin(), db), 0);
+	ck_assert_str_eq(out, warn_06);
+	ck_assert_int_eq(shell(out, sizeof out, "%s explain --db %s --month 2024-06 --household H000022 >/dev/null",
+			       vroeg_bin(), db), 0);
+	ck_assert_str_eq(out, warn_06);
+	ck_assert_int_eq(shell(out, sizeof out, "%s diff --db %s --month 2024-06 rules/crisis-queue.vroeg "
+			       "rules/crisis-queue.vroeg >/dev/null", vroeg_bin(), db), 0);
+	ck_assert_str_eq(out, warn_06);
+	ck_assert_int_eq(shell(out, sizeof out, "sed -e 's/^count signal when arrears >= 100 or sector = water/define "
+			       "floor = 100\\ncount signal when arrears >= floor or sector = water/' "
+			       "rules/crisis-queue.vroeg > %s/floor.vroeg && %s sweep --db %s --month 2024-06 "
+			       "--set floor=50,100 %s/floor.vroeg >/dev/null", dir, vroeg_bin(), db, dir), 0);
+	ck_assert_str_eq(out, warn_06);
+	/* A range says it for its first month, the one that reaches farthest. */
+	ck_assert_int_eq(shell(out, sizeof out, "%s dry-run --db %s --month 2024-06..2024-09 --format csv "
+			       "--no-summary rules/crisis-queue.vroeg >/dev/null", vroeg_bin(), db), 0);
+	ck_assert_str_eq(out, warn_06);
+	/* At the limit: 2024-09 reads back to 2024-03, all kept. One past it. */
+	ck_assert_int_eq(shell(out, sizeof out, "%s dry-run --db %s --month 2024-09 --format csv --no-summary "
+			       "rules/crisis-queue.vroeg >/dev/null", vroeg_bin(), db), 0);
+	ck_assert_str_eq(out, "");
+	ck_assert_int_eq(shell(out, sizeof out, "%s dry-run --db %s --month 2024-08 --format csv --no-summary "
+			       "rules/crisis-queue.vroeg >/dev/null", vroeg_bin(), db), 0);
+	ck_assert_str_eq(out, "vroeg: warning: the policy reads the 6 months before 2024-08, back to 2024-02, but the "
+			 "months before 2024-03 were purged: a household whose decision depends on them is decided "
+			 "without them\n");
+	/* The purged month itself: diff refuses it as dry-run does. */
+	ck_assert_int_eq(shell(out, sizeof out, "%s diff --db %s --month 2024-02 rules/crisis-queue.vroeg "
+			       "rules/letter-for-all.vroeg", vroeg_bin(), db), 3);
+	ck_assert_str_eq(out, "vroeg: the signals of 2024-02 were purged: the store keeps the months from 2024-03 on, "
+			 "so 2024-02 cannot be decided again\n");
+	ck_assert_int_eq(shell(out, sizeof out, "%s diff --db %s --month 2024-02..2024-04 rules/crisis-queue.vroeg "
+			       "rules/letter-for-all.vroeg", vroeg_bin(), db), 3);
 }
 END_TEST
 
@@ -422,6 +476,7 @@ Suite *retention_suite(void)
 	tcase_add_test(tc, purge_removes_the_months_before_the_cut_and_keeps_the_trend);
 	tcase_add_test(tc, purge_refuses_a_cut_that_a_policy_still_reads);
 	tcase_add_test(tc, purge_refuses_what_the_next_month_will_read);
+	tcase_add_test(tc, a_month_decided_without_purged_months_its_policy_reads_says_so);
 	tcase_add_test(tc, a_retention_term_kept_in_the_store_cuts_each_time_the_same_way);
 	tcase_add_test(tc, purged_bytes_are_gone_from_the_file_and_its_wal);
 	tcase_add_test(tc, forget_erases_every_trace_and_keeps_the_figures);
