@@ -72,7 +72,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	shell(NULL, 0, "rm -rf %s", dir);
+	scratch_remove(dir);
 }
 
 /* A store in DIR/store.db with SIGNALS imported, and DIR/signals.csv. */

@@ -45,22 +45,12 @@ static int vr(const char *args, char **out, char **err)
 static void setup(void)
 {
 	strcpy(dir, "/tmp/vroeg-ranges-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(db, sizeof db, "%s/store.db", dir);
-	char args[512], *err;
-	snprintf(args, sizeof args, "import --db %s examples/city/signals.csv", db);
-	ck_assert_msg(vr(args, NULL, &err) == 0, "%s", err);
-	free(err);
-	snprintf(args, sizeof args, "import --db %s --outcomes examples/city/outcomes.csv", db);
-	ck_assert_msg(vr(args, NULL, &err) == 0, "%s", err);
-	free(err);
+	scratch_city_store(dir, db, sizeof db);
 }
 
 static void teardown(void)
 {
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
+	scratch_remove(dir);
 }
 
 /* A growable text. */

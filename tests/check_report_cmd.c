@@ -28,13 +28,8 @@ static int report(const char *args, char **out)
 static void setup(void)
 {
 	strcpy(dir, "/tmp/vroeg-report-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(db, sizeof db, "%s/store.db", dir);
+	scratch_city_store(dir, db, sizeof db);
 	char cmd[2048], *out;
-	snprintf(cmd, sizeof cmd, "%s import --db %s examples/city/signals.csv && %s import --db %s --outcomes "
-		 "examples/city/outcomes.csv", vroeg_bin(), db, vroeg_bin(), db);
-	ck_assert_msg(run_joined(cmd, &out) == 0, "import: %s", out);
-	free(out);
 	for (int m = 1; m <= 6; m++) {
 		snprintf(cmd, sizeof cmd, "%s run --db %s --month 2024-%02d rules/crisis-queue.vroeg", vroeg_bin(), db, m);
 		ck_assert_msg(run_joined(cmd, &out) == 0, "run: %s", out);
@@ -44,9 +39,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	run_joined(cmd, NULL);
+	scratch_remove(dir);
 }
 
 /* Exit CODE and MESSAGE for ARGS. */

@@ -26,17 +26,12 @@ static char dir[64], db[128];
 static void setup(void)
 {
 	strcpy(dir, "/tmp/vroeg-retention-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(db, sizeof db, "%s/store.db", dir);
-	char out[4096];
-	ck_assert_msg(shell(out, sizeof out, "%s import --db %s examples/city/signals.csv && "
-			    "%s import --db %s --outcomes examples/city/outcomes.csv",
-			    vroeg_bin(), db, vroeg_bin(), db) == 0, "setup: %s", out);
+	scratch_city_store(dir, db, sizeof db);
 }
 
 static void teardown(void)
 {
-	shell(NULL, 0, "rm -rf %s", dir);
+	scratch_remove(dir);
 }
 
 static void run_month(const char *month)

@@ -39,19 +39,12 @@ static int run(const char *cmd, char *out, size_t size)
 static void setup(void)
 {
 	strcpy(dir, "/tmp/vroeg-run-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(db, sizeof db, "%s/store.db", dir);
-	char cmd[1024], out[4096];
-	snprintf(cmd, sizeof cmd, "%s import --db %s examples/city/signals.csv && %s import --db %s --outcomes examples/city/outcomes.csv",
-		 vroeg_bin(), db, vroeg_bin(), db);
-	ck_assert_msg(run(cmd, out, sizeof out) == 0, "import failed: %s", out);
+	scratch_city_store(dir, db, sizeof db);
 }
 
 static void teardown(void)
 {
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	run(cmd, NULL, 0);
+	scratch_remove(dir);
 }
 
 /* The store's content as text: runs and decisions, for before/after checks. */

@@ -66,25 +66,14 @@ static int sweep_cmd(const char *args, char **out)
 static void setup(void)
 {
 	strcpy(dir, "/tmp/vroeg-sweep-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(db, sizeof db, "%s/store.db", dir);
+	scratch_city_store(dir, db, sizeof db);
 	snprintf(policy, sizeof policy, "%s/p2.vroeg", dir);
-	FILE *f = fopen(policy, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(p2, f);
-	fclose(f);
-	char cmd[1024], *out;
-	snprintf(cmd, sizeof cmd, "%s import --db %s examples/city/signals.csv && %s import --db %s --outcomes "
-		 "examples/city/outcomes.csv", vroeg_bin(), db, vroeg_bin(), db);
-	ck_assert_msg(run_joined(cmd, &out) == 0, "import: %s", out);
-	free(out);
+	write_file_text(policy, p2);
 }
 
 static void teardown(void)
 {
-	char cmd[256];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	run_joined(cmd, NULL);
+	scratch_remove(dir);
 }
 
 /* ---- the library ---------------------------------------------------------------- */

@@ -113,10 +113,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	char cmd[256], out[256];
-	size_t len;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	run(cmd, out, sizeof out, &len);
+	scratch_remove(dir);
 }
 
 /* The issue's repro: refused with the precise message, shown escaped,

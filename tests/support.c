@@ -102,6 +102,21 @@ void temp_store_remove(const char *dir, const char *path)
 	rmdir(dir);
 }
 
+void scratch_city_store(char *dir, char *db, size_t db_size)
+{
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_lt(snprintf(db, db_size, "%s/store.db", dir), (int)db_size);
+	char out[4096];
+	ck_assert_msg(shell(out, sizeof out, "%s import --db %s examples/city/signals.csv && "
+			    "%s import --db %s --outcomes examples/city/outcomes.csv",
+			    vroeg_bin(), db, vroeg_bin(), db) == 0, "importing examples/city: %s", out);
+}
+
+void scratch_remove(const char *dir)
+{
+	shell(NULL, 0, "rm -rf %s", dir);
+}
+
 const char *vroeg_bin(void)
 {
 	static char path[4096];

@@ -51,6 +51,12 @@ void capture_end(capture *c);
  * store's WAL and journal files. */
 void temp_store(char *dir, char *path, size_t path_size);
 void temp_store_remove(const char *dir, const char *path);
+/* A fresh temporary directory (DIR as for temp_store) with DB =
+ * DIR/store.db, into which the binary imported examples/city's signals and
+ * outcomes: the store most command suites start from. */
+void scratch_city_store(char *dir, char *db, size_t db_size);
+/* Removes a temporary directory and all that is in it. */
+void scratch_remove(const char *dir);
 
 /* The binary under test ($VROEG, else build/vroeg) by an absolute name, so
  * a command may change directory. */
