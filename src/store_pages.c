@@ -29,7 +29,9 @@ struct store_pages {
 #define IMPORT_CACHE_BYTES ((long long)SCHEMA_IMPORT_CACHE_KIB * 1024)
 
 /* A store holds about 1.6 times the CSV it was imported from (152 MB for
- * the national file's 96 MB); the cache is never fuller than the store. */
+ * the national file's 96 MB), and a new store's cache is never fuller than
+ * the store. Into a store that holds more already, the pages beyond the
+ * reserve come from malloc, as they did before. */
 #define STORE_PER_CSV 2
 
 /* Below this the faults spared are not worth reserving for (and the
